@@ -1,0 +1,1 @@
+"""The JSON-RPC API at /_admin/api (REFERENCE.md section 1)."""

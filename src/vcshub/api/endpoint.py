@@ -1,0 +1,37 @@
+"""The HTTP side of /_admin/api: read the body (bounded), run the pipeline in a thread."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from vcshub.api.protocol import ApiRequest, encode, envelope
+from vcshub.web.request_info import base_url, request_client_ip, server_address
+
+
+async def api_endpoint(request: Request) -> Response:
+    state = request.app.state.vcshub
+    limit = state.settings.max_request_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return _reply(envelope(None, error=f"request body too large (limit {limit} bytes)"))
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return _reply(envelope(None, error=f"request body too large (limit {limit} bytes)"))
+    api_request = ApiRequest(
+        http_method=request.method,
+        has_content_length=declared is not None or bool(body),
+        body=bytes(body),
+        client_ip=request_client_ip(request, state.settings),
+        base_url=base_url(request, state.settings),
+        server_address=server_address(request),
+    )
+    reply = await run_in_threadpool(state.dispatcher.handle, api_request)
+    return _reply(reply)
+
+
+def _reply(reply: dict) -> Response:
+    return Response(encode(reply), status_code=200, media_type="application/json")

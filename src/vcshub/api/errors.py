@@ -1,0 +1,63 @@
+"""The one place where domain and authentication errors become the contract's error strings."""
+
+from __future__ import annotations
+
+from vcshub.auth.identity import AuthError, BadTokenRole, InactiveUser, InvalidToken, IpNotAllowed
+from vcshub.services import errors as domain
+
+
+class ApiError(Exception):
+    """An error whose message goes to the client verbatim."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+INTERNAL_ERROR = "Internal server error"
+
+_ALREADY_EXISTS_KIND = {
+    "user": "user",
+    "email": "email",
+    "repository": "repo",
+    "repository group": "repo group",
+    "user group": "user group",
+    "fork": "fork",
+}
+
+
+def auth_message(exc: AuthError) -> str:
+    if isinstance(exc, InvalidToken):
+        return "Invalid API KEY"
+    if isinstance(exc, InactiveUser):
+        return "Request from this user not allowed"
+    if isinstance(exc, IpNotAllowed):
+        return f"Request from IP:{exc.ip} not allowed"
+    if isinstance(exc, BadTokenRole):
+        return "API KEY has bad role for an API call"
+    return INTERNAL_ERROR
+
+
+def contract_message(exc: domain.DomainError) -> str | None:
+    """The contract's fixed text for an error, or None when the method's failure text applies."""
+    if isinstance(exc, domain.NotFound):
+        return f"{exc.kind} `{exc.ident}` does not exist"
+    if isinstance(exc, domain.AccessDenied):
+        return "Access was denied to this resource."
+    if isinstance(exc, domain.NotYourUser):
+        return "userid is not the same as your user"
+    if isinstance(exc, domain.OwnerNotAllowed):
+        return "Only RhodeCode admin can specify `owner` param"
+    if isinstance(exc, domain.AlreadyExists):
+        return f"{_ALREADY_EXISTS_KIND.get(exc.kind, exc.kind)} `{exc.name}` already exist"
+    if isinstance(exc, domain.Required):
+        return f"Validation failed: {{'{exc.field}': 'Required'}}"
+    if isinstance(exc, domain.InvalidPermission):
+        return str(exc)
+    if isinstance(exc, domain.DefaultUserProtected):
+        return "editing default user is forbidden"
+    if isinstance(exc, domain.UserGroupInUse):
+        assigned = [f"<Repository('{rid}:{name}')>" for rid, name in exc.repos]
+        assigned += [f"<RepoGroup('id:{gid}:{name}')>" for gid, name in exc.repo_groups]
+        return "UserGroup assigned to " + ",".join(assigned)
+    return None

@@ -1,0 +1,35 @@
+"""Server and administration methods (REFERENCE.md 4.1)."""
+
+from __future__ import annotations
+
+from vcshub.api.call import Call
+from vcshub.api.registry import MethodSet
+from vcshub.services import ip_addresses, server_info, site_settings
+
+methods = MethodSet()
+
+
+@methods.method()
+def get_server_info(call: Call):
+    return server_info.server_info(call.uow, call.caller, call.server_address)
+
+
+@methods.method()
+def get_ip(call: Call, userid=None):
+    return ip_addresses.describe_ip(call.uow, call.caller, call.client_ip, userid)
+
+
+@methods.method("show_ip", deprecated_for="get_ip")
+def show_ip(call: Call, userid=None):
+    return ip_addresses.describe_ip(call.uow, call.caller, call.client_ip, userid)
+
+
+@methods.method()
+def get_license_info(call: Call):
+    return site_settings.license_info(call.uow, call.caller)
+
+
+@methods.method(failure="license key is not valid")
+def set_license_key(call: Call, key):
+    stored = site_settings.set_license_key(call.uow, call.caller, key)
+    return {"msg": "updated license information", "key": stored}

@@ -1,0 +1,100 @@
+"""User methods (REFERENCE.md 4.2)."""
+
+from __future__ import annotations
+
+from vcshub.api.call import Call
+from vcshub.api.coercion import Bool
+from vcshub.api.errors import ApiError
+from vcshub.api.registry import MethodSet
+from vcshub.serializers.users import user_data
+from vcshub.services import lookup, users
+from vcshub.services.errors import Conflict
+from vcshub.services.permission_report import permission_report
+
+methods = MethodSet()
+
+
+@methods.method()
+def get_user(call: Call, userid=None):
+    user = users.target_user(call.uow, call.caller, userid)
+    data = user_data(user, secrets=True)
+    data["permissions"] = permission_report(call.uow, user)
+    return data
+
+
+@methods.method()
+def get_users(call: Call):
+    return [user_data(u, secrets=True) for u in users.list_users(call.uow, call.caller)]
+
+
+@methods.method(
+    failure="failed to create user `{username}`",
+    legacy_args={"ldap_dn": "extern_name"},
+)
+def create_user(
+    call: Call,
+    username,
+    email,
+    password="",
+    firstname="",
+    lastname="",
+    active: Bool = True,
+    admin: Bool = False,
+    extern_name="rhodecode",
+    extern_type="rhodecode",
+    force_password_change: Bool = False,
+):
+    if "extern_name" in call.args and "extern_type" not in call.args and extern_name != "rhodecode":
+        extern_type = "ldap" if "ldap_dn" in call.args else extern_type
+    user = users.create_user(
+        call.uow,
+        call.caller,
+        username=username,
+        email=email,
+        password=password,
+        firstname=firstname,
+        lastname=lastname,
+        active=active,
+        admin=admin,
+        extern_name=extern_name,
+        extern_type=extern_type,
+        force_password_change=force_password_change,
+    )
+    return {"msg": f"created new user `{user.username}`", "user": user_data(user, secrets=True)}
+
+
+@methods.method(failure="failed to update user `{userid}`", legacy_args={"ldap_dn": "extern_name"})
+def update_user(
+    call: Call,
+    userid,
+    username=None,
+    email=None,
+    password=None,
+    firstname=None,
+    lastname=None,
+    active: Bool = None,
+    admin: Bool = None,
+    extern_type=None,
+    extern_name=None,
+):
+    changes = call.supplied(
+        "username", "email", "password", "firstname", "lastname", "active", "admin",
+        "extern_type", "extern_name",
+    )
+    user = users.update_user(call.uow, call.caller, userid, changes)
+    return {
+        "msg": f"updated user ID:{user.user_id} {user.username}",
+        "user": user_data(user, secrets=True),
+    }
+
+
+@methods.method()
+def delete_user(call: Call, userid):
+    # The failure text names the resolved user, so the lookup must succeed before we wrap.
+    users.require_admin(call.caller)
+    target = lookup.user(call.uow.db, userid)
+    try:
+        users.delete_user(call.uow, call.caller, target.user_id)
+    except Conflict:
+        raise ApiError(f"failed to delete user ID:{target.user_id} {target.username}") from None
+    return {"msg": f"deleted user ID:{target.user_id} {target.username}", "user": None}

@@ -1,0 +1,178 @@
+"""The JSON-RPC pipeline (REFERENCE.md 1.4): parse, authenticate, bind, run, envelope.
+
+Every outcome is an envelope ``{"id", "result", "error"}``; nothing here raises to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session, sessionmaker
+
+from vcshub.api.call import Call
+from vcshub.api.coercion import CoercionError
+from vcshub.api.errors import INTERNAL_ERROR, ApiError, auth_message, contract_message
+from vcshub.api.registry import ABSENT, ApiMethod, Registry
+from vcshub.auth.identity import AuthError, check_role, check_user_access, find_token_owner
+from vcshub.auth.tokens import API_ROLES
+from vcshub.config import Settings
+from vcshub.permissions.caller import Caller
+from vcshub.services.errors import DomainError
+from vcshub.services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    http_method: str
+    has_content_length: bool
+    body: bytes
+    client_ip: str
+    base_url: str
+    server_address: str
+
+
+def envelope(request_id: Any, result: Any = None, error: str | None = None) -> dict[str, Any]:
+    return {"id": request_id, "result": result, "error": error}
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        registry: Registry,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.registry = registry
+        self.sessions = sessions
+        self.settings = settings
+        self.clock = clock
+
+    def handle(self, request: ApiRequest) -> dict[str, Any]:
+        """Run one request through the pipeline; always returns an envelope."""
+        if request.http_method not in ("POST", "GET"):
+            return envelope(
+                None, error=f'unsupported request method "{request.http_method}". Please use POST'
+            )
+        if not request.has_content_length:
+            return envelope(None, error="Empty body, No Content-Length in request")
+        if not request.body:
+            return envelope(None, error="Content-Length is 0")
+        try:
+            data = orjson.loads(request.body)
+        except orjson.JSONDecodeError as exc:
+            raw = request.body[:1000].decode("utf-8", "replace")
+            return envelope(None, error=f"JSON parse error ERR:{exc} RAW:{raw!r}")
+        if not isinstance(data, dict):
+            return envelope(None, error="Incorrect JSON data. Missing 'api_key or auth_token'")
+        return self._handle_document(request, data)
+
+    def _handle_document(self, request: ApiRequest, data: dict[str, Any]) -> dict[str, Any]:
+        request_id = data.get("id")
+        token = data.get("api_key") or data.get("auth_token")
+        if not token:
+            return envelope(request_id, error="Incorrect JSON data. Missing 'api_key or auth_token'")
+        for key in ("id", "method", "args"):
+            if key not in data:
+                return envelope(
+                    None if key == "id" else request_id,
+                    error=f"Incorrect JSON data. Missing '{key}'",
+                )
+        method = self.registry.get(data["method"])
+        if method is None:
+            return envelope(request_id, error=f"No such method: {data['method']}")
+        raw_args = data["args"] if isinstance(data["args"], dict) else {}
+        raw_args = _apply_legacy_names(raw_args, method.legacy_args)
+
+        with self.sessions() as db:
+            uow = UnitOfWork(db=db, settings=self.settings, clock=self.clock)
+            try:
+                user, role = find_token_owner(db, token, self.clock())
+                check_user_access(db, user, request.client_ip)
+                check_role(role, API_ROLES)
+            except AuthError as exc:
+                return envelope(request_id, error=auth_message(exc))
+            for param in method.params:
+                if param.required and param.name not in raw_args:
+                    return envelope(
+                        request_id, error=f"Missing non optional `{param.name}` arg in JSON DATA"
+                    )
+            call = Call(
+                uow=uow,
+                caller=Caller(db, user, role),
+                client_ip=request.client_ip,
+                base_url=request.base_url,
+                server_address=request.server_address,
+            )
+            return self._run(method, call, raw_args, request_id)
+
+    def _run(
+        self, method: ApiMethod, call: Call, raw_args: Mapping[str, Any], request_id: Any
+    ) -> dict[str, Any]:
+        try:
+            kwargs = _bind(method, raw_args)
+            call.args = {k: v for k, v in kwargs.items() if k in raw_args}
+            result = method.func(call, **kwargs)
+            call.uow.commit()
+        except ApiError as exc:
+            call.uow.rollback()
+            return envelope(request_id, error=exc.message)
+        except CoercionError as exc:
+            call.uow.rollback()
+            return envelope(request_id, error=str(exc))
+        except DomainError as exc:
+            call.uow.rollback()
+            message = contract_message(exc) or method.failure_message(raw_args) or str(exc)
+            return envelope(request_id, error=message)
+        except Exception:
+            log.exception("API method %s failed", method.name)
+            call.uow.rollback()
+            return envelope(request_id, error=method.failure_message(raw_args) or INTERNAL_ERROR)
+        reply = envelope(request_id, result=result)
+        if method.deprecated_for:
+            reply["DEPRECATION_WARNING"] = (
+                f"DEPRECATED METHOD Please use method `{method.deprecated_for}` instead."
+            )
+        return reply
+
+
+def _apply_legacy_names(args: dict[str, Any], legacy: Mapping[str, str]) -> dict[str, Any]:
+    """Translate older argument names, only where the current name is absent."""
+    if not legacy:
+        return args
+    args = dict(args)
+    for old, new in legacy.items():
+        if old in args and new not in args:
+            args[new] = args.pop(old)
+    return args
+
+
+def _bind(method: ApiMethod, raw_args: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for the method: sent values (coerced) or defaults; unknown keys dropped."""
+    kwargs = {}
+    for param in method.params:
+        if param.name in raw_args:
+            value = raw_args[param.name]
+            kwargs[param.name] = param.coerce(value) if param.coerce else value
+        else:
+            kwargs[param.name] = param.default
+    return kwargs
+
+
+def encode(reply: dict[str, Any]) -> bytes:
+    return orjson.dumps(reply, default=_fallback)
+
+
+def _fallback(value: Any) -> Any:
+    if value is ABSENT:
+        return None
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -1,0 +1,69 @@
+"""The ASGI application: routes, middleware and the objects every request shares."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from vcshub.api.endpoint import api_endpoint
+from vcshub.api.methods import build_registry
+from vcshub.api.protocol import Dispatcher
+from vcshub.config import Settings, load_settings
+from vcshub.db.engine import create_db_engine, create_session_factory
+from vcshub.web.pages import index_page
+
+
+@dataclass
+class AppState:
+    """Everything a request handler needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    dispatcher: Dispatcher
+
+
+def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
+    engine = create_db_engine(settings.effective_database_url)
+    sessions = create_session_factory(engine)
+    return AppState(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
+    )
+
+
+def create_app(settings: Settings) -> Starlette:
+    state = build_state(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route(
+                "/_admin/api",
+                api_endpoint,
+                methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+            ),
+            Route("/", index_page, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.vcshub = state
+    return app
+
+
+def create_app_from_environment() -> Starlette:
+    """Factory for ``uvicorn --factory`` (used with several worker processes)."""
+    return create_app(load_settings())

@@ -1,0 +1,1 @@
+"""Authentication: passwords, tokens, IP whitelists, and the identity of a request."""

@@ -1,0 +1,79 @@
+"""Who is asking: authenticate a token and check the user's state and IP whitelist."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from vcshub.auth.ip_whitelist import is_allowed
+from vcshub.db.models import AuthToken, User, UserIpAddress
+from vcshub.permissions.effective import DEFAULT_USERNAME, default_user_id
+
+
+class AuthError(Exception):
+    """Base of authentication failures."""
+
+
+class InvalidToken(AuthError):
+    pass
+
+
+class InactiveUser(AuthError):
+    pass
+
+
+class IpNotAllowed(AuthError):
+    def __init__(self, ip: str) -> None:
+        super().__init__(ip)
+        self.ip = ip
+
+
+class BadTokenRole(AuthError):
+    pass
+
+
+def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | None]:
+    """The user owning ``token`` and the token's role (None for the main token).
+
+    Expired and unknown tokens are indistinguishable, and the ``default`` user never
+    authenticates.
+    """
+    if not token or not isinstance(token, str):
+        raise InvalidToken()
+    user = db.scalar(select(User).where(User.api_key == token))
+    role = None
+    if user is None:
+        row = db.scalar(
+            select(AuthToken).where(
+                AuthToken.token == token, or_(AuthToken.expires == -1, AuthToken.expires > now)
+            )
+        )
+        if row is None:
+            raise InvalidToken()
+        user, role = row.user, row.role
+    if user.username == DEFAULT_USERNAME:
+        raise InvalidToken()
+    return user, role
+
+
+def allowed_ips(db: Session, user: User) -> list[str]:
+    """The user's whitelist, plus the default user's when he inherits default permissions."""
+    owners = [user.user_id]
+    if user.inherit_default_permissions:
+        owners.append(default_user_id(db))
+    return list(db.scalars(select(UserIpAddress.ip_addr).where(UserIpAddress.user_id.in_(owners))))
+
+
+def check_user_access(db: Session, user: User, client_ip: str) -> None:
+    """Active user coming from an allowed address, or raise."""
+    if not user.active:
+        raise InactiveUser()
+    if not is_allowed(client_ip, allowed_ips(db, user)):
+        raise IpNotAllowed(client_ip)
+
+
+def check_role(role: str | None, allowed: Collection[str]) -> None:
+    if role is not None and role not in allowed:
+        raise BadTokenRole()

@@ -1,0 +1,52 @@
+"""IP whitelists: single addresses or CIDR networks, IPv4 or IPv6."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+
+class InvalidIpEntry(ValueError):
+    pass
+
+
+def parse_entry(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(entry.strip(), strict=False)
+    except ValueError as exc:
+        raise InvalidIpEntry(f"invalid IP address or network: {entry!r}") from exc
+
+
+def ip_range(entry: str) -> tuple[str, str]:
+    """First and last address of an entry, as `get_ip` reports them."""
+    network = parse_entry(entry)
+    return str(network[0]), str(network[-1])
+
+
+def is_allowed(client_ip: str, entries: Iterable[str]) -> bool:
+    """An empty whitelist allows everybody."""
+    networks = [parse_entry(e) for e in entries]
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(address.version == n.version and address in n for n in networks)
+
+
+def client_ip(peer: str | None, headers: dict[str, str] | None = None) -> str:
+    """The client address: X-Real-IP, else the first X-Forwarded-For hop, else the peer.
+
+    Any ``:port`` suffix is dropped (but IPv6 addresses keep their colons).
+    """
+    headers = headers or {}
+    raw = headers.get("x-real-ip") or (headers.get("x-forwarded-for") or "").split(",")[0]
+    raw = (raw or peer or "").strip()
+    if raw.startswith("["):  # [v6]:port
+        return raw[1:].split("]", 1)[0]
+    if raw.count(":") == 1:  # v4:port
+        return raw.split(":", 1)[0]
+    return raw

@@ -1,0 +1,1 @@
+"""Command-line adapters: ``vcshub`` (administration, serving) and ``vcshub-api`` (API client)."""

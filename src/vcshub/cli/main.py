@@ -1,0 +1,150 @@
+"""``vcshub``: serve, initialise and administer a vcshub instance."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from vcshub.config import ConfigError, Settings, load_settings
+from vcshub.db import migrate
+from vcshub.db.engine import create_db_engine, create_session_factory
+from vcshub.services import auth_tokens, bootstrap, installation, lookup
+from vcshub.services.errors import DomainError
+from vcshub.services.unit_of_work import unit_of_work
+
+
+def _settings(ctx: click.Context, **overrides: object) -> Settings:
+    try:
+        return load_settings(ctx.obj.get("config"), **overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="TOML settings file.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """vcshub: self-hosted Git and Mercurial hosting."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default 1).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def serve(ctx, host, port, workers, config_file) -> None:
+    """Start the server, creating the data directory and an admin on first run."""
+    import uvicorn
+
+    if config_file:
+        ctx.obj["config"] = config_file
+    settings = _settings(ctx, host=host, port=port, workers=workers)
+    engine = create_db_engine(settings.effective_database_url)
+    admin = installation.initialize(settings, engine)
+    engine.dispose()
+    if admin is not None:
+        click.echo("A super-admin account was created. Keep these credentials; they are shown once:")
+        click.echo(f"  username:  {admin.username}")
+        click.echo(f"  password:  {admin.password}")
+        click.echo(f"  api token: {admin.api_token}")
+        click.echo(f"  (also written to {admin.file}, mode 0600)")
+    click.echo(f"vcshub listening on http://{settings.host}:{settings.port}/", err=True)
+    if settings.workers > 1:
+        # Worker processes build their own app from the same settings via the environment.
+        import os
+
+        os.environ["VCSHUB_DATA_DIR"] = str(settings.data_dir.resolve())
+        if settings.config_file:
+            os.environ["VCSHUB_CONFIG"] = str(settings.config_file)
+        uvicorn.run(
+            "vcshub.app:create_app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+        )
+    else:
+        from vcshub.app import create_app
+
+        uvicorn.run(
+            create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+        )
+
+
+@cli.command()
+@click.option("--admin-username", required=True)
+@click.option("--admin-password", required=True)
+@click.option("--admin-email", required=True)
+@click.pass_context
+def init(ctx, admin_username, admin_password, admin_email) -> None:
+    """Create the data directory, schema and the given super-admin (idempotent)."""
+    settings = _settings(ctx)
+    engine = create_db_engine(settings.effective_database_url)
+    installation.prepare_storage(settings)
+    migrate.upgrade(engine)
+    try:
+        with unit_of_work(create_session_factory(engine), settings) as uow:
+            user, _ = bootstrap.ensure_admin(uow, admin_username, admin_email, admin_password)
+            click.echo(f"super-admin `{user.username}` is ready")
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+@cli.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx) -> None:
+    """Apply pending schema migrations."""
+    settings = _settings(ctx)
+    installation.prepare_storage(settings)
+    engine = create_db_engine(settings.effective_database_url)
+    migrate.upgrade(engine)
+    click.echo(f"database at revision {migrate.current_revision(engine)}")
+    engine.dispose()
+
+
+@cli.group()
+def token() -> None:
+    """Authentication tokens."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["all", "http", "vcs", "api", "feed"]), default="all", show_default=True
+)
+@click.option("--lifetime-minutes", type=int, default=None, help="Expire after N minutes.")
+@click.option("--description", default="", help="What the token is for.")
+@click.pass_context
+def token_create(ctx, username, role, lifetime_minutes, description) -> None:
+    """Create a token for USERNAME and print only the token."""
+    settings = _settings(ctx)
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(create_session_factory(engine), settings) as uow:
+            user = lookup.user(uow.db, username)
+            new = auth_tokens.create_token(uow, user, role, lifetime_minutes, description)
+            click.echo(new.token)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    try:
+        cli(obj={})
+    except KeyboardInterrupt:
+        sys.exit(130)

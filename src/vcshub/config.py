@@ -1,0 +1,125 @@
+"""Settings: built-in defaults, then a TOML file, then ``VCSHUB_*`` environment variables.
+
+This is the only module that reads the process environment. Everything else receives a
+:class:`Settings` object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "VCSHUB_"
+
+
+class ConfigError(Exception):
+    """A setting could not be read or has a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("vcshub-data")
+    database_url: str = ""  # empty: SQLite file inside data_dir
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 1
+    secret_key: str = ""  # empty: generated once and kept in data_dir
+    base_url: str = ""  # empty: derived from each request
+    max_request_bytes: int = 10 * 1024 * 1024
+    log_level: str = "info"
+    # Comma separated globs of `Controller:view` names that accept ?auth_token= (RhodeCode syntax).
+    api_access_controllers_whitelist: tuple[str, ...] = ()
+    lock_ret_code: int = 423
+    # REFERENCE.md 1.5 takes the client IP from X-Real-IP / X-Forwarded-For; turn this off
+    # when the server is reachable without a proxy that sets them.
+    trust_forwarded_headers: bool = True
+    extra_fields_enabled: bool = True
+    config_file: Path | None = field(default=None, compare=False)
+
+    @property
+    def repos_dir(self) -> Path:
+        return self.data_dir / "repos"
+
+    @property
+    def gists_dir(self) -> Path:
+        return self.repos_dir / ".rc_gist_store"
+
+    @property
+    def archive_cache_dir(self) -> Path:
+        return self.data_dir / "archive-cache"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "vcshub.sqlite"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path.resolve()}"
+
+    @property
+    def initial_admin_file(self) -> Path:
+        return self.data_dir / "initial-admin.txt"
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.data_dir / "secret-key"
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings) if f.name != "config_file"}
+
+
+def _coerce(name: str, raw: object) -> object:
+    """Convert a TOML or environment value to the type the field declares."""
+    kind = _FIELDS[name].type
+    try:
+        if kind == "Path":
+            return Path(str(raw)).expanduser()
+        if kind == "int":
+            return int(raw)  # type: ignore[arg-type]
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on", "t", "y"}
+        if kind == "tuple[str, ...]":
+            items = raw if isinstance(raw, list) else str(raw).split(",")
+            return tuple(s.strip() for s in items if str(s).strip())
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: cannot use {raw!r} ({exc})") from exc
+
+
+def load_settings(
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: object,
+) -> Settings:
+    """Build the settings: defaults ◀ TOML file ◀ environment ◀ explicit overrides.
+
+    The TOML file is ``config_file``, else ``$VCSHUB_CONFIG``; unknown keys are refused so
+    that a typo does not silently fall back to a default.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    config_file = config_file or (Path(env["VCSHUB_CONFIG"]) if env.get("VCSHUB_CONFIG") else None)
+    if config_file is not None:
+        try:
+            document = tomllib.loads(Path(config_file).read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {config_file}: {exc}") from exc
+        section = document.get("vcshub", document)
+        for key, raw in section.items():
+            if key not in _FIELDS:
+                raise ConfigError(f"unknown setting {key!r} in {config_file}")
+            values[key] = _coerce(key, raw)
+    for name in _FIELDS:
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None and raw != "":
+            values[name] = _coerce(name, raw)
+    for name, raw in overrides.items():
+        if raw is not None:
+            values[name] = _coerce(name, raw)
+    return Settings(config_file=config_file, **values)  # type: ignore[arg-type]

@@ -1,0 +1,41 @@
+"""ORM models, one module per aggregate. Importing this package registers every table."""
+
+from vcshub.db.models.base import Base
+from vcshub.db.models.permission import (
+    RepoGroupUserGroupPermission,
+    RepoGroupUserPermission,
+    RepoUserGroupPermission,
+    RepoUserPermission,
+    UserGroupGlobalPermission,
+    UserGlobalPermission,
+    UserGroupUserGroupPermission,
+    UserGroupUserPermission,
+)
+from vcshub.db.models.repo import RepoField, Repository, UserFollowing
+from vcshub.db.models.repo_group import RepoGroup
+from vcshub.db.models.setting import Setting
+from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress
+from vcshub.db.models.user_group import UserGroup, UserGroupMember
+
+__all__ = [
+    "AuthToken",
+    "Base",
+    "RepoField",
+    "RepoGroup",
+    "RepoGroupUserGroupPermission",
+    "RepoGroupUserPermission",
+    "RepoUserGroupPermission",
+    "RepoUserPermission",
+    "Repository",
+    "Setting",
+    "User",
+    "UserEmail",
+    "UserFollowing",
+    "UserGlobalPermission",
+    "UserGroup",
+    "UserGroupGlobalPermission",
+    "UserGroupMember",
+    "UserGroupUserGroupPermission",
+    "UserGroupUserPermission",
+    "UserIpAddress",
+]

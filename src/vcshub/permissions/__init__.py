@@ -1,0 +1,1 @@
+"""The permission model: names, defaults and the computation of effective permissions."""

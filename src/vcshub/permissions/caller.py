@@ -1,0 +1,42 @@
+"""The user on whose behalf a service runs, with his effective permissions."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
+from vcshub.db.models import User
+from vcshub.permissions.effective import DEFAULT_USERNAME, EffectivePermissions
+
+
+class Caller:
+    """An authenticated user inside one unit of work.
+
+    Permissions are computed once per unit of work, on first use, and reused by every check.
+    """
+
+    def __init__(self, db: Session, user: User, token_role: str | None = None) -> None:
+        self.user = user
+        self.token_role = token_role
+        self._db = db
+
+    @property
+    def user_id(self) -> int:
+        return self.user.user_id
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user.admin) and self.user.username != DEFAULT_USERNAME
+
+    @cached_property
+    def perms(self) -> EffectivePermissions:
+        return EffectivePermissions(self._db, self.user)
+
+    def forget_permissions(self) -> None:
+        """Drop the cached maps after this unit of work changed grants."""
+        self.__dict__.pop("perms", None)

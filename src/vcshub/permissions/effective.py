@@ -1,0 +1,272 @@
+"""Effective permissions of one user, computed in bulk (REFERENCE.md 2.4 and 2.5).
+
+A handful of set-based queries give the permission on every repository, repository group and
+user group at once; nothing here runs a query per object. There is no dynamic inheritance
+through repository groups: rows are copied down when granted, never implied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vcshub.db.models import (
+    RepoGroup,
+    RepoGroupUserGroupPermission,
+    RepoGroupUserPermission,
+    Repository,
+    RepoUserGroupPermission,
+    RepoUserPermission,
+    User,
+    UserGlobalPermission,
+    UserGroup,
+    UserGroupGlobalPermission,
+    UserGroupMember,
+    UserGroupUserGroupPermission,
+    UserGroupUserPermission,
+)
+from vcshub.permissions import names
+
+DEFAULT_USERNAME = "default"
+
+
+def default_user_id(db: Session) -> int:
+    return db.scalar(select(User.user_id).where(User.username == DEFAULT_USERNAME))
+
+
+class EffectivePermissions:
+    """What one user may do. Maps are computed on first use and kept for the unit of work."""
+
+    def __init__(self, db: Session, user: User) -> None:
+        self._db = db
+        self.user_id = user.user_id
+        self.is_admin = bool(user.admin) and user.username != DEFAULT_USERNAME
+        self._user_inherits = bool(user.inherit_default_permissions)
+
+    # -- global -------------------------------------------------------------------------
+    @cached_property
+    def _default_id(self) -> int:
+        return default_user_id(self._db)
+
+    @cached_property
+    def global_perms(self) -> frozenset[str]:
+        """The user's global permission set (2.4)."""
+        if self.is_admin:
+            return names.SUPER_ADMIN_GLOBALS
+        db = self._db
+        defaults = set(
+            db.scalars(
+                select(UserGlobalPermission.permission).where(
+                    UserGlobalPermission.user_id == self._default_id
+                )
+            )
+        )
+        perms = set(defaults)
+        group_rows = db.execute(
+            select(UserGroupGlobalPermission.users_group_id, UserGroupGlobalPermission.permission)
+            .join(UserGroup, UserGroup.users_group_id == UserGroupGlobalPermission.users_group_id)
+            .join(UserGroupMember, UserGroupMember.users_group_id == UserGroup.users_group_id)
+            .where(UserGroupMember.user_id == self.user_id)
+            .where(UserGroup.inherit_default_permissions.is_(False))
+            .order_by(UserGroupGlobalPermission.users_group_id)
+        ).all()
+        by_group: dict[int, set[str]] = {}
+        for group_id, perm in group_rows:
+            by_group.setdefault(group_id, set()).add(perm)
+        for group_perms in by_group.values():
+            perms -= names.CONFIGURABLE_GLOBALS
+            perms |= group_perms & names.CONFIGURABLE_GLOBALS
+        if not self._user_inherits:
+            own = set(
+                db.scalars(
+                    select(UserGlobalPermission.permission).where(
+                        UserGlobalPermission.user_id == self.user_id
+                    )
+                )
+            )
+            perms -= names.CONFIGURABLE_GLOBALS
+            perms |= own & names.CONFIGURABLE_GLOBALS
+        return frozenset(perms)
+
+    def has_global(self, permission: str) -> bool:
+        return self.is_admin or permission in self.global_perms
+
+    @cached_property
+    def inherits_defaults(self) -> bool:
+        return "hg.inherit_default_perms.false" not in self.global_perms
+
+    @cached_property
+    def _active_group_ids(self) -> list[int]:
+        return list(
+            self._db.scalars(
+                select(UserGroupMember.users_group_id)
+                .join(UserGroup, UserGroup.users_group_id == UserGroupMember.users_group_id)
+                .where(UserGroupMember.user_id == self.user_id, UserGroup.active.is_(True))
+            )
+        )
+
+    # -- objects ------------------------------------------------------------------------
+    def repos(self, ids: Collection[int] | None = None) -> dict[int, str]:
+        """repo_id → effective ``repository.*`` permission."""
+        if ids is None and "_all_repos" in self.__dict__:
+            return self.__dict__["_all_repos"]
+        query = select(Repository.repo_id, Repository.owner_id, Repository.private)
+        if self.is_admin:
+            rows = self._db.execute(_scoped(query, Repository.repo_id, ids)).all()
+            return {rid: "repository.admin" for rid, _, _ in rows}
+        base = self._db.execute(
+            _scoped(
+                query.add_columns(RepoUserPermission.permission).join(
+                    RepoUserPermission,
+                    (RepoUserPermission.repo_id == Repository.repo_id)
+                    & (RepoUserPermission.user_id == self._default_id),
+                ),
+                Repository.repo_id,
+                ids,
+            )
+        ).all()
+        owned = {rid for rid, owner, _, _ in base if owner == self.user_id}
+        result: dict[int, str] = {}
+        for rid, owner, private, default in base:
+            if private and owner != self.user_id:
+                result[rid] = "repository.none"
+            elif owner == self.user_id:
+                result[rid] = "repository.admin"
+            else:
+                result[rid] = default if self.inherits_defaults else "repository.none"
+        self._overlay(
+            result,
+            owned,
+            "repository.admin",
+            self._group_rows(RepoUserGroupPermission, RepoUserGroupPermission.repo_id, ids),
+            self._user_rows(RepoUserPermission, RepoUserPermission.repo_id, ids),
+        )
+        if ids is None:
+            self.__dict__["_all_repos"] = result
+        return result
+
+    def repo_groups(self, ids: Collection[int] | None = None) -> dict[int, str]:
+        """group_id → effective ``group.*`` permission."""
+        query = select(RepoGroup.group_id, RepoGroup.owner_id)
+        if self.is_admin:
+            rows = self._db.execute(_scoped(query, RepoGroup.group_id, ids)).all()
+            return {gid: "group.admin" for gid, _ in rows}
+        base = self._db.execute(
+            _scoped(
+                query.add_columns(RepoGroupUserPermission.permission).join(
+                    RepoGroupUserPermission,
+                    (RepoGroupUserPermission.group_id == RepoGroup.group_id)
+                    & (RepoGroupUserPermission.user_id == self._default_id),
+                ),
+                RepoGroup.group_id,
+                ids,
+            )
+        ).all()
+        owned = {gid for gid, owner, _ in base if owner == self.user_id}
+        result = {}
+        for gid, owner, default in base:
+            if owner == self.user_id:
+                result[gid] = "group.admin"  # Deviation from RC4: kept even without inheritance
+            else:
+                result[gid] = default if self.inherits_defaults else "group.none"
+        self._overlay(
+            result,
+            owned,
+            "group.admin",
+            self._group_rows(
+                RepoGroupUserGroupPermission, RepoGroupUserGroupPermission.group_id, ids
+            ),
+            self._user_rows(RepoGroupUserPermission, RepoGroupUserPermission.group_id, ids),
+        )
+        return result
+
+    def user_groups(self, ids: Collection[int] | None = None) -> dict[int, str]:
+        """users_group_id → effective ``usergroup.*`` permission."""
+        query = select(UserGroup.users_group_id)
+        if self.is_admin:
+            rows = self._db.scalars(_scoped(query, UserGroup.users_group_id, ids)).all()
+            return dict.fromkeys(rows, "usergroup.admin")
+        base = self._db.execute(
+            _scoped(
+                query.add_columns(UserGroupUserPermission.permission).join(
+                    UserGroupUserPermission,
+                    (UserGroupUserPermission.target_group_id == UserGroup.users_group_id)
+                    & (UserGroupUserPermission.user_id == self._default_id),
+                ),
+                UserGroup.users_group_id,
+                ids,
+            )
+        ).all()
+        result = {
+            gid: default if self.inherits_defaults else "usergroup.none" for gid, default in base
+        }
+        group_rows = []
+        if self._active_group_ids:
+            group_rows = self._db.execute(
+                _scoped(
+                    select(
+                        UserGroupUserGroupPermission.target_group_id,
+                        UserGroupUserGroupPermission.permission,
+                    ).where(
+                        UserGroupUserGroupPermission.source_group_id.in_(self._active_group_ids)
+                    ),
+                    UserGroupUserGroupPermission.target_group_id,
+                    ids,
+                )
+            ).all()
+        self._overlay(
+            result,
+            set(),
+            "usergroup.admin",
+            group_rows,
+            self._user_rows(UserGroupUserPermission, UserGroupUserPermission.target_group_id, ids),
+        )
+        return result
+
+    def repo(self, repo_id: int) -> str | None:
+        return self.repos([repo_id]).get(repo_id)
+
+    def repo_group(self, group_id: int) -> str | None:
+        return self.repo_groups([group_id]).get(group_id)
+
+    def user_group(self, users_group_id: int) -> str | None:
+        return self.user_groups([users_group_id]).get(users_group_id)
+
+    # -- internals ----------------------------------------------------------------------
+    def _group_rows(self, table, object_column, ids) -> list[tuple[int, str]]:
+        if not self._active_group_ids:
+            return []
+        query = select(object_column, table.permission).where(
+            table.users_group_id.in_(self._active_group_ids)
+        )
+        return self._db.execute(_scoped(query, object_column, ids)).all()
+
+    def _user_rows(self, table, object_column, ids) -> list[tuple[int, str]]:
+        query = select(object_column, table.permission).where(table.user_id == self.user_id)
+        return self._db.execute(_scoped(query, object_column, ids)).all()
+
+    @staticmethod
+    def _overlay(
+        result: dict[int, str],
+        owned: set[int],
+        owner_perm: str,
+        group_rows: Iterable[tuple[int, str]],
+        user_rows: Iterable[tuple[int, str]],
+    ) -> None:
+        """User-group rows replace the default (strongest group wins); user rows replace all."""
+        strongest: dict[int, str] = {}
+        for oid, perm in group_rows:
+            if oid in result and (
+                oid not in strongest or names.weight(perm) > names.weight(strongest[oid])
+            ):
+                strongest[oid] = perm
+        result.update(strongest)
+        result.update((oid, perm) for oid, perm in user_rows if oid in result)
+        result.update(dict.fromkeys(owned, owner_perm))
+
+
+def _scoped(query, column, ids: Collection[int] | None):
+    return query if ids is None else query.where(column.in_(list(ids)))

@@ -1,0 +1,37 @@
+"""Extra authentication tokens of a user: several per user, each with a role and an expiry."""
+
+from __future__ import annotations
+
+from vcshub.auth.tokens import TokenRole, generate_token
+from vcshub.db.models import AuthToken, User
+from vcshub.services.errors import Invalid
+from vcshub.services.unit_of_work import UnitOfWork
+
+
+def create_token(
+    uow: UnitOfWork,
+    user: User,
+    role: str = TokenRole.ALL,
+    lifetime_minutes: int | None = None,
+    description: str = "",
+) -> AuthToken:
+    """Add a token; ``lifetime_minutes`` None or -1 means it never expires."""
+    try:
+        role = TokenRole.parse(role)
+    except ValueError:
+        raise Invalid("role", f"unknown token role `{role}`") from None
+    if lifetime_minutes is not None and lifetime_minutes != -1 and lifetime_minutes <= 0:
+        raise Invalid("lifetime", "must be a positive number of minutes, or -1 for never")
+    expires = -1.0
+    if lifetime_minutes not in (None, -1):
+        expires = uow.clock() + lifetime_minutes * 60
+    token = AuthToken(
+        user_id=user.user_id,
+        token=generate_token(),
+        role=role,
+        description=description,
+        expires=expires,
+    )
+    uow.db.add(token)
+    uow.db.flush()
+    return token

@@ -1,0 +1,77 @@
+"""The domain's exception tree. Adapters map these to their own vocabulary (api/errors.py)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+
+class NotFound(DomainError):
+    """An object does not exist, or the caller may not see it (the two look the same)."""
+
+    def __init__(self, kind: str, ident: object) -> None:
+        super().__init__(f"{kind} `{ident}` does not exist")
+        self.kind = kind
+        self.ident = ident
+
+
+class AccessDenied(DomainError):
+    """The caller lacks a global permission (super-admin, create rights)."""
+
+
+class NotYourUser(DomainError):
+    """A non-super-admin named another user (``userid``) than himself."""
+
+
+class OwnerNotAllowed(DomainError):
+    """A non-super-admin tried to set ``owner``."""
+
+
+class AlreadyExists(DomainError):
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"{kind} `{name}` already exists")
+        self.kind = kind
+        self.name = name
+
+
+class Invalid(DomainError):
+    """Input that breaks a rule (bad name, bad value). ``field`` names the argument."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class Required(Invalid):
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "Required")
+
+
+class InvalidPermission(DomainError):
+    """A permission name of the wrong family for the object."""
+
+    def __init__(self, permission: str, prefix: str) -> None:
+        super().__init__(f"permission `{permission}` is invalid, should start with {prefix}.")
+        self.permission = permission
+        self.prefix = prefix
+
+
+class Conflict(DomainError):
+    """The operation is refused by the state of things (still owns objects, is in use, ...)."""
+
+
+class DefaultUserProtected(Conflict):
+    """The anonymous ``default`` user cannot be edited or deleted."""
+
+
+class UserGroupInUse(Conflict):
+    def __init__(self, repos: list[tuple[int, str]], repo_groups: list[tuple[int, str]]) -> None:
+        super().__init__("user group still holds permissions")
+        self.repos = repos
+        self.repo_groups = repo_groups
+
+
+class StorageError(DomainError):
+    """The repository storage on disk could not be changed."""

@@ -1,0 +1,67 @@
+"""Preparing a data directory: folders, secret key, schema, default user, first admin."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from vcshub.config import Settings
+from vcshub.db import migrate
+from vcshub.db.engine import create_session_factory
+from vcshub.services import auth_tokens, bootstrap
+from vcshub.services.unit_of_work import unit_of_work
+
+DEFAULT_ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class InitialAdmin:
+    username: str
+    password: str
+    api_token: str
+    file: Path
+
+
+def prepare_storage(settings: Settings) -> None:
+    """Create the data directory, the repository storage and the secret key if missing."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.repos_dir.mkdir(exist_ok=True)
+    if not settings.secret_key and not settings.secret_key_file.exists():
+        _write_private(settings.secret_key_file, secrets.token_hex(32) + "\n")
+
+
+def secret_key(settings: Settings) -> str:
+    return settings.secret_key or settings.secret_key_file.read_text().strip()
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+
+
+def initialize(settings: Settings, engine: Engine) -> InitialAdmin | None:
+    """Migrate the schema and, on first run only, create the super-admin.
+
+    Returns the generated credentials when an admin was created (to be shown once).
+    """
+    prepare_storage(settings)
+    migrate.upgrade(engine)
+    sessions = create_session_factory(engine)
+    with unit_of_work(sessions, settings) as uow:
+        bootstrap.ensure_default_user(uow)
+        if bootstrap.has_admin(uow):
+            return None
+        user, password = bootstrap.ensure_admin(uow, DEFAULT_ADMIN, "admin@localhost.localdomain")
+        token = auth_tokens.create_token(uow, user, "all", description="initial admin token")
+        admin = InitialAdmin(user.username, password or "", token.token, settings.initial_admin_file)
+    _write_private(
+        admin.file,
+        f"username: {admin.username}\npassword: {admin.password}\napi_token: {admin.api_token}\n",
+    )
+    return admin

@@ -1,0 +1,78 @@
+"""Resolve the identifiers clients pass (REFERENCE.md 1.7) to objects, or raise NotFound.
+
+Numbers are ids and strings are names — except users, where an all-digit string is tried as an
+id first. Not-found messages echo the identifier exactly as passed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vcshub.db.models import RepoGroup, Repository, User, UserGroup
+from vcshub.services.errors import NotFound
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(value: object) -> str:
+    """The argument as passed, as text: `5` for 5, `None` for null (RC4 prints Python's repr)."""
+    return str(value)
+
+
+def find_user(db: Session, ident: object) -> User | None:
+    if _is_number(ident):
+        return db.get(User, ident)
+    if isinstance(ident, str):
+        if ident.isdigit():
+            user = db.get(User, int(ident))
+            if user is not None:
+                return user
+        return db.scalar(select(User).where(User.username == ident))
+    return None
+
+
+def user(db: Session, ident: object) -> User:
+    found = find_user(db, ident)
+    if found is None:
+        raise NotFound("user", _text(ident))
+    return found
+
+
+def find_user_by_name_ci(db: Session, username: str) -> User | None:
+    return db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def repo(db: Session, ident: object) -> Repository:
+    found = None
+    if _is_number(ident):
+        found = db.get(Repository, ident)
+    elif isinstance(ident, str):
+        found = db.scalar(select(Repository).where(Repository.repo_name == ident.strip("/")))
+    if found is None:
+        raise NotFound("repository", _text(ident))
+    return found
+
+
+def repo_group(db: Session, ident: object) -> RepoGroup:
+    found = None
+    if _is_number(ident):
+        found = db.get(RepoGroup, ident)
+    elif isinstance(ident, str):
+        found = db.scalar(select(RepoGroup).where(RepoGroup.group_name == ident.strip("/")))
+    if found is None:
+        raise NotFound("repository group", _text(ident))
+    return found
+
+
+def user_group(db: Session, ident: object) -> UserGroup:
+    found = None
+    if _is_number(ident):
+        found = db.get(UserGroup, ident)
+    elif isinstance(ident, str):
+        found = db.scalar(select(UserGroup).where(UserGroup.group_name == ident))
+    if found is None:
+        raise NotFound("user group", _text(ident))
+    return found

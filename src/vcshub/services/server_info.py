@@ -1,0 +1,114 @@
+"""What `get_server_info` reports about the host (REFERENCE.md 3.10)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from vcshub import __version__
+from vcshub.db.migrate import current_revision
+from vcshub.permissions.caller import Caller
+from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.services.users import require_admin
+
+NA = "NOT AVAILABLE"
+BOOT_TIME = time.time()
+
+
+def _command_version(*argv: str) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=5, check=False)
+        return out.stdout.strip().splitlines()[0] if out.stdout.strip() else NA
+    except (OSError, subprocess.SubprocessError):
+        return NA
+
+
+def _disk(path: Path) -> dict | str:
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError:
+        return NA
+    return {
+        "percent": round(usage.used / usage.total * 100, 1) if usage.total else 0,
+        "used": usage.used,
+        "total": usage.total,
+        "free": usage.free,
+        "path": str(path),
+    }
+
+
+def _memory() -> dict | str:
+    try:
+        fields = dict(
+            line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines()
+        )
+        total = int(fields["MemTotal"].split()[0]) * 1024
+        available = int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return NA
+    return {"total": total, "available": available, "used": total - available,
+            "percent": round((total - available) / total * 100, 1)}
+
+
+def _hg_version() -> str:
+    try:
+        from mercurial import util
+
+        return util.version().decode()
+    except Exception:
+        return NA
+
+
+def server_info(uow: UnitOfWork, caller: Caller, server_address: str) -> dict:
+    require_admin(caller)
+    settings = uow.settings
+    try:
+        load = dict(zip(("1_min", "5_min", "15_min"), os.getloadavg(), strict=True))
+    except OSError:
+        load = NA
+    modules = sorted(
+        ([d.metadata["Name"], d.version] for d in importlib.metadata.distributions()),
+        key=lambda pair: str(pair[0]).lower(),
+    )
+    gist_disk = _disk(settings.gists_dir if settings.gists_dir.exists() else settings.data_dir)
+    if isinstance(gist_disk, dict):
+        gist_disk["items"] = (
+            len(list(settings.gists_dir.iterdir())) if settings.gists_dir.exists() else 0
+        )
+    bind = uow.db.get_bind()
+    return {
+        "py_version": sys.version.split()[0],
+        "py_path": sys.executable,
+        "py_modules": modules,
+        "platform": platform.platform(),
+        "storage": str(settings.repos_dir.resolve()),
+        "archive_storage": str(settings.archive_cache_dir.resolve()),
+        "index_storage": NA,
+        "gist_storage": str(settings.gists_dir.resolve()),
+        "db_type": bind.dialect.name,
+        "db_version": ".".join(map(str, bind.dialect.server_version_info or ())) or NA,
+        "db_migrate_version": current_revision(bind) or NA,
+        "rhodecode_version": __version__,
+        "rhodecode_config_ini": str(settings.config_file) if settings.config_file else NA,
+        "server_ip": server_address,
+        "server_id": socket.gethostname(),
+        "git_version": _command_version("git", "--version"),
+        "hg_version": _hg_version(),
+        "svn_version": NA,
+        "uptime": int(time.time() - BOOT_TIME),
+        "boot_time": BOOT_TIME,
+        "load": load,
+        "cpu": os.cpu_count() or NA,
+        "memory": _memory(),
+        "disk": _disk(settings.repos_dir if settings.repos_dir.exists() else settings.data_dir),
+        "disk_archive": _disk(settings.data_dir),
+        "disk_gist": gist_disk,
+        "disk_index": NA,
+    }

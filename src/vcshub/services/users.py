@@ -1,0 +1,190 @@
+"""Users: create, read, update and delete accounts (REFERENCE.md 4.2)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from sqlalchemy import exists, func, or_, select
+
+from vcshub.auth.passwords import hash_password, verify_password
+from vcshub.auth.tokens import TokenRole, generate_token
+from vcshub.db.models import (
+    AuthToken,
+    RepoGroup,
+    Repository,
+    User,
+    UserEmail,
+    UserGroup,
+)
+from vcshub.permissions.caller import Caller
+from vcshub.permissions.effective import DEFAULT_USERNAME
+from vcshub.services import lookup
+from vcshub.services.errors import (
+    AccessDenied,
+    AlreadyExists,
+    Conflict,
+    DefaultUserProtected,
+    Invalid,
+    NotYourUser,
+)
+from vcshub.services.names import validate_username
+from vcshub.services.unit_of_work import UnitOfWork
+
+INTERNAL = "rhodecode"
+UPDATABLE = frozenset(
+    {"username", "email", "password", "firstname", "lastname", "active", "admin",
+     "extern_type", "extern_name", "force_password_change"}
+)
+
+
+def require_admin(caller: Caller) -> None:
+    if not caller.is_admin:
+        raise AccessDenied()
+
+
+def target_user(uow: UnitOfWork, caller: Caller, userid: object = None) -> User:
+    """The user a self-or-admin method acts on (``userid`` absent or null = the caller).
+
+    A non-super-admin may only name himself, and only by his numeric id (RC4's rule).
+    """
+    if userid is None:
+        return caller.user
+    if not caller.is_admin:
+        is_own_id = (
+            isinstance(userid, int) and not isinstance(userid, bool) and userid == caller.user_id
+        )
+        if not is_own_id:
+            raise NotYourUser()
+    return lookup.user(uow.db, userid)
+
+
+def email_taken(uow: UnitOfWork, email: str, except_user_id: int | None = None) -> bool:
+    email = email.lower()
+    main = select(User.user_id).where(func.lower(User.email) == email)
+    extra = select(UserEmail.user_id).where(func.lower(UserEmail.email) == email)
+    if except_user_id is not None:
+        main = main.where(User.user_id != except_user_id)
+        extra = extra.where(UserEmail.user_id != except_user_id)
+    return uow.db.scalar(select(or_(exists(main), exists(extra))))
+
+
+def _validate_email(email: object) -> str:
+    if not isinstance(email, str) or "@" not in email or len(email) > 255 or " " in email.strip():
+        raise Invalid("email", "An email address must contain a single @")
+    return email.strip().lower()
+
+
+def create_user(
+    uow: UnitOfWork,
+    caller: Caller | None,
+    *,
+    username: str,
+    email: str,
+    password: str | None = "",
+    firstname: str | None = "",
+    lastname: str | None = "",
+    active: bool = True,
+    admin: bool = False,
+    extern_name: str | None = INTERNAL,
+    extern_type: str | None = INTERNAL,
+    force_password_change: bool = False,
+) -> User:
+    """Create an account with its main token and a feed token.
+
+    ``caller`` None means a trusted local boundary (the ``vcshub init`` command).
+    An external account (``extern_name`` other than internal) gets a random password: it
+    authenticates elsewhere.
+    """
+    if caller is not None:
+        require_admin(caller)
+    if isinstance(username, str) and lookup.find_user_by_name_ci(uow.db, username) is not None:
+        raise AlreadyExists("user", username)
+    if isinstance(email, str) and email_taken(uow, email):
+        raise AlreadyExists("email", email)
+    validate_username(username)
+    email = _validate_email(email)
+    if extern_name and extern_name != INTERNAL:
+        password = secrets.token_urlsafe(12)[:16]
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(password) if password else None,
+        firstname=firstname,
+        lastname=lastname,
+        active=bool(active),
+        admin=bool(admin),
+        extern_name=extern_name or INTERNAL,
+        extern_type=extern_type or INTERNAL,
+        force_password_change=bool(force_password_change),
+        api_key=generate_token(),
+    )
+    user.tokens.append(
+        AuthToken(token=generate_token(), role=TokenRole.FEED, description="Generated feed token")
+    )
+    uow.db.add(user)
+    uow.db.flush()
+    return user
+
+
+def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mapping) -> User:
+    """Change only the fields present in ``changes`` (1.6: a present null is a value)."""
+    require_admin(caller)
+    user = lookup.user(uow.db, userid)
+    if user.username == DEFAULT_USERNAME:
+        raise DefaultUserProtected()
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise Invalid(sorted(unknown)[0], "cannot be updated")
+    if "username" in changes and changes["username"] != user.username:
+        new_name = validate_username(changes["username"])
+        other = lookup.find_user_by_name_ci(uow.db, new_name)
+        if other is not None and other.user_id != user.user_id:
+            raise AlreadyExists("user", new_name)
+        user.username = new_name
+    if "email" in changes:
+        email = _validate_email(changes["email"])
+        if email_taken(uow, email, except_user_id=user.user_id):
+            raise AlreadyExists("email", email)
+        user.email = email
+    if "password" in changes:
+        password = changes["password"]
+        if not password:
+            user.password_hash = None
+        elif not verify_password(user.password_hash, password):
+            user.password_hash = hash_password(password)
+    for name in ("firstname", "lastname"):
+        if name in changes:
+            setattr(user, name, changes[name])
+    for name in ("active", "admin", "force_password_change"):
+        if name in changes:
+            setattr(user, name, bool(changes[name]))
+    for name in ("extern_type", "extern_name"):
+        if name in changes:
+            setattr(user, name, changes[name] or INTERNAL)
+    uow.db.flush()
+    return user
+
+
+def delete_user(uow: UnitOfWork, caller: Caller, userid: object) -> User:
+    """Delete an account that owns nothing; its tokens, rows and memberships go with it."""
+    require_admin(caller)
+    user = lookup.user(uow.db, userid)
+    if user.username == DEFAULT_USERNAME:
+        raise Conflict("the default user cannot be deleted")
+    for model in (Repository, RepoGroup, UserGroup):
+        if uow.db.scalar(select(exists().where(model.owner_id == user.user_id))):
+            raise Conflict(f"user `{user.username}` still owns {model.__tablename__}")
+    uow.db.delete(user)
+    uow.db.flush()
+    return user
+
+
+def list_users(uow: UnitOfWork, caller: Caller) -> list[User]:
+    """Every account but ``default``, by username."""
+    require_admin(caller)
+    return list(
+        uow.db.scalars(
+            select(User).where(User.username != DEFAULT_USERNAME).order_by(User.username)
+        )
+    )

@@ -1,0 +1,267 @@
+"""Git backend (pygit2), for bare server-side repositories."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pygit2
+
+from . import git_index, git_remote
+from .base import Commit, Repository
+from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
+from .git_commit import GitCommit, get_node, list_nodes
+from .nodes import Node, normalize_path
+
+_HEX = re.compile(r"[0-9a-fA-F]+")
+# Digit-only strings shorter than this are indexes, longer ones hex ids.
+_MAX_INDEX_DIGITS = 6
+_PREFERRED_DEFAULTS = ("main", "master")
+
+
+class GitRepository(Repository):
+    """A git repository; ``path`` is the bare repo or the work tree."""
+
+    kind = "git"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        try:
+            self._git = pygit2.Repository(str(self.path))
+        except (pygit2.GitError, KeyError) as exc:
+            raise RepositoryNotFound(f"no git repository at {self.path}: {exc}") from None
+
+    @classmethod
+    def create(cls, path: Path) -> "GitRepository":
+        """Initialise a new bare repository at ``path``."""
+        try:
+            pygit2.init_repository(str(path), bare=True)
+        except pygit2.GitError as exc:
+            raise RepositoryError(f"cannot create git repository: {exc}") from None
+        return cls(path)
+
+    # -- refs ---------------------------------------------------------------
+
+    def _snapshot(self) -> git_index.RefSnapshot:
+        return git_index.snapshot(self._git)
+
+    def is_empty(self) -> bool:
+        """True when no branch or tag points at a commit."""
+        return not self._snapshot().tips
+
+    def branches(self) -> dict[str, str]:
+        """Branch name -> head commit id."""
+        return dict(self._snapshot().heads)
+
+    def tags(self) -> dict[str, str]:
+        """Tag name -> tagged commit id (annotated tags peeled)."""
+        return dict(self._snapshot().tags)
+
+    def bookmarks(self) -> dict[str, str]:
+        """Git has no bookmarks."""
+        return {}
+
+    def _head_branch(self) -> str | None:
+        try:
+            target = self._git.references["HEAD"].target
+        except (KeyError, pygit2.GitError):
+            return None
+        if isinstance(target, str) and target.startswith("refs/heads/"):
+            return target[len("refs/heads/"):]
+        return None
+
+    @property
+    def default_branch(self) -> str:
+        """HEAD's branch; if HEAD points to a missing branch, a plausible
+        existing one (main, master, then the first by name)."""
+        head = self._head_branch()
+        heads = self._snapshot().heads
+        if head and (head in heads or not heads):
+            return head
+        for name in _PREFERRED_DEFAULTS:
+            if name in heads:
+                return name
+        if heads:
+            return sorted(heads)[0]
+        return head or "master"
+
+    def set_default_branch(self, name: str) -> None:
+        """Point HEAD at ``refs/heads/<name>``."""
+        self._git.set_head(f"refs/heads/{name}")
+
+    # -- commits ------------------------------------------------------------
+
+    def _tip(self, snap: git_index.RefSnapshot) -> tuple[pygit2.Oid, int | None]:
+        head = self._snapshot_head(snap)
+        if head is not None:
+            return pygit2.Oid(hex=head), None
+        ids = snap.ids(self._git)
+        if not ids:
+            raise CommitNotFound("repository is empty")
+        return pygit2.Oid(raw=ids[-1]), len(ids) - 1
+
+    def _snapshot_head(self, snap: git_index.RefSnapshot) -> str | None:
+        branch = self._head_branch()
+        if branch is not None:
+            return snap.heads.get(branch)
+        try:  # detached HEAD
+            return str(self._git.head.peel(pygit2.Commit).id)
+        except (KeyError, ValueError, pygit2.GitError):
+            return None
+
+    def _by_index(self, snap, index: int) -> tuple[pygit2.Oid, int]:
+        ids = snap.ids(self._git)
+        if not 0 <= index < len(ids):
+            raise CommitNotFound(f"no commit with index {index}")
+        return pygit2.Oid(raw=ids[index]), index
+
+    def _resolve(self, snap, rev: str | int | None) -> tuple[pygit2.Oid, int | None]:
+        if rev is None:
+            return self._tip(snap)
+        if isinstance(rev, bool):
+            raise CommitNotFound(f"invalid revision {rev!r}")
+        if isinstance(rev, int):
+            return self._by_index(snap, rev)
+        if not isinstance(rev, str) or not rev.strip():
+            raise CommitNotFound(f"invalid revision {rev!r}")
+        rev = rev.strip()
+        if rev in ("tip", "HEAD"):
+            return self._tip(snap)
+        if rev.isdigit() and len(rev) <= _MAX_INDEX_DIGITS:
+            return self._by_index(snap, int(rev))
+        if rev in snap.heads:
+            return pygit2.Oid(hex=snap.heads[rev]), None
+        if rev in snap.tags:
+            return pygit2.Oid(hex=snap.tags[rev]), None
+        if rev.startswith("-"):
+            raise CommitNotFound(f"invalid revision {rev!r}")
+        if _HEX.fullmatch(rev) and 4 <= len(rev) <= 40:
+            obj = self._lookup(rev)
+        else:
+            try:  # full ref names, ancestry like "master~2", ...
+                obj = self._git.revparse_single(rev)
+            except (KeyError, ValueError, pygit2.GitError):
+                obj = None
+        if obj is None:
+            raise CommitNotFound(f"unknown revision {rev!r}")
+        try:
+            return obj.peel(pygit2.Commit).id, None
+        except (ValueError, pygit2.GitError):
+            raise CommitNotFound(f"{rev!r} is not a commit") from None
+
+    def _lookup(self, hex_prefix: str):
+        try:
+            return self._git.get(hex_prefix)
+        except ValueError as exc:
+            # libgit2 reports ambiguous prefixes as ValueError.
+            raise CommitNotFound(f"ambiguous revision {hex_prefix!r}: {exc}") from None
+        except (KeyError, pygit2.GitError):
+            return None
+
+    def get_commit(self, rev: str | int | None = None) -> GitCommit:
+        """Resolve a revision (see :meth:`Repository.get_commit`). Digit
+        strings of up to 6 characters are indexes, not hex prefixes."""
+        snap = self._snapshot()
+        oid, index = self._resolve(snap, rev)
+        return GitCommit(self, snap, oid, index)
+
+    def commits(self, start: str | int | None = None,
+                limit: int | None = None) -> list[Commit]:
+        """Commits by ascending index from ``start`` (inclusive)."""
+        snap = self._snapshot()
+        ids = snap.ids(self._git)
+        if start is None:
+            first = 0
+        elif isinstance(start, int) and not isinstance(start, bool):
+            first = max(start, 0)
+        else:
+            commit = self.get_commit(start)
+            first = commit.index
+            if first < 0:
+                raise CommitNotFound(f"{start!r} is not part of the history")
+        end = len(ids) if limit is None or limit < 0 else first + limit
+        return [GitCommit(self, snap, pygit2.Oid(raw=raw), i)
+                for i, raw in enumerate(ids[first:end], first)]
+
+    def commit_count(self) -> int:
+        """Number of commits reachable from branches and tags."""
+        return len(self._snapshot().ids(self._git))
+
+    # -- trees and diffs ----------------------------------------------------
+
+    def _commit_obj(self, rev) -> pygit2.Commit:
+        return self._git[self._resolve(self._snapshot(), rev)[0]]
+
+    def get_nodes(self, rev, path: str = "", recursive: bool = True) -> list[Node]:
+        """Flat listing of the tree below ``path`` (see Repository)."""
+        return list_nodes(self._git, self._commit_obj(rev), path, recursive)
+
+    def get_node(self, rev, path: str) -> Node:
+        """The file or directory at ``path``."""
+        return get_node(self._git, self._commit_obj(rev), path)
+
+    def diff(self, old_rev, new_rev, path: str | None = None,
+             context: int = 3) -> str:
+        """Unified git diff between two revisions, optionally limited to
+        one file or directory."""
+        new_tree = self._commit_obj(new_rev).tree
+        if old_rev is None or old_rev == "0" * 40:
+            diff = new_tree.diff_to_tree(context_lines=context, swap=True)
+        else:
+            old_tree = self._commit_obj(old_rev).tree
+            diff = old_tree.diff_to_tree(new_tree, context_lines=context)
+        prefix = normalize_path(path)
+        pieces = []
+        for patch in diff:
+            if patch is None:
+                continue
+            if prefix:
+                delta = patch.delta
+                paths = (delta.old_file.path, delta.new_file.path)
+                if not any(p == prefix or p.startswith(prefix + "/") for p in paths):
+                    continue
+            pieces.append(patch.data.decode("utf-8", "replace"))
+        return "".join(pieces)
+
+    # -- maintenance --------------------------------------------------------
+
+    def fetch(self, source: str) -> None:
+        """Fetch all branches and tags from ``source`` (forced, mirror-like,
+        without pruning) and give HEAD a branch if it had none."""
+        git_remote.fetch_mirror(Path(self._git.path), source)
+        self._fix_unborn_head(source)
+
+    def _fix_unborn_head(self, source: str | None = None) -> None:
+        heads = self._snapshot().heads
+        current = self._head_branch()
+        if not heads or (current and current in heads):
+            return
+        wanted = git_remote.remote_head_branch(source) if source else None
+        if wanted not in heads:
+            wanted = self.default_branch
+        self.set_default_branch(wanted)
+
+    def strip(self, rev: str, branch: str | None = None) -> None:
+        """Move ``branch`` back to the first parent of ``rev`` (delete it
+        when ``rev`` is a root). Without ``branch``, the single branch
+        containing ``rev`` is used. Unreachable commits are left to gc."""
+        commit = self.get_commit(rev)
+        if branch is None:
+            containing = commit.branches_containing
+            if len(containing) != 1:
+                raise RepositoryError(
+                    f"commit {commit.short_id} is on {len(containing)} branches;"
+                    " name the branch to strip")
+            branch = containing[0]
+        heads = self._snapshot().heads
+        if branch not in heads:
+            raise RepositoryError(f"no branch {branch!r}")
+        head = pygit2.Oid(hex=heads[branch])
+        if head != commit._oid and not self._git.descendant_of(head, commit._oid):
+            raise RepositoryError(f"commit {commit.short_id} is not on branch {branch!r}")
+        ref = self._git.references[f"refs/heads/{branch}"]
+        if commit.parents:
+            ref.set_target(pygit2.Oid(hex=commit.parents[0]),
+                           f"vcshub: strip {commit.raw_id}")
+        else:
+            ref.delete()

@@ -1,0 +1,221 @@
+"""Mercurial changesets, tree nodes and diffs.
+
+Mercurial speaks bytes; names are decoded as UTF-8 here, with
+``surrogateescape`` for paths so that any path survives a round trip.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property, partial
+from typing import TYPE_CHECKING
+
+from mercurial import match as matchmod
+from mercurial import mdiff, node as hgnode, patch
+
+from .base import Commit, FileChange, sort_changes
+from .diffs import split_diff
+from .errors import NodeNotFound
+from .nodes import DIR, FILE, Node, normalize_path, tree_sort_key
+
+if TYPE_CHECKING:
+    from .hg import HgRepository
+
+# nobinary: print "Binary file ... has changed" like git does instead of
+# embedding (possibly huge) base85 binary patches in the text.
+DIFF_OPTS = {"git": True, "nobinary": True, "showfunc": False}
+_MODE_FILE, _MODE_EXEC, _MODE_LINK = 0o100644, 0o100755, 0o120000
+
+
+def to_str(value: bytes) -> str:
+    """Decode metadata bytes (UTF-8 in Mercurial's store)."""
+    return value.decode("utf-8", "replace")
+
+
+def path_str(value: bytes) -> str:
+    """Decode a file path so that it can be encoded back losslessly."""
+    return value.decode("utf-8", "surrogateescape")
+
+
+def path_bytes(value: str) -> bytes:
+    """Inverse of :func:`path_str`."""
+    return value.encode("utf-8", "surrogateescape")
+
+
+class HgCommit(Commit):
+    """A Mercurial changeset wrapping a changectx."""
+
+    def __init__(self, repository: "HgRepository", ctx) -> None:
+        self.repository = repository
+        self._ctx = ctx
+
+    @cached_property
+    def raw_id(self) -> str:
+        return self._ctx.hex().decode("ascii")
+
+    @property
+    def index(self) -> int:
+        return self._ctx.rev()
+
+    @cached_property
+    def author(self) -> str:
+        return to_str(self._ctx.user())
+
+    @cached_property
+    def date(self) -> datetime:
+        return datetime.fromtimestamp(self._ctx.date()[0])
+
+    @cached_property
+    def message(self) -> str:
+        return to_str(self._ctx.description())
+
+    @cached_property
+    def parents(self) -> list[str]:
+        return [p.hex().decode("ascii") for p in self._ctx.parents()
+                if p.rev() != hgnode.nullrev]
+
+    @cached_property
+    def branch(self) -> str:
+        return to_str(self._ctx.branch())
+
+    @cached_property
+    def tags(self) -> list[str]:
+        return [to_str(t) for t in self._ctx.tags() if t != b"tip"]
+
+    @cached_property
+    def bookmarks(self) -> list[str]:
+        return [to_str(b) for b in self._ctx.bookmarks()]
+
+    @cached_property
+    def phase(self) -> str:
+        """"public", "draft" or "secret"."""
+        return to_str(self._ctx.phasestr())
+
+    @cached_property
+    def closesbranch(self) -> bool:
+        """True if this changeset closes its branch."""
+        return bool(self._ctx.closesbranch())
+
+    def changes(self, with_diff: bool = False) -> list[FileChange]:
+        """Files changed against the first parent, ordered A, M, D."""
+        ctx = self._ctx
+        p1 = ctx.p1()
+        status = p1.status(ctx)
+        mf1, mf2 = p1.manifest(), ctx.manifest()
+        result = []
+        for files, op in ((status.added, "A"), (status.modified, "M"),
+                          (status.removed, "D")):
+            for f in files:
+                if op == "M" and f not in mf1:
+                    op_here = "A"  # merged-in additions show as modified
+                else:
+                    op_here = op
+                old = mf1.get(f) if op_here != "A" else None
+                new = mf2.get(f) if op_here != "D" else None
+                result.append(FileChange(
+                    path=path_str(f), op=op_here,
+                    old_id=hgnode.hex(old).decode() if old else None,
+                    new_id=hgnode.hex(new).decode() if new else None,
+                ))
+        if with_diff:
+            text = diff_text(ctx.repo(), p1, ctx)
+            pieces = {piece.path: piece for piece in split_diff(text)}
+            for change in result:
+                piece = pieces.get(change.path)
+                if piece is None:
+                    change.raw_diff = ""
+                    continue
+                change.raw_diff = piece.text
+                change.added_lines = piece.added_lines
+                change.deleted_lines = piece.deleted_lines
+                change.binary = piece.binary
+        return sort_changes(result)
+
+
+def diff_text(repo, ctx1, ctx2, path: str | None = None, context: int = 3) -> str:
+    """Git-style diff between two changectxs, optionally limited to a path.
+
+    Copy tracking is disabled (``copy={}``) so output matches the git
+    backend: renames appear as a deletion plus an addition.
+    """
+    match = None
+    prefix = normalize_path(path)
+    if prefix:
+        match = matchmod.match(repo.root, b"", [b"path:" + path_bytes(prefix)])
+    opts = mdiff.diffopts(context=context, **DIFF_OPTS)
+    chunks = patch.diff(repo, ctx1.node(), ctx2.node(), match=match,
+                        opts=opts, copy={})
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+# -- tree nodes -------------------------------------------------------------
+
+def _file_data(ctx, bpath: bytes) -> bytes:
+    return ctx.filectx(bpath).data()
+
+
+def _file_size(ctx, bpath: bytes) -> int:
+    return ctx.filectx(bpath).size()
+
+
+def _file_node(ctx, bpath: bytes, flags: bytes, path: str | None = None) -> Node:
+    mode = _MODE_LINK if b"l" in flags else _MODE_EXEC if b"x" in flags else _MODE_FILE
+    return Node(
+        path if path is not None else path_str(bpath), FILE,
+        load=partial(_file_data, ctx, bpath),
+        size=partial(_file_size, ctx, bpath),
+        mode=mode, is_symlink=b"l" in flags,
+    )
+
+
+def get_node(ctx, path: str) -> Node:
+    """The file or directory at ``path`` ("" is the root)."""
+    path = normalize_path(path)
+    if not path:
+        return Node("", DIR, mode=0o40000)
+    bpath = path_bytes(path)
+    mf = ctx.manifest()
+    if bpath in mf:
+        return _file_node(ctx, bpath, mf.flags(bpath), path)
+    if mf.hasdir(bpath):
+        return Node(path, DIR, mode=0o40000)
+    raise NodeNotFound(f"no path {path!r} in changeset {ctx.hex().decode()}")
+
+
+def list_nodes(ctx, path: str, recursive: bool) -> list[Node]:
+    """Flat pre-order listing below ``path``; directories are implied by
+    file paths since Mercurial only stores files."""
+    path = normalize_path(path)
+    mf = ctx.manifest()
+    bprefix = b""
+    if path:
+        bpath = path_bytes(path)
+        if bpath in mf:
+            return [_file_node(ctx, bpath, mf.flags(bpath), path)]
+        if not mf.hasdir(bpath):
+            raise NodeNotFound(f"no path {path!r} in changeset {ctx.hex().decode()}")
+        bprefix = bpath + b"/"
+    cut = len(bprefix)
+    nodes: list[Node] = []
+    dirs: set[bytes] = set()
+    for bfile, _filenode, flags in mf.iterentries():
+        if cut and not bfile.startswith(bprefix):
+            continue
+        rest = bfile[cut:]
+        slash = rest.rfind(b"/")
+        if slash >= 0:
+            if not recursive:
+                dirs.add(bfile[:cut + rest.index(b"/")])
+                continue
+            # Register every ancestor dir of the file once.
+            parent = bfile[:cut + slash]
+            while parent not in dirs and len(parent) > cut - 1 and parent:
+                dirs.add(parent)
+                up = parent.rfind(b"/", cut)
+                if up < 0:
+                    break
+                parent = parent[:up]
+        nodes.append(_file_node(ctx, bfile, flags))
+    nodes.extend(Node(path_str(d), DIR, mode=0o40000) for d in dirs)
+    nodes.sort(key=tree_sort_key)
+    return nodes

@@ -1,0 +1,1 @@
+"""The web UI and the request facts shared by every HTTP adapter."""

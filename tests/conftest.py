@@ -1,0 +1,51 @@
+"""Fixtures shared by every test: database backends, a live server, API clients, units of work."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.api_client import ApiClient
+from tests.databases import database_url
+from tests.live_server import start_server
+
+BACKENDS = ("sqlite", "postgresql")
+
+# The `hg` and `vcshub` scripts live next to the interpreter running the tests.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        default=",".join(BACKENDS),
+        help="comma separated database backends to run against (sqlite,postgresql)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" in metafunc.fixturenames:
+        backends = [b for b in metafunc.config.getoption("--db").split(",") if b]
+        metafunc.parametrize("db_backend", backends, scope="session")
+
+
+@pytest.fixture(scope="session")
+def live_server(db_backend, tmp_path_factory):
+    """One real server per database backend for the whole run."""
+    data_dir = tmp_path_factory.mktemp(f"server-{db_backend}")
+    with database_url(db_backend, "server", data_dir) as url:
+        server = start_server(data_dir, url)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_api(live_server) -> ApiClient:
+    client = ApiClient(live_server.api_url, live_server.admin_token)
+    yield client
+    client.close()
