@@ -49,3 +49,31 @@ def admin_api(live_server) -> ApiClient:
     client = ApiClient(live_server.api_url, live_server.admin_token)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def service_env(db_backend, tmp_path_factory):
+    """A migrated database and data dir for service-level tests (no HTTP server)."""
+    from vcshub.config import load_settings
+    from vcshub.db.engine import create_db_engine, create_session_factory
+    from vcshub.services import installation
+
+    data_dir = tmp_path_factory.mktemp(f"services-{db_backend}")
+    with database_url(db_backend, "services", data_dir) as url:
+        settings = load_settings(environ={}, data_dir=data_dir, database_url=url)
+        engine = create_db_engine(url)
+        installation.initialize(settings, engine)
+        yield settings, create_session_factory(engine)
+        engine.dispose()
+
+
+@pytest.fixture
+def uow(service_env):
+    """A unit of work that is rolled back after the test, database and disk alike."""
+    from vcshub.services.unit_of_work import UnitOfWork
+
+    settings, sessions = service_env
+    with sessions() as session:
+        work = UnitOfWork(db=session, settings=settings)
+        yield work
+        work.rollback()

@@ -17,13 +17,16 @@ async def api_endpoint(request: Request) -> Response:
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return _reply(envelope(None, error=f"request body too large (limit {limit} bytes)"))
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return _reply(envelope(None, error=f"request body too large (limit {limit} bytes)"))
+    # REFERENCE.md 1.4 step 2 is about the header: a chunked body without Content-Length is
+    # refused like RC4 does, so it is not even read.
+    if declared is not None:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                return _reply(envelope(None, error=f"request body too large (limit {limit} bytes)"))
     api_request = ApiRequest(
         http_method=request.method,
-        has_content_length=declared is not None or bool(body),
+        has_content_length=declared is not None,
         body=bytes(body),
         client_ip=request_client_ip(request, state.settings),
         base_url=base_url(request, state.settings),

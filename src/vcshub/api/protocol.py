@@ -5,6 +5,7 @@ Every outcome is an envelope ``{"id", "result", "error"}``; nothing here raises 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -72,7 +73,13 @@ class Dispatcher:
             return envelope(None, error=f"JSON parse error ERR:{exc} RAW:{raw!r}")
         if not isinstance(data, dict):
             return envelope(None, error="Incorrect JSON data. Missing 'api_key or auth_token'")
-        return self._handle_document(request, data)
+        try:
+            return self._handle_document(request, data)
+        except Exception:
+            # Never an HTTP 500 (1.3): a failure outside a method body (database down while
+            # authenticating, ...) is still an envelope.
+            log.exception("API request failed")
+            return envelope(data.get("id"), error=INTERNAL_ERROR)
 
     def _handle_document(self, request: ApiRequest, data: dict[str, Any]) -> dict[str, Any]:
         request_id = data.get("id")
@@ -167,7 +174,19 @@ def _bind(method: ApiMethod, raw_args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def encode(reply: dict[str, Any]) -> bytes:
-    return orjson.dumps(reply, default=_fallback)
+    """The response body. The ``id`` is echoed as sent, so it may be something orjson refuses
+    (nested deeper than 254 levels, an integer beyond 64 bits): the standard library then
+    writes it, and if even that fails the client gets an error envelope rather than an HTTP 500.
+    """
+    try:
+        return orjson.dumps(reply, default=_fallback)
+    except TypeError:
+        pass
+    try:
+        return json.dumps(reply, default=_fallback).encode()
+    except (TypeError, ValueError, RecursionError):
+        log.exception("cannot encode API reply")
+        return orjson.dumps(envelope(None, error=INTERNAL_ERROR))
 
 
 def _fallback(value: Any) -> Any:

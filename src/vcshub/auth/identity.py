@@ -12,6 +12,9 @@ from vcshub.db.models import AuthToken, User, UserIpAddress
 from vcshub.permissions.effective import DEFAULT_USERNAME, default_user_id
 
 
+MAX_TOKEN_LENGTH = 255  # the width of the token columns
+
+
 class AuthError(Exception):
     """Base of authentication failures."""
 
@@ -40,7 +43,9 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
     Expired and unknown tokens are indistinguishable, and the ``default`` user never
     authenticates.
     """
-    if not token or not isinstance(token, str):
+    # Tokens are short printable strings; anything else cannot match, and PostgreSQL would
+    # refuse to even compare a text holding NUL.
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH or "\x00" in token:
         raise InvalidToken()
     user = db.scalar(select(User).where(User.api_key == token))
     role = None

@@ -24,10 +24,20 @@ def ip_range(entry: str) -> tuple[str, str]:
 
 
 def is_allowed(client_ip: str, entries: Iterable[str]) -> bool:
-    """An empty whitelist allows everybody."""
-    networks = [parse_entry(e) for e in entries]
-    if not networks:
+    """An empty whitelist allows everybody.
+
+    A stored entry that does not parse matches nobody, but still makes the whitelist non-empty:
+    a typo must not open the account to every address.
+    """
+    entries = list(entries)
+    if not entries:
         return True
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(parse_entry(entry))
+        except InvalidIpEntry:
+            continue
     try:
         address = ipaddress.ip_address(client_ip)
     except ValueError:

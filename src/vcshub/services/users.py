@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Mapping
 
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from vcshub.auth.passwords import hash_password, verify_password
 from vcshub.auth.tokens import TokenRole, generate_token
@@ -32,6 +33,7 @@ from vcshub.services.names import validate_username
 from vcshub.services.unit_of_work import UnitOfWork
 
 INTERNAL = "rhodecode"
+TEXT_LIMIT = 255  # width of the users table's text columns
 UPDATABLE = frozenset(
     {"username", "email", "password", "firstname", "lastname", "active", "admin",
      "extern_type", "extern_name", "force_password_change"}
@@ -69,6 +71,17 @@ def email_taken(uow: UnitOfWork, email: str, except_user_id: int | None = None) 
     return uow.db.scalar(select(or_(exists(main), exists(extra))))
 
 
+def _validate_text(field: str, value: object) -> str | None:
+    """Names, passwords and extern values are text (or null) that fits its column.
+
+    Checked here rather than left to the database so that both backends answer alike (SQLite
+    would store a number or a long string that PostgreSQL refuses).
+    """
+    if value is not None and (not isinstance(value, str) or len(value) > TEXT_LIMIT):
+        raise Invalid(field, f"must be text of at most {TEXT_LIMIT} characters")
+    return value
+
+
 def _validate_email(email: object) -> str:
     if not isinstance(email, str) or "@" not in email or len(email) > 255 or " " in email.strip():
         raise Invalid("email", "An email address must contain a single @")
@@ -100,10 +113,15 @@ def create_user(
         require_admin(caller)
     if isinstance(username, str) and lookup.find_user_by_name_ci(uow.db, username) is not None:
         raise AlreadyExists("user", username)
-    if isinstance(email, str) and email_taken(uow, email):
+    if isinstance(email, str) and email_taken(uow, email.strip()):
         raise AlreadyExists("email", email)
     validate_username(username)
     email = _validate_email(email)
+    for field, value in (
+        ("password", password), ("firstname", firstname), ("lastname", lastname),
+        ("extern_name", extern_name), ("extern_type", extern_type),
+    ):
+        _validate_text(field, value)
     if extern_name and extern_name != INTERNAL:
         password = secrets.token_urlsafe(12)[:16]
     user = User(
@@ -136,16 +154,21 @@ def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mappin
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise Invalid(sorted(unknown)[0], "cannot be updated")
+    for name in ("password", "firstname", "lastname", "extern_type", "extern_name"):
+        if name in changes:
+            _validate_text(name, changes[name])
+    # A clash is not an "already exist" error here: update_user answers every failure with
+    # its generic `failed to update user` text (4.2).
     if "username" in changes and changes["username"] != user.username:
         new_name = validate_username(changes["username"])
         other = lookup.find_user_by_name_ci(uow.db, new_name)
         if other is not None and other.user_id != user.user_id:
-            raise AlreadyExists("user", new_name)
+            raise Invalid("username", f"user `{new_name}` already exists")
         user.username = new_name
     if "email" in changes:
         email = _validate_email(changes["email"])
         if email_taken(uow, email, except_user_id=user.user_id):
-            raise AlreadyExists("email", email)
+            raise Invalid("email", f"email `{email}` already exists")
         user.email = email
     if "password" in changes:
         password = changes["password"]
@@ -183,8 +206,14 @@ def delete_user(uow: UnitOfWork, caller: Caller, userid: object) -> User:
 def list_users(uow: UnitOfWork, caller: Caller) -> list[User]:
     """Every account but ``default``, by username."""
     require_admin(caller)
-    return list(
-        uow.db.scalars(
-            select(User).where(User.username != DEFAULT_USERNAME).order_by(User.username)
+    found = uow.db.scalars(
+        select(User)
+        .where(User.username != DEFAULT_USERNAME)
+        # the user object lists these; load them for all users at once, not one query each
+        .options(
+            selectinload(User.emails), selectinload(User.tokens), selectinload(User.ip_addresses)
         )
     )
+    # Sorted here, not by ORDER BY: the database's collation (case-insensitive on many
+    # PostgreSQL installations) would make the order depend on the backend.
+    return sorted(found, key=lambda user: user.username)

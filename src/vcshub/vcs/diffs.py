@@ -108,7 +108,7 @@ def _parse_section(lines: list[str]) -> FileDiff:
             old_path = _strip_prefix(line[4:].rstrip("\n"))
         elif line.startswith("+++ "):
             new_path = _strip_prefix(line[4:].rstrip("\n"))
-        elif line.startswith(("Binary files", "GIT binary patch")):
+        elif line.startswith(("Binary file", "GIT binary patch")):
             binary = True
     return FileDiff(old_path, new_path, "".join(lines), added, deleted, binary)
 

@@ -209,7 +209,7 @@ def list_nodes(ctx, path: str, recursive: bool) -> list[Node]:
                 continue
             # Register every ancestor dir of the file once.
             parent = bfile[:cut + slash]
-            while parent not in dirs and len(parent) > cut - 1 and parent:
+            while parent not in dirs:
                 dirs.add(parent)
                 up = parent.rfind(b"/", cut)
                 if up < 0:

@@ -1,9 +1,9 @@
 """API methods by domain. ``build_registry`` lists every module that contributes methods."""
 
-from vcshub.api.methods import server, users
+from vcshub.api.methods import repo_groups, repo_permissions, server, user_groups, users
 from vcshub.api.registry import Registry
 
-METHOD_MODULES = (server, users)
+METHOD_MODULES = (server, users, user_groups, repo_groups, repo_permissions)
 
 
 def build_registry() -> Registry:

@@ -24,6 +24,9 @@ class RepoGroup(Base):
 
     owner: Mapped[User] = relationship()
     parent: Mapped[RepoGroup | None] = relationship(remote_side=[group_id])
+    repositories: Mapped[list[Repository]] = relationship(  # noqa: F821 - resolved by name
+        "Repository", viewonly=True, order_by="Repository.repo_name"
+    )
 
     @property
     def short_name(self) -> str:

@@ -1,0 +1,161 @@
+"""User group methods (REFERENCE.md 4.3), with the older `users_group` names as aliases."""
+
+from __future__ import annotations
+
+from vcshub.api.call import Call
+from vcshub.api.coercion import Bool
+from vcshub.api.errors import ApiError
+from vcshub.api.registry import MethodSet
+from vcshub.serializers.groups import user_group_data
+from vcshub.services import access, grants, user_groups
+from vcshub.services.errors import Conflict, UserGroupInUse
+from vcshub.services.members import member_entries
+
+methods = MethodSet()
+
+_GROUP_ARG = {"usersgroupid": "usergroupid", "group_name": "usergroupid"}
+_MEMBER_ARGS = {**_GROUP_ARG, "username": "userid", "user_name": "userid"}
+
+
+@methods.method(aliases=["get_users_group"], legacy_args=_GROUP_ARG)
+def get_user_group(call: Call, usergroupid):
+    group = user_groups.get_user_group(call.uow, call.caller, usergroupid)
+    data = user_group_data(group, secrets=False)
+    data["members"] = member_entries(call.uow, grants.USER_GROUP, group.users_group_id, group.owner)
+    return data
+
+
+@methods.method(aliases=["get_users_groups"])
+def get_user_groups(call: Call):
+    secrets = call.caller.is_admin
+    return [
+        user_group_data(g, secrets=secrets)
+        for g in user_groups.list_user_groups(call.uow, call.caller)
+    ]
+
+
+@methods.method(
+    aliases=["create_users_group"],
+    legacy_args={"name": "group_name"},
+    failure="failed to create group `{group_name}`",
+)
+def create_user_group(call: Call, group_name, description="", owner=None, active: Bool = True):
+    group = user_groups.create_user_group(
+        call.uow, call.caller, group_name, description, owner, active
+    )
+    return {
+        "msg": f"created new user group `{group.group_name}`",
+        "user_group": user_group_data(group, secrets=False),
+    }
+
+
+@methods.method(failure="failed to update user group `{usergroupid}`")
+def update_user_group(
+    call: Call, usergroupid, group_name=None, description=None, owner=None, active: Bool = None
+):
+    changes = call.supplied("group_name", "description", "owner", "active")
+    group = user_groups.update_user_group(call.uow, call.caller, usergroupid, changes)
+    return {
+        "msg": f"updated user group ID:{group.users_group_id} {group.group_name}",
+        "user_group": user_group_data(group, secrets=call.caller.is_admin),
+    }
+
+
+@methods.method()
+def delete_user_group(call: Call, usergroupid):
+    group = access.user_group(call.uow, call.caller, usergroupid, "usergroup.admin")
+    ident = f"ID:{group.users_group_id} {group.group_name}"
+    try:
+        user_groups.delete_user_group(call.uow, call.caller, group.users_group_id)
+    except UserGroupInUse:
+        raise  # its own contract message lists what the group is assigned to
+    except Conflict:
+        raise ApiError(f"failed to delete user group {ident}") from None
+    return {"msg": f"deleted user group {ident}", "user_group": None}
+
+
+@methods.method(
+    aliases=["add_user_to_users_group", "add_user_users_group"],
+    legacy_args=_MEMBER_ARGS,
+    failure="failed to add member to user group `{usergroupid}`",
+)
+def add_user_to_user_group(call: Call, usergroupid, userid):
+    user, group, added = user_groups.add_member(call.uow, call.caller, usergroupid, userid)
+    if not added:
+        return {"success": False, "msg": "User is already in that group"}
+    return {
+        "success": True,
+        "msg": f"added member `{user.username}` to user group `{group.group_name}`",
+    }
+
+
+@methods.method(
+    aliases=["remove_user_from_users_group"],
+    legacy_args=_MEMBER_ARGS,
+    failure="failed to remove member from user group `{usergroupid}`",
+)
+def remove_user_from_user_group(call: Call, usergroupid, userid):
+    user, group, removed = user_groups.remove_member(call.uow, call.caller, usergroupid, userid)
+    if not removed:
+        return {"success": False, "msg": "User wasn't in group"}
+    return {
+        "success": True,
+        "msg": f"removed member `{user.username}` from user group `{group.group_name}`",
+    }
+
+
+def _user_failure(args) -> str:
+    return (
+        f"failed to edit permission for user: `{args.get('userid')}` "
+        f"in user group: `{args.get('usergroupid')}`"
+    )
+
+
+@methods.method(failure=_user_failure)
+def grant_user_permission_to_user_group(call: Call, usergroupid, userid, perm):
+    user, group, perm = user_groups.grant_user(call.uow, call.caller, usergroupid, userid, perm)
+    return {
+        "msg": f"Granted perm: `{perm}` for user: `{user.username}` "
+        f"in user group: `{group.group_name}`",
+        "success": True,
+    }
+
+
+@methods.method(failure=_user_failure)
+def revoke_user_permission_from_user_group(call: Call, usergroupid, userid):
+    user, group = user_groups.revoke_user(call.uow, call.caller, usergroupid, userid)
+    return {
+        "msg": f"Revoked perm for user: `{user.username}` in user group: `{group.group_name}`",
+        "success": True,
+    }
+
+
+def _group_failure(args) -> str:
+    return (
+        f"failed to edit permission for user group: `{args.get('sourceusergroupid')}` "
+        f"in user group: `{args.get('usergroupid')}`"
+    )
+
+
+@methods.method(failure=_group_failure)
+def grant_user_group_permission_to_user_group(call: Call, usergroupid, sourceusergroupid, perm):
+    source, target, perm = user_groups.grant_user_group(
+        call.uow, call.caller, usergroupid, sourceusergroupid, perm
+    )
+    return {
+        "msg": f"Granted perm: `{perm}` for user group: `{source.group_name}` "
+        f"in user group: `{target.group_name}`",
+        "success": True,
+    }
+
+
+@methods.method(failure=_group_failure)
+def revoke_user_group_permission_from_user_group(call: Call, usergroupid, sourceusergroupid):
+    source, target = user_groups.revoke_user_group(
+        call.uow, call.caller, usergroupid, sourceusergroupid
+    )
+    return {
+        "msg": f"Revoked perm for user group: `{source.group_name}` "
+        f"in user group: `{target.group_name}`",
+        "success": True,
+    }

@@ -1,0 +1,422 @@
+"""``vcshub-api``: call the JSON-RPC API from the command line, the way ``rhodecode-api`` does.
+
+    vcshub-api [--instance-name=NAME] [--apikey=KEY --apihost=URL] [--format=json] METHOD [key:value ...]
+
+Connection details come from the command line, then the ``VCSHUB_API_HOST`` /
+``VCSHUB_API_KEY`` environment variables, then an instance of ``~/.rhoderc`` (see
+:mod:`vcshub.cli.api_config`). Exit status: 0 success, 1 the API answered with an error,
+2 usage error, 3 the server could not be reached or did not answer like a JSON-RPC API.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import click
+import httpx
+
+from vcshub.cli import api_config
+from vcshub.cli.api_config import ConfigFileError, InstanceSettings
+
+PROG_NAME = "vcshub-api"
+API_PATH = "/_admin/api"
+ENV_HOST = "VCSHUB_API_HOST"
+ENV_KEY = "VCSHUB_API_KEY"
+DEFAULT_TIMEOUT = 120.0
+
+EXIT_OK = 0
+EXIT_API_ERROR = 1
+EXIT_USAGE = 2
+EXIT_CONNECTION = 3
+EXIT_INTERRUPTED = 130
+
+
+class UsageProblem(click.ClickException):
+    """The command line or the configuration does not allow a call (exit status 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConnectionProblem(click.ClickException):
+    """No usable JSON-RPC answer came back from the server (exit status 3)."""
+
+    exit_code = EXIT_CONNECTION
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where to send calls: the server's base URL (for messages) and its API URL."""
+
+    base_url: str
+    api_url: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A JSON-RPC answer: the decoded envelope and the body exactly as received."""
+
+    envelope: dict[str, Any]
+    raw: str
+
+    @property
+    def error(self) -> Any:
+        return self.envelope.get("error")
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def parse_value(text: str) -> Any:
+    """A JSON value when ``text`` is one (true, 10, null, [..], {..}, "quoted"), else ``text``.
+
+    NaN, Infinity and numbers too large for a float stay strings: they are not valid JSON
+    on the wire.
+    """
+    try:
+        return json.loads(text, parse_constant=_reject, parse_float=_finite_float)
+    except ValueError:
+        return text
+
+
+def _reject(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def parse_argument(item: str) -> tuple[str, Any]:
+    """Split ``key:value`` at the first colon, so values may contain colons (URLs)."""
+    key, colon, value = item.partition(":")
+    if not colon:
+        raise UsageProblem(f"argument `{item}` is not in key:value form")
+    if not key:
+        raise UsageProblem(f"argument `{item}` has no name before the colon")
+    return key, parse_value(value)
+
+
+def parse_arguments(items: Sequence[str]) -> dict[str, Any]:
+    """The ``args`` object of the request; a key given twice keeps its last value."""
+    return dict(parse_argument(item) for item in items)
+
+
+def build_request(method: str, args: dict[str, Any], api_key: str) -> dict[str, Any]:
+    """The request envelope.
+
+    The token is sent under both names: RhodeCode 4+ reads ``auth_token``, Kallithea and older
+    RhodeCode read ``api_key``, and servers that know both take either.
+    """
+    return {
+        "id": random.randint(1, 99999),
+        "auth_token": api_key,
+        "api_key": api_key,
+        "method": method,
+        "args": args,
+    }
+
+
+# --------------------------------------------------------------------------- connection
+
+
+def endpoint_for(host: str) -> Endpoint:
+    """Accept the server's base URL (``http://host:5000``) or the API URL itself.
+
+    A missing scheme means http. A path prefix (server mounted under ``/code``) is kept.
+    """
+    text = host.strip()
+    if "://" not in text:
+        text = f"http://{text}"
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise UsageProblem(f"invalid API host `{host}`: {exc}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageProblem(f"invalid API host `{host}`: expected a URL like http://host:5000")
+    path = _strip_suffix(parts.path.rstrip("/"), API_PATH)
+    # RhodeCode's documentation gives the API address as `<server>/_admin`; accept that too.
+    path = _strip_suffix(path, "/_admin")
+    base_url = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return Endpoint(base_url=base_url, api_url=base_url + API_PATH)
+
+
+def _strip_suffix(path: str, suffix: str) -> str:
+    return path[: -len(suffix)] if path.endswith(suffix) else path
+
+
+def encode_request(request: dict[str, Any]) -> bytes:
+    """The request body; refuses values JSON cannot carry instead of sending invalid JSON."""
+    try:
+        return json.dumps(request, allow_nan=False).encode("utf-8")
+    except ValueError as exc:
+        raise UsageProblem(f"cannot encode the arguments as JSON: {exc}") from exc
+
+
+def post_request(endpoint: Endpoint, body: bytes, timeout: float | None) -> Reply:
+    """POST one request and return the JSON-RPC reply; anything else is a ConnectionProblem."""
+    url = endpoint.api_url
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            response = client.post(url, content=body, headers={"Content-Type": "application/json"})
+    except httpx.TransportError as exc:
+        raise ConnectionProblem(f"cannot reach {url}: {_describe(exc)}") from exc
+    except httpx.InvalidURL as exc:
+        raise UsageProblem(f"invalid API URL {url}: {_describe(exc)}") from exc
+    return read_reply(url, response)
+
+
+def read_reply(url: str, response: httpx.Response) -> Reply:
+    """Check that the response is an HTTP 200 JSON-RPC envelope (the API always answers 200)."""
+    if response.status_code != 200:
+        raise ConnectionProblem(f"{url} answered HTTP {_status_text(response)}, not a JSON-RPC reply")
+    try:
+        envelope = response.json()
+    except ValueError as exc:
+        raise ConnectionProblem(
+            f"{url} did not answer with JSON (is this the vcshub/RhodeCode API address?)"
+        ) from exc
+    if not isinstance(envelope, dict) or not {"result", "error"} <= envelope.keys():
+        raise ConnectionProblem(f"{url} answered with JSON that is not a JSON-RPC envelope")
+    return Reply(envelope=envelope, raw=response.text)
+
+
+def _status_text(response: httpx.Response) -> str:
+    text = f"{response.status_code} {response.reason_phrase}".strip()
+    location = response.headers.get("location")
+    # A redirect usually means http was used where the server wants https, or a wrong path.
+    return f"{text} (redirect to {location})" if location else text
+
+
+def _describe(exc: BaseException) -> str:
+    return _one_line(str(exc)) or type(exc).__name__
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def resolve_instance(
+    config_path: Path,
+    instance_name: str | None,
+    api_host: str | None,
+    api_key: str | None,
+    need_file: bool,
+) -> InstanceSettings:
+    """Merge connection details: command line / environment first, then the config file.
+
+    The file is only read when something is still missing (or ``need_file``), so a broken
+    ``~/.rhoderc`` does not get in the way of a fully specified call.
+    """
+    given = InstanceSettings(name=instance_name or "", api_host=api_host, api_key=api_key)
+    if given.api_host and given.api_key and not need_file:
+        return given
+    parser = _read_config(config_path)
+    name = instance_name or api_config.default_instance_name(parser)
+    stored = api_config.instance_settings(parser, name) or InstanceSettings(name=name)
+    return InstanceSettings(
+        name=name,
+        api_host=api_host or stored.api_host,
+        api_key=api_key or stored.api_key,
+    )
+
+
+def save_instance(config_path: Path, settings: InstanceSettings) -> Path:
+    """Write ``settings`` as ``[instance:NAME]`` of the config file (mode 0600)."""
+    if not (settings.api_host and settings.api_key):
+        raise UsageProblem("--save-config needs both --apikey and --apihost")
+    endpoint = endpoint_for(settings.api_host)
+    parser = _read_config(config_path)
+    stored = InstanceSettings(settings.name, api_host=endpoint.base_url, api_key=settings.api_key)
+    api_config.store_instance(parser, stored)
+    try:
+        return api_config.write_config(parser, config_path)
+    except ConfigFileError as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+def require_connection(settings: InstanceSettings, config_path: Path, named: bool) -> None:
+    """Explain what is missing when there is no host or no key to call with."""
+    if settings.api_host and settings.api_key:
+        return
+    if named and not api_config.instance_settings(_read_config(config_path), settings.name):
+        raise UsageProblem(f"instance `{settings.name}` is not configured in {config_path}")
+    missing = " and ".join(
+        what
+        for what, value in (("API host", settings.api_host), ("API key", settings.api_key))
+        if not value
+    )
+    raise UsageProblem(
+        f"no {missing}: pass --apihost/--apikey, set {ENV_HOST}/{ENV_KEY}, "
+        f"or store them with --save-config"
+    )
+
+
+def _read_config(config_path: Path):
+    try:
+        return api_config.read_config(config_path)
+    except ConfigFileError as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- output
+
+
+def pretty(value: Any) -> str:
+    """Indented JSON, as RhodeCode prints responses; non-ASCII text stays readable."""
+    return json.dumps(value, indent=4, ensure_ascii=False)
+
+
+def print_pretty_reply(reply: Reply) -> None:
+    """The server's answer: the error when there is one, the result otherwise."""
+    click.echo("Server response")
+    click.echo(pretty(reply.error if reply.failed else reply.envelope.get("result")))
+    warning = reply.envelope.get("DEPRECATION_WARNING")
+    if warning:
+        click.echo(f"{PROG_NAME}: warning: {_one_line(str(warning))}", err=True)
+
+
+def print_raw_reply(reply: Reply) -> None:
+    """The envelope exactly as received, for ``python -m json.tool`` or jq."""
+    click.echo(reply.raw.rstrip("\n"))
+
+
+def report_api_error(reply: Reply) -> None:
+    """One line on stderr naming the API error (the reply itself went to stdout)."""
+    error = reply.error
+    text = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)
+    click.echo(f"{PROG_NAME}: API error: {_one_line(text)}", err=True)
+
+
+# --------------------------------------------------------------------------- command
+
+
+@click.command(
+    name=PROG_NAME,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Arguments are key:value, split at the first colon. Values that are JSON "
+        "(true, false, null, numbers, [lists], {objects}) are sent as such, anything else "
+        "as a string; quote a value to force a string, e.g. repoid:'\"123\"'."
+    ),
+)
+@click.option("--instance-name", metavar="NAME", help="Instance of the config file to use.")
+@click.option(
+    "--apikey", "--api-key", "apikey", envvar=ENV_KEY, metavar="KEY",
+    help=f"API key (auth token). Environment: {ENV_KEY}.",
+)
+@click.option(
+    "--apihost", "--api-host", "apihost", envvar=ENV_HOST, metavar="URL",
+    help=f"Server URL, e.g. http://host:5000 (or its /_admin/api URL). Environment: {ENV_HOST}.",
+)
+@click.option(
+    "-c", "--config", "config_file", metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Configuration file (default {api_config.DEFAULT_CONFIG_FILE}).",
+)
+@click.option("--save-config", is_flag=True, help="Store --apikey/--apihost for the instance.")
+@click.option(
+    "-F", "--format", "output_format", type=click.Choice(["pretty", "json"]), default="pretty",
+    show_default=True, help="json prints only the raw JSON-RPC envelope.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+    help="Seconds to wait for the server (0: no limit).",
+)
+@click.argument("method", required=False)
+@click.argument("arguments", nargs=-1, metavar="[key:value]...")
+def cli(
+    instance_name: str | None,
+    apikey: str | None,
+    apihost: str | None,
+    config_file: Path | None,
+    save_config: bool,
+    output_format: str,
+    timeout: float,
+    method: str | None,
+    arguments: tuple[str, ...],
+) -> int:
+    """Call METHOD of a vcshub (RhodeCode/Kallithea compatible) JSON-RPC API."""
+    if method is not None and ":" in method:
+        raise UsageProblem(f"missing METHOD: `{method}` looks like a key:value argument")
+    args = parse_arguments(arguments)
+    config_path = config_file or api_config.default_config_path()
+    settings = resolve_instance(
+        config_path, instance_name, _clean(apihost), _clean(apikey), need_file=save_config
+    )
+    if save_config:
+        written = save_instance(config_path, settings)
+        click.echo(f"Saved instance `{settings.name}` to {written}", err=True)
+    if method is None:
+        if save_config:
+            return EXIT_OK
+        raise UsageProblem("missing METHOD (try --help)")
+    require_connection(settings, config_path, named=instance_name is not None)
+    return call(endpoint_for(settings.api_host), method, args, settings.api_key, output_format, timeout)
+
+
+def call(
+    endpoint: Endpoint, method: str, args: dict[str, Any], api_key: str, output_format: str,
+    timeout: float,
+) -> int:
+    """Send one call, print the answer in the chosen format and return the exit status."""
+    body = encode_request(build_request(method, args, api_key))
+    if output_format == "pretty":
+        click.echo(f"Calling method {method} => {endpoint.base_url}")
+    reply = post_request(endpoint, body, timeout or None)
+    if output_format == "json":
+        print_raw_reply(reply)
+    else:
+        print_pretty_reply(reply)
+    if reply.failed:
+        report_api_error(reply)
+        return EXIT_API_ERROR
+    return EXIT_OK
+
+
+def _clean(value: str | None) -> str | None:
+    # An empty flag or environment variable means "not given", so the config file still counts.
+    return (value or "").strip() or None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point: run the command, turning every failure into one stderr line."""
+    try:
+        return cli.main(args=argv, prog_name=PROG_NAME, standalone_mode=False) or EXIT_OK
+    except click.ClickException as exc:
+        return _fail(exc.format_message(), exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of our stdout went away (`| head`): nothing left to report to.
+        sys.stdout = None  # type: ignore[assignment]  # stops the interpreter's final flush
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
+        return _fail(f"unexpected error: {_describe(exc)}", EXIT_API_ERROR)
+
+
+def _fail(message: str, exit_code: int) -> int:
+    click.echo(f"{PROG_NAME}: error: {_one_line(message)}", err=True)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

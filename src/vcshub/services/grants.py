@@ -1,0 +1,149 @@
+"""Writing permission rows: grant, revoke, copy. Checks of who may do so live in the callers."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from vcshub.db.models import (
+    RepoGroupUserGroupPermission,
+    RepoGroupUserPermission,
+    RepoUserGroupPermission,
+    RepoUserPermission,
+    UserGlobalPermission,
+    UserGroupUserGroupPermission,
+    UserGroupUserPermission,
+)
+from vcshub.permissions import names
+from vcshub.permissions.effective import default_user_id
+from vcshub.services.errors import InvalidPermission, NotFound
+from vcshub.services.unit_of_work import UnitOfWork
+
+
+class Target:
+    """One kind of object that permissions are granted on, and its two row tables."""
+
+    def __init__(self, prefix: str, user_table, group_table, object_column: str,
+                 group_column: str = "users_group_id") -> None:
+        self.prefix = prefix
+        self.user_table = user_table
+        self.group_table = group_table
+        self.object_column = object_column
+        self.group_column = group_column
+
+
+REPO = Target("repository", RepoUserPermission, RepoUserGroupPermission, "repo_id")
+REPO_GROUP = Target(
+    "group", RepoGroupUserPermission, RepoGroupUserGroupPermission, "group_id"
+)
+USER_GROUP = Target(
+    "usergroup", UserGroupUserPermission, UserGroupUserGroupPermission, "target_group_id",
+    group_column="source_group_id",
+)
+
+
+def validate_permission(permission: object, prefix: str) -> str:
+    """``permission `x` does not exist`` or ``... is invalid, should start with <prefix>.``"""
+    if not isinstance(permission, str) or permission not in names.ALL_PERMS:
+        raise NotFound("permission", permission)
+    if not permission.startswith(prefix + "."):
+        raise InvalidPermission(permission, prefix)
+    return permission
+
+
+def object_default(uow: UnitOfWork, prefix: str) -> str:
+    """The default user's site default for new objects of a family (``repository.read``)."""
+    rows = uow.db.scalars(
+        select(UserGlobalPermission.permission).where(
+            UserGlobalPermission.user_id == default_user_id(uow.db),
+            UserGlobalPermission.permission.like(prefix + ".%"),
+        )
+    ).all()
+    return rows[0] if rows else f"{prefix}.read"
+
+
+def set_user(uow: UnitOfWork, target: Target, object_id: int, user_id: int, perm: str) -> None:
+    table = target.user_table
+    row = uow.db.scalar(
+        select(table).where(
+            getattr(table, target.object_column) == object_id, table.user_id == user_id
+        )
+    )
+    if row is None:
+        uow.db.add(table(**{target.object_column: object_id, "user_id": user_id, "permission": perm}))
+    else:
+        row.permission = perm
+    uow.db.flush()
+
+
+def set_user_group(
+    uow: UnitOfWork, target: Target, object_id: int, users_group_id: int, perm: str
+) -> None:
+    table = target.group_table
+    row = uow.db.scalar(
+        select(table).where(
+            getattr(table, target.object_column) == object_id,
+            getattr(table, target.group_column) == users_group_id,
+        )
+    )
+    if row is None:
+        uow.db.add(
+            table(
+                **{target.object_column: object_id, target.group_column: users_group_id,
+                   "permission": perm}
+            )
+        )
+    else:
+        row.permission = perm
+    uow.db.flush()
+
+
+def revoke_user(uow: UnitOfWork, target: Target, object_id: int, user_id: int) -> None:
+    table = target.user_table
+    uow.db.execute(
+        delete(table).where(
+            getattr(table, target.object_column) == object_id, table.user_id == user_id
+        )
+    )
+
+
+def revoke_user_group(uow: UnitOfWork, target: Target, object_id: int, users_group_id: int) -> None:
+    table = target.group_table
+    uow.db.execute(
+        delete(table).where(
+            getattr(table, target.object_column) == object_id,
+            getattr(table, target.group_column) == users_group_id,
+        )
+    )
+
+
+def rows_of(uow: UnitOfWork, target: Target, object_id: int) -> tuple[list, list]:
+    """(user rows, user-group rows) on one object, as (subject id, permission) pairs."""
+    users = uow.db.execute(
+        select(target.user_table.user_id, target.user_table.permission).where(
+            getattr(target.user_table, target.object_column) == object_id
+        )
+    ).all()
+    groups = uow.db.execute(
+        select(getattr(target.group_table, target.group_column), target.group_table.permission)
+        .where(getattr(target.group_table, target.object_column) == object_id)
+    ).all()
+    return list(users), list(groups)
+
+
+def copy_rows(
+    uow: UnitOfWork, source: Target, source_id: int, dest: Target, dest_id: int
+) -> None:
+    """Copy every row of one object onto another, translating ``group.X`` → ``repository.X``."""
+    users, groups = rows_of(uow, source, source_id)
+    for user_id, perm in users:
+        set_user(uow, dest, dest_id, user_id, names.translate(perm, dest.prefix))
+    for group_id, perm in groups:
+        set_user_group(uow, dest, dest_id, group_id, names.translate(perm, dest.prefix))
+
+
+def write_initial_rows(
+    uow: UnitOfWork, target: Target, object_id: int, *, private: bool = False
+) -> None:
+    """The ``default`` row every new object gets (2.3); ``*.none`` for private objects."""
+    perm = f"{target.prefix}.none" if private else object_default(uow, target.prefix)
+    set_user(uow, target, object_id, default_user_id(uow.db), perm)

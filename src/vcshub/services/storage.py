@@ -1,0 +1,78 @@
+"""The repository storage on disk: paths under the root, and folder changes that can be undone.
+
+Every path is resolved and checked to stay under the storage root. Each change registers its
+undo step with the unit of work, so a failed operation leaves the disk as it found it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from vcshub.services.errors import StorageError
+from vcshub.services.unit_of_work import UnitOfWork
+
+DELETED_PREFIX = "rm__"
+
+
+def root(uow: UnitOfWork) -> Path:
+    return uow.settings.repos_dir.resolve()
+
+
+def path_of(uow: UnitOfWork, name: str) -> Path:
+    """The folder of a repository or group ``name`` (``a/b/c``), refusing any escape."""
+    base = root(uow)
+    path = (base / name).resolve()
+    if path == base or base not in path.parents:
+        raise StorageError(f"path `{name}` is outside the repository storage")
+    return path
+
+
+def make_dir(uow: UnitOfWork, name: str) -> Path:
+    """Create a group folder; it must not exist yet."""
+    path = path_of(uow, name)
+    if path.exists():
+        raise StorageError(f"`{name}` already exists on disk")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.mkdir()
+    uow.on_rollback(lambda: path.rmdir() if path.is_dir() else None)
+    return path
+
+
+def ensure_dir(uow: UnitOfWork, name: str) -> Path:
+    """Create the folder if missing (intermediate groups); leave an existing one alone."""
+    path = path_of(uow, name)
+    if not path.is_dir():
+        make_dir(uow, name)
+    return path
+
+
+def move(uow: UnitOfWork, old: str, new: str) -> None:
+    """Rename a repository or group folder (with everything inside)."""
+    source, dest = path_of(uow, old), path_of(uow, new)
+    if dest.exists():
+        raise StorageError(f"`{new}` already exists on disk")
+    if not source.exists():
+        return  # nothing on disk to move: the database change alone is consistent
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    source.rename(dest)
+    uow.on_rollback(lambda: dest.rename(source))
+
+
+def move_aside(uow: UnitOfWork, name: str, label: str, *, to_root: bool = False) -> Path | None:
+    """Disable a folder by renaming it ``rm__<timestamp>_<label>`` (recoverable, not erased)."""
+    source = path_of(uow, name)
+    if not source.exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
+    parent = root(uow) if to_root else source.parent
+    dest = parent / f"{DELETED_PREFIX}{stamp}{label}"
+    source.rename(dest)
+    uow.on_rollback(lambda: dest.rename(source))
+    return dest
+
+
+def remove_tree_after_commit(uow: UnitOfWork, path: Path) -> None:
+    """Erase a folder once the database change is committed (gists, temporary clones)."""
+    uow.after_commit(lambda: shutil.rmtree(path, ignore_errors=True))

@@ -1,0 +1,41 @@
+"""VCS layer: one interface over Git (pygit2) and Mercurial repositories.
+
+Typical use::
+
+    repo = open_repository(path)          # kind autodetected
+    commit = repo.get_commit("tip")
+    for node in repo.get_nodes(commit.raw_id, "docs"):
+        ...
+"""
+
+from .base import EMPTY_COMMIT, EMPTY_ID, Commit, EmptyCommit, FileChange, Repository
+from .diffs import FileDiff, diff_stats, split_diff
+from .errors import (
+    CloneError,
+    CommitNotFound,
+    NodeNotFound,
+    RepositoryError,
+    RepositoryNotFound,
+    VCSError,
+)
+from .nodes import Node, normalize_path
+from .registry import KINDS, clone_repository, create_repository, detect_kind, open_repository
+
+__all__ = [
+    "EMPTY_COMMIT", "EMPTY_ID", "KINDS", "CloneError", "Commit", "CommitNotFound",
+    "EmptyCommit", "FileChange", "FileDiff", "Node", "NodeNotFound", "Repository",
+    "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
+    "create_repository", "detect_kind", "diff_stats", "normalize_path",
+    "open_repository", "split_diff",
+]
+
+
+def __getattr__(name: str):
+    # Backend classes are loaded on demand (see registry._backend).
+    if name == "GitRepository":
+        from .git import GitRepository
+        return GitRepository
+    if name == "HgRepository":
+        from .hg import HgRepository
+        return HgRepository
+    raise AttributeError(name)

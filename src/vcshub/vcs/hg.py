@@ -1,0 +1,256 @@
+"""Mercurial backend, through Mercurial's own Python API.
+
+Mercurial repo objects are not thread-safe: every HgRepository opens its
+own handle and must not be shared between threads.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+from pathlib import Path
+
+from mercurial import encoding, error, exchange, hg, repair, scmutil
+from mercurial import node as hgnode
+from mercurial import ui as uimod
+
+from .base import Commit, Repository
+from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
+from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
+from .nodes import Node
+
+try:  # Mercurial >= 7.2 moved clone out of the hg module.
+    from mercurial.cmd_impls.clone import clone as _hg_clone
+except ImportError:  # pragma: no cover - older Mercurial
+    _hg_clone = hg.clone
+
+# Metadata is stored as UTF-8; without this Mercurial transcodes it to the
+# locale's charset, turning non-ASCII text into "?" under a C locale.
+encoding.encoding = b"utf-8"
+
+# Files whose change means another process altered the repository.
+_STAMP_FILES = ("store/00changelog.i", "bookmarks", "store/phaseroots")
+
+
+def make_ui() -> uimod.ui:
+    """A quiet, non-interactive ui that ignores user/system hgrc files."""
+    ui = uimod.ui()
+    for section, name, value in (
+        (b"ui", b"quiet", b"true"),
+        (b"ui", b"interactive", b"false"),
+        (b"ui", b"paginate", b"false"),
+        (b"ui", b"ssh", b"ssh -o BatchMode=yes"),
+        (b"progress", b"disable", b"true"),
+    ):
+        ui.setconfig(section, name, value, b"vcshub")
+    # Status chatter would go to the server's stdout; keep it in memory.
+    ui.fout = io.BytesIO()
+    ui.ferr = io.BytesIO()
+    return ui
+
+
+def hg_message(exc: BaseException) -> str:
+    """Readable text of a Mercurial exception (they carry bytes)."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, bytes):
+        text = to_str(message)
+        hint = getattr(exc, "hint", None)
+        return f"{text} ({to_str(hint)})" if isinstance(hint, bytes) else text
+    if exc.args and isinstance(exc.args[0], bytes):
+        return to_str(exc.args[0])
+    return str(exc) or type(exc).__name__
+
+
+def clone(source: str, dest: Path) -> None:
+    """Clone ``source`` into the new folder ``dest`` without a checkout."""
+    ui = make_ui()
+    try:
+        _hg_clone(ui, {}, os.fsencode(source), os.fsencode(str(dest)),
+                  update=False)
+    except Exception as exc:  # noqa: BLE001 - any failure is a clone failure
+        raise CloneError(f"hg clone failed: {hg_message(exc)}") from None
+
+
+class HgRepository(Repository):
+    """A Mercurial repository (no working copy is used)."""
+
+    kind = "hg"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._ui = make_ui()
+        self._stamp = None
+        self._hg = self._open()
+
+    def _open(self):
+        try:
+            repo = hg.repository(self._ui, os.fsencode(str(self.path)))
+        except error.RepoError as exc:
+            raise RepositoryNotFound(f"no hg repository at {self.path}: "
+                                     f"{hg_message(exc)}") from None
+        self._stamp = self._read_stamp()
+        return repo
+
+    def _read_stamp(self) -> tuple:
+        stamp = []
+        for name in _STAMP_FILES:
+            try:
+                st = os.stat(os.path.join(self.path, ".hg", name))
+                stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                stamp.append(None)
+        return tuple(stamp)
+
+    @property
+    def repo(self):
+        """The Mercurial repo object, reopened if another process changed
+        the repository since it was loaded."""
+        if self._read_stamp() != self._stamp:
+            self._hg = self._open()
+        return self._hg
+
+    @classmethod
+    def create(cls, path: Path) -> "HgRepository":
+        """Create a new repository at ``path``."""
+        try:
+            hg.repository(make_ui(), os.fsencode(str(path)), create=True)
+        except Exception as exc:  # noqa: BLE001
+            raise RepositoryError(f"cannot create hg repository: {hg_message(exc)}") from None
+        return cls(path)
+
+    # -- refs ---------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        """True when there is no changeset."""
+        return len(self.repo) == 0
+
+    def branches(self, closed: bool = False) -> dict[str, str]:
+        """Open branches (``closed=True``: closed ones only) -> tip id."""
+        result = {}
+        branchmap = self.repo.branchmap()
+        for name in branchmap:
+            # A branch is closed when none of its heads is open.
+            is_closed = not branchmap.branchheads(name)
+            if is_closed == closed:
+                result[to_str(name)] = hgnode.hex(branchmap.branchtip(name)).decode()
+        return result
+
+    def tags(self) -> dict[str, str]:
+        """Tags (without the implicit "tip")."""
+        return {to_str(name): hgnode.hex(node).decode()
+                for name, node in self.repo.tags().items() if name != b"tip"}
+
+    def bookmarks(self) -> dict[str, str]:
+        """Bookmark name -> changeset id."""
+        return {to_str(name): hgnode.hex(node).decode()
+                for name, node in self.repo._bookmarks.items()}
+
+    @property
+    def default_branch(self) -> str:
+        """Always "default" in Mercurial."""
+        return "default"
+
+    # -- commits ------------------------------------------------------------
+
+    def _ctx(self, rev):
+        repo = self.repo
+        if rev is None or rev == "tip":
+            ctx = repo[b"tip"]
+        elif isinstance(rev, bool):
+            raise CommitNotFound(f"invalid revision {rev!r}")
+        elif isinstance(rev, int):
+            if not 0 <= rev < len(repo):
+                raise CommitNotFound(f"no commit with index {rev}")
+            try:
+                ctx = repo[rev]
+            except error.RepoLookupError:
+                raise CommitNotFound(f"no commit with index {rev}") from None
+        elif isinstance(rev, str) and rev.strip():
+            try:
+                ctx = scmutil.revsymbol(repo, rev.strip().encode("utf-8"))
+            except error.AmbiguousPrefixLookupError:
+                raise CommitNotFound(f"ambiguous revision {rev!r}") from None
+            except (error.RepoLookupError, error.LookupError, error.ProgrammingError,
+                    error.Abort, ValueError, TypeError):
+                raise CommitNotFound(f"unknown revision {rev!r}") from None
+        else:
+            raise CommitNotFound(f"invalid revision {rev!r}")
+        if ctx.rev() is None or ctx.rev() == hgnode.nullrev:
+            raise CommitNotFound(f"no commit for {rev!r}" if rev is not None
+                                 else "repository is empty")
+        return ctx
+
+    def get_commit(self, rev: str | int | None = None) -> HgCommit:
+        """Resolve a revision: id, short id, local number (int or digit
+        string), "tip", branch, tag or bookmark."""
+        return HgCommit(self, self._ctx(rev))
+
+    def commits(self, start: str | int | None = None,
+                limit: int | None = None) -> list[Commit]:
+        """Changesets by ascending revision number from ``start``."""
+        repo = self.repo
+        if start is None:
+            first = 0
+        elif isinstance(start, int) and not isinstance(start, bool):
+            first = max(start, 0)
+        else:
+            first = self._ctx(start).rev()
+        revs = repo.changelog.revs(start=first)
+        if limit is not None and limit >= 0:
+            revs = itertools.islice(revs, limit)
+        return [HgCommit(self, repo[r]) for r in revs]
+
+    def commit_count(self) -> int:
+        """Number of changesets."""
+        return len(self.repo)
+
+    # -- trees and diffs ----------------------------------------------------
+
+    def get_nodes(self, rev, path: str = "", recursive: bool = True) -> list[Node]:
+        """Flat listing of the tree below ``path`` (see Repository)."""
+        return list_nodes(self._ctx(rev), path, recursive)
+
+    def get_node(self, rev, path: str) -> Node:
+        """The file or directory at ``path``."""
+        return get_node(self._ctx(rev), path)
+
+    def diff(self, old_rev, new_rev, path: str | None = None,
+             context: int = 3) -> str:
+        """Git-style diff between two revisions (``old_rev`` None: from
+        the empty repository)."""
+        new = self._ctx(new_rev)
+        if old_rev is None or old_rev == "0" * 40:
+            old = self.repo[hgnode.nullrev]
+        else:
+            old = self._ctx(old_rev)
+        return diff_text(self.repo, old, new, path, context)
+
+    # -- maintenance --------------------------------------------------------
+
+    def fetch(self, source: str) -> None:
+        """Pull every changeset, bookmark and phase from ``source``."""
+        repo = self.repo
+        try:
+            other = hg.peer(repo, {}, os.fsencode(source))
+            try:
+                exchange.pull(repo, other)
+            finally:
+                other.close()
+        except Exception as exc:  # noqa: BLE001 - report any pull failure
+            raise CloneError(f"hg pull failed: {hg_message(exc)}") from None
+        finally:
+            self._hg = self._open()
+
+    def strip(self, rev: str, branch: str | None = None) -> None:
+        """Remove ``rev`` and all its descendants (``branch`` is ignored).
+        A bundle of what was removed is kept in ``.hg/strip-backup``."""
+        ctx = self._ctx(rev)
+        repo = self.repo
+        try:
+            with repo.wlock(), repo.lock():
+                repair.strip(self._ui, repo, [ctx.node()], backup=True)
+        except error.Abort as exc:
+            raise RepositoryError(f"strip failed: {hg_message(exc)}") from None
+        finally:
+            self._hg = self._open()
