@@ -7,6 +7,7 @@ created by :func:`vcshub.vcs.create_repository`, exactly like users do.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -101,9 +102,9 @@ class WorkingCopy:
             run(["git", "commit", "-q", "-m", message], cwd=self.path, env=env)
             return run(["git", "rev-parse", "HEAD"], cwd=self.path).strip()
         stamp = env["GIT_AUTHOR_DATE"].replace("+0000", "0")
-        run([HG, "addremove", "-q"], cwd=self.path)
-        run([HG, "commit", "-q", "-m", message, "-d", stamp], cwd=self.path)
-        return run([HG, "log", "-r", ".", "-T", "{node}"], cwd=self.path)
+        out = run([HG, "commit", "-A", "--debug", "-m", message, "-d", stamp],
+                  cwd=self.path)
+        return re.search(r"committed changeset \d+:([0-9a-f]{40})", out).group(1)
 
     def branch(self, name: str) -> None:
         """Start a new branch from the current commit."""
@@ -135,10 +136,12 @@ class WorkingCopy:
             run(["git", "push", "-q", "origin", "--all"], cwd=self.path)
             run(["git", "push", "-q", "origin", "--tags"], cwd=self.path)
         else:
-            extra = [arg for b in bookmarks for arg in ("-B", b)]
             # Exit code 1 means "nothing to push".
-            run([HG, "push", "-q", "--new-branch", *extra], cwd=self.path,
-                ok_codes=(0, 1))
+            run([HG, "push", "-q", "--new-branch"], cwd=self.path, ok_codes=(0, 1))
+            if bookmarks:
+                # Separate push: -B would restrict the push to the bookmark.
+                extra = [arg for b in bookmarks for arg in ("-B", b)]
+                run([HG, "push", "-q", *extra], cwd=self.path, ok_codes=(0, 1))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from vcshub.auth.ip_whitelist import is_allowed
 from vcshub.db.models import AuthToken, User, UserIpAddress
-from vcshub.permissions.effective import DEFAULT_USERNAME, default_user_id
+from vcshub.permissions.effective import DEFAULT_USERNAME
 
 
 MAX_TOKEN_LENGTH = 255  # the width of the token columns
@@ -50,14 +50,16 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
     user = db.scalar(select(User).where(User.api_key == token))
     role = None
     if user is None:
-        row = db.scalar(
-            select(AuthToken).where(
-                AuthToken.token == token, or_(AuthToken.expires == -1, AuthToken.expires > now)
-            )
-        )
+        # user and role in one query (this runs on every API call)
+        row = db.execute(
+            select(User, AuthToken.role)
+            .join(AuthToken, AuthToken.user_id == User.user_id)
+            .where(AuthToken.token == token)
+            .where(or_(AuthToken.expires == -1, AuthToken.expires > now))
+        ).first()
         if row is None:
             raise InvalidToken()
-        user, role = row.user, row.role
+        user, role = row
     if user.username == DEFAULT_USERNAME:
         raise InvalidToken()
     return user, role
@@ -65,10 +67,12 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
 
 def allowed_ips(db: Session, user: User) -> list[str]:
     """The user's whitelist, plus the default user's when he inherits default permissions."""
-    owners = [user.user_id]
+    owner = UserIpAddress.user_id == user.user_id
     if user.inherit_default_permissions:
-        owners.append(default_user_id(db))
-    return list(db.scalars(select(UserIpAddress.ip_addr).where(UserIpAddress.user_id.in_(owners))))
+        # a sub-select rather than a query for the default user's id: this runs on every call
+        default_id = select(User.user_id).where(User.username == DEFAULT_USERNAME)
+        owner = or_(owner, UserIpAddress.user_id.in_(default_id.scalar_subquery()))
+    return list(db.scalars(select(UserIpAddress.ip_addr).where(owner)))
 
 
 def check_user_access(db: Session, user: User, client_ip: str) -> None:

@@ -1,6 +1,7 @@
 """``vcshub-api``: call the JSON-RPC API from the command line, the way ``rhodecode-api`` does.
 
-    vcshub-api [--instance-name=NAME] [--apikey=KEY --apihost=URL] [--format=json] METHOD [key:value ...]
+    vcshub-api [--instance-name=NAME] [--apikey=KEY --apihost=URL] [--format=json]
+               METHOD [key:value ...]
 
 Connection details come from the command line, then the ``VCSHUB_API_HOST`` /
 ``VCSHUB_API_KEY`` environment variables, then an instance of ``~/.rhoderc`` (see
@@ -10,11 +11,13 @@ Connection details come from the command line, then the ``VCSHUB_API_HOST`` /
 
 from __future__ import annotations
 
+import configparser
 import json
 import math
+import os
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,7 +187,9 @@ def post_request(endpoint: Endpoint, body: bytes, timeout: float | None) -> Repl
 def read_reply(url: str, response: httpx.Response) -> Reply:
     """Check that the response is an HTTP 200 JSON-RPC envelope (the API always answers 200)."""
     if response.status_code != 200:
-        raise ConnectionProblem(f"{url} answered HTTP {_status_text(response)}, not a JSON-RPC reply")
+        raise ConnectionProblem(
+            f"{url} answered HTTP {_status_text(response)}, not a JSON-RPC reply"
+        )
     try:
         envelope = response.json()
     except ValueError as exc:
@@ -245,8 +250,9 @@ def save_instance(config_path: Path, settings: InstanceSettings) -> Path:
         raise UsageProblem("--save-config needs both --apikey and --apihost")
     endpoint = endpoint_for(settings.api_host)
     parser = _read_config(config_path)
-    stored = InstanceSettings(settings.name, api_host=endpoint.base_url, api_key=settings.api_key)
-    api_config.store_instance(parser, stored)
+    # The base URL is stored whichever form was given, as RhodeCode's own files have it.
+    normalized = InstanceSettings(settings.name, endpoint.base_url, settings.api_key)
+    api_config.store_instance(parser, normalized)
     try:
         return api_config.write_config(parser, config_path)
     except ConfigFileError as exc:
@@ -270,7 +276,7 @@ def require_connection(settings: InstanceSettings, config_path: Path, named: boo
     )
 
 
-def _read_config(config_path: Path):
+def _read_config(config_path: Path) -> configparser.ConfigParser:
     try:
         return api_config.read_config(config_path)
     except ConfigFileError as exc:
@@ -297,6 +303,21 @@ def print_pretty_reply(reply: Reply) -> None:
 def print_raw_reply(reply: Reply) -> None:
     """The envelope exactly as received, for ``python -m json.tool`` or jq."""
     click.echo(reply.raw.rstrip("\n"))
+
+
+def write_output(printer: Callable[[Reply], None], reply: Reply) -> None:
+    """Print ``reply`` with ``printer``; a reader that went away (``| head``) is not a failure.
+
+    The exit status must still say whether the call succeeded, so a broken pipe is swallowed
+    here instead of ending the program.
+    """
+    try:
+        printer(reply)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def report_api_error(reply: Reply) -> None:
@@ -370,7 +391,8 @@ def cli(
             return EXIT_OK
         raise UsageProblem("missing METHOD (try --help)")
     require_connection(settings, config_path, named=instance_name is not None)
-    return call(endpoint_for(settings.api_host), method, args, settings.api_key, output_format, timeout)
+    endpoint = endpoint_for(settings.api_host)
+    return call(endpoint, method, args, settings.api_key, output_format, timeout)
 
 
 def call(
@@ -382,10 +404,7 @@ def call(
     if output_format == "pretty":
         click.echo(f"Calling method {method} => {endpoint.base_url}")
     reply = post_request(endpoint, body, timeout or None)
-    if output_format == "json":
-        print_raw_reply(reply)
-    else:
-        print_pretty_reply(reply)
+    write_output(print_raw_reply if output_format == "json" else print_pretty_reply, reply)
     if reply.failed:
         report_api_error(reply)
         return EXIT_API_ERROR
@@ -405,11 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.format_message(), exc.exit_code)
     except (click.Abort, KeyboardInterrupt):
         return _fail("interrupted", EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        # The reader of our stdout went away (`| head`): nothing left to report to.
-        sys.stdout = None  # type: ignore[assignment]  # stops the interpreter's final flush
-        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
+        # Not a usage or connection problem, and the call may have happened: report failure.
         return _fail(f"unexpected error: {_describe(exc)}", EXIT_API_ERROR)
 
 

@@ -43,8 +43,9 @@ def license_info(uow: UnitOfWork, caller: Caller) -> dict:
 
 
 def set_license_key(uow: UnitOfWork, caller: Caller, key: object) -> str:
+    """Store the key text exactly as given (4.1); only an empty or blank key is refused."""
     require_admin(caller)
     if not isinstance(key, str) or not key.strip():
         raise Invalid("key", "license key is not valid")
-    set_setting(uow, LICENSE_KEY, key.strip())
-    return key.strip()
+    set_setting(uow, LICENSE_KEY, key)
+    return key

@@ -20,6 +20,16 @@ from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFo
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
 from .nodes import Node
 
+try:
+    # Mercurial >= 7.1 registers bundle2 part handlers, revset predicates,
+    # etc. only through this module; without it a pull fails with
+    # "missing support for changegroup".
+    from mercurial import initialization as _initialization
+except ImportError:  # pragma: no cover - older Mercurial
+    _initialization = None
+else:
+    _initialization.init()
+
 try:  # Mercurial >= 7.2 moved clone out of the hg module.
     from mercurial.cmd_impls.clone import clone as _hg_clone
 except ImportError:  # pragma: no cover - older Mercurial

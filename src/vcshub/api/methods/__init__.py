@@ -1,9 +1,27 @@
 """API methods by domain. ``build_registry`` lists every module that contributes methods."""
 
-from vcshub.api.methods import repo_groups, repo_permissions, server, user_groups, users
+from vcshub.api.methods import (
+    repo_groups,
+    repo_history,
+    repo_maintenance,
+    repo_permissions,
+    repos,
+    server,
+    user_groups,
+    users,
+)
 from vcshub.api.registry import Registry
 
-METHOD_MODULES = (server, users, user_groups, repo_groups, repo_permissions)
+METHOD_MODULES = (
+    server,
+    users,
+    user_groups,
+    repo_groups,
+    repos,
+    repo_permissions,
+    repo_history,
+    repo_maintenance,
+)
 
 
 def build_registry() -> Registry:

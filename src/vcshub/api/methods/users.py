@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
 from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.users import user_data
 from vcshub.services import lookup, users
-from vcshub.services.errors import Conflict
 from vcshub.services.permission_report import permission_report
+
+log = logging.getLogger(__name__)
 
 methods = MethodSet()
 
@@ -27,10 +30,7 @@ def get_users(call: Call):
     return [user_data(u, secrets=True) for u in users.list_users(call.uow, call.caller)]
 
 
-@methods.method(
-    failure="failed to create user `{username}`",
-    legacy_args={"ldap_dn": "extern_name"},
-)
+@methods.method(failure="failed to create user `{username}`")
 def create_user(
     call: Call,
     username,
@@ -43,9 +43,11 @@ def create_user(
     extern_name="rhodecode",
     extern_type="rhodecode",
     force_password_change: Bool = False,
+    ldap_dn=None,
 ):
-    if "extern_name" in call.args and "extern_type" not in call.args and extern_name != "rhodecode":
-        extern_type = "ldap" if "ldap_dn" in call.args else extern_type
+    legacy = _from_ldap_dn(call)
+    extern_name = legacy.get("extern_name", extern_name)
+    extern_type = legacy.get("extern_type", extern_type)
     user = users.create_user(
         call.uow,
         call.caller,
@@ -63,7 +65,7 @@ def create_user(
     return {"msg": f"created new user `{user.username}`", "user": user_data(user, secrets=True)}
 
 
-@methods.method(failure="failed to update user `{userid}`", legacy_args={"ldap_dn": "extern_name"})
+@methods.method(failure="failed to update user `{userid}`")
 def update_user(
     call: Call,
     userid,
@@ -76,11 +78,13 @@ def update_user(
     admin: Bool = None,
     extern_type=None,
     extern_name=None,
+    ldap_dn=None,
 ):
     changes = call.supplied(
         "username", "email", "password", "firstname", "lastname", "active", "admin",
         "extern_type", "extern_name",
     )
+    changes.update(_from_ldap_dn(call))
     user = users.update_user(call.uow, call.caller, userid, changes)
     return {
         "msg": f"updated user ID:{user.user_id} {user.username}",
@@ -93,8 +97,23 @@ def delete_user(call: Call, userid):
     # The failure text names the resolved user, so the lookup must succeed before we wrap.
     users.require_admin(call.caller)
     target = lookup.user(call.uow.db, userid)
+    user_id, username = target.user_id, target.username
     try:
-        users.delete_user(call.uow, call.caller, target.user_id)
-    except Conflict:
-        raise ApiError(f"failed to delete user ID:{target.user_id} {target.username}") from None
-    return {"msg": f"deleted user ID:{target.user_id} {target.username}", "user": None}
+        users.delete_user(call.uow, call.caller, user_id)
+    except Exception:  # 4.2: any failure at all is reported with this one text
+        log.exception("delete_user %s failed", user_id)
+        raise ApiError(f"failed to delete user ID:{user_id} {username}") from None
+    return {"msg": f"deleted user ID:{user_id} {username}", "user": None}
+
+
+def _from_ldap_dn(call: Call) -> dict:
+    """RhodeCode 1.x-2.x sent ``ldap_dn``: it is ``extern_name`` of type ``ldap`` (section 6).
+
+    The current names win when both are sent.
+    """
+    if "ldap_dn" not in call.args or "extern_name" in call.args:
+        return {}
+    mapped = {"extern_name": call.args["ldap_dn"]}
+    if "extern_type" not in call.args:
+        mapped["extern_type"] = "ldap"
+    return mapped

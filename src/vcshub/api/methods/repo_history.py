@@ -1,0 +1,73 @@
+"""Reading commits and trees through the API (REFERENCE.md 4.4)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from vcshub import vcs
+from vcshub.api.call import Call
+from vcshub.api.coercion import AsInt
+from vcshub.api.errors import ApiError
+from vcshub.api.registry import MethodSet
+from vcshub.serializers.commits import DETAILS, commit_data, node_data
+from vcshub.services import repo_history
+from vcshub.services.errors import DomainError
+
+methods = MethodSet()
+
+_DETAILS_ERROR = "ret_type must be one of basic,extended,full"
+
+
+@methods.method()
+def get_repo_changeset(call: Call, repoid, revision, details="basic"):
+    repo, backend = repo_history.readable(call.uow, call.caller, repoid)
+    if details not in DETAILS:
+        raise ApiError(_DETAILS_ERROR)
+    if not isinstance(revision, str):
+        raise ApiError("commit_id must be a string value")
+    return commit_data(repo_history.commit_or_empty(backend, revision), details)
+
+
+@methods.method()
+def get_repo_changesets(
+    call: Call, repoid, start_rev, limit: Annotated[int, AsInt()], details="basic"
+):
+    repo, backend = repo_history.readable(call.uow, call.caller, repoid)
+    if details not in DETAILS:
+        raise ApiError(_DETAILS_ERROR)
+    if not isinstance(start_rev, str):
+        raise ApiError("commit_id must be a string value")
+    try:
+        commits = repo_history.commits_from(backend, start_rev, limit if limit is not None else -1)
+        return [commit_data(c, details) for c in commits]
+    except (vcs.VCSError, DomainError, ValueError):
+        raise ApiError("Error occurred during commit fetching") from None
+
+
+@methods.method(legacy_args={"repo_name": "repoid"})
+def get_repo_nodes(
+    call: Call,
+    repoid,
+    revision,
+    root_path,
+    ret_type="all",
+    details="basic",
+    max_file_bytes: Annotated[int, AsInt()] = None,
+):
+    repo, backend = repo_history.readable(call.uow, call.caller, repoid)
+    if details not in ("basic", "full"):
+        raise ApiError("ret_type must be one of basic,full")
+    if backend.is_empty():
+        return []
+    try:
+        nodes = repo_history.nodes_below(backend, str(revision), str(root_path or ""))
+    except (vcs.VCSError, DomainError, ValueError):
+        raise ApiError(f"failed to get repo: `{repo.repo_name}` nodes") from None
+    if ret_type not in ("all", "files", "dirs"):
+        raise ApiError("ret_type must be one of all,dirs,files")
+    if ret_type == "files":
+        nodes = [n for n in nodes if not n.is_dir]
+    elif ret_type == "dirs":
+        nodes = [n for n in nodes if n.is_dir]
+    full = details == "full"
+    return [node_data(n, full=full, max_file_bytes=max_file_bytes) for n in nodes]

@@ -1,0 +1,106 @@
+"""Repository upkeep methods: rescan, caches, pull, strip, locks (REFERENCE.md 4.1, 4.4)."""
+
+from __future__ import annotations
+
+import orjson
+
+from vcshub.api.call import Call
+from vcshub.api.coercion import Bool
+from vcshub.api.errors import ApiError
+from vcshub.api.methods.repos import serialize
+from vcshub.api.registry import ABSENT, MethodSet
+from vcshub.serializers.datetimes import format_timestamp
+from vcshub.services import access, locks, repo_maintenance
+from vcshub.services.errors import DomainError
+
+methods = MethodSet()
+
+
+@methods.method(failure="Error occurred during rescan repositories action")
+def rescan_repos(call: Call, remove_obsolete: Bool = False):
+    result = repo_maintenance.rescan(call.uow, call.caller, remove_obsolete)
+    return {"added": result.added, "removed": result.removed}
+
+
+@methods.method(failure="Error occurred during cache invalidation action")
+def invalidate_cache(call: Call, repoid, delete_keys: Bool = False):
+    repo = repo_maintenance.invalidate_cache(call.uow, call.caller, repoid)
+    return {
+        "msg": f"Cache for repository `{repoid}` was invalidated",
+        "repository": repo.repo_name,
+    }
+
+
+@methods.method(legacy_args={"repo": "repoid", "repo_name": "repoid"})
+def pull(call: Call, repoid):
+    repo = access.repo(call.uow, call.caller, repoid, "repository.admin")
+    try:
+        repo_maintenance.pull(call.uow, call.caller, repo.repo_id)
+    except DomainError:
+        raise ApiError(f"Unable to pull changes from `{repo.repo_name}`") from None
+    return {"msg": f"Pulled from `{repo.repo_name}`", "repository": repo.repo_name}
+
+
+@methods.method()
+def strip(call: Call, repoid, revision, branch):
+    repo = access.repo(call.uow, call.caller, repoid, "repository.admin")
+    try:
+        repo_maintenance.strip(call.uow, call.caller, repo.repo_id, revision, branch)
+    except DomainError:
+        raise ApiError(f"Unable to strip commit {revision} from repo `{repo.repo_name}`") from None
+    return {
+        "msg": f"Stripped commit {revision} from repo `{repo.repo_name}`",
+        "repository": repo.repo_name,
+    }
+
+
+@methods.method()
+def lock(call: Call, repoid, locked: Bool = ABSENT, userid=None):
+    repo, user = locks.lock_target(call.uow, call.caller, repoid, userid)
+    if locked is ABSENT:
+        return _lock_state(repo)
+    try:
+        since = locks.set_lock(call.uow, repo, user) if locked else None
+        if not locked:
+            locks.release_lock(call.uow, repo)
+    except DomainError:
+        raise ApiError(f"Error occurred locking repository `{repo.repo_name}`") from None
+    return {
+        "repo": repo.repo_name,
+        "locked": bool(locked),
+        "locked_since": since,
+        "locked_by": user.username,
+        "lock_reason": locks.REASON_API,
+        "lock_state_changed": True,
+        "msg": f"User `{user.username}` set lock state for repo `{repo.repo_name}` "
+        f"to `{bool(locked)}`",
+    }
+
+
+def _lock_state(repo) -> dict:
+    if repo.locked_by is None:
+        return {
+            "repo": repo.repo_name, "locked": False, "locked_since": None, "locked_by": None,
+            "lock_reason": None, "lock_state_changed": False,
+            "msg": f"Repo `{repo.repo_name}` not locked.",
+        }
+    when = orjson.dumps(format_timestamp(repo.locked_since)).decode()
+    return {
+        "repo": repo.repo_name,
+        "locked": True,
+        "locked_since": str(repo.locked_since),
+        "locked_by": repo.locked_by.username,
+        "lock_reason": repo.lock_reason,
+        "lock_state_changed": False,
+        "msg": f"Repo `{repo.repo_name}` locked by `{repo.locked_by.username}` on `{when}`.",
+    }
+
+
+@methods.method()
+def get_user_locks(call: Call, userid=None):
+    return [serialize(call, r) for r in locks.locks_of(call.uow, call.caller, userid)]
+
+
+@methods.method("get_locks", deprecated_for="get_user_locks")
+def get_locks(call: Call, userid=None):
+    return get_user_locks(call, userid)

@@ -1,0 +1,166 @@
+"""Repository methods: create, read, update, fork, delete, extra fields (REFERENCE.md 4.4)."""
+
+from __future__ import annotations
+
+from vcshub.api.call import Call
+from vcshub.api.coercion import Bool
+from vcshub.api.errors import ApiError
+from vcshub.api.registry import ABSENT, MethodSet
+from vcshub.serializers.repos import repo_data
+from vcshub.serializers.users import user_data
+from vcshub.services import access, grants, repo_settings, repos
+from vcshub.services.errors import DomainError
+from vcshub.services.members import member_entries
+
+methods = MethodSet()
+
+
+def serialize(call: Call, repo) -> dict:
+    return repo_data(
+        repo,
+        base_url=call.base_url,
+        secrets=call.caller.is_admin,
+        extra_fields=call.uow.settings.extra_fields_enabled,
+    )
+
+
+@methods.method(legacy_args={"name": "repoid"})
+def get_repo(call: Call, repoid, cache: Bool = True):
+    repo = repos.get_repo(call.uow, call.caller, repoid, refresh=not cache)
+    data = serialize(call, repo)
+    entries = member_entries(call.uow, grants.REPO, repo.repo_id, repo.owner)
+    data["members"] = entries
+    data["permissions"] = entries
+    data["followers"] = [
+        user_data(u, secrets=call.caller.is_admin) for u in repos.followers(call.uow, repo)
+    ]
+    return data
+
+
+@methods.method()
+def get_repos(call: Call):
+    return [serialize(call, repo) for repo in repos.list_repos(call.uow, call.caller)]
+
+
+@methods.method(
+    legacy_args={"name": "repo_name", "owner_name": "owner"},
+    failure="failed to create repository `{repo_name}`",
+)
+def create_repo(
+    call: Call,
+    repo_name,
+    repo_type,
+    owner=ABSENT,
+    description="",
+    private: Bool = False,
+    clone_uri=None,
+    landing_rev="rev:tip",
+    enable_statistics: Bool = False,
+    enable_locking: Bool = False,
+    enable_downloads: Bool = False,
+    copy_permissions: Bool = False,
+):
+    spec = repos.RepoSpec(
+        description=description or "",
+        private=private,
+        clone_uri=clone_uri,
+        landing_rev=landing_rev,
+        enable_statistics=enable_statistics,
+        enable_locking=enable_locking,
+        enable_downloads=enable_downloads,
+        copy_permissions=copy_permissions,
+    )
+    repo = repos.create_repo(
+        call.uow, call.caller, repo_name, repo_type, spec, owner, owner_supplied=owner is not ABSENT
+    )
+    return {"msg": f"Created new repository `{repo.repo_name}`", "success": True, "task": None}
+
+
+@methods.method(failure="failed to update repo `{repoid}`")
+def update_repo(
+    call: Call,
+    repoid,
+    name=None,
+    owner=None,
+    group=None,
+    fork_of=None,
+    description=None,
+    private: Bool = None,
+    clone_uri=None,
+    landing_rev=None,
+    enable_statistics: Bool = None,
+    enable_locking: Bool = None,
+    enable_downloads: Bool = None,
+    fields=None,
+):
+    changes = call.supplied(
+        "name", "owner", "group", "fork_of", "description", "private", "clone_uri", "landing_rev",
+        "enable_statistics", "enable_locking", "enable_downloads", "fields",
+    )
+    repo = repo_settings.update_repo(call.uow, call.caller, repoid, changes)
+    return {"msg": f"updated repo ID:{repo.repo_id} {repo.repo_name}", "repository": serialize(call, repo)}
+
+
+def _fork_failure(args) -> str:
+    return f"failed to fork repository `{args.get('repoid')}` as `{args.get('fork_name')}`"
+
+
+@methods.method(failure=_fork_failure)
+def fork_repo(
+    call: Call,
+    repoid,
+    fork_name,
+    owner=ABSENT,
+    description="",
+    copy_permissions: Bool = False,
+    private: Bool = False,
+    landing_rev="rev:tip",
+):
+    spec = repos.RepoSpec(
+        description=description or "",
+        private=private,
+        landing_rev=landing_rev,
+        copy_permissions=copy_permissions,
+    )
+    source, fork = repos.fork_repo(
+        call.uow, call.caller, repoid, fork_name, spec, owner, owner_supplied=owner is not ABSENT
+    )
+    return {
+        "msg": f"Created fork of `{source.repo_name}` as `{fork.repo_name}`",
+        "success": True,
+        "task": None,
+    }
+
+
+@methods.method(legacy_args={"repo_name": "repoid"})
+def delete_repo(call: Call, repoid, forks=""):
+    repo = access.repo(call.uow, call.caller, repoid, "repository.admin")
+    name = repo.repo_name
+    try:
+        handled = repos.delete_repo(call.uow, call.caller, repo, forks)
+    except DomainError:
+        raise ApiError(f"failed to delete repository `{name}`") from None
+    suffix = ""
+    if handled and forks == "detach":
+        suffix = f" Detached {handled} forks"
+    elif handled and forks == "delete":
+        suffix = f" Deleted {handled} forks"
+    return {"msg": f"Deleted repository `{name}`{suffix}", "success": True}
+
+
+@methods.method(failure="failed to create new field for repository `{repoid}`")
+def add_field_to_repo(call: Call, repoid, key, label="", description=""):
+    try:
+        repo_settings.add_field(call.uow, call.caller, repoid, key, label, description)
+    except repo_settings.FieldExists:
+        raise ApiError(f"Field with key `{key}` exists for repo `{repoid}`") from None
+    return {"msg": f"Added new repository field `{key}`", "success": True}
+
+
+@methods.method(failure="failed to delete field for repository `{repoid}`")
+def remove_field_from_repo(call: Call, repoid, key):
+    try:
+        repo_settings.remove_field(call.uow, call.caller, repoid, key)
+    except repo_settings.FieldMissing:
+        raise ApiError(f"Field with key `{key}` does not exists for repo `{repoid}`") from None
+    return {"msg": f"Deleted repository field `{key}`", "success": True}

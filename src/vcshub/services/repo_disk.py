@@ -1,0 +1,58 @@
+"""A repository's folder on disk and its cached summary (last changeset, size)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from vcshub import vcs
+from vcshub.db.models import Repository
+from vcshub.serializers.commits import commit_summary
+from vcshub.services import storage
+from vcshub.services.errors import StorageError
+from vcshub.services.unit_of_work import UnitOfWork
+
+
+def path(uow: UnitOfWork, repo: Repository) -> Path:
+    return storage.path_of(uow, repo.repo_name)
+
+
+def open_vcs(uow: UnitOfWork, repo: Repository) -> vcs.Repository:
+    """Open the repository on disk (a fresh object: Mercurial's are not thread-safe)."""
+    try:
+        return vcs.open_repository(path(uow, repo), repo.repo_type)
+    except vcs.VCSError as exc:
+        raise StorageError(f"repository `{repo.repo_name}` is missing on disk: {exc}") from exc
+
+
+def create_on_disk(
+    uow: UnitOfWork, name: str, kind: str, clone_from: str | None = None
+) -> vcs.Repository:
+    """Create (or clone) the repository folder; the unit of work removes it if it fails later."""
+    target = storage.path_of(uow, name)
+    if target.exists():
+        raise StorageError(f"`{name}` already exists on disk")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        created = (
+            vcs.clone_repository(clone_from, target, kind)
+            if clone_from
+            else vcs.create_repository(target, kind)
+        )
+    except vcs.VCSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise StorageError(str(exc)) from exc
+    uow.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
+    return created
+
+
+def refresh_summary(uow: UnitOfWork, repo: Repository) -> None:
+    """Store the tip commit and the folder size, shown by get_repo without touching disk."""
+    try:
+        backend = open_vcs(uow, repo)
+        tip = vcs.EMPTY_COMMIT if backend.is_empty() else backend.get_commit()
+        repo.changeset_cache = commit_summary(tip)
+        repo.size_bytes = backend.size_bytes()
+    except (vcs.VCSError, StorageError):
+        repo.changeset_cache = None
+    uow.db.flush()

@@ -1,0 +1,131 @@
+"""Keeping repositories in step with their disk and remotes: rescan, pull, strip, caches."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from vcshub import vcs
+from vcshub.db.models import Repository, UserFollowing
+from vcshub.permissions.caller import Caller
+from vcshub.services import access, grants, repo_disk, repo_groups, storage
+from vcshub.services.errors import StorageError
+from vcshub.services.names import validate_path
+from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.services.users import require_admin
+
+SKIPPED_DIRS = {".rc_gist_store"}
+_GIT_PLACEHOLDER = "Unnamed repository"
+
+
+@dataclass
+class RescanResult:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _found_on_disk(root: Path) -> list[tuple[str, str]]:
+    """(name, kind) of every repository below ``root``, not descending into repositories."""
+    found = []
+    for current, dirs, _files in os.walk(root):
+        here = Path(current)
+        kind = vcs.detect_kind(here) if here != root else None
+        if kind is not None:
+            found.append((here.relative_to(root).as_posix(), kind))
+            dirs.clear()
+            continue
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(storage.DELETED_PREFIX) and d not in SKIPPED_DIRS
+            and not d.startswith(".")
+        )
+    return found
+
+
+def _description(path: Path, kind: str, name: str) -> str:
+    """The repository's own description file when it says something, else `<name> repository`."""
+    candidates = [path / "description", path / ".git" / "description"] if kind == "git" else []
+    for candidate in candidates:
+        try:
+            text = candidate.read_text().strip()
+        except OSError:
+            continue
+        if text and not text.startswith(_GIT_PLACEHOLDER):
+            return text
+    return f"{name} repository"
+
+
+def rescan(uow: UnitOfWork, caller: Caller, remove_obsolete: bool = False) -> RescanResult:
+    """Register repositories found on disk; optionally drop rows whose folder vanished."""
+    require_admin(caller)
+    result = RescanResult()
+    root = storage.root(uow)
+    known = set(uow.db.scalars(select(Repository.repo_name)))
+    owner = repo_groups.first_super_admin(uow)
+    for name, kind in _found_on_disk(root):
+        if name in known:
+            continue
+        try:
+            validate_path("repo_name", name)
+        except Exception:
+            continue  # a folder we could never serve under that name
+        parent = repo_groups.ensure_parents(uow, name)
+        repo = Repository(
+            repo_name=name,
+            repo_type=kind,
+            group_id=parent.group_id if parent else None,
+            owner_id=owner.user_id,
+            description=_description(root / name, kind, name),
+            enable_locking=parent.enable_locking if parent else False,
+        )
+        uow.db.add(repo)
+        uow.db.flush()
+        grants.write_initial_rows(uow, grants.REPO, repo.repo_id)
+        uow.db.add(UserFollowing(user_id=owner.user_id, follows_repo_id=repo.repo_id))
+        repo_disk.refresh_summary(uow, repo)
+        result.added.append(name)
+    if remove_obsolete:
+        for repo in uow.db.scalars(select(Repository).order_by(Repository.repo_id)).all():
+            if not (root / repo.repo_name).is_dir():
+                for fork in uow.db.scalars(select(Repository).where(Repository.fork_id == repo.repo_id)):
+                    fork.fork_id = None
+                uow.db.flush()
+                uow.db.delete(repo)
+                result.removed.append(repo.repo_name)
+        uow.db.flush()
+    caller.forget_permissions()
+    return result
+
+
+def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
+    repo = access.repo(uow, caller, repoid, "repository.write")
+    repo_disk.refresh_summary(uow, repo)
+    return repo
+
+
+def pull(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
+    """Fetch everything from the repository's clone_uri (no hooks run), then refresh."""
+    repo = access.repo(uow, caller, repoid, "repository.admin")
+    if not repo.clone_uri:
+        raise StorageError(f"repository `{repo.repo_name}` has no remote to pull from")
+    try:
+        repo_disk.open_vcs(uow, repo).fetch(repo.clone_uri)
+    except vcs.VCSError as exc:
+        raise StorageError(str(exc)) from exc
+    repo_disk.refresh_summary(uow, repo)
+    return repo
+
+
+def strip(uow: UnitOfWork, caller: Caller, repoid: object, revision: object, branch: object) -> Repository:
+    """Remove a commit and its descendants (git: move ``branch`` back)."""
+    repo = access.repo(uow, caller, repoid, "repository.admin")
+    if not isinstance(revision, str | int):
+        raise StorageError("revision must be a commit id")
+    try:
+        repo_disk.open_vcs(uow, repo).strip(str(revision), branch if isinstance(branch, str) else None)
+    except vcs.VCSError as exc:
+        raise StorageError(str(exc)) from exc
+    repo_disk.refresh_summary(uow, repo)
+    return repo

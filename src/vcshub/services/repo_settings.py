@@ -1,0 +1,121 @@
+"""Changing a repository: rename, move, owner, flags, extra fields (update_repo and fields)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from vcshub.db.models import RepoField, Repository
+from vcshub.permissions.caller import Caller
+from vcshub.permissions.effective import default_user_id
+from vcshub.services import access, grants, lookup, repo_groups, repos, storage
+from vcshub.services.errors import Conflict, Invalid
+from vcshub.services.names import validate_path
+from vcshub.services.unit_of_work import UnitOfWork
+
+_FIELD_KEY = re.compile(r"^[A-Za-z0-9_-]{1,250}$")
+_FLAGS = ("enable_statistics", "enable_locking", "enable_downloads")
+
+
+def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mapping) -> Repository:
+    """Change only the supplied fields; renames and moves move the folder on disk."""
+    repo = access.repo(uow, caller, repoid, "repository.admin")
+    group = repo.group
+    if "group" in changes:
+        group = lookup.repo_group(uow.db, changes["group"])
+    if "fork_of" in changes:
+        fork_of = None if changes["fork_of"] is None else lookup.repo(uow.db, changes["fork_of"])
+        if fork_of is not None and fork_of.repo_id == repo.repo_id:
+            raise Invalid("fork_of", "a repository cannot be a fork of itself")
+        repo.fork_id = fork_of.repo_id if fork_of else None
+    short = changes.get("name", repo.short_name)
+    if not isinstance(short, str) or not short.strip("/") or "/" in short.strip("/"):
+        raise Invalid("name", "must be a single name")
+    new_path = f"{group.group_name}/{short.strip('/')}" if group else short.strip("/")
+    if new_path != repo.repo_name:
+        _rename(uow, repo, new_path, group)
+    if "owner" in changes:
+        owner = lookup.find_user(uow.db, changes["owner"])
+        if owner is None:
+            raise Invalid("owner", f"user `{changes['owner']}` does not exist")
+        repo.owner_id = owner.user_id
+    if "description" in changes:
+        repo.description = changes["description"] or ""
+    if "private" in changes:
+        repo.private = bool(changes["private"])
+        if repo.private:
+            grants.set_user(uow, grants.REPO, repo.repo_id, default_user_id(uow.db), "repository.none")
+    if "clone_uri" in changes:
+        repo.clone_uri = repos.validate_clone_uri(caller, changes["clone_uri"])
+    if "landing_rev" in changes:
+        repo.landing_rev = repos.validate_landing_rev(changes["landing_rev"])
+    for flag in _FLAGS:
+        if flag in changes:
+            setattr(repo, flag, bool(changes[flag]))
+    if "fields" in changes and changes["fields"]:
+        _set_field_values(repo, changes["fields"])
+    uow.db.flush()
+    caller.forget_permissions()
+    return repo
+
+
+def _rename(uow: UnitOfWork, repo: Repository, new_path: str, group) -> None:
+    validate_path("name", new_path)
+    if repo_groups.name_in_use(uow, new_path):
+        raise Conflict(f"`{new_path}` already exists")
+    storage.move(uow, repo.repo_name, new_path)
+    repo.repo_name = new_path
+    repo.group_id = group.group_id if group else None
+    uow.db.flush()
+
+
+def parse_fields(text: str) -> dict[str, str]:
+    """``k1=v1,k2=v2`` with ``\\,`` for a literal comma."""
+    values = {}
+    for item in re.split(r"(?<!\\),", text):
+        key, sep, value = item.partition("=")
+        if sep:
+            values[key.strip()] = value.replace("\\,", ",")
+    return values
+
+
+def _set_field_values(repo: Repository, text: object) -> None:
+    if not isinstance(text, str):
+        raise Invalid("fields", "must be key=value pairs separated by commas")
+    values = parse_fields(text)
+    for field in repo.fields:
+        if field.field_key in values:
+            field.field_value = values[field.field_key]
+
+
+class FieldExists(Conflict):
+    pass
+
+
+class FieldMissing(Conflict):
+    pass
+
+
+def add_field(
+    uow: UnitOfWork, caller: Caller, repoid: object, key: object, label: str = "", description: str = ""
+) -> Repository:
+    repo = access.repo(uow, caller, repoid, "repository.admin")
+    if any(f.field_key == key for f in repo.fields):
+        raise FieldExists(str(key))
+    if not isinstance(key, str) or not _FIELD_KEY.match(key):
+        raise Invalid("key", "letters, digits, `_` and `-` only")
+    repo.fields.append(
+        RepoField(field_key=key, field_label=label or key, field_desc=description or "")
+    )
+    uow.db.flush()
+    return repo
+
+
+def remove_field(uow: UnitOfWork, caller: Caller, repoid: object, key: object) -> Repository:
+    repo = access.repo(uow, caller, repoid, "repository.admin")
+    field = next((f for f in repo.fields if f.field_key == key), None)
+    if field is None:
+        raise FieldMissing(str(key))
+    repo.fields.remove(field)
+    uow.db.flush()
+    return repo

@@ -1,0 +1,255 @@
+"""Repositories: create, fork, read, list and delete real Git and Mercurial repositories (4.4).
+
+The database row and the folder on disk change together inside one unit of work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from vcshub import vcs
+from vcshub.db.models import Repository, User, UserFollowing
+from vcshub.permissions.caller import Caller
+from vcshub.permissions.effective import default_user_id
+from vcshub.services import access, grants, lookup, repo_disk, repo_groups, storage
+from vcshub.services.errors import (
+    AccessDenied,
+    AlreadyExists,
+    Conflict,
+    Invalid,
+    NotFound,
+    OwnerNotAllowed,
+    Required,
+)
+from vcshub.services.names import clean_path, validate_path
+from vcshub.services.unit_of_work import UnitOfWork
+
+LANDING_TYPES = ("rev", "branch", "book", "bookmark", "tag")
+_REMOTE_URL = re.compile(r"^(https?|ssh|git)://", re.IGNORECASE)
+LOAD = (
+    selectinload(Repository.owner),
+    selectinload(Repository.fork_of),
+    selectinload(Repository.locked_by),
+    selectinload(Repository.fields),
+)
+
+
+@dataclass
+class RepoSpec:
+    """What a new repository looks like; None means "the site default"."""
+
+    description: str = ""
+    private: bool | None = None
+    clone_uri: str | None = None
+    landing_rev: str = "rev:tip"
+    enable_statistics: bool | None = None
+    enable_locking: bool | None = None
+    enable_downloads: bool | None = None
+    copy_permissions: bool = False
+
+
+def validate_landing_rev(value: object) -> str:
+    if not isinstance(value, str) or value.partition(":")[0] not in LANDING_TYPES or ":" not in value:
+        raise Invalid("landing_rev", "must be <type>:<name>, e.g. rev:tip or branch:default")
+    return value
+
+
+def validate_clone_uri(caller: Caller, uri: object) -> str | None:
+    """Remote URLs for everybody; local paths only for super-admins (they expose the disk)."""
+    if uri in (None, ""):
+        return None
+    if not isinstance(uri, str):
+        raise Invalid("clone_uri", "must be a URL")
+    if not _REMOTE_URL.match(uri) and not caller.is_admin:
+        raise Invalid("clone_uri", "only http(s), ssh and git URLs are allowed")
+    return uri
+
+
+def _check_create_rights(uow: UnitOfWork, caller: Caller, path: str) -> None:
+    """hg.create.repository anywhere; otherwise group.admin on the existing parent group."""
+    if caller.perms.has_global("hg.create.repository"):
+        return
+    parent_path = path.rsplit("/", 1)[0] if "/" in path else None
+    if parent_path is None:
+        raise AccessDenied()
+    parent = repo_groups.find(uow, parent_path)
+    if parent is None or not access.can_repo_group(caller, parent, "group.admin"):
+        raise NotFound("repository group", parent_path)
+
+
+def _owner(uow: UnitOfWork, caller: Caller, owner: object, supplied: bool) -> User:
+    if not supplied or owner is None:
+        return caller.user
+    if not caller.is_admin:
+        raise OwnerNotAllowed()
+    return lookup.user(uow.db, owner)
+
+
+def create_repo(
+    uow: UnitOfWork,
+    caller: Caller,
+    repo_name: object,
+    repo_type: object,
+    spec: RepoSpec,
+    owner: object = None,
+    owner_supplied: bool = False,
+) -> Repository:
+    """Create a repository (cloned from ``spec.clone_uri`` if given), with missing parent groups."""
+    path = clean_path("repo_name", repo_name)
+    if not path:
+        raise Required("repo_name")
+    _check_create_rights(uow, caller, path)
+    owner_user = _owner(uow, caller, owner, owner_supplied)
+    if find(uow, path) is not None:
+        raise AlreadyExists("repository", path)
+    if repo_type not in vcs.KINDS:
+        raise Invalid("repo_type", f"unsupported repository type `{repo_type}`")
+    validate_path("repo_name", path)
+    validate_landing_rev(spec.landing_rev)
+    clone_uri = validate_clone_uri(caller, spec.clone_uri)
+    return _create(uow, caller, path, repo_type, spec, owner_user, clone_uri)
+
+
+def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, clone_from, fork_of=None):
+    if repo_groups.find(uow, path) is not None:
+        raise Conflict(f"`{path}` is already a repository group")
+    parent = repo_groups.ensure_parents(uow, path)
+    repo_disk.create_on_disk(uow, path, kind, clone_from)
+    private = bool(spec.private)
+    repo = Repository(
+        repo_name=path,
+        repo_type=kind,
+        group_id=parent.group_id if parent else None,
+        owner_id=owner.user_id,
+        description=spec.description or path.rsplit("/", 1)[-1],
+        private=private,
+        clone_uri=spec.clone_uri if fork_of is None else None,
+        landing_rev=spec.landing_rev,
+        enable_statistics=bool(spec.enable_statistics),
+        enable_locking=parent.enable_locking if parent else bool(spec.enable_locking),
+        enable_downloads=bool(spec.enable_downloads),
+        fork_id=fork_of.repo_id if fork_of else None,
+    )
+    uow.db.add(repo)
+    uow.db.flush()
+    _initial_permissions(uow, repo, parent, fork_of, spec.copy_permissions)
+    uow.db.add(UserFollowing(user_id=owner.user_id, follows_repo_id=repo.repo_id))
+    repo_disk.refresh_summary(uow, repo)
+    caller.forget_permissions()
+    return repo
+
+
+def _initial_permissions(uow, repo: Repository, parent, fork_of, copy_permissions: bool) -> None:
+    """2.3: the default row, or copies of the parent group's (or fork source's) rows."""
+    if copy_permissions and fork_of is not None:
+        grants.copy_rows(uow, grants.REPO, fork_of.repo_id, grants.REPO, repo.repo_id)
+    elif copy_permissions and parent is not None:
+        grants.copy_rows(uow, grants.REPO_GROUP, parent.group_id, grants.REPO, repo.repo_id)
+    else:
+        grants.write_initial_rows(uow, grants.REPO, repo.repo_id, private=repo.private)
+        return
+    if repo.private:
+        grants.set_user(uow, grants.REPO, repo.repo_id, default_user_id(uow.db), "repository.none")
+
+
+def fork_repo(
+    uow: UnitOfWork,
+    caller: Caller,
+    repoid: object,
+    fork_name: object,
+    spec: RepoSpec,
+    owner: object = None,
+    owner_supplied: bool = False,
+) -> tuple[Repository, Repository]:
+    """Clone ``repoid`` into a new repository that records its ``fork_of``."""
+    if not caller.perms.has_global("hg.fork.repository"):
+        raise AccessDenied()
+    source = access.repo(uow, caller, repoid, "repository.read")
+    if owner_supplied and owner is not None and not caller.is_admin:
+        raise OwnerNotAllowed()
+    path = clean_path("fork_name", fork_name)
+    if not path:
+        raise Required("fork_name")
+    _check_create_rights(uow, caller, path)
+    existing = find(uow, path)
+    if existing is not None:
+        raise AlreadyExists("fork" if existing.fork_id else "repository", path)
+    owner_user = _owner(uow, caller, owner, owner_supplied)
+    validate_path("fork_name", path)
+    validate_landing_rev(spec.landing_rev)
+    source_path = str(repo_disk.path(uow, source))
+    fork = _create(
+        uow, caller, path, source.repo_type, spec, owner_user, source_path, fork_of=source
+    )
+    return source, fork
+
+
+def find(uow: UnitOfWork, path: str) -> Repository | None:
+    return uow.db.scalar(select(Repository).where(Repository.repo_name == path))
+
+
+def get_repo(uow: UnitOfWork, caller: Caller, repoid: object, refresh: bool = False) -> Repository:
+    repo = access.repo(uow, caller, repoid, "repository.read")
+    if refresh:
+        repo_disk.refresh_summary(uow, repo)
+    return repo
+
+
+def list_repos(uow: UnitOfWork, caller: Caller) -> list[Repository]:
+    """Repositories the caller may read, by id (one permission computation for all)."""
+    query = select(Repository).options(*LOAD).order_by(Repository.repo_id)
+    if caller.is_admin:
+        return list(uow.db.scalars(query))
+    readable = [
+        rid for rid, perm in caller.perms.repos().items() if perm != "repository.none"
+    ]
+    if not readable:
+        return []
+    return list(uow.db.scalars(query.where(Repository.repo_id.in_(readable))))
+
+
+def followers(uow: UnitOfWork, repo: Repository) -> list[User]:
+    return list(
+        uow.db.scalars(
+            select(User)
+            .join(UserFollowing, UserFollowing.user_id == User.user_id)
+            .where(UserFollowing.follows_repo_id == repo.repo_id)
+            .order_by(User.username)
+        )
+    )
+
+
+def forks_of(uow: UnitOfWork, repo: Repository) -> list[Repository]:
+    return list(uow.db.scalars(select(Repository).where(Repository.fork_id == repo.repo_id)))
+
+
+def delete_repo(uow: UnitOfWork, caller: Caller, repo: Repository, forks: object = "") -> int:
+    """Delete the row; move the folder aside as ``rm__<stamp>__<name>``. Returns forks handled."""
+    children = forks_of(uow, repo)
+    if children and forks not in ("detach", "delete"):
+        raise Conflict(f"Cannot delete `{repo.repo_name}` it still contains attached forks")
+    for child in children:
+        if forks == "delete":
+            delete_repo(uow, caller, child, forks="delete")
+        else:
+            child.fork_id = None
+    uow.db.flush()
+    _archive_folder(uow, repo)
+    uow.db.delete(repo)
+    uow.db.flush()
+    caller.forget_permissions()
+    return len(children)
+
+
+def _archive_folder(uow: UnitOfWork, repo: Repository) -> None:
+    folder = repo_disk.path(uow, repo)
+    admin_dir = folder / f".{repo.repo_type}"
+    if admin_dir.is_dir():  # non-bare: disable it so nothing mistakes it for a live repository
+        disabled = folder / f"rm__.{repo.repo_type}"
+        admin_dir.rename(disabled)
+        uow.on_rollback(lambda: disabled.rename(admin_dir))
+    storage.move_aside(uow, repo.repo_name, f"__{repo.short_name}")
