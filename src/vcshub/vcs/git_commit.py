@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pygit2
-from pygit2.enums import FileMode
-
 from .base import Commit, FileChange, sort_changes
 from .errors import NodeNotFound
 from .nodes import DIR, FILE, Node, normalize_path, tree_sort_key
@@ -134,32 +132,33 @@ def _change_from_delta(delta: pygit2.DiffDelta) -> FileChange:
 
 # -- tree nodes -------------------------------------------------------------
 
-def _blob_data(git: pygit2.Repository, oid: pygit2.Oid) -> bytes:
-    return git[oid].data
+_TREE = pygit2.GIT_OBJECT_TREE
+_BLOB = pygit2.GIT_OBJECT_BLOB
 
 
-def _blob_size(git: pygit2.Repository, oid: pygit2.Oid) -> int:
-    return git.odb.read_header(oid)[1]
+class BlobSource:
+    """Lazy node data; keys are the tree-entry objects of pygit2."""
 
+    __slots__ = ("git",)
 
-def _submodule_text(oid: pygit2.Oid) -> bytes:
-    return f"Subproject commit {oid}\n".encode()
+    def __init__(self, git: pygit2.Repository) -> None:
+        self.git = git
 
+    def read(self, entry) -> bytes:
+        if entry.type != _BLOB:
+            # Submodule: there is no blob, show what `git diff` shows.
+            return f"Subproject commit {entry.id}\n".encode()
+        return self.git[entry.id].data
 
-def _make_node(git: pygit2.Repository, path: str, obj) -> Node:
-    mode = obj.filemode
-    if mode == FileMode.TREE:
-        return Node(path, DIR, mode=mode)
-    if mode == FileMode.COMMIT:
-        # Submodule: there is no blob, show what `git diff` shows.
-        return Node(path, FILE, load=partial(_submodule_text, obj.id), mode=mode)
-    return Node(
-        path, FILE,
-        load=partial(_blob_data, git, obj.id),
-        size=partial(_blob_size, git, obj.id),
-        mode=mode,
-        is_symlink=mode == FileMode.LINK,
-    )
+    def size(self, entry) -> int:
+        if entry.type != _BLOB:
+            return len(self.read(entry))
+        return self.git.odb.read_header(entry.id)[1]
+
+    def mode(self, entry) -> int:
+        # Reading filemode builds an enum: too slow to do for every entry
+        # of a big listing, hence only on demand.
+        return int(entry.filemode)
 
 
 def tree_entry(git: pygit2.Repository, commit: pygit2.Commit, path: str):
@@ -173,34 +172,43 @@ def tree_entry(git: pygit2.Repository, commit: pygit2.Commit, path: str):
         raise NodeNotFound(f"no path {path!r} in commit {commit.id}") from None
 
 
+def _make_node(source: BlobSource, path: str, entry) -> Node:
+    if entry.type == _TREE:
+        return Node(path, DIR)
+    return Node(path, FILE, source, entry)
+
+
 def get_node(git: pygit2.Repository, commit: pygit2.Commit, path: str) -> Node:
     """The single node at ``path`` ("" is the root directory)."""
     path, entry = tree_entry(git, commit, path)
     if entry is None:
-        return Node("", DIR, mode=FileMode.TREE)
-    return _make_node(git, path, entry)
+        return Node("", DIR)
+    return _make_node(BlobSource(git), path, entry)
 
 
 def list_nodes(git: pygit2.Repository, commit: pygit2.Commit, path: str,
                recursive: bool) -> list[Node]:
     """Flat pre-order listing of everything below ``path``."""
     path, entry = tree_entry(git, commit, path)
+    source = BlobSource(git)
     if entry is None:
         tree = commit.tree
-    elif entry.filemode == FileMode.TREE:
+    elif entry.type == _TREE:
         tree = git[entry.id]
     else:
-        return [_make_node(git, path, entry)]
+        return [_make_node(source, path, entry)]
     nodes: list[Node] = []
-    prefix = path + "/" if path else ""
-    stack = [(prefix, tree)]
-    tree_mode = FileMode.TREE
+    append = nodes.append
+    stack = [(path + "/" if path else "", tree)]
     while stack:
         base, current = stack.pop()
         for obj in current:
             child = base + obj.name
-            nodes.append(_make_node(git, child, obj))
-            if recursive and obj.filemode == tree_mode:
-                stack.append((child + "/", obj))
+            if obj.type == _TREE:
+                append(Node(child, DIR))
+                if recursive:
+                    stack.append((child + "/", obj))
+            else:
+                append(Node(child, FILE, source, obj))
     nodes.sort(key=tree_sort_key)
     return nodes

@@ -7,7 +7,7 @@ Mercurial speaks bytes; names are decoded as UTF-8 here, with
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mercurial import match as matchmod
@@ -16,7 +16,8 @@ from mercurial import mdiff, node as hgnode, patch
 from .base import Commit, FileChange, sort_changes
 from .diffs import split_diff
 from .errors import NodeNotFound
-from .nodes import DIR, FILE, Node, normalize_path, tree_sort_key
+from .nodes import (DIR, FILE, MODE_EXEC, MODE_FILE, MODE_LINK, Node,
+                    normalize_path, tree_sort_key)
 
 if TYPE_CHECKING:
     from .hg import HgRepository
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 # nobinary: print "Binary file ... has changed" like git does instead of
 # embedding (possibly huge) base85 binary patches in the text.
 DIFF_OPTS = {"git": True, "nobinary": True, "showfunc": False}
-_MODE_FILE, _MODE_EXEC, _MODE_LINK = 0o100644, 0o100755, 0o120000
 
 
 def to_str(value: bytes) -> str:
@@ -150,35 +150,41 @@ def diff_text(repo, ctx1, ctx2, path: str | None = None, context: int = 3) -> st
 
 # -- tree nodes -------------------------------------------------------------
 
-def _file_data(ctx, bpath: bytes) -> bytes:
-    return ctx.filectx(bpath).data()
+class FileSource:
+    """Lazy node data of one changeset; keys are byte paths."""
+
+    __slots__ = ("ctx",)
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+
+    def read(self, bpath: bytes) -> bytes:
+        return self.ctx.filectx(bpath).data()
+
+    def size(self, bpath: bytes) -> int:
+        return self.ctx.filectx(bpath).size()
+
+    def mode(self, bpath: bytes) -> int:
+        return _mode(self.ctx.manifest().flags(bpath))
 
 
-def _file_size(ctx, bpath: bytes) -> int:
-    return ctx.filectx(bpath).size()
-
-
-def _file_node(ctx, bpath: bytes, flags: bytes, path: str | None = None) -> Node:
-    mode = _MODE_LINK if b"l" in flags else _MODE_EXEC if b"x" in flags else _MODE_FILE
-    return Node(
-        path if path is not None else path_str(bpath), FILE,
-        load=partial(_file_data, ctx, bpath),
-        size=partial(_file_size, ctx, bpath),
-        mode=mode, is_symlink=b"l" in flags,
-    )
+def _mode(flags: bytes) -> int:
+    if b"l" in flags:
+        return MODE_LINK
+    return MODE_EXEC if b"x" in flags else MODE_FILE
 
 
 def get_node(ctx, path: str) -> Node:
     """The file or directory at ``path`` ("" is the root)."""
     path = normalize_path(path)
     if not path:
-        return Node("", DIR, mode=0o40000)
+        return Node("", DIR)
     bpath = path_bytes(path)
     mf = ctx.manifest()
     if bpath in mf:
-        return _file_node(ctx, bpath, mf.flags(bpath), path)
+        return Node(path, FILE, FileSource(ctx), bpath, _mode(mf.flags(bpath)))
     if mf.hasdir(bpath):
-        return Node(path, DIR, mode=0o40000)
+        return Node(path, DIR)
     raise NodeNotFound(f"no path {path!r} in changeset {ctx.hex().decode()}")
 
 
@@ -187,11 +193,12 @@ def list_nodes(ctx, path: str, recursive: bool) -> list[Node]:
     file paths since Mercurial only stores files."""
     path = normalize_path(path)
     mf = ctx.manifest()
+    source = FileSource(ctx)
     bprefix = b""
     if path:
         bpath = path_bytes(path)
         if bpath in mf:
-            return [_file_node(ctx, bpath, mf.flags(bpath), path)]
+            return [Node(path, FILE, source, bpath, _mode(mf.flags(bpath)))]
         if not mf.hasdir(bpath):
             raise NodeNotFound(f"no path {path!r} in changeset {ctx.hex().decode()}")
         bprefix = bpath + b"/"
@@ -215,7 +222,8 @@ def list_nodes(ctx, path: str, recursive: bool) -> list[Node]:
                 if up < 0:
                     break
                 parent = parent[:up]
-        nodes.append(_file_node(ctx, bfile, flags))
-    nodes.extend(Node(path_str(d), DIR, mode=0o40000) for d in dirs)
+        mode = MODE_FILE if not flags else _mode(flags)
+        nodes.append(Node(path_str(bfile), FILE, source, bfile, mode))
+    nodes.extend(Node(path_str(d), DIR) for d in dirs)
     nodes.sort(key=tree_sort_key)
     return nodes

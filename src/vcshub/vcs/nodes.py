@@ -12,12 +12,13 @@ import hashlib
 import mimetypes
 import posixpath
 from functools import cached_property
-from typing import Callable
+from typing import Any, Protocol
 
 from .errors import NodeNotFound
 
 FILE = "file"
 DIR = "dir"
+MODE_FILE, MODE_EXEC, MODE_LINK, MODE_DIR = 0o100644, 0o100755, 0o120000, 0o40000
 
 # Same heuristic as git: a NUL byte in the first 8000 bytes means binary.
 BINARY_SNIFF_BYTES = 8000
@@ -51,30 +52,41 @@ def tree_sort_key(node: "Node") -> list[str]:
     return node.path.split("/")
 
 
+class NodeSource(Protocol):
+    """Where a backend's nodes read their lazy data from; ``key`` is
+    whatever the backend stored in the node (blob, path, ...)."""
+
+    def read(self, key: Any) -> bytes: ...
+
+    def size(self, key: Any) -> int: ...
+
+    def mode(self, key: Any) -> int: ...
+
+
 class Node:
     """One file or directory of a commit.
 
     ``path`` is relative to the repository root ("" for the root dir).
-    Content-derived properties are lazy and cached per node.
+    Content-derived properties are lazy and cached per node; a node only
+    holds a reference to its backend source and a key until then, which
+    keeps listing 20k-file trees cheap.
     """
 
-    __slots__ = ("path", "kind", "mode", "is_symlink", "_load", "_size", "__dict__")
+    __slots__ = ("path", "kind", "_source", "_key", "_mode", "__dict__")
 
     def __init__(
         self,
         path: str,
         kind: str,
-        load: Callable[[], bytes] | None = None,
-        size: Callable[[], int] | None = None,
-        mode: int = 0,
-        is_symlink: bool = False,
+        source: NodeSource | None = None,
+        key: Any = None,
+        mode: int | None = None,
     ) -> None:
         self.path = path
         self.kind = kind
-        self.mode = mode
-        self.is_symlink = is_symlink
-        self._load = load
-        self._size = size
+        self._source = source
+        self._key = key
+        self._mode = mode
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.path!r}>"
@@ -105,6 +117,23 @@ class Node:
         return self.kind == DIR
 
     @property
+    def mode(self) -> int:
+        """Git-style file mode (0o100644, 0o100755, 0o120000, 0o40000)."""
+        if self._mode is None:
+            if self.kind == DIR:
+                self._mode = MODE_DIR
+            elif self._source is not None:
+                self._mode = int(self._source.mode(self._key))
+            else:
+                self._mode = MODE_FILE
+        return self._mode
+
+    @property
+    def is_symlink(self) -> bool:
+        """True for symbolic links (``content`` is then the target)."""
+        return self.mode == MODE_LINK
+
+    @property
     def extension(self) -> str:
         """File extension without the dot, lower-cased ("" if none)."""
         ext = posixpath.splitext(self.name)[1]
@@ -113,18 +142,16 @@ class Node:
     @cached_property
     def content(self) -> bytes:
         """Raw file content (symlinks: the link target); b"" for dirs."""
-        if self.kind == DIR or self._load is None:
+        if self.kind == DIR or self._source is None:
             return b""
-        return self._load()
+        return self._source.read(self._key)
 
     @cached_property
     def size(self) -> int:
         """Content size in bytes (0 for directories)."""
-        if self.kind == DIR:
-            return 0
-        if self._size is not None:
-            return self._size()
-        return len(self.content)
+        if self.kind == DIR or self._source is None:
+            return len(self.content)
+        return self._source.size(self._key)
 
     @cached_property
     def md5(self) -> str:
