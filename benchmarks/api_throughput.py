@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         samples = measure(f"{url}/_admin/api", token, methods, options.clients,
                           options.duration, options.warmup)
     report(samples, methods, options.clients, options.duration)
-    return 1 if samples.errors else 0
+    return 1 if sum(samples.errors.values()) else 0
 
 
 if __name__ == "__main__":

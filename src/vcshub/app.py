@@ -17,7 +17,11 @@ from vcshub.api.methods import build_registry
 from vcshub.api.protocol import Dispatcher
 from vcshub.config import Settings, load_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
-from vcshub.web.pages import index_page
+from vcshub.auth.throttle import LoginThrottle
+from vcshub.services import repo_disk
+from vcshub.transport.endpoint import VcsEndpoint
+from vcshub.transport.hg_http import build_hg_asgi
+from vcshub.web.pages import index_page, not_found
 
 
 @dataclass
@@ -28,9 +32,12 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     dispatcher: Dispatcher
+    login_throttle: LoginThrottle
+    hg_app: object
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
+    repo_disk.load_backends()
     engine = create_db_engine(settings.effective_database_url)
     sessions = create_session_factory(engine)
     return AppState(
@@ -38,6 +45,8 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         engine=engine,
         sessions=sessions,
         dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
+        login_throttle=LoginThrottle(),
+        hg_app=build_hg_asgi(),
     )
 
 
@@ -57,6 +66,8 @@ def create_app(settings: Settings) -> Starlette:
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
             ),
             Route("/", index_page, methods=["GET"]),
+            # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
+            Route("/{path:path}", VcsEndpoint(fallback=not_found)),
         ],
         lifespan=lifespan,
     )

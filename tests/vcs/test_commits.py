@@ -171,3 +171,38 @@ def test_empty_commit_constant(kind):
     assert EMPTY_COMMIT.parents == []
     assert EMPTY_COMMIT.date == datetime.fromtimestamp(0)
     assert EMPTY_COMMIT.changes() == []
+
+
+def test_indexes_stable_after_push(server, work, populated):
+    before = {c.raw_id: c.index for c in server.commits()}
+    work.branch("later")
+    work.write("later.txt", "later\n")
+    later = work.commit("later")
+    work.push()
+    after = {c.raw_id: c.index for c in server.commits()}
+    assert {k: after[k] for k in before} == before
+    assert after[later] == 3
+    assert server.get_commit(3).raw_id == later
+
+
+def test_reindex_after_strip(server, work, populated):
+    ids = populated.ids
+    server.commits()  # build any index cache before stripping
+    server.strip(ids[2], populated.main_branch)
+    assert [c.raw_id for c in server.commits()] == ids[:2]
+    work.write("again.txt", "again\n")
+    # The working copy still has the stripped commit: push a sibling.
+    if work.kind == "git":
+        from .conftest import run
+        run(["git", "reset", "-q", "--hard", ids[1]], cwd=work.path)
+        work.write("again.txt", "again\n")
+        new = work.commit("again")
+        run(["git", "push", "-q", "-f", "origin", "master"], cwd=work.path)
+    else:
+        from .conftest import HG, run
+        run([HG, "update", "-q", "-C", ids[1]], cwd=work.path)
+        work.write("again.txt", "again\n")
+        new = work.commit("again")
+        run([HG, "push", "-q", "-f", "-r", new], cwd=work.path, ok_codes=(0, 1))
+    assert [c.raw_id for c in server.commits()] == ids[:2] + [new]
+    assert server.get_commit("tip").raw_id == new

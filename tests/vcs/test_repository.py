@@ -230,3 +230,20 @@ def test_second_working_copy_sees_pushes(kind, server, work, populated, tmp_path
     other.push()
     assert server.commit_count() == before + 1
     assert server.get_commit("tip").raw_id == late
+
+
+def test_default_branch_without_main_branch(kind, server, work):
+    # Only a non-standard branch is pushed: tip and default_branch must
+    # still make sense (git: HEAD points to a missing "master").
+    work.branch("trunk")
+    work.write("a.txt", "a\n")
+    only = work.commit("only commit")
+    work.push()
+    assert server.get_commit().raw_id == only
+    assert server.get_commit("tip").raw_id == only
+    if kind == "git":
+        assert server.default_branch == "trunk"
+        assert server.branches() == {"trunk": only}
+    else:
+        assert server.default_branch == "default"
+        assert server.branches() == {"trunk": only}

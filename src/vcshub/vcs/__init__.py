@@ -19,13 +19,20 @@ from .errors import (
     VCSError,
 )
 from .nodes import Node, normalize_path
-from .registry import KINDS, clone_repository, create_repository, detect_kind, open_repository
+from .registry import (
+    KINDS,
+    clone_repository,
+    create_repository,
+    detect_kind,
+    load_backends,
+    open_repository,
+)
 
 __all__ = [
     "EMPTY_COMMIT", "EMPTY_ID", "KINDS", "CloneError", "Commit", "CommitNotFound",
     "EmptyCommit", "FileChange", "FileDiff", "Node", "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
-    "create_repository", "detect_kind", "diff_stats", "normalize_path",
+    "create_repository", "detect_kind", "load_backends", "diff_stats", "normalize_path",
     "open_repository", "split_diff",
 ]
 

@@ -257,6 +257,11 @@ class Repository(ABC):
     ) -> str:
         """Git-style unified diff; ``old_rev`` None diffs against nothing."""
 
+    @abstractmethod
+    def new_commits(self, old_heads: list[str], new_heads: list[str]) -> list[str]:
+        """Ids of commits reachable from ``new_heads`` but not from ``old_heads``
+        (what a push brought), oldest first."""
+
     def resolve_landing(self, ref_type: str, name: str) -> Commit:
         """Resolve a landing revision such as ("branch", "master"),
         ("tag", "v1"), ("book", "x") or ("rev", "tip")."""

@@ -265,3 +265,19 @@ class GitRepository(Repository):
                            f"vcshub: strip {commit.raw_id}")
         else:
             ref.delete()
+
+    def new_commits(self, old_heads: list[str], new_heads: list[str]) -> list[str]:
+        walker = self._git.walk(
+            pygit2.Oid(hex=new_heads[0]), pygit2.enums.SortMode.TOPOLOGICAL
+            | pygit2.enums.SortMode.REVERSE,
+        ) if new_heads else None
+        if walker is None:
+            return []
+        for head in new_heads[1:]:
+            walker.push(pygit2.Oid(hex=head))
+        for head in old_heads:
+            try:
+                walker.hide(pygit2.Oid(hex=head))
+            except (KeyError, ValueError, pygit2.GitError):
+                pass  # an old head that is gone (forced push) hides nothing
+        return [str(commit.id) for commit in walker]

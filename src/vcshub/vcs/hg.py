@@ -264,3 +264,12 @@ class HgRepository(Repository):
             raise RepositoryError(f"strip failed: {hg_message(exc)}") from None
         finally:
             self._hg = self._open()
+
+    def new_commits(self, old_heads: list[str], new_heads: list[str]) -> list[str]:
+        repo = self.repo
+        known = [h.encode() for h in old_heads if hgnode.bin(h.encode()) in repo]
+        wanted = [h.encode() for h in new_heads]
+        if not wanted:
+            return []
+        revs = repo.revs(b"only(%ls, %ls)", wanted, known) if known else repo.revs(b"::%ls", wanted)
+        return [hgnode.hex(repo[r].node()).decode() for r in sorted(revs)]

@@ -26,6 +26,13 @@ def _backend(kind: str) -> type[Repository]:
     raise VCSError(f"unknown repository kind {kind!r} (expected one of {KINDS})")
 
 
+def load_backends() -> None:
+    """Import every backend now. A threaded server calls this once at start-up: Mercurial's
+    module initialisation is not safe to run from two threads at the same time."""
+    for kind in KINDS:
+        _backend(kind)
+
+
 def detect_kind(path) -> str | None:
     """"git", "hg" or None by looking at the folder layout: a bare git repo
     has HEAD and objects/, a work tree has .git, Mercurial has .hg."""

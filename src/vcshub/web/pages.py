@@ -14,3 +14,8 @@ async def index_page(request: Request) -> HTMLResponse:
         f"<h1>vcshub {__version__}</h1>"
         "<p>The JSON-RPC API is served at <code>/_admin/api</code>.</p>"
     )
+
+
+async def not_found(scope, receive, send) -> None:
+    response = HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", 404)
+    await response(scope, receive, send)

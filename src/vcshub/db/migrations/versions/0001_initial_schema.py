@@ -173,7 +173,7 @@ def upgrade() -> None:
     sa.Column('updated_on', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['fork_id'], ['repositories.repo_id'], name=op.f('fk_repositories_fork_id_repositories')),
     sa.ForeignKeyConstraint(['group_id'], ['repo_groups.group_id'], name=op.f('fk_repositories_group_id_repo_groups')),
-    sa.ForeignKeyConstraint(['locked_by_id'], ['users.user_id'], name=op.f('fk_repositories_locked_by_id_users')),
+    sa.ForeignKeyConstraint(['locked_by_id'], ['users.user_id'], name=op.f('fk_repositories_locked_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.user_id'], name=op.f('fk_repositories_owner_id_users')),
     sa.PrimaryKeyConstraint('repo_id', name=op.f('pk_repositories')),
     sa.UniqueConstraint('repo_name', name=op.f('uq_repositories_repo_name'))

@@ -1,0 +1,119 @@
+"""Who may pull from or push to a repository over HTTP, and the locks that go with it.
+
+Used by the transport adapter before a byte of repository data moves (REFERENCE.md 4.4 `lock`
+and RhodeCode's locking: a pull by a writer locks, a push by the holder releases).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from vcshub.db.models import Repository, User
+from vcshub.permissions.caller import Caller
+from vcshub.permissions.effective import DEFAULT_USERNAME
+from vcshub.services import access, locks
+from vcshub.services.errors import DomainError
+from vcshub.services.unit_of_work import UnitOfWork
+
+PULL = "pull"
+PUSH = "push"
+
+
+class LoginRequired(DomainError):
+    """Anonymous access is not enough: the client should ask for credentials (401)."""
+
+
+class NotAllowed(DomainError):
+    """Authenticated, may read, but may not do this (403)."""
+
+
+class RepositoryUnknown(DomainError):
+    """No such repository, or one the user may not see (404)."""
+
+
+class RepositoryLocked(DomainError):
+    def __init__(self, repo_name: str, holder: str, reason: str | None) -> None:
+        super().__init__(f"Repository `{repo_name}` locked by user `{holder}`. Reason:`{reason}`")
+        self.repo_name = repo_name
+        self.holder = holder
+        self.reason = reason
+
+
+@dataclass
+class VcsGrant:
+    repo: Repository
+    user: User  # the default user for anonymous access
+    action: str
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user.username == DEFAULT_USERNAME
+
+
+def anonymous_user(uow: UnitOfWork) -> User | None:
+    """The ``default`` user, when anonymous access is enabled (it is active)."""
+    user = uow.db.scalar(select(User).where(User.username == DEFAULT_USERNAME))
+    return user if user is not None and user.active else None
+
+
+def find_repository(uow: UnitOfWork, name: str) -> Repository | None:
+    """The repository served at ``name`` (a ``.git`` suffix is optional for git clients)."""
+    repo = uow.db.scalar(select(Repository).where(Repository.repo_name == name))
+    if repo is None and name.endswith(".git"):
+        repo = uow.db.scalar(select(Repository).where(Repository.repo_name == name[:-4]))
+    return repo
+
+
+def authorize(uow: UnitOfWork, repo_name: str, user: User | None, action: str) -> VcsGrant:
+    """Check read (pull) or write (push) permission; raise the error the client should see.
+
+    An anonymous client that may not read gets LoginRequired whether or not the repository
+    exists, so private repositories are never revealed.
+    """
+    subject = user or anonymous_user(uow)
+    repo = find_repository(uow, repo_name)
+    if subject is None:
+        raise LoginRequired()
+    caller = Caller(uow.db, subject)
+    readable = repo is not None and access.can_repo(caller, repo, "repository.read")
+    if not readable:
+        if user is None:
+            raise LoginRequired()
+        raise RepositoryUnknown()
+    if action == PUSH and not access.can_repo(caller, repo, "repository.write"):
+        if user is None:
+            raise LoginRequired()
+        raise NotAllowed()
+    return VcsGrant(repo=repo, user=subject, action=action)
+
+
+def can_push(uow: UnitOfWork, grant: VcsGrant) -> bool:
+    """Whether the user may write (hg decides per command inside one request)."""
+    return not grant.anonymous and access.can_repo(
+        Caller(uow.db, grant.user), grant.repo, "repository.write"
+    )
+
+
+def enforce_lock(uow: UnitOfWork, grant: VcsGrant, transfers_data: bool) -> None:
+    """Refuse anyone but the holder while locked; a data pull by a writer takes the lock."""
+    repo = grant.repo
+    if not repo.enable_locking:
+        return
+    if repo.locked_by_id is not None and repo.locked_by_id != grant.user.user_id:
+        raise RepositoryLocked(repo.repo_name, repo.locked_by.username, repo.lock_reason)
+    if (
+        grant.action == PULL
+        and transfers_data
+        and repo.locked_by_id is None
+        and not grant.anonymous
+        and access.can_repo(Caller(uow.db, grant.user), repo, "repository.write")
+    ):
+        locks.set_lock(uow, repo, grant.user, locks.REASON_PULL)
+
+
+def release_after_push(uow: UnitOfWork, grant: VcsGrant) -> None:
+    repo = grant.repo
+    if repo.enable_locking and repo.locked_by_id == grant.user.user_id:
+        locks.release_lock(uow, repo)

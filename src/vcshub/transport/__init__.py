@@ -1,0 +1,1 @@
+"""Git and Mercurial over HTTP: authentication, permission and lock checks, then streaming."""

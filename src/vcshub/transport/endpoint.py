@@ -1,0 +1,175 @@
+"""The catch-all HTTP endpoint: git and hg clients are served here, anything else is the web UI's.
+
+Order: recognise the request, authenticate (HTTP Basic: password or token), check permission
+and locks in one unit of work, then stream. Pushes are journaled once they have finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
+
+from vcshub.auth.http_basic import authenticate_basic, parse_basic
+from vcshub.auth.identity import AuthError
+from vcshub.auth.tokens import VCS_ROLES
+from vcshub.db.models import Repository, User
+from vcshub.services import journal, repo_disk, vcs_access
+from vcshub.services.unit_of_work import unit_of_work
+from vcshub.transport import git_http
+from vcshub.transport.hg_http import SCOPE_KEY, HgRequestContext
+from vcshub.transport.requests import PUSH, VcsRequest, classify
+from vcshub.web.request_info import request_client_ip
+
+log = logging.getLogger(__name__)
+REALM = b'Basic realm="vcshub"'
+
+
+@dataclass
+class Admitted:
+    repo_id: int
+    repo_name: str
+    repo_path: Path
+    user_id: int
+    username: str
+    anonymous: bool
+    may_push: bool
+    refs_before: dict | None
+
+
+@dataclass
+class Refused:
+    status: int
+    message: str
+    challenge: bool = False
+
+
+class VcsEndpoint:
+    """ASGI endpoint for every path the other routes do not claim."""
+
+    def __init__(self, fallback) -> None:
+        self.fallback = fallback
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        wanted = classify(request.method, request.url.path, request.query_params)
+        if wanted is None:
+            await self.fallback(scope, receive, send)
+            return
+        state = request.app.state.vcshub
+        if wanted.refused:
+            await PlainTextResponse(wanted.refused, status_code=403)(scope, receive, send)
+            return
+        client_ip = request_client_ip(request, state.settings)
+        delay = state.login_throttle.delay(client_ip)
+        if delay:
+            await asyncio.sleep(delay)
+        outcome = await run_in_threadpool(
+            _admit, state, wanted, request.headers.get("authorization"), client_ip
+        )
+        if isinstance(outcome, Refused):
+            await _refuse(outcome, scope, receive, send)
+            return
+        try:
+            if wanted.kind == "git":
+                await self._git(state, request, wanted, outcome, receive, send)
+            else:
+                await self._hg(state, wanted, outcome, scope, receive, send)
+        except git_http.ClientGone:
+            log.info("client went away during %s on %s", wanted.service, wanted.repo_name)
+
+    async def _git(self, state, request, wanted: VcsRequest, admitted: Admitted, receive, send):
+        ok = await git_http.serve(
+            receive,
+            send,
+            admitted.repo_path,
+            wanted.service,
+            advertise=wanted.advertise,
+            git_protocol=request.headers.get("git-protocol"),
+            gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
+        )
+        if ok and wanted.action == PUSH and not wanted.advertise:
+            await run_in_threadpool(_after_push, state, admitted)
+
+    async def _hg(self, state, wanted: VcsRequest, admitted: Admitted, scope, receive, send):
+        on_complete = None
+        if wanted.action == PUSH:
+            on_complete = lambda: _after_push(state, admitted)  # noqa: E731 - runs in hg's thread
+        scope = dict(scope)
+        scope[SCOPE_KEY] = HgRequestContext(
+            repo_path=admitted.repo_path,
+            repo_name=admitted.repo_name,
+            username=None if admitted.anonymous else admitted.username,
+            may_push=admitted.may_push,
+            on_complete=on_complete,
+        )
+        await state.hg_app(scope, receive, send)
+
+
+async def _refuse(refusal: Refused, scope, receive, send) -> None:
+    headers = {"WWW-Authenticate": REALM.decode()} if refusal.challenge else None
+    response = PlainTextResponse(refusal.message + "\n", status_code=refusal.status, headers=headers)
+    await response(scope, receive, send)
+
+
+def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str):
+    """Authenticate, authorize and apply locking rules; runs in a worker thread."""
+    with unit_of_work(state.sessions, state.settings) as uow:
+        user = None
+        credentials = parse_basic(authorization)
+        if credentials is not None:
+            try:
+                user = authenticate_basic(
+                    uow.db, credentials[0], credentials[1], client_ip, uow.clock(), VCS_ROLES
+                )
+            except AuthError:
+                state.login_throttle.failed(client_ip)
+                return Refused(401, "Authentication failed", challenge=True)
+            state.login_throttle.succeeded(client_ip)
+        try:
+            grant = vcs_access.authorize(uow, wanted.repo_name, user, wanted.action)
+            vcs_access.enforce_lock(uow, grant, wanted.transfers_data)
+        except vcs_access.LoginRequired:
+            return Refused(401, "Authentication required", challenge=True)
+        except vcs_access.RepositoryUnknown:
+            return Refused(404, f"Repository `{wanted.repo_name}` not found")
+        except vcs_access.NotAllowed:
+            return Refused(403, f"You are not allowed to push to `{wanted.repo_name}`")
+        except vcs_access.RepositoryLocked as exc:
+            return Refused(state.settings.lock_ret_code, str(exc))
+        repo: Repository = grant.repo
+        refs_before = None
+        if wanted.action == PUSH and not wanted.advertise:
+            refs_before = journal.snapshot(uow, repo)
+        may_push = wanted.action == PUSH or vcs_access.can_push(uow, grant)
+        return Admitted(
+            repo_id=repo.repo_id,
+            repo_name=repo.repo_name,
+            repo_path=repo_disk.path(uow, repo),
+            user_id=grant.user.user_id,
+            username=grant.user.username,
+            anonymous=grant.anonymous,
+            may_push=may_push and not grant.anonymous,
+            refs_before=refs_before,
+        )
+
+
+def _after_push(state, admitted: Admitted) -> None:
+    """Journal the push, refresh the summary, release a lock held by the pusher."""
+    try:
+        with unit_of_work(state.sessions, state.settings) as uow:
+            repo = uow.db.get(Repository, admitted.repo_id)
+            user = uow.db.get(User, admitted.user_id)
+            if repo is None or user is None:
+                return
+            journal.record_push(uow, repo, user, admitted.refs_before or {})
+            grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
+            vcs_access.release_after_push(uow, grant)
+    except Exception:
+        log.exception("post-push bookkeeping failed for %s", admitted.repo_name)

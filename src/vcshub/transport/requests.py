@@ -1,0 +1,51 @@
+"""Recognising git smart-HTTP and Mercurial wire-protocol requests, and what they want."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+PULL = "pull"
+PUSH = "push"
+
+GIT_SERVICES = {"git-upload-pack": PULL, "git-receive-pack": PUSH}
+# Mercurial commands that write; everything else only reads.
+HG_WRITE_COMMANDS = frozenset({"unbundle", "pushkey"})
+# Commands that actually send repository data (a pull by a writer locks on these).
+HG_DATA_COMMANDS = frozenset({"getbundle", "changegroup", "changegroupsubset", "stream_out"})
+
+
+@dataclass(frozen=True)
+class VcsRequest:
+    kind: str  # "git" or "hg"
+    repo_name: str
+    action: str  # PULL or PUSH
+    service: str = ""  # git service, or hg command
+    advertise: bool = False  # git: the info/refs step
+    transfers_data: bool = False
+    refused: str | None = None  # why the request is refused outright (dumb HTTP, bad method)
+
+
+def classify(method: str, path: str, query: Mapping[str, str]) -> VcsRequest | None:
+    """The VCS request for this URL, or None when it is not one (the web UI handles it)."""
+    path = path.strip("/")
+    if path.endswith("/info/refs") or path == "info/refs":
+        repo = path[: -len("info/refs")].rstrip("/")
+        service = query.get("service", "")
+        if service not in GIT_SERVICES:
+            return VcsRequest("git", repo, PULL, refused="dumb HTTP protocol is not supported")
+        return VcsRequest("git", repo, GIT_SERVICES[service], service, advertise=True)
+    for service, action in GIT_SERVICES.items():
+        if path.endswith("/" + service):
+            repo = path[: -len(service) - 1]
+            refused = None if method == "POST" else f"{service} needs POST"
+            return VcsRequest(
+                "git", repo, action, service, transfers_data=action == PULL, refused=refused
+            )
+    command = query.get("cmd")
+    if command:
+        action = PUSH if command in HG_WRITE_COMMANDS else PULL
+        return VcsRequest(
+            "hg", path, action, command, transfers_data=command in HG_DATA_COMMANDS
+        )
+    return None
