@@ -191,3 +191,59 @@ def sample_tree() -> dict[str, bytes | str]:
         "src/main.py": "print('hello')\n",
         "logo.bin": BINARY_BYTES,
     }
+
+
+# -- API-level set-up shared by the repository tests ---------------------------------------------
+
+REPO_TYPES = ("git", "hg")
+EMPTY_ID = "0" * 40
+
+
+def create_repo(api, repo_type: str, name: str | None = None, **args) -> str:
+    """Create a repository through the API; returns its full name."""
+    name = name or _unique_repo_name(repo_type)
+    reply = api.result("create_repo", repo_name=name, repo_type=repo_type, **args)
+    assert reply == {"msg": f"Created new repository `{name}`", "success": True, "task": None}
+    return name
+
+
+def _unique_repo_name(repo_type: str) -> str:
+    from tests.factories import unique
+
+    return unique(f"repo-{repo_type}-")
+
+
+def head_branch(repo_type: str) -> str:
+    """The branch commits made by :func:`push_commits` land on."""
+    return "master" if repo_type == "git" else "default"
+
+
+def drop_create_right(live_server, user_id: int, *, fork: bool = True) -> None:
+    """Take ``hg.create.repository`` (and optionally ``hg.fork.repository``) from one user.
+
+    The API has no method for a user's own global permissions, so the rows are written directly
+    in the server's database: the user stops inheriting the default user's global permissions
+    and gets his own set, identical except for the rights taken away. Object permissions still
+    follow the defaults (``hg.inherit_default_perms.true`` is kept).
+    """
+    from sqlalchemy.orm import Session
+
+    from vcshub.db.engine import create_db_engine
+    from vcshub.db.models import User, UserGlobalPermission
+
+    own = [
+        "hg.create.none",
+        "hg.fork.repository" if fork else "hg.fork.none",
+        "hg.repogroup.create.false",
+        "hg.usergroup.create.false",
+        "hg.create.write_on_repogroup.true",
+        "hg.inherit_default_perms.true",
+    ]
+    engine = create_db_engine(live_server.database_url)
+    try:
+        with Session(engine) as db:
+            db.get(User, user_id).inherit_default_permissions = False
+            db.add_all(UserGlobalPermission(user_id=user_id, permission=p) for p in own)
+            db.commit()
+    finally:
+        engine.dispose()

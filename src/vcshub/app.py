@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from vcshub.config import Settings, load_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.auth.throttle import LoginThrottle
 from vcshub.services import repo_disk
+from vcshub.tasks.jobs import collect_expired_gists
+from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.transport.hg_http import build_hg_asgi
 from vcshub.web.pages import index_page, not_found
@@ -53,9 +56,21 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
 def create_app(settings: Settings) -> Starlette:
     state = build_state(settings)
 
+    runner = PeriodicRunner(
+        [
+            PeriodicJob(
+                "gist expiry",
+                settings.gist_gc_interval_seconds,
+                functools.partial(collect_expired_gists, state.sessions, settings),
+            )
+        ]
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runner.start()
         yield
+        await runner.stop()
         state.engine.dispose()
 
     app = Starlette(

@@ -38,6 +38,7 @@ class Settings:
     # when the server is reachable without a proxy that sets them.
     trust_forwarded_headers: bool = True
     extra_fields_enabled: bool = True
+    gist_gc_interval_seconds: int = 3600
     config_file: Path | None = field(default=None, compare=False)
 
     @property

@@ -539,7 +539,7 @@ def test_grant_user_permission_recursive(admin_api, apply, changed):
     if changed == 3:
         assert got == ["group.read", "group.read", "group.read"]
     else:
-        assert got == ["group.read", "group.read", "group.admin"]
+        assert got == ["group.read", "group.read", "group.write"]
 
 
 def test_grant_user_permission_check_order(admin_api):

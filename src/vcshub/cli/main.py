@@ -143,6 +143,21 @@ def token_create(ctx, username, role, lifetime_minutes, description) -> None:
         engine.dispose()
 
 
+@cli.command("gc-gists")
+@click.pass_context
+def gc_gists(ctx) -> None:
+    """Delete expired gists and their repositories."""
+    from vcshub.tasks.jobs import collect_expired_gists
+
+    settings = _settings(ctx)
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        removed = collect_expired_gists(create_session_factory(engine), settings)
+    finally:
+        engine.dispose()
+    click.echo(f"removed {len(removed)} expired gist(s)")
+
+
 def main() -> None:
     try:
         cli(obj={})

@@ -119,7 +119,7 @@ class EffectivePermissions:
             return {rid: "repository.admin" for rid, _, _ in rows}
         base = self._db.execute(
             _scoped(
-                query.add_columns(RepoUserPermission.permission).join(
+                query.add_columns(RepoUserPermission.permission).outerjoin(
                     RepoUserPermission,
                     (RepoUserPermission.repo_id == Repository.repo_id)
                     & (RepoUserPermission.user_id == self._default_id),
@@ -128,13 +128,16 @@ class EffectivePermissions:
                 ids,
             )
         ).all()
-        owned = {rid for rid, owner, _, _ in base if owner == self.user_id}
+        owned = set()
         result: dict[int, str] = {}
         for rid, owner, private, default in base:
-            if private and owner != self.user_id:
-                result[rid] = "repository.none"
-            elif owner == self.user_id:
+            if owner == self.user_id:
+                owned.add(rid)
                 result[rid] = "repository.admin"
+            elif default is None:
+                continue  # no default row (revoked): only explicit rows give access
+            elif private:
+                result[rid] = "repository.none"
             else:
                 result[rid] = default if self.inherits_defaults else "repository.none"
         self._overlay(
@@ -156,7 +159,7 @@ class EffectivePermissions:
             return {gid: "group.admin" for gid, _ in rows}
         base = self._db.execute(
             _scoped(
-                query.add_columns(RepoGroupUserPermission.permission).join(
+                query.add_columns(RepoGroupUserPermission.permission).outerjoin(
                     RepoGroupUserPermission,
                     (RepoGroupUserPermission.group_id == RepoGroup.group_id)
                     & (RepoGroupUserPermission.user_id == self._default_id),
@@ -165,12 +168,13 @@ class EffectivePermissions:
                 ids,
             )
         ).all()
-        owned = {gid for gid, owner, _ in base if owner == self.user_id}
+        owned = set()
         result = {}
         for gid, owner, default in base:
             if owner == self.user_id:
+                owned.add(gid)
                 result[gid] = "group.admin"  # Deviation from RC4: kept even without inheritance
-            else:
+            elif default is not None:
                 result[gid] = default if self.inherits_defaults else "group.none"
         self._overlay(
             result,
@@ -191,12 +195,9 @@ class EffectivePermissions:
             return dict.fromkeys(rows, "usergroup.admin")
         base = self._db.execute(
             _scoped(
-                query.add_columns(UserGroupUserPermission.permission).join(
-                    UserGroupUserPermission,
-                    (UserGroupUserPermission.target_group_id == UserGroup.users_group_id)
-                    & (UserGroupUserPermission.user_id == self._default_id),
-                ),
-                UserGroup.users_group_id,
+                select(UserGroupUserPermission.target_group_id, UserGroupUserPermission.permission)
+                .where(UserGroupUserPermission.user_id == self._default_id),
+                UserGroupUserPermission.target_group_id,
                 ids,
             )
         ).all()
@@ -256,15 +257,17 @@ class EffectivePermissions:
         group_rows: Iterable[tuple[int, str]],
         user_rows: Iterable[tuple[int, str]],
     ) -> None:
-        """User-group rows replace the default (strongest group wins); user rows replace all."""
+        """User-group rows replace the default (strongest group wins); user rows replace all.
+
+        They also apply to objects whose default row was revoked, so that revoking ``default``
+        hides an object from everybody else but not from those granted access explicitly.
+        """
         strongest: dict[int, str] = {}
         for oid, perm in group_rows:
-            if oid in result and (
-                oid not in strongest or names.weight(perm) > names.weight(strongest[oid])
-            ):
+            if oid not in strongest or names.weight(perm) > names.weight(strongest[oid]):
                 strongest[oid] = perm
         result.update(strongest)
-        result.update((oid, perm) for oid, perm in user_rows if oid in result)
+        result.update(user_rows)
         result.update(dict.fromkeys(owned, owner_perm))
 
 

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from vcshub.db.models import RepoGroup, Repository, User
+from vcshub.db.models import RepoGroup, Repository, User, UserGroup
+from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
+from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import access, grants, lookup, storage
 from vcshub.services.errors import (
     AccessDenied,
@@ -22,6 +24,7 @@ from vcshub.services.names import clean_path, validate_path
 from vcshub.services.unit_of_work import UnitOfWork
 
 _LOAD = (selectinload(RepoGroup.owner), selectinload(RepoGroup.repositories))
+PATH_LIMIT = 1024  # width of the full-path columns
 
 
 def find(uow: UnitOfWork, path: str) -> RepoGroup | None:
@@ -48,7 +51,7 @@ def create_repo_group(
     copy_permissions: bool = False,
 ) -> RepoGroup:
     """Create a group inside an existing parent (parents are never auto-created here)."""
-    path = clean_path("group_name", group_name)
+    path = clean_path("group_name", group_name) if group_name is not None else ""
     if not path:
         raise Required("group_name")
     if find(uow, path) is not None:
@@ -62,7 +65,8 @@ def create_repo_group(
     )
     if not may_create:
         raise AccessDenied()
-    validate_path("group_name", path)
+    _validate_full_path(path)
+    description = _validate_description(description)
     owner_user = caller.user if owner is None else lookup.find_user(uow.db, owner)
     if owner_user is None:
         raise Invalid("owner", f"user `{owner}` does not exist")
@@ -77,6 +81,19 @@ def create_repo_group(
         grants.set_user(uow, grants.REPO_GROUP, group.group_id, owner_user.user_id, "group.admin")
     caller.forget_permissions()
     return group
+
+
+def _validate_full_path(path: str) -> None:
+    validate_path("group_name", path)
+    if len(path) > PATH_LIMIT:
+        raise Invalid("group_name", f"the full path is longer than {PATH_LIMIT} characters")
+
+
+def _validate_description(description: object) -> str | None:
+    """Text or null, checked here so that both database backends answer alike."""
+    if description is not None and not isinstance(description, str):
+        raise Invalid("description", "must be text")
+    return description
 
 
 def _new_group(
@@ -113,17 +130,26 @@ def ensure_parents(uow: UnitOfWork, repo_path: str) -> RepoGroup | None:
 
 
 def get_repo_group(uow: UnitOfWork, caller: Caller, ident: object) -> RepoGroup:
+    """The group if the caller may read it, else ``repository group `<ident>` does not exist``."""
     return access.repo_group(uow, caller, ident, "group.read")
+
+
+def administered(uow: UnitOfWork, caller: Caller, ident: object) -> RepoGroup:
+    """The group if the caller has ``group.admin`` on it, else the not-found error."""
+    return access.repo_group(uow, caller, ident, "group.admin")
 
 
 def list_repo_groups(uow: UnitOfWork, caller: Caller) -> list[RepoGroup]:
     """Groups on which the caller has at least read, by full name."""
     visible = caller.perms.repo_groups()
-    groups = uow.db.scalars(select(RepoGroup).options(*_LOAD).order_by(RepoGroup.group_name))
-    return [
-        g for g in groups
-        if caller.is_admin or visible.get(g.group_id, "group.none") != "group.none"
-    ]
+    groups = uow.db.scalars(select(RepoGroup).options(*_LOAD))
+    return sorted(
+        (
+            g for g in groups
+            if caller.is_admin or names.at_least(visible.get(g.group_id), "group.read")
+        ),
+        key=lambda g: g.group_name,  # code-point order on every backend, whatever its collation
+    )
 
 
 def descendant_groups(uow: UnitOfWork, group: RepoGroup) -> list[RepoGroup]:
@@ -149,8 +175,12 @@ def descendant_repos(uow: UnitOfWork, group: RepoGroup) -> list[Repository]:
 def update_repo_group(
     uow: UnitOfWork, caller: Caller, ident: object, changes: Mapping
 ) -> RepoGroup:
-    """Rename and/or move a group with everything below it, on disk and in the database."""
-    group = access.repo_group(uow, caller, ident, "group.admin")
+    """Rename and/or move a group with everything below it, on disk and in the database.
+
+    Deviation from RC4: an unknown ``parent`` is reported as not found instead of silently
+    moving the group to the top level.
+    """
+    group = administered(uow, caller, ident)
     parent = group.parent
     if "parent" in changes:
         parent = None if changes["parent"] is None else lookup.repo_group(uow.db, changes["parent"])
@@ -166,7 +196,7 @@ def update_repo_group(
             raise Invalid("group_name", "must be a single name")
     new_path = f"{parent.group_name}/{short}" if parent else short
     if new_path != group.group_name:
-        validate_path("group_name", new_path)
+        _validate_full_path(new_path)
         if name_in_use(uow, new_path):
             raise Conflict(f"`{new_path}` already exists")
         _move(uow, group, new_path, parent)
@@ -176,7 +206,7 @@ def update_repo_group(
             raise Invalid("owner", f"user `{changes['owner']}` does not exist")
         group.owner_id = owner.user_id
     if "description" in changes:
-        group.description = changes["description"] or ""
+        group.description = _validate_description(changes["description"]) or ""
     if "enable_locking" in changes:
         group.enable_locking = bool(changes["enable_locking"])
     _propagate_locking(uow, group)
@@ -236,62 +266,93 @@ def _children(uow: UnitOfWork, group: RepoGroup, apply_to_children: object):
     return groups, repos
 
 
-def grant_user(uow, caller, ident, userid, perm, apply_to_children="none"):
-    group = access.repo_group(uow, caller, ident, "group.admin")
+def user_grant_target(
+    uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object = None
+) -> tuple[RepoGroup, User, str | None]:
+    """Group (admin needed), user and permission of a user grant, in the contract's order.
+
+    ``perm`` None skips the permission checks (revokes).
+    """
+    group = administered(uow, caller, ident)
     user = lookup.user(uow.db, userid)
-    perm = grants.validate_permission(perm, "group")
+    if perm is not None:
+        perm = grants.validate_permission(perm, "group")
+    return group, user, perm
+
+
+def grant_user(
+    uow: UnitOfWork, group: RepoGroup, user: User, perm: str, apply_to_children: object = "none"
+) -> None:
+    """Set the user's row on the group and, per ``apply_to_children``, below it (2.6)."""
     groups, repos = _children(uow, group, apply_to_children)
     for g in groups:
         grants.set_user(uow, grants.REPO_GROUP, g.group_id, user.user_id, perm)
-    repo_perm = perm.replace("group.", "repository.", 1)
+    repo_perm = names.translate(perm, grants.REPO.prefix)
     for repo in repos:
-        if repo.private and user.username == "default":
-            continue  # a recursive grant never opens a private repository to everyone
-        grants.set_user(uow, grants.REPO, repo.repo_id, user.user_id, repo_perm)
-    return user, group, perm
+        if not _keeps_default_row(repo, user):
+            grants.set_user(uow, grants.REPO, repo.repo_id, user.user_id, repo_perm)
 
 
-def revoke_user(uow, caller, ident, userid, apply_to_children="none"):
-    group = access.repo_group(uow, caller, ident, "group.admin")
-    user = lookup.user(uow.db, userid)
+def revoke_user(
+    uow: UnitOfWork, group: RepoGroup, user: User, apply_to_children: object = "none"
+) -> None:
+    """Remove the user's rows on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
     for g in groups:
         grants.revoke_user(uow, grants.REPO_GROUP, g.group_id, user.user_id)
     for repo in repos:
-        if repo.private and user.username == "default":
-            continue
-        grants.revoke_user(uow, grants.REPO, repo.repo_id, user.user_id)
-    return user, group
+        if not _keeps_default_row(repo, user):
+            grants.revoke_user(uow, grants.REPO, repo.repo_id, user.user_id)
 
 
-def grant_user_group(uow, caller, ident, usergroupid, perm, apply_to_children="none"):
+def _keeps_default_row(repo: Repository, user: User) -> bool:
+    """A recursive change never touches the ``default`` row of a private repository.
+
+    (RC4 compares a user id with the name ``default`` so its guard never fires; 2.6 Deviation.)
+    """
+    return repo.private and user.username == DEFAULT_USERNAME
+
+
+def user_group_grant_target(
+    uow: UnitOfWork, caller: Caller, ident: object, usergroupid: object, perm: object = None
+) -> tuple[RepoGroup, UserGroup, str | None]:
+    """Group and user group of a user-group grant, checked in the contract's order.
+
+    Non-admins need ``group.admin`` on the group and at least read on the user group.
+    """
     group = lookup.repo_group(uow.db, ident)
-    perm = grants.validate_permission(perm, "group")
+    if perm is not None:
+        perm = grants.validate_permission(perm, "group")
     user_group = lookup.user_group(uow.db, usergroupid)
-    _check_group_admin_and_reader(caller, group, ident, user_group, usergroupid)
+    if not access.can_repo_group(caller, group, "group.admin"):
+        raise NotFound("repository group", ident)
+    if not access.can_user_group(caller, user_group, "usergroup.read"):
+        raise NotFound("user group", usergroupid)
+    return group, user_group, perm
+
+
+def grant_user_group(
+    uow: UnitOfWork,
+    group: RepoGroup,
+    user_group: UserGroup,
+    perm: str,
+    apply_to_children: object = "none",
+) -> None:
+    """Set the user group's row on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
     for g in groups:
         grants.set_user_group(uow, grants.REPO_GROUP, g.group_id, user_group.users_group_id, perm)
-    repo_perm = perm.replace("group.", "repository.", 1)
+    repo_perm = names.translate(perm, grants.REPO.prefix)
     for repo in repos:
         grants.set_user_group(uow, grants.REPO, repo.repo_id, user_group.users_group_id, repo_perm)
-    return user_group, group, perm
 
 
-def revoke_user_group(uow, caller, ident, usergroupid, apply_to_children="none"):
-    group = lookup.repo_group(uow.db, ident)
-    user_group = lookup.user_group(uow.db, usergroupid)
-    _check_group_admin_and_reader(caller, group, ident, user_group, usergroupid)
+def revoke_user_group(
+    uow: UnitOfWork, group: RepoGroup, user_group: UserGroup, apply_to_children: object = "none"
+) -> None:
+    """Remove the user group's rows on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
     for g in groups:
         grants.revoke_user_group(uow, grants.REPO_GROUP, g.group_id, user_group.users_group_id)
     for repo in repos:
         grants.revoke_user_group(uow, grants.REPO, repo.repo_id, user_group.users_group_id)
-    return user_group, group
-
-
-def _check_group_admin_and_reader(caller, group, ident, user_group, usergroupid) -> None:
-    if not access.can_repo_group(caller, group, "group.admin"):
-        raise NotFound("repository group", ident)
-    if not access.can_user_group(caller, user_group, "usergroup.read"):
-        raise NotFound("user group", usergroupid)

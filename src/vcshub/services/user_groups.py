@@ -16,6 +16,7 @@ from vcshub.db.models import (
     UserGroup,
     UserGroupMember,
 )
+from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, grants, lookup
 from vcshub.services.errors import AlreadyExists, Conflict, Invalid, NotFound, UserGroupInUse
@@ -31,6 +32,13 @@ def _validate_name(name: object) -> str:
     if len(name) > 255 or "/" in name:
         raise Invalid("group_name", "invalid user group name")
     return name
+
+
+def _validate_description(description: object) -> str | None:
+    """Text or null, checked here so that both database backends answer alike."""
+    if description is not None and not isinstance(description, str):
+        raise Invalid("description", "must be text")
+    return description
 
 
 def _name_taken(uow: UnitOfWork, name: str, except_id: int | None = None) -> bool:
@@ -53,6 +61,7 @@ def create_user_group(
     if isinstance(group_name, str) and _name_taken(uow, group_name):
         raise AlreadyExists("user group", group_name)
     name = _validate_name(group_name)
+    description = _validate_description(description)
     owner_user = caller.user if owner is None else lookup.find_user(uow.db, owner)
     if owner_user is None:
         raise Invalid("owner", f"user `{owner}` does not exist")
@@ -70,23 +79,28 @@ def create_user_group(
 
 
 def get_user_group(uow: UnitOfWork, caller: Caller, ident: object) -> UserGroup:
+    """The group if the caller may read it, else ``user group `<ident>` does not exist``."""
     return access.user_group(uow, caller, ident, "usergroup.read")
 
 
 def list_user_groups(uow: UnitOfWork, caller: Caller) -> list[UserGroup]:
     """Groups on which the caller has at least read, by name."""
     visible = caller.perms.user_groups()
-    groups = uow.db.scalars(select(UserGroup).options(*_LOAD).order_by(UserGroup.group_name))
-    return [
-        g for g in groups
-        if caller.is_admin or visible.get(g.users_group_id, "usergroup.none") != "usergroup.none"
-    ]
+    groups = uow.db.scalars(select(UserGroup).options(*_LOAD))
+    return sorted(
+        (
+            g for g in groups
+            if caller.is_admin or names.at_least(visible.get(g.users_group_id), "usergroup.read")
+        ),
+        key=lambda g: g.group_name,  # code-point order on every backend, whatever its collation
+    )
 
 
 def update_user_group(
     uow: UnitOfWork, caller: Caller, ident: object, changes: Mapping
 ) -> UserGroup:
-    group = access.user_group(uow, caller, ident, "usergroup.admin")
+    """Change only the supplied keys; the owner is looked up before anything changes."""
+    group = administered(uow, caller, ident)
     if "owner" in changes:
         owner = lookup.user(uow.db, changes["owner"])
         group.owner_id = owner.user_id
@@ -96,7 +110,7 @@ def update_user_group(
             raise Conflict(f"user group `{name}` already exists")
         group.group_name = name
     if "description" in changes:
-        group.description = changes["description"]
+        group.description = _validate_description(changes["description"])
     if "active" in changes:
         group.active = bool(changes["active"])
     uow.db.flush()
@@ -104,9 +118,16 @@ def update_user_group(
     return group
 
 
-def delete_user_group(uow: UnitOfWork, caller: Caller, ident: object) -> UserGroup:
-    """Refused while the group holds a permission on a repository or repository group."""
-    group = access.user_group(uow, caller, ident, "usergroup.admin")
+def administered(uow: UnitOfWork, caller: Caller, ident: object) -> UserGroup:
+    """The group if the caller may administer it, else ``user group `<ident>` does not exist``."""
+    return access.user_group(uow, caller, ident, "usergroup.admin")
+
+
+def delete_user_group(uow: UnitOfWork, group: UserGroup) -> None:
+    """Refused while the group holds a permission on a repository or repository group.
+
+    Its memberships and its rows on other user groups go with it.
+    """
     repos = uow.db.execute(
         select(Repository.repo_id, Repository.repo_name)
         .join(RepoUserGroupPermission, RepoUserGroupPermission.repo_id == Repository.repo_id)
@@ -123,47 +144,67 @@ def delete_user_group(uow: UnitOfWork, caller: Caller, ident: object) -> UserGro
         raise UserGroupInUse([tuple(r) for r in repos], [tuple(g) for g in repo_groups])
     uow.db.delete(group)
     uow.db.flush()
-    return group
 
 
-def add_member(uow: UnitOfWork, caller: Caller, ident: object, userid: object) -> tuple[User, UserGroup, bool]:
-    """Add a user; False when he already was a member. The user is looked up first (RC4)."""
+def member_target(
+    uow: UnitOfWork, caller: Caller, ident: object, userid: object
+) -> tuple[User, UserGroup]:
+    """The user and the group of a membership change. The user is looked up first (RC4)."""
     user = lookup.user(uow.db, userid)
-    group = access.user_group(uow, caller, ident, "usergroup.admin")
+    return user, administered(uow, caller, ident)
+
+
+def add_member(uow: UnitOfWork, group: UserGroup, user: User) -> bool:
+    """Add a user; False when he already was a member."""
     if any(m.user_id == user.user_id for m in group.members):
-        return user, group, False
+        return False
     group.members.append(UserGroupMember(user_id=user.user_id))
     uow.db.flush()
-    return user, group, True
+    return True
 
 
-def remove_member(uow: UnitOfWork, caller: Caller, ident: object, userid: object) -> tuple[User, UserGroup, bool]:
-    user = lookup.user(uow.db, userid)
-    group = access.user_group(uow, caller, ident, "usergroup.admin")
+def remove_member(uow: UnitOfWork, group: UserGroup, user: User) -> bool:
+    """Remove a user; False when he was not a member."""
     member = next((m for m in group.members if m.user_id == user.user_id), None)
     if member is None:
-        return user, group, False
+        return False
     group.members.remove(member)
     uow.db.flush()
-    return user, group, True
+    return True
 
 
-def grant_user(uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object):
-    group = access.user_group(uow, caller, ident, "usergroup.admin")
+def user_grant_target(
+    uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object = None
+) -> tuple[UserGroup, User, str | None]:
+    """Group (admin needed), user and permission of a user grant, checked in the contract's order.
+
+    ``perm`` None skips the permission checks (revokes).
+    """
+    group = administered(uow, caller, ident)
     user = lookup.user(uow.db, userid)
-    perm = grants.validate_permission(perm, "usergroup")
+    if perm is not None:
+        perm = grants.validate_permission(perm, "usergroup")
+    return group, user, perm
+
+
+def grant_user(uow: UnitOfWork, group: UserGroup, user: User, perm: str) -> None:
+    """Create or replace the user's row on the group."""
     grants.set_user(uow, grants.USER_GROUP, group.users_group_id, user.user_id, perm)
-    return user, group, perm
 
 
-def revoke_user(uow: UnitOfWork, caller: Caller, ident: object, userid: object):
-    group = access.user_group(uow, caller, ident, "usergroup.admin")
-    user = lookup.user(uow.db, userid)
+def revoke_user(uow: UnitOfWork, group: UserGroup, user: User) -> None:
+    """Remove the user's row on the group, if any."""
     grants.revoke_user(uow, grants.USER_GROUP, group.users_group_id, user.user_id)
-    return user, group
 
 
-def _source_and_target(uow, caller, ident, source_ident, perm=None):
+def user_group_grant_target(
+    uow: UnitOfWork, caller: Caller, ident: object, source_ident: object, perm: object = None
+) -> tuple[UserGroup, UserGroup, str | None]:
+    """Source and target of a user-group grant, checked in the contract's order.
+
+    Non-admins need admin on the target (refused with the odd ``to user group`` text) and read
+    on the source.
+    """
     source = lookup.user_group(uow.db, source_ident)
     target = lookup.user_group(uow.db, ident)
     if perm is not None:
@@ -172,19 +213,20 @@ def _source_and_target(uow, caller, ident, source_ident, perm=None):
         raise NotFound("to user group", ident)
     if not access.can_user_group(caller, source, "usergroup.read"):
         raise NotFound("user group", source_ident)
+    return source, target, perm
+
+
+def grant_user_group(uow: UnitOfWork, source: UserGroup, target: UserGroup, perm: str) -> None:
+    """Give the members of ``source`` the permission ``perm`` on ``target``."""
     if source.users_group_id == target.users_group_id:
         raise Conflict("a user group cannot hold a permission on itself")
-    return source, target, perm
+    grants.set_user_group(
+        uow, grants.USER_GROUP, target.users_group_id, source.users_group_id, perm
+    )
 
 
-def grant_user_group(uow: UnitOfWork, caller: Caller, ident: object, source_ident: object, perm: object):
-    """Give the members of ``source`` the permission ``perm`` on ``ident``."""
-    source, target, perm = _source_and_target(uow, caller, ident, source_ident, perm)
-    grants.set_user_group(uow, grants.USER_GROUP, target.users_group_id, source.users_group_id, perm)
-    return source, target, perm
-
-
-def revoke_user_group(uow: UnitOfWork, caller: Caller, ident: object, source_ident: object):
-    source, target, _ = _source_and_target(uow, caller, ident, source_ident)
-    grants.revoke_user_group(uow, grants.USER_GROUP, target.users_group_id, source.users_group_id)
-    return source, target
+def revoke_user_group(uow: UnitOfWork, source: UserGroup, target: UserGroup) -> None:
+    """Remove the row of ``source`` on ``target``, if any."""
+    grants.revoke_user_group(
+        uow, grants.USER_GROUP, target.users_group_id, source.users_group_id
+    )

@@ -71,14 +71,18 @@ def email_taken(uow: UnitOfWork, email: str, except_user_id: int | None = None) 
     return uow.db.scalar(select(or_(exists(main), exists(extra))))
 
 
-def _validate_text(field: str, value: object) -> str | None:
-    """Names, passwords and extern values are text (or null) that fits its column.
+def _validate_text(field: str, value: object, limit: int | None = TEXT_LIMIT) -> str | None:
+    """Names and extern values are text (or null) that fits its column; a password is text.
 
     Checked here rather than left to the database so that both backends answer alike (SQLite
     would store a number or a long string that PostgreSQL refuses).
     """
-    if value is not None and (not isinstance(value, str) or len(value) > TEXT_LIMIT):
-        raise Invalid(field, f"must be text of at most {TEXT_LIMIT} characters")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(field, "must be text")
+    if limit is not None and len(value) > limit:
+        raise Invalid(field, f"must be at most {limit} characters")
     return value
 
 
@@ -117,8 +121,9 @@ def create_user(
         raise AlreadyExists("email", email)
     validate_username(username)
     email = _validate_email(email)
+    _validate_text("password", password, limit=None)
     for field, value in (
-        ("password", password), ("firstname", firstname), ("lastname", lastname),
+        ("firstname", firstname), ("lastname", lastname),
         ("extern_name", extern_name), ("extern_type", extern_type),
     ):
         _validate_text(field, value)
@@ -154,7 +159,9 @@ def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mappin
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise Invalid(sorted(unknown)[0], "cannot be updated")
-    for name in ("password", "firstname", "lastname", "extern_type", "extern_name"):
+    if "password" in changes:
+        _validate_text("password", changes["password"], limit=None)
+    for name in ("firstname", "lastname", "extern_type", "extern_name"):
         if name in changes:
             _validate_text(name, changes[name])
     # A clash is not an "already exist" error here: update_user answers every failure with

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -256,6 +257,17 @@ class Repository(ABC):
         path: str | None = None,
     ) -> str:
         """Git-style unified diff; ``old_rev`` None diffs against nothing."""
+
+    @abstractmethod
+    def commit_files(
+        self, files: "Mapping[str, bytes | None]", message: str, author: str,
+        branch: str | None = None,
+    ) -> str:
+        """Commit ``files`` (path → content, None deletes) on top of ``branch``
+        (default: the default branch) without a working copy; returns the new id."""
+
+    def _invalidate_after_write(self) -> None:
+        """Forget cached state after this process wrote to the repository."""
 
     @abstractmethod
     def new_commits(self, old_heads: list[str], new_heads: list[str]) -> list[str]:

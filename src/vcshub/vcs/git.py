@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pygit2
 
-from . import git_index, git_remote
+from . import git_index, git_remote, git_write
 from .base import Commit, Repository
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
 from .git_commit import GitCommit, get_node, list_nodes
@@ -281,3 +281,8 @@ class GitRepository(Repository):
             except (KeyError, ValueError, pygit2.GitError):
                 pass  # an old head that is gone (forced push) hides nothing
         return [str(commit.id) for commit in walker]
+
+    def commit_files(self, files, message: str, author: str, branch: str | None = None) -> str:
+        result = git_write.commit_files(self._git, files, message, author, branch or self.default_branch)
+        self._invalidate_after_write()
+        return result

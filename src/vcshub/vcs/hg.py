@@ -17,6 +17,7 @@ from mercurial import ui as uimod
 
 from .base import Commit, Repository
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
+from . import hg_write
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
 from .nodes import Node
 
@@ -273,3 +274,8 @@ class HgRepository(Repository):
             return []
         revs = repo.revs(b"only(%ls, %ls)", wanted, known) if known else repo.revs(b"::%ls", wanted)
         return [hgnode.hex(repo[r].node()).decode() for r in sorted(revs)]
+
+    def commit_files(self, files, message: str, author: str, branch: str | None = None) -> str:
+        result = hg_write.commit_files(self.repo, files, message, author, branch or self.default_branch)
+        self._invalidate_after_write()
+        return result

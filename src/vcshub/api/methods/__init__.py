@@ -1,6 +1,7 @@
 """API methods by domain. ``build_registry`` lists every module that contributes methods."""
 
 from vcshub.api.methods import (
+    gists,
     repo_groups,
     repo_history,
     repo_maintenance,
@@ -21,6 +22,7 @@ METHOD_MODULES = (
     repo_permissions,
     repo_history,
     repo_maintenance,
+    gists,
 )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
-from vcshub.api.errors import ApiError
+from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.groups import repo_group_data
-from vcshub.services import access, grants, lookup, repo_groups
-from vcshub.services.errors import DomainError
+from vcshub.services import grants, repo_groups
+from vcshub.services.errors import Invalid
 from vcshub.services.members import member_entries
+from vcshub.services.names import clean_path
 
 methods = MethodSet()
 
@@ -27,7 +28,17 @@ def get_repo_groups(call: Call):
     return [repo_group_data(g) for g in repo_groups.list_repo_groups(call.uow, call.caller)]
 
 
-@methods.method(failure="failed to create repo group `{group_name}`")
+def _create_failure(args) -> str:
+    """RC4 prints the cleaned path (``//a//b/`` → ``a/b``) in this message."""
+    raw = args.get("group_name")
+    try:
+        name = clean_path("group_name", raw)
+    except Invalid:
+        name = raw
+    return f"failed to create repo group `{name}`"
+
+
+@methods.method(failure=_create_failure)
 def create_repo_group(
     call: Call, group_name, description="", owner=None, copy_permissions: Bool = False
 ):
@@ -48,10 +59,7 @@ def update_repo_group(
     enable_locking: Bool = None,
 ):
     changes = call.supplied("group_name", "description", "owner", "parent", "enable_locking")
-    group = access.repo_group(call.uow, call.caller, repogroupid, "group.admin")
-    if changes.get("parent") is not None:
-        lookup.repo_group(call.uow.db, changes["parent"])  # Deviation: unknown parent is named
-    group = repo_groups.update_repo_group(call.uow, call.caller, group.group_id, changes)
+    group = repo_groups.update_repo_group(call.uow, call.caller, repogroupid, changes)
     return {
         "msg": f"updated repository group ID:{group.group_id} {group.group_name}",
         "repo_group": repo_group_data(group),
@@ -60,40 +68,36 @@ def update_repo_group(
 
 @methods.method()
 def delete_repo_group(call: Call, repogroupid):
-    group = access.repo_group(call.uow, call.caller, repogroupid, "group.admin")
+    group = repo_groups.administered(call.uow, call.caller, repogroupid)
     ident = f"ID:{group.group_id} {group.group_name}"
-    try:
+    # Deviation: a group with contents is refused with the same text (RC4's API does not check).
+    with failing_as(f"failed to delete repo group {ident}"):
         repo_groups.delete_repo_group(call.uow, call.caller, group)
-    except DomainError:
-        raise ApiError(f"failed to delete repo group {ident}") from None
     return {"msg": f"deleted repo group {ident}", "repo_group": None}
 
 
-def _short(ident) -> str:
-    return str(ident).rstrip("/").rsplit("/", 1)[-1]
-
-
-def _user_failure(args) -> str:
+def _user_failure(userid, group) -> str:
     return (
-        f"failed to edit permission for user: `{args.get('userid')}` "
-        f"in repo group: `{_short(args.get('repogroupid'))}`"
+        f"failed to edit permission for user: `{userid}` in repo group: `{group.short_name}`"
     )
 
 
-def _group_failure(args) -> str:
+def _group_failure(usergroup, group) -> str:
     return (
-        f"failed to edit permission for user group: `{args.get('usergroupid')}` "
-        f"in repo group: `{_short(args.get('repogroupid'))}`"
+        f"failed to edit permission for user group: `{usergroup}` "
+        f"in repo group: `{group.short_name}`"
     )
 
 
-@methods.method(failure=_user_failure)
+@methods.method()
 def grant_user_permission_to_repo_group(
     call: Call, repogroupid, userid, perm, apply_to_children="none"
 ):
-    user, group, perm = repo_groups.grant_user(
-        call.uow, call.caller, repogroupid, userid, perm, apply_to_children
+    group, user, perm = repo_groups.user_grant_target(
+        call.uow, call.caller, repogroupid, userid, perm
     )
+    with failing_as(_user_failure(userid, group)):
+        repo_groups.grant_user(call.uow, group, user, perm, apply_to_children)
     return {
         "msg": f"Granted perm: `{perm}` (recursive:{apply_to_children}) for user: "
         f"`{user.username}` in repo group: `{group.short_name}`",
@@ -101,11 +105,11 @@ def grant_user_permission_to_repo_group(
     }
 
 
-@methods.method(failure=_user_failure)
+@methods.method()
 def revoke_user_permission_from_repo_group(call: Call, repogroupid, userid, apply_to_children="none"):
-    user, group = repo_groups.revoke_user(
-        call.uow, call.caller, repogroupid, userid, apply_to_children
-    )
+    group, user, _ = repo_groups.user_grant_target(call.uow, call.caller, repogroupid, userid)
+    with failing_as(_user_failure(userid, group)):
+        repo_groups.revoke_user(call.uow, group, user, apply_to_children)
     return {
         "msg": f"Revoked perm (recursive:{apply_to_children}) for user: "
         f"`{user.username}` in repo group: `{group.short_name}`",
@@ -113,13 +117,15 @@ def revoke_user_permission_from_repo_group(call: Call, repogroupid, userid, appl
     }
 
 
-@methods.method(failure=_group_failure)
+@methods.method()
 def grant_user_group_permission_to_repo_group(
     call: Call, repogroupid, usergroupid, perm, apply_to_children="none"
 ):
-    user_group, group, perm = repo_groups.grant_user_group(
-        call.uow, call.caller, repogroupid, usergroupid, perm, apply_to_children
+    group, user_group, perm = repo_groups.user_group_grant_target(
+        call.uow, call.caller, repogroupid, usergroupid, perm
     )
+    with failing_as(_group_failure(usergroupid, group)):
+        repo_groups.grant_user_group(call.uow, group, user_group, perm, apply_to_children)
     return {
         "msg": f"Granted perm: `{perm}` (recursive:{apply_to_children}) for user group: "
         f"`{user_group.group_name}` in repo group: `{group.short_name}`",
@@ -127,13 +133,16 @@ def grant_user_group_permission_to_repo_group(
     }
 
 
-@methods.method(failure=_group_failure)
+@methods.method()
 def revoke_user_group_permission_from_repo_group(
     call: Call, repogroupid, usergroupid, apply_to_children="none"
 ):
-    user_group, group = repo_groups.revoke_user_group(
-        call.uow, call.caller, repogroupid, usergroupid, apply_to_children
+    group, user_group, _ = repo_groups.user_group_grant_target(
+        call.uow, call.caller, repogroupid, usergroupid
     )
+    # Unlike the grant, RC4 names the user group here, not the argument as passed.
+    with failing_as(_group_failure(user_group.group_name, group)):
+        repo_groups.revoke_user_group(call.uow, group, user_group, apply_to_children)
     return {
         "msg": f"Revoked perm (recursive:{apply_to_children}) for user group: "
         f"`{user_group.group_name}` in repo group: `{group.short_name}`",

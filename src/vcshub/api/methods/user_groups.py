@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
-from vcshub.api.errors import ApiError
+from vcshub.api.errors import ApiError, contract_message
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.groups import user_group_data
-from vcshub.services import access, grants, user_groups
-from vcshub.services.errors import Conflict, UserGroupInUse
+from vcshub.services import grants, user_groups
+from vcshub.services.errors import DomainError
 from vcshub.services.members import member_entries
 
+log = logging.getLogger(__name__)
 methods = MethodSet()
+
+
+@contextlib.contextmanager
+def failing_as(message: str) -> Iterator[None]:
+    """Report any failure of the operation inside as the method's generic text.
+
+    Used where that text names objects resolved by the method (a group's name when the client
+    passed its id), which a ``failure=`` template built from the raw arguments cannot do.
+    Errors with a contract text of their own pass through unchanged.
+    """
+    try:
+        yield
+    except ApiError:
+        raise
+    except DomainError as exc:
+        if contract_message(exc) is not None:
+            raise
+        raise ApiError(message) from exc
+    except Exception as exc:
+        log.exception("API operation failed: %s", message)
+        raise ApiError(message) from exc
+
 
 _GROUP_ARG = {"usersgroupid": "usergroupid", "group_name": "usergroupid"}
 _MEMBER_ARGS = {**_GROUP_ARG, "username": "userid", "user_name": "userid"}
@@ -63,24 +90,18 @@ def update_user_group(
 
 @methods.method()
 def delete_user_group(call: Call, usergroupid):
-    group = access.user_group(call.uow, call.caller, usergroupid, "usergroup.admin")
+    group = user_groups.administered(call.uow, call.caller, usergroupid)
     ident = f"ID:{group.users_group_id} {group.group_name}"
-    try:
-        user_groups.delete_user_group(call.uow, call.caller, group.users_group_id)
-    except UserGroupInUse:
-        raise  # its own contract message lists what the group is assigned to
-    except Conflict:
-        raise ApiError(f"failed to delete user group {ident}") from None
+    with failing_as(f"failed to delete user group {ident}"):
+        user_groups.delete_user_group(call.uow, group)
     return {"msg": f"deleted user group {ident}", "user_group": None}
 
 
-@methods.method(
-    aliases=["add_user_to_users_group", "add_user_users_group"],
-    legacy_args=_MEMBER_ARGS,
-    failure="failed to add member to user group `{usergroupid}`",
-)
+@methods.method(aliases=["add_user_to_users_group", "add_user_users_group"], legacy_args=_MEMBER_ARGS)
 def add_user_to_user_group(call: Call, usergroupid, userid):
-    user, group, added = user_groups.add_member(call.uow, call.caller, usergroupid, userid)
+    user, group = user_groups.member_target(call.uow, call.caller, usergroupid, userid)
+    with failing_as(f"failed to add member to user group `{group.group_name}`"):
+        added = user_groups.add_member(call.uow, group, user)
     if not added:
         return {"success": False, "msg": "User is already in that group"}
     return {
@@ -89,13 +110,11 @@ def add_user_to_user_group(call: Call, usergroupid, userid):
     }
 
 
-@methods.method(
-    aliases=["remove_user_from_users_group"],
-    legacy_args=_MEMBER_ARGS,
-    failure="failed to remove member from user group `{usergroupid}`",
-)
+@methods.method(aliases=["remove_user_from_users_group"], legacy_args=_MEMBER_ARGS)
 def remove_user_from_user_group(call: Call, usergroupid, userid):
-    user, group, removed = user_groups.remove_member(call.uow, call.caller, usergroupid, userid)
+    user, group = user_groups.member_target(call.uow, call.caller, usergroupid, userid)
+    with failing_as(f"failed to remove member from user group `{group.group_name}`"):
+        removed = user_groups.remove_member(call.uow, group, user)
     if not removed:
         return {"success": False, "msg": "User wasn't in group"}
     return {
@@ -104,16 +123,17 @@ def remove_user_from_user_group(call: Call, usergroupid, userid):
     }
 
 
-def _user_failure(args) -> str:
-    return (
-        f"failed to edit permission for user: `{args.get('userid')}` "
-        f"in user group: `{args.get('usergroupid')}`"
-    )
+def _user_failure(userid, group) -> str:
+    return f"failed to edit permission for user: `{userid}` in user group: `{group.group_name}`"
 
 
-@methods.method(failure=_user_failure)
+@methods.method()
 def grant_user_permission_to_user_group(call: Call, usergroupid, userid, perm):
-    user, group, perm = user_groups.grant_user(call.uow, call.caller, usergroupid, userid, perm)
+    group, user, perm = user_groups.user_grant_target(
+        call.uow, call.caller, usergroupid, userid, perm
+    )
+    with failing_as(_user_failure(userid, group)):
+        user_groups.grant_user(call.uow, group, user, perm)
     return {
         "msg": f"Granted perm: `{perm}` for user: `{user.username}` "
         f"in user group: `{group.group_name}`",
@@ -121,27 +141,31 @@ def grant_user_permission_to_user_group(call: Call, usergroupid, userid, perm):
     }
 
 
-@methods.method(failure=_user_failure)
+@methods.method()
 def revoke_user_permission_from_user_group(call: Call, usergroupid, userid):
-    user, group = user_groups.revoke_user(call.uow, call.caller, usergroupid, userid)
+    group, user, _ = user_groups.user_grant_target(call.uow, call.caller, usergroupid, userid)
+    with failing_as(_user_failure(userid, group)):
+        user_groups.revoke_user(call.uow, group, user)
     return {
         "msg": f"Revoked perm for user: `{user.username}` in user group: `{group.group_name}`",
         "success": True,
     }
 
 
-def _group_failure(args) -> str:
+def _group_failure(sourceusergroupid, target) -> str:
     return (
-        f"failed to edit permission for user group: `{args.get('sourceusergroupid')}` "
-        f"in user group: `{args.get('usergroupid')}`"
+        f"failed to edit permission for user group: `{sourceusergroupid}` "
+        f"in user group: `{target.group_name}`"
     )
 
 
-@methods.method(failure=_group_failure)
+@methods.method()
 def grant_user_group_permission_to_user_group(call: Call, usergroupid, sourceusergroupid, perm):
-    source, target, perm = user_groups.grant_user_group(
+    source, target, perm = user_groups.user_group_grant_target(
         call.uow, call.caller, usergroupid, sourceusergroupid, perm
     )
+    with failing_as(_group_failure(sourceusergroupid, target)):
+        user_groups.grant_user_group(call.uow, source, target, perm)
     return {
         "msg": f"Granted perm: `{perm}` for user group: `{source.group_name}` "
         f"in user group: `{target.group_name}`",
@@ -149,11 +173,13 @@ def grant_user_group_permission_to_user_group(call: Call, usergroupid, sourceuse
     }
 
 
-@methods.method(failure=_group_failure)
+@methods.method()
 def revoke_user_group_permission_from_user_group(call: Call, usergroupid, sourceusergroupid):
-    source, target = user_groups.revoke_user_group(
+    source, target, _ = user_groups.user_group_grant_target(
         call.uow, call.caller, usergroupid, sourceusergroupid
     )
+    with failing_as(_group_failure(sourceusergroupid, target)):
+        user_groups.revoke_user_group(call.uow, source, target)
     return {
         "msg": f"Revoked perm for user group: `{source.group_name}` "
         f"in user group: `{target.group_name}`",

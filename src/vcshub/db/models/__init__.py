@@ -1,6 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from vcshub.db.models.base import Base
+from vcshub.db.models.gist import Gist
 from vcshub.db.models.journal import JournalEntry
 from vcshub.db.models.permission import (
     RepoGroupUserGroupPermission,
@@ -21,6 +22,7 @@ from vcshub.db.models.user_group import UserGroup, UserGroupMember
 __all__ = [
     "AuthToken",
     "Base",
+    "Gist",
     "JournalEntry",
     "RepoField",
     "RepoGroup",

@@ -1,0 +1,199 @@
+"""Gists: snippets kept as real Mercurial repositories under ``<repos>/.rc_gist_store``.
+
+Each gist's history lives in its repository, so later edits keep it and the repository can be
+cloned. Expired gists stay readable by their owner through the API (contract) but are hidden
+from listings and the web, and a periodic clean-up removes them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import string
+from collections.abc import Mapping
+from pathlib import Path
+
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+from sqlalchemy import or_, select
+
+from vcshub import vcs
+from vcshub.db.models import Gist, User
+from vcshub.permissions.caller import Caller
+from vcshub.services import lookup, users
+from vcshub.services.errors import Invalid, NotFound, OwnerNotAllowed
+from vcshub.services.unit_of_work import UnitOfWork
+
+GIST_TYPES = ("public", "private")
+ACL_LEVELS = ("acl_public", "acl_private")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def gist_path(uow: UnitOfWork, gist: Gist) -> Path:
+    return uow.settings.gists_dir / gist.access_id
+
+
+def validate_files(files: object) -> dict[str, tuple[bytes, str | None]]:
+    """``{name: {"content": text, "lexer": alias}}`` → ``{name: (bytes, lexer)}``, or Invalid."""
+    if not isinstance(files, Mapping) or not files:
+        raise Invalid("files", "at least one file is required")
+    checked = {}
+    for name, spec in files.items():
+        if (
+            not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name
+            or name in (".", "..") or "\0" in name or name.startswith(".hg")
+        ):
+            raise Invalid("files", f"invalid file name {name!r}")
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("content"), str):
+            raise Invalid("files", f"file {name!r} needs a text `content`")
+        if not spec["content"]:
+            raise Invalid("files", f"file {name!r} is empty")
+        lexer = spec.get("lexer") or None
+        if lexer is not None:
+            try:
+                get_lexer_by_name(str(lexer))
+            except ClassNotFound:
+                raise Invalid("files", f"unknown lexer {lexer!r}") from None
+        checked[name] = (spec["content"].encode("utf-8"), lexer)
+    return checked
+
+
+def _expiry(uow: UnitOfWork, lifetime: object) -> float:
+    if not isinstance(lifetime, int) or isinstance(lifetime, bool):
+        raise Invalid("lifetime", "must be a number of minutes")
+    if lifetime == -1:
+        return -1.0
+    if lifetime <= 0:
+        raise Invalid("lifetime", "must be -1 (forever) or a positive number of minutes")
+    return uow.clock() + lifetime * 60
+
+
+def _owner(uow: UnitOfWork, caller: Caller, owner: object) -> User:
+    """Deviation from RC4: only super-admins may create gists for someone else."""
+    if owner is None:
+        return caller.user
+    target = lookup.find_user(uow.db, owner)
+    if target is not None and target.user_id == caller.user_id:
+        return target
+    if not caller.is_admin:
+        raise OwnerNotAllowed()
+    if target is None:
+        raise Invalid("owner", f"user `{owner}` does not exist")
+    return target
+
+
+def create_gist(
+    uow: UnitOfWork,
+    caller: Caller,
+    files: object,
+    owner: object = None,
+    gist_type: object = "public",
+    lifetime: object = -1,
+    acl_level: object = "acl_public",
+    description: object = "",
+) -> Gist:
+    """Create the record and a repository with one commit holding the files."""
+    owner_user = _owner(uow, caller, owner)
+    checked = validate_files(files)
+    if gist_type not in GIST_TYPES:
+        raise Invalid("gist_type", "must be public or private")
+    if acl_level not in ACL_LEVELS:
+        raise Invalid("acl_level", "must be acl_public or acl_private")
+    gist = Gist(
+        access_id=secrets.token_hex(16),  # placeholder until the id is known
+        gist_type=gist_type,
+        acl_level=acl_level,
+        description=description if isinstance(description, str) else "",
+        owner_id=owner_user.user_id,
+        expires=_expiry(uow, lifetime),
+        lexers={name: lexer for name, (_, lexer) in checked.items() if lexer},
+    )
+    uow.db.add(gist)
+    uow.db.flush()
+    gist.access_id = (
+        str(gist.gist_id) if gist_type == "public"
+        else "".join(secrets.choice(_ALPHABET) for _ in range(20))
+    )
+    uow.db.flush()
+    _write_repository(uow, gist, owner_user, {n: data for n, (data, _) in checked.items()})
+    return gist
+
+
+def _write_repository(uow: UnitOfWork, gist: Gist, owner: User, contents: dict[str, bytes]) -> None:
+    path = gist_path(uow, gist)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        repository = vcs.create_repository(path, "hg")
+        uow.on_rollback(lambda: shutil.rmtree(path, ignore_errors=True))
+        names = sorted(contents)
+        message = f"added file{'s' if len(names) > 1 else ''}: {', '.join(names)}"
+        repository.commit_files(contents, message, f"{owner.full_name} <{owner.email}>")
+    except vcs.VCSError as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        raise Invalid("files", f"cannot store the gist: {exc}") from exc
+
+
+def _find(uow: UnitOfWork, gistid: object) -> Gist | None:
+    if gistid is None or isinstance(gistid, bool):
+        return None
+    return uow.db.scalar(select(Gist).where(Gist.access_id == str(gistid)))
+
+
+def get_gist(uow: UnitOfWork, caller: Caller, gistid: object) -> Gist:
+    """The owner's or a super-admin's view; others get "does not exist" even for public gists."""
+    gist = _find(uow, gistid)
+    if gist is None or not (caller.is_admin or gist.owner_id == caller.user_id):
+        raise NotFound("gist", gistid)
+    return gist
+
+
+def file_contents(uow: UnitOfWork, gist: Gist) -> dict[str, str]:
+    """Each file's text from the gist's latest commit."""
+    repository = vcs.open_repository(gist_path(uow, gist), "hg")
+    if repository.is_empty():
+        return {}
+    nodes = repository.get_nodes(None, "", recursive=False)
+    return {n.path: n.content.decode("utf-8", "replace") for n in nodes if n.is_file}
+
+
+def list_gists(uow: UnitOfWork, caller: Caller, userid: object = None) -> list[Gist]:
+    """The user's gists that have not expired, newest first."""
+    user = users.target_user(uow, caller, userid)
+    now = uow.clock()
+    return list(
+        uow.db.scalars(
+            select(Gist)
+            .where(Gist.owner_id == user.user_id, or_(Gist.expires == -1, Gist.expires > now))
+            .order_by(Gist.created_on.desc(), Gist.gist_id.desc())
+        )
+    )
+
+
+def delete_gist(uow: UnitOfWork, caller: Caller, gist: Gist) -> None:
+    """Delete the record; the repository folder goes once the deletion is committed."""
+    path = gist_path(uow, gist)
+    uow.db.delete(gist)
+    uow.db.flush()
+    uow.after_commit(lambda: shutil.rmtree(path, ignore_errors=True))
+
+
+def collect_expired(uow: UnitOfWork) -> list[str]:
+    """Remove every expired gist; returns their access ids."""
+    now = uow.clock()
+    expired = list(uow.db.scalars(select(Gist).where(Gist.expires != -1, Gist.expires <= now)))
+    for gist in expired:
+        path = gist_path(uow, gist)
+        uow.db.delete(gist)
+        uow.after_commit(lambda path=path: shutil.rmtree(path, ignore_errors=True))
+    uow.db.flush()
+    return [g.access_id for g in expired]
+
+
+def visible_on_web(uow: UnitOfWork, viewer: User | None, gistid: str) -> Gist:
+    """A gist for the web page: not expired; `acl_private` ones only for logged-in users."""
+    gist = _find(uow, gistid)
+    if gist is None or gist.expired(uow.clock()):
+        raise NotFound("gist", gistid)
+    if gist.acl_level == "acl_private" and (viewer is None or viewer.username == "default"):
+        raise NotFound("gist", gistid)
+    return gist
