@@ -24,7 +24,9 @@ from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.transport.hg_http import build_hg_asgi
+from vcshub.web import sessions
 from vcshub.web.pages import index_page, not_found
+from vcshub.web.repo_pages import RepoPages
 
 
 @dataclass
@@ -81,9 +83,12 @@ def create_app(settings: Settings) -> Starlette:
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
             ),
             Route("/", index_page, methods=["GET"]),
+            Route("/_admin/login", sessions.login, methods=["GET", "POST"]),
+            Route("/_admin/logout", sessions.logout, methods=["GET", "POST"]),
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
-            Route("/{path:path}", VcsEndpoint(fallback=not_found)),
+            Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=not_found))),
         ],
+        middleware=[sessions.session_middleware(settings)],
         lifespan=lifespan,
     )
     app.state.vcshub = state

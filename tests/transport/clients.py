@@ -186,6 +186,13 @@ class WorkingCopy:
             return self.git("push", url, f"HEAD:refs/heads/{branch}")
         return self.hg("push", "--new-branch", url)
 
+    def fetch(self, credentials: Credentials | None = None, branch: str = "master") -> Result:
+        """Download new commits without touching the working tree."""
+        url = self.clients.url(self.repo_name, credentials)
+        if self.kind == "git":
+            return self.git("fetch", url, branch)
+        return self.hg("pull", url)
+
     def pull(self, credentials: Credentials | None = None, branch: str = "master") -> Result:
         url = self.clients.url(self.repo_name, credentials)
         if self.kind == "git":

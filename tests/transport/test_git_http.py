@@ -107,7 +107,7 @@ def _credentials(live_server, user, secret_kind: str) -> Credentials:
 
 @both_kinds
 def test_feed_token_is_refused(live_server, admin_api, clients, kind):
-    repo = seeded_repo(live_server, admin_api, kind)
+    repo = seeded_repo(live_server, admin_api, kind, private=True)
     user = writer(admin_api, repo)
     feed = live_server.cli("token", "create", user.username, "--role", "feed").stdout.strip()
     credentials = Credentials(user.username, feed)
@@ -128,7 +128,7 @@ def test_token_with_empty_username(live_server, admin_api, clients, kind):
 
 @both_kinds
 def test_wrong_password_is_401(live_server, admin_api, clients, kind):
-    repo = seeded_repo(live_server, admin_api, kind)
+    repo = seeded_repo(live_server, admin_api, kind, private=True)
     user = writer(admin_api, repo)
     wrong = Credentials(user.username, "not-" + user.password)
 
@@ -140,7 +140,7 @@ def test_wrong_password_is_401(live_server, admin_api, clients, kind):
 
 @both_kinds
 def test_inactive_user_is_refused(live_server, admin_api, clients, kind):
-    repo = seeded_repo(live_server, admin_api, kind)
+    repo = seeded_repo(live_server, admin_api, kind, private=True)
     user = writer(admin_api, repo)
     admin_api.result("update_user", userid=user.user_id, active=False)
 
@@ -208,9 +208,10 @@ def test_read_only_user_cannot_push(live_server, admin_api, clients, kind):
     before = copy.tip()
 
     assert probe(live_server.url, kind, repo, "push", credentials).status_code == 403
-    copy.commit("nope.txt", "not allowed\n")
+    refused_id = copy.commit("nope.txt", "not allowed\n")
     copy.push(credentials).refused()
-    assert admin_api.result("get_repo", repoid=repo)["last_changeset"]["raw_id"] == before
+    assert hosted_tip(clients, kind, hosted_path(live_server, repo)) == before
+    assert admin_api.result("get_repo", repoid=repo)["last_changeset"]["raw_id"] != refused_id
     assert journal_entries(live_server, repo) == []
 
 
@@ -301,6 +302,13 @@ def _clean_rejection(kind: str, output: str) -> bool:
     else:
         markers = ("creates new remote head", "repository changed while pushing")
     return any(marker in output for marker in markers)
+
+
+def hosted_tip(clients: Clients, kind: str, folder) -> str:
+    """The newest commit of the hosted repository, read from its folder."""
+    if kind == "git":
+        return clients.git("--git-dir", str(folder), "rev-parse", "HEAD").check().stdout.strip()
+    return clients.hg("log", "-R", str(folder), "-r", "tip", "--template", "{node}").check().stdout.strip()
 
 
 def _assert_repository_valid(clients: Clients, kind: str, folder) -> None:

@@ -17,6 +17,7 @@ class Call:
     base_url: str
     server_address: str
     args: dict[str, Any] = field(default_factory=dict)  # coerced, only the keys sent
+    registry: Any = None  # the method registry, for introspection (get_method)
 
     def supplied(self, *names: str) -> dict[str, Any]:
         """The subset of ``names`` the client actually sent (update methods change only those)."""

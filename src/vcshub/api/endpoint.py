@@ -38,3 +38,16 @@ async def api_endpoint(request: Request) -> Response:
 
 def _reply(reply: dict) -> Response:
     return Response(encode(reply), status_code=200, media_type="application/json")
+
+
+class ApiEndpoint:
+    """/_admin/api as a plain ASGI app, for ``Route(path, ApiEndpoint())`` without ``methods``.
+
+    Starlette routes a *function* endpoint only for the methods listed, and answers any other
+    one itself (405, or another route's page); a class instance receives every method, so that
+    TRACE or PROPFIND also get the contract's `unsupported request method` envelope (1.4 step 1).
+    """
+
+    async def __call__(self, scope, receive, send) -> None:
+        response = await api_endpoint(Request(scope, receive))
+        await response(scope, receive, send)

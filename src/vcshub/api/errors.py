@@ -56,8 +56,46 @@ def contract_message(exc: domain.DomainError) -> str | None:
         return str(exc)
     if isinstance(exc, domain.DefaultUserProtected):
         return "editing default user is forbidden"
+    if isinstance(exc, domain.RefError):
+        return _ref_message(exc)
+    if isinstance(exc, domain.ReviewError):
+        return _review_message(exc)
     if isinstance(exc, domain.UserGroupInUse):
         assigned = [f"<Repository('{rid}:{name}')>" for rid, name in exc.repos]
         assigned += [f"<RepoGroup('id:{gid}:{name}')>" for gid, name in exc.repo_groups]
         return "UserGroup assigned to " + ",".join(assigned)
     return None
+
+
+def _ref_message(exc: domain.RefError) -> str:
+    if exc.problem == "format":
+        return (
+            f"Ref `{exc.ref}` given in a wrong format. "
+            "Please check the API documentation for more details"
+        )
+    if exc.problem == "unknown":
+        return f"The specified {exc.ref_type} `{exc.name}` does not exist"
+    return f"Ref `{exc.ref}` does not exist"
+
+
+_STATUSES = "['not_reviewed', 'approved', 'rejected', 'under_review']"
+
+
+def _review_message(exc: domain.ReviewError) -> str:
+    pr = exc.pull_request_id
+    return {
+        "no_commits": "no commits found",
+        "no_common_ancestor": "no common ancestor found",
+        "reviewers_not_list": "reviewers should be specified as a list",
+        "merge_closed": f"pull request `{pr}` merge failed, pull request is closed",
+        "close_denied": f"pull request `{pr}` close failed, no permission to close.",
+        "already_closed": f"pull request `{pr}` is already closed",
+        "update_denied": f"pull request `{pr}` update failed, no permission to update.",
+        "update_closed": f"pull request `{pr}` update failed, pull request is closed",
+        "comment_empty": "message and status parameter missing",
+        "bad_status": f"unknown comment status`{exc.status}`",
+        "bad_commit_status": f"Bad status, must be on of {_STATUSES} got {exc.status}",
+        "closed_pr_status": (
+            "Changing status on a changeset associated with a closed pull request is not allowed"
+        ),
+    }.get(exc.problem, INTERNAL_ERROR)

@@ -117,6 +117,7 @@ class Dispatcher:
                 client_ip=request.client_ip,
                 base_url=request.base_url,
                 server_address=request.server_address,
+                registry=self.registry,
             )
             return self._run(method, call, raw_args, request_id)
 

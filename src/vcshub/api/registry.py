@@ -125,3 +125,15 @@ class Registry:
 
     def names(self) -> list[str]:
         return sorted(self._methods)
+
+    def describe(self, name: str) -> dict[str, str]:
+        """Each argument of a method as ``<RequiredType>`` or ``<Optional:default>`` (RC-later)."""
+        method = self._methods[name]
+        described = {}
+        for param in method.params:
+            if param.required:
+                described[param.name] = "<RequiredType>"
+            else:
+                default = None if param.default is ABSENT else param.default
+                described[param.name] = f"<Optional:{default!r}>"
+        return described

@@ -2,6 +2,12 @@
 
     vcshub-api [--instance-name=NAME] [--apikey=KEY --apihost=URL] [--format=json]
                METHOD [key:value ...]
+    vcshub-api [options] --list [PATTERN]      # the server's methods, one per line
+    vcshub-api [options] help METHOD           # the arguments of one method
+
+``--list`` and ``help`` ask the server itself through RhodeCode 4.x's introspection method
+``get_method`` (super-admin only), so they describe whatever that server offers; a server
+without it (Kallithea, RhodeCode before 4) is reported as not supporting introspection.
 
 Connection details come from the command line, then the ``VCSHUB_API_HOST`` /
 ``VCSHUB_API_KEY`` environment variables, then an instance of ``~/.rhoderc`` (see
@@ -52,6 +58,12 @@ class ConnectionProblem(click.ClickException):
     """No usable JSON-RPC answer came back from the server (exit status 3)."""
 
     exit_code = EXIT_CONNECTION
+
+
+class IntrospectionProblem(click.ClickException):
+    """The server answered, but cannot or will not describe the method asked for (exit status 1)."""
+
+    exit_code = EXIT_API_ERROR
 
 
 @dataclass(frozen=True)
@@ -295,6 +307,11 @@ def print_pretty_reply(reply: Reply) -> None:
     """The server's answer: the error when there is one, the result otherwise."""
     click.echo("Server response")
     click.echo(pretty(reply.error if reply.failed else reply.envelope.get("result")))
+    report_deprecation(reply)
+
+
+def report_deprecation(reply: Reply) -> None:
+    """The server's DEPRECATION_WARNING, if any, as one line on stderr."""
     warning = reply.envelope.get("DEPRECATION_WARNING")
     if warning:
         click.echo(f"{PROG_NAME}: warning: {_one_line(str(warning))}", err=True)
@@ -305,7 +322,7 @@ def print_raw_reply(reply: Reply) -> None:
     click.echo(reply.raw.rstrip("\n"))
 
 
-def write_output(printer: Callable[[Reply], None], reply: Reply) -> None:
+def write_output(printer: Callable[[Reply | None], None], reply: Reply | None) -> None:
     """Print ``reply`` with ``printer``; a reader that went away (``| head``) is not a failure.
 
     The exit status must still say whether the call succeeded, so a broken pipe is swallowed
@@ -320,11 +337,190 @@ def write_output(printer: Callable[[Reply], None], reply: Reply) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def report_api_error(reply: Reply) -> None:
+def write_lines(lines: Sequence[str]) -> None:
+    """Print ``lines`` (nothing at all for none), tolerating a reader that went away."""
+    if lines:
+        write_output(lambda _reply: click.echo("\n".join(lines)), None)
+
+
+def report_api_error(reply: Reply, hint: str | None = None) -> None:
     """One line on stderr naming the API error (the reply itself went to stdout)."""
-    error = reply.error
-    text = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)
-    click.echo(f"{PROG_NAME}: API error: {_one_line(text)}", err=True)
+    text = _one_line(error_text(reply.error))
+    click.echo(f"{PROG_NAME}: API error: {text}{f' ({hint})' if hint else ''}", err=True)
+
+
+def error_text(error: Any) -> str:
+    return error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- introspection
+
+INTROSPECTION_METHOD = "get_method"
+HELP_COMMAND = "help"
+REQUIRED_MARK = "<RequiredType>"
+OPTIONAL_PREFIX = "<Optional:"
+# RhodeCode's JSONRPCForbidden text, which vcshub answers too when a non-admin asks.
+ACCESS_DENIED = "Access was denied to this resource."
+# RhodeCode lists the parameters its server fills in itself; they are not for the caller.
+SERVER_FILLED = frozenset({"apiuser", "request"})
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a method as ``get_method`` describes it."""
+
+    name: str
+    required: bool
+    default: str | None = None  # the server's repr of the default, e.g. ``'rev:tip'``
+    raw: str | None = None  # a description in neither known form, shown as given
+
+
+def parse_argument_description(name: str, description: Any) -> Argument:
+    """``<RequiredType>`` or ``<Optional:repr>``; anything else is kept as text."""
+    if description == REQUIRED_MARK:
+        return Argument(name, required=True)
+    if (
+        isinstance(description, str)
+        and description.startswith(OPTIONAL_PREFIX)
+        and description.endswith(">")
+    ):
+        # Split off only the outer brackets: RhodeCode has `<Optional:<OptionalAttr:apiuser>>`.
+        return Argument(name, required=False, default=description[len(OPTIONAL_PREFIX) : -1])
+    text = description if isinstance(description, str) else json.dumps(description)
+    return Argument(name, required=False, raw=text)
+
+
+def method_arguments(description: dict[str, Any]) -> list[Argument]:
+    """The caller's arguments, required ones first, otherwise in the server's order."""
+    arguments = [
+        parse_argument_description(str(name), value)
+        for name, value in description.items()
+        if name not in SERVER_FILLED
+    ]
+    return sorted(arguments, key=lambda argument: not argument.required)
+
+
+def method_names(result: list[Any]) -> list[str]:
+    """The names in a ``get_method`` result (a single match also carries its arguments)."""
+    return sorted(item for item in result if isinstance(item, str))
+
+
+def single_method(result: list[Any]) -> tuple[str, dict[str, Any]] | None:
+    """``(name, arguments)`` when the result is RhodeCode's ``[name, {arg: description}]``."""
+    if len(result) == 2 and isinstance(result[0], str) and isinstance(result[1], dict):
+        return result[0], result[1]
+    return None
+
+
+def lacks_introspection(error: Any) -> bool:
+    """Whether the error says the server has no ``get_method`` at all.
+
+    Kallithea and RhodeCode answer ``No such method: get_method`` (RhodeCode 4 adds similar
+    names); a plain JSON-RPC 2.0 server answers code -32601 "Method not found".
+    """
+    if isinstance(error, dict):
+        if error.get("code") == -32601:
+            return True
+        error = error.get("message")
+    text = str(error or "").lower()
+    return "no such method" in text or "method not found" in text
+
+
+def introspect(
+    endpoint: Endpoint, pattern: str, api_key: str, output_format: str,
+    timeout: float,
+) -> list[Any] | None:
+    """Call ``get_method(pattern)``; the result list, or None after reporting an API error.
+
+    With ``--format=json`` the envelope is printed whatever it holds, as for any call.
+    """
+    body = encode_request(build_request(INTROSPECTION_METHOD, {"pattern": pattern}, api_key))
+    reply = post_request(endpoint, body, timeout or None)
+    if output_format == "json":
+        write_output(print_raw_reply, reply)
+    else:
+        report_deprecation(reply)
+    if reply.failed:
+        if lacks_introspection(reply.error):
+            raise IntrospectionProblem(
+                f"the server at {endpoint.base_url} does not support introspection "
+                f"(it has no {INTROSPECTION_METHOD} method; --list and help need vcshub or "
+                f"RhodeCode 4.x): {error_text(reply.error)}"
+            )
+        hint = None
+        if reply.error == ACCESS_DENIED:
+            hint = f"{INTROSPECTION_METHOD} needs a super-admin API key"
+        report_api_error(reply, hint)
+        return None
+    result = reply.envelope.get("result")
+    if not isinstance(result, list):
+        raise IntrospectionProblem(
+            f"unexpected answer to {INTROSPECTION_METHOD} from {endpoint.base_url}: "
+            f"{json.dumps(result, ensure_ascii=False)[:200]}"
+        )
+    return result
+
+
+def list_methods(
+    endpoint: Endpoint, pattern: str, api_key: str, output_format: str,
+    timeout: float,
+) -> int:
+    """``--list``: the names of the server's methods matching ``pattern``, one per line."""
+    result = introspect(endpoint, pattern, api_key, output_format, timeout)
+    if result is None:
+        return EXIT_API_ERROR
+    names = method_names(result)
+    if output_format == "pretty":
+        write_lines(names)
+    if not names:
+        raise IntrospectionProblem(f"no method of {endpoint.base_url} matches `{pattern}`")
+    return EXIT_OK
+
+
+def describe_method(
+    endpoint: Endpoint, name: str, api_key: str, output_format: str,
+    timeout: float,
+) -> int:
+    """``help METHOD``: the method's arguments, required ones first, with their defaults."""
+    result = introspect(endpoint, name, api_key, output_format, timeout)
+    if result is None:
+        return EXIT_API_ERROR
+    found = single_method(result)
+    if found is None:
+        names = method_names(result)
+        if not names:
+            raise IntrospectionProblem(
+                f"unknown method `{name}`: {endpoint.base_url} has no such method "
+                f"(see {PROG_NAME} --list)"
+            )
+        raise IntrospectionProblem(
+            f"`{name}` matches {len(names)} methods, name one: {', '.join(names)}"
+        )
+    if output_format == "pretty":
+        method, description = found
+        lines = help_lines(method, method_arguments(description), endpoint)
+        write_lines(lines)
+    return EXIT_OK
+
+
+def help_lines(method: str, arguments: list[Argument], endpoint: Endpoint) -> list[str]:
+    """The text of ``help METHOD``: one line per argument, then a usage example."""
+    lines = [f"Method {method} of {endpoint.base_url}", "Arguments:"]
+    width = max((len(argument.name) for argument in arguments), default=0) + 2
+    for argument in arguments:
+        if argument.required:
+            what = "required"
+        elif argument.raw is not None:
+            what = f"optional ({argument.raw})"
+        else:
+            what = f"optional, default {argument.default}"
+        lines.append(f"  {argument.name:<{width}}{what}")
+    if not arguments:
+        lines.append("  (none)")
+    required = [f"{argument.name}:VALUE" for argument in arguments if argument.required]
+    optional = ["[key:value]..."] if any(not a.required for a in arguments) else []
+    lines.append(f"Usage: {' '.join([PROG_NAME, method, *required, *optional])}")
+    return lines
 
 
 # --------------------------------------------------------------------------- command
@@ -336,7 +532,16 @@ def report_api_error(reply: Reply) -> None:
     epilog=(
         "Arguments are key:value, split at the first colon. Values that are JSON "
         "(true, false, null, numbers, [lists], {objects}) are sent as such, anything else "
-        "as a string; quote a value to force a string, e.g. repoid:'\"123\"'."
+        "as a string. A string that looks like a number (or like true, false or null) must "
+        "be quoted as a JSON string: repoid:'\"123\"' sends the string \"123\", "
+        "repoid:123 the number 123.\n\n"
+        f"--list [PATTERN] prints the server's methods (those matching the glob PATTERN), "
+        f"one per line; `{PROG_NAME} help METHOD` prints the arguments METHOD takes, "
+        "required ones first, with the defaults of the others. Both ask the server "
+        f"(RhodeCode 4.x's {INTROSPECTION_METHOD}, which needs a super-admin API key).\n\n"
+        "Exit status: 0 success, 1 the API answered with an error (or introspection failed), "
+        "2 usage error, 3 the server could not be reached or did not answer like a "
+        "JSON-RPC API."
     ),
 )
 @click.option("--instance-name", metavar="NAME", help="Instance of the config file to use.")
@@ -362,6 +567,10 @@ def report_api_error(reply: Reply) -> None:
     "--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
     help="Seconds to wait for the server (0: no limit).",
 )
+@click.option(
+    "-l", "--list", "list_wanted", is_flag=True,
+    help="List the server's methods instead of calling one (METHOD, if given, is a glob).",
+)
 @click.argument("method", required=False)
 @click.argument("arguments", nargs=-1, metavar="[key:value]...")
 def cli(
@@ -372,13 +581,18 @@ def cli(
     save_config: bool,
     output_format: str,
     timeout: float,
+    list_wanted: bool,
     method: str | None,
     arguments: tuple[str, ...],
 ) -> int:
-    """Call METHOD of a vcshub (RhodeCode/Kallithea compatible) JSON-RPC API."""
+    """Call METHOD of a vcshub (RhodeCode/Kallithea compatible) JSON-RPC API.
+
+    `--list` lists the server's methods, `help METHOD` describes one.
+    """
+    action = _action(list_wanted, method, arguments)
     if method is not None and ":" in method:
         raise UsageProblem(f"missing METHOD: `{method}` looks like a key:value argument")
-    args = parse_arguments(arguments)
+    args = {} if action else parse_arguments(arguments)
     config_path = config_file or api_config.default_config_path()
     settings = resolve_instance(
         config_path, instance_name, _clean(apihost), _clean(apikey), need_file=save_config
@@ -386,13 +600,34 @@ def cli(
     if save_config:
         written = save_instance(config_path, settings)
         click.echo(f"Saved instance `{settings.name}` to {written}", err=True)
-    if method is None:
+    if method is None and not action:
         if save_config:
             return EXIT_OK
         raise UsageProblem("missing METHOD (try --help)")
     require_connection(settings, config_path, named=instance_name is not None)
     endpoint = endpoint_for(settings.api_host)
+    if action == "list":
+        return list_methods(endpoint, method or "*", settings.api_key, output_format, timeout)
+    if action == HELP_COMMAND:
+        return describe_method(endpoint, arguments[0], settings.api_key, output_format, timeout)
     return call(endpoint, method, args, settings.api_key, output_format, timeout)
+
+
+def _action(list_wanted: bool, method: str | None, arguments: tuple[str, ...]) -> str | None:
+    """``list`` for --list, ``help`` for `help METHOD`, None for an ordinary call."""
+    if list_wanted:
+        if arguments or (method is not None and ":" in method):
+            raise UsageProblem("--list takes at most one PATTERN, not key:value arguments")
+        return "list"
+    if method != HELP_COMMAND:
+        return None
+    if len(arguments) != 1:
+        raise UsageProblem(
+            f"usage: {PROG_NAME} help METHOD (one method; {PROG_NAME} --list names them all)"
+        )
+    if ":" in arguments[0]:
+        raise UsageProblem("`help` takes a METHOD name, not a key:value argument")
+    return HELP_COMMAND
 
 
 def call(

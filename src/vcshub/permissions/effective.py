@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import case, literal, null, select
 from sqlalchemy.orm import Session
 
 from vcshub.db.models import (
@@ -109,40 +109,31 @@ class EffectivePermissions:
         )
 
     # -- objects ------------------------------------------------------------------------
+    # Each map is one query over the objects with the default row outer-joined (the owner and
+    # "default" rules of 2.5 step 3 evaluated in SQL, so Python only builds a dict), then the
+    # user-group rows and the user's own rows laid over it. Core statements on the session's
+    # connection: no ORM entities are loaded.
     def repos(self, ids: Collection[int] | None = None) -> dict[int, str]:
         """repo_id → effective ``repository.*`` permission."""
         if ids is None and "_all_repos" in self.__dict__:
             return self.__dict__["_all_repos"]
-        query = select(Repository.repo_id, Repository.owner_id, Repository.private)
         if self.is_admin:
-            rows = self._db.execute(_scoped(query, Repository.repo_id, ids)).all()
-            return {rid: "repository.admin" for rid, _, _ in rows}
-        base = self._db.execute(
-            _scoped(
-                query.add_columns(RepoUserPermission.permission).outerjoin(
-                    RepoUserPermission,
-                    (RepoUserPermission.repo_id == Repository.repo_id)
-                    & (RepoUserPermission.user_id == self._default_id),
-                ),
-                Repository.repo_id,
-                ids,
-            )
-        ).all()
-        owned = set()
-        result: dict[int, str] = {}
-        for rid, owner, private, default in base:
-            if owner == self.user_id:
-                owned.add(rid)
-                result[rid] = "repository.admin"
-            elif default is None:
-                continue  # no default row (revoked): only explicit rows give access
-            elif private:
-                result[rid] = "repository.none"
-            else:
-                result[rid] = default if self.inherits_defaults else "repository.none"
-        self._overlay(
-            result,
-            owned,
+            return self._all_admin(Repository.repo_id, ids, "repository.admin")
+        default = RepoUserPermission.permission
+        level = case(
+            (Repository.owner_id == self.user_id, "repository.admin"),
+            (default.is_(None), null()),  # no default row (revoked): explicit rows only
+            (Repository.private.is_(True), "repository.none"),
+            else_=default if self.inherits_defaults else literal("repository.none"),
+        )
+        base = select(Repository.repo_id, level).outerjoin(
+            RepoUserPermission,
+            (RepoUserPermission.repo_id == Repository.repo_id)
+            & (RepoUserPermission.user_id == self._default_id),
+        )
+        result = self._overlay(
+            self._base_map(base, Repository.repo_id, ids),
+            self._owned(Repository.repo_id, Repository.owner_id, ids),
             "repository.admin",
             self._group_rows(RepoUserGroupPermission, RepoUserGroupPermission.repo_id, ids),
             self._user_rows(RepoUserPermission, RepoUserPermission.repo_id, ids),
@@ -153,79 +144,59 @@ class EffectivePermissions:
 
     def repo_groups(self, ids: Collection[int] | None = None) -> dict[int, str]:
         """group_id → effective ``group.*`` permission."""
-        query = select(RepoGroup.group_id, RepoGroup.owner_id)
         if self.is_admin:
-            rows = self._db.execute(_scoped(query, RepoGroup.group_id, ids)).all()
-            return {gid: "group.admin" for gid, _ in rows}
-        base = self._db.execute(
-            _scoped(
-                query.add_columns(RepoGroupUserPermission.permission).outerjoin(
-                    RepoGroupUserPermission,
-                    (RepoGroupUserPermission.group_id == RepoGroup.group_id)
-                    & (RepoGroupUserPermission.user_id == self._default_id),
-                ),
-                RepoGroup.group_id,
-                ids,
+            return self._all_admin(RepoGroup.group_id, ids, "group.admin")
+        default = RepoGroupUserPermission.permission
+        level = case(
+            # Deviation from RC4: the owner stays admin even without inheritance.
+            (RepoGroup.owner_id == self.user_id, "group.admin"),
+            else_=default if self.inherits_defaults else literal("group.none"),
+        )
+        base = (
+            select(RepoGroup.group_id, level)
+            .outerjoin(
+                RepoGroupUserPermission,
+                (RepoGroupUserPermission.group_id == RepoGroup.group_id)
+                & (RepoGroupUserPermission.user_id == self._default_id),
             )
-        ).all()
-        owned = set()
-        result = {}
-        for gid, owner, default in base:
-            if owner == self.user_id:
-                owned.add(gid)
-                result[gid] = "group.admin"  # Deviation from RC4: kept even without inheritance
-            elif default is not None:
-                result[gid] = default if self.inherits_defaults else "group.none"
-        self._overlay(
-            result,
-            owned,
+            .where((RepoGroup.owner_id == self.user_id) | default.is_not(None))
+        )
+        return self._overlay(
+            self._base_map(base, RepoGroup.group_id, ids),
+            self._owned(RepoGroup.group_id, RepoGroup.owner_id, ids),
             "group.admin",
             self._group_rows(
                 RepoGroupUserGroupPermission, RepoGroupUserGroupPermission.group_id, ids
             ),
             self._user_rows(RepoGroupUserPermission, RepoGroupUserPermission.group_id, ids),
         )
-        return result
 
     def user_groups(self, ids: Collection[int] | None = None) -> dict[int, str]:
-        """users_group_id → effective ``usergroup.*`` permission."""
-        query = select(UserGroup.users_group_id)
+        """users_group_id → effective ``usergroup.*`` permission (no owner rule for these)."""
         if self.is_admin:
-            rows = self._db.scalars(_scoped(query, UserGroup.users_group_id, ids)).all()
-            return dict.fromkeys(rows, "usergroup.admin")
-        base = self._db.execute(
-            _scoped(
-                select(UserGroupUserPermission.target_group_id, UserGroupUserPermission.permission)
-                .where(UserGroupUserPermission.user_id == self._default_id),
-                UserGroupUserPermission.target_group_id,
-                ids,
-            )
-        ).all()
-        result = {
-            gid: default if self.inherits_defaults else "usergroup.none" for gid, default in base
-        }
+            return self._all_admin(UserGroup.users_group_id, ids, "usergroup.admin")
+        default = UserGroupUserPermission.permission
+        base = select(
+            UserGroupUserPermission.target_group_id,
+            default if self.inherits_defaults else literal("usergroup.none"),
+        ).where(UserGroupUserPermission.user_id == self._default_id)
         group_rows = []
         if self._active_group_ids:
-            group_rows = self._db.execute(
-                _scoped(
-                    select(
-                        UserGroupUserGroupPermission.target_group_id,
-                        UserGroupUserGroupPermission.permission,
-                    ).where(
-                        UserGroupUserGroupPermission.source_group_id.in_(self._active_group_ids)
-                    ),
-                    UserGroupUserGroupPermission.target_group_id,
-                    ids,
-                )
-            ).all()
-        self._overlay(
-            result,
+            table = UserGroupUserGroupPermission
+            group_rows = self._rows(
+                select(table.target_group_id, table.permission).where(
+                    table.source_group_id.in_(self._active_group_ids)
+                ),
+                table.target_group_id,
+                ids,
+            )
+        return self._overlay(
+            self._base_map(base, UserGroupUserPermission.target_group_id, ids),
             set(),
             "usergroup.admin",
             group_rows,
             self._user_rows(UserGroupUserPermission, UserGroupUserPermission.target_group_id, ids),
         )
-        return result
 
     def repo(self, repo_id: int) -> str | None:
         return self.repos([repo_id]).get(repo_id)
@@ -237,17 +208,32 @@ class EffectivePermissions:
         return self.user_groups([users_group_id]).get(users_group_id)
 
     # -- internals ----------------------------------------------------------------------
+    def _rows(self, query, column, ids) -> list:
+        return self._db.connection().execute(_scoped(query, column, ids)).all()
+
+    def _base_map(self, query, column, ids) -> dict[int, str]:
+        return {oid: perm for oid, perm in self._rows(query, column, ids) if perm is not None}
+
+    def _all_admin(self, column, ids, perm: str) -> dict[int, str]:
+        return dict.fromkeys(
+            self._db.connection().scalars(_scoped(select(column), column, ids)), perm
+        )
+
+    def _owned(self, column, owner_column, ids) -> set[int]:
+        query = select(column).where(owner_column == self.user_id)
+        return set(self._db.connection().scalars(_scoped(query, column, ids)))
+
     def _group_rows(self, table, object_column, ids) -> list[tuple[int, str]]:
         if not self._active_group_ids:
             return []
         query = select(object_column, table.permission).where(
             table.users_group_id.in_(self._active_group_ids)
         )
-        return self._db.execute(_scoped(query, object_column, ids)).all()
+        return self._rows(query, object_column, ids)
 
     def _user_rows(self, table, object_column, ids) -> list[tuple[int, str]]:
         query = select(object_column, table.permission).where(table.user_id == self.user_id)
-        return self._db.execute(_scoped(query, object_column, ids)).all()
+        return self._rows(query, object_column, ids)
 
     @staticmethod
     def _overlay(
@@ -256,10 +242,11 @@ class EffectivePermissions:
         owner_perm: str,
         group_rows: Iterable[tuple[int, str]],
         user_rows: Iterable[tuple[int, str]],
-    ) -> None:
-        """User-group rows replace the default (strongest group wins); user rows replace all.
+    ) -> dict[int, str]:
+        """User-group rows replace the default (strongest group wins); user rows replace all;
+        owners are admins whatever their rows say.
 
-        They also apply to objects whose default row was revoked, so that revoking ``default``
+        Rows also apply to objects whose default row was revoked, so that revoking ``default``
         hides an object from everybody else but not from those granted access explicitly.
         """
         strongest: dict[int, str] = {}
@@ -269,6 +256,7 @@ class EffectivePermissions:
         result.update(strongest)
         result.update(user_rows)
         result.update(dict.fromkeys(owned, owner_perm))
+        return result
 
 
 def _scoped(query, column, ids: Collection[int] | None):

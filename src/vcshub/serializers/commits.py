@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from vcshub import vcs
 
 DETAILS = ("basic", "extended", "full")
@@ -71,8 +73,17 @@ def _change_full(change: vcs.FileChange) -> dict:
     }
 
 
-def empty_summary() -> dict:
+@functools.cache
+def _empty_summary() -> dict:
     return commit_summary(vcs.EMPTY_COMMIT)
+
+
+def empty_summary() -> dict:
+    """``last_changeset`` of an empty repository (a fresh copy: callers may change it).
+
+    Built once: listings show it for thousands of repositories.
+    """
+    return {**_empty_summary(), "parents": []}
 
 
 def node_data(node: vcs.Node, *, full: bool, max_file_bytes: int | None) -> dict:
@@ -82,18 +93,20 @@ def node_data(node: vcs.Node, *, full: bool, max_file_bytes: int | None) -> dict
         if full:
             data["content"] = None
         return data
+    # md5 reads the content anyway: its length is the size, without a second object lookup.
+    size = len(node.content)
     data = {
         "name": node.path,
         "type": "file",
         "md5": node.md5,
         "binary": node.is_binary,
-        "size": node.size,
+        "size": size,
         "extension": node.extension,
         "mimetype": node.mimetype,
         "lines": node.lines,
     }
     if full:
-        too_big = max_file_bytes is not None and node.size > max_file_bytes
+        too_big = max_file_bytes is not None and size > max_file_bytes
         data["content"] = (
             None if node.is_binary or too_big else node.content.decode("utf-8", "replace")
         )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vcshub.db.models import Repository
 from vcshub.serializers.commits import empty_summary
 from vcshub.serializers.datetimes import format_datetime, format_timestamp
 from vcshub.serializers.users import user_data
+
+if TYPE_CHECKING:
+    from vcshub.services.repos import ListedRepo
 
 
 def landing_rev(value: str) -> list[str]:
@@ -13,8 +18,13 @@ def landing_rev(value: str) -> list[str]:
     return [kind, name]
 
 
-def repo_data(repo: Repository, *, base_url: str, secrets: bool, extra_fields: bool = True) -> dict:
-    """``secrets`` decides whether ``locked_by`` shows real tokens (super-admin callers)."""
+def repo_data(
+    repo: Repository | ListedRepo, *, base_url: str, secrets: bool, extra_fields: bool = True
+) -> dict:
+    """``secrets`` decides whether ``locked_by`` shows real tokens (super-admin callers).
+
+    ``repo`` is a model, or an entry of ``services.repos.list_repos`` (same attribute names).
+    """
     data = {
         "repo_id": repo.repo_id,
         "repo_name": repo.repo_name,

@@ -75,3 +75,30 @@ class UserGroupInUse(Conflict):
 
 class StorageError(DomainError):
     """The repository storage on disk could not be changed."""
+
+
+class RefError(DomainError):
+    """A pull-request reference that is malformed (`format`), names nothing (`unknown`), or
+    names a commit that does not exist (`commit`)."""
+
+    def __init__(self, problem: str, ref: str, ref_type: str = "", name: str = "") -> None:
+        super().__init__(f"{problem}: {ref}")
+        self.problem = problem
+        self.ref = ref
+        self.ref_type = ref_type
+        self.name = name
+
+
+class ReviewError(DomainError):
+    """A pull-request operation refused by its state or the caller's rights.
+
+    ``problem`` is one of: no_commits, no_common_ancestor, reviewers_not_list, merge_closed,
+    close_denied, already_closed, update_denied, update_closed, comment_empty, bad_status,
+    bad_commit_status, closed_pr_status.
+    """
+
+    def __init__(self, problem: str, pull_request_id: object = None, status: object = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.pull_request_id = pull_request_id
+        self.status = status

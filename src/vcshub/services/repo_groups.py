@@ -60,10 +60,7 @@ def create_repo_group(
     parent = find(uow, parent_path) if parent_path else None
     if parent_path and parent is None:
         raise NotFound("repository group", parent_path)
-    may_create = caller.perms.has_global("hg.repogroup.create.true") or (
-        parent is not None and access.can_repo_group(caller, parent, "group.admin")
-    )
-    if not may_create:
+    if not _may_create_in(caller, parent):
         raise AccessDenied()
     _validate_full_path(path)
     description = _validate_description(description)
@@ -81,6 +78,13 @@ def create_repo_group(
         grants.set_user(uow, grants.REPO_GROUP, group.group_id, owner_user.user_id, "group.admin")
     caller.forget_permissions()
     return group
+
+
+def _may_create_in(caller: Caller, parent: RepoGroup | None) -> bool:
+    """``hg.repogroup.create.true`` anywhere, else ``group.admin`` on the parent (4.5)."""
+    return caller.perms.has_global("hg.repogroup.create.true") or (
+        parent is not None and access.can_repo_group(caller, parent, "group.admin")
+    )
 
 
 def _validate_full_path(path: str) -> None:
@@ -113,7 +117,7 @@ def _new_group(
 
 
 def ensure_parents(uow: UnitOfWork, repo_path: str) -> RepoGroup | None:
-    """Create the missing groups above ``repo_path`` (``a/b`` for ``a/b/repo``), as create_repo does.
+    """Create the missing groups above ``repo_path`` (``a/b`` for ``a/b/repo``), for create_repo.
 
     Auto-created groups belong to the first super-admin, with the default row only (2.3).
     """
@@ -183,12 +187,7 @@ def update_repo_group(
     group = administered(uow, caller, ident)
     parent = group.parent
     if "parent" in changes:
-        parent = None if changes["parent"] is None else lookup.repo_group(uow.db, changes["parent"])
-        if parent is not None and (
-            parent.group_id == group.group_id
-            or parent.group_name.startswith(group.group_name + "/")
-        ):
-            raise Invalid("parent", "a group cannot be moved inside itself")
+        parent = _new_parent(uow, caller, group, changes["parent"])
     short = group.short_name
     if "group_name" in changes:
         short = clean_path("group_name", changes["group_name"])
@@ -213,6 +212,30 @@ def update_repo_group(
     uow.db.flush()
     uow.db.refresh(group)
     return group
+
+
+def _new_parent(
+    uow: UnitOfWork, caller: Caller, group: RepoGroup, ident: object
+) -> RepoGroup | None:
+    """The group to move ``group`` under (None: the top level).
+
+    A parent the caller cannot read does not exist for him (1.8). Moving somewhere new needs
+    the right to create a group there, or a group admin could make top-level groups without
+    ``hg.repogroup.create.true`` by moving one out of his group.
+    """
+    parent = None
+    if ident is not None:
+        parent = lookup.repo_group(uow.db, ident)
+        if not access.can_repo_group(caller, parent, "group.read"):
+            raise NotFound("repository group", ident)
+        if parent.group_id == group.group_id or parent.group_name.startswith(
+            group.group_name + "/"
+        ):
+            raise Invalid("parent", "a group cannot be moved inside itself")
+    moves = (parent.group_id if parent else None) != group.parent_id
+    if moves and not _may_create_in(caller, parent):
+        raise Invalid("parent", "no right to create repository groups there")
+    return parent
 
 
 def _move(uow: UnitOfWork, group: RepoGroup, new_path: str, parent: RepoGroup | None) -> None:
@@ -255,14 +278,31 @@ def delete_repo_group(uow: UnitOfWork, caller: Caller, group: RepoGroup) -> None
     caller.forget_permissions()
 
 
-def _children(uow: UnitOfWork, group: RepoGroup, apply_to_children: object):
-    """Groups and repositories a recursive grant touches (2.6); unknown values mean none."""
-    groups = [group]
-    repos: list[Repository] = []
+def _children(
+    uow: UnitOfWork, group: RepoGroup, apply_to_children: object
+) -> tuple[list[int], list[tuple[int, bool]]]:
+    """Ids of the groups and (id, private) of the repositories a recursive change touches (2.6).
+
+    Unknown ``apply_to_children`` values mean ``none``.
+    """
+    groups = [group.group_id]
+    repos: list[tuple[int, bool]] = []
+    below = group.group_name + "/"
     if apply_to_children in ("groups", "all"):
-        groups += descendant_groups(uow, group)
+        groups += uow.db.scalars(
+            select(RepoGroup.group_id).where(
+                RepoGroup.group_name.startswith(below, autoescape=True)
+            )
+        )
     if apply_to_children in ("repos", "all"):
-        repos = descendant_repos(uow, group)
+        repos = [
+            (repo_id, bool(private))
+            for repo_id, private in uow.db.execute(
+                select(Repository.repo_id, Repository.private).where(
+                    Repository.repo_name.startswith(below, autoescape=True)
+                )
+            )
+        ]
     return groups, repos
 
 
@@ -285,12 +325,10 @@ def grant_user(
 ) -> None:
     """Set the user's row on the group and, per ``apply_to_children``, below it (2.6)."""
     groups, repos = _children(uow, group, apply_to_children)
-    for g in groups:
-        grants.set_user(uow, grants.REPO_GROUP, g.group_id, user.user_id, perm)
+    grants.set_user_many(uow, grants.REPO_GROUP, groups, user.user_id, perm)
+    repos = _without_private_defaults(repos, user)
     repo_perm = names.translate(perm, grants.REPO.prefix)
-    for repo in repos:
-        if not _keeps_default_row(repo, user):
-            grants.set_user(uow, grants.REPO, repo.repo_id, user.user_id, repo_perm)
+    grants.set_user_many(uow, grants.REPO, repos, user.user_id, repo_perm)
 
 
 def revoke_user(
@@ -298,19 +336,17 @@ def revoke_user(
 ) -> None:
     """Remove the user's rows on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
-    for g in groups:
-        grants.revoke_user(uow, grants.REPO_GROUP, g.group_id, user.user_id)
-    for repo in repos:
-        if not _keeps_default_row(repo, user):
-            grants.revoke_user(uow, grants.REPO, repo.repo_id, user.user_id)
+    grants.revoke_user_many(uow, grants.REPO_GROUP, groups, user.user_id)
+    grants.revoke_user_many(uow, grants.REPO, _without_private_defaults(repos, user), user.user_id)
 
 
-def _keeps_default_row(repo: Repository, user: User) -> bool:
+def _without_private_defaults(repos: list[tuple[int, bool]], user: User) -> list[int]:
     """A recursive change never touches the ``default`` row of a private repository.
 
-    (RC4 compares a user id with the name ``default`` so its guard never fires; 2.6 Deviation.)
+    (RC4 compares a user id with the name ``default``, so its guard never fires; 2.6 Deviation.)
     """
-    return repo.private and user.username == DEFAULT_USERNAME
+    skip_private = user.username == DEFAULT_USERNAME
+    return [repo_id for repo_id, private in repos if not (private and skip_private)]
 
 
 def user_group_grant_target(
@@ -340,11 +376,10 @@ def grant_user_group(
 ) -> None:
     """Set the user group's row on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
-    for g in groups:
-        grants.set_user_group(uow, grants.REPO_GROUP, g.group_id, user_group.users_group_id, perm)
+    grants.set_user_group_many(uow, grants.REPO_GROUP, groups, user_group.users_group_id, perm)
     repo_perm = names.translate(perm, grants.REPO.prefix)
-    for repo in repos:
-        grants.set_user_group(uow, grants.REPO, repo.repo_id, user_group.users_group_id, repo_perm)
+    repo_ids = [repo_id for repo_id, _ in repos]
+    grants.set_user_group_many(uow, grants.REPO, repo_ids, user_group.users_group_id, repo_perm)
 
 
 def revoke_user_group(
@@ -352,7 +387,6 @@ def revoke_user_group(
 ) -> None:
     """Remove the user group's rows on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
-    for g in groups:
-        grants.revoke_user_group(uow, grants.REPO_GROUP, g.group_id, user_group.users_group_id)
-    for repo in repos:
-        grants.revoke_user_group(uow, grants.REPO, repo.repo_id, user_group.users_group_id)
+    grants.revoke_user_group_many(uow, grants.REPO_GROUP, groups, user_group.users_group_id)
+    repo_ids = [repo_id for repo_id, _ in repos]
+    grants.revoke_user_group_many(uow, grants.REPO, repo_ids, user_group.users_group_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from vcshub import vcs
-from vcshub.db.models import Repository, UserFollowing
+from vcshub.db.models import RepoGroup, Repository, UserFollowing
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, grants, repo_disk, repo_groups, storage
-from vcshub.services.errors import StorageError
+from vcshub.services.errors import Invalid, StorageError
 from vcshub.services.names import validate_path
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.services.users import require_admin
@@ -45,16 +46,60 @@ def _found_on_disk(root: Path) -> list[tuple[str, str]]:
 
 
 def _description(path: Path, kind: str, name: str) -> str:
-    """The repository's own description file when it says something, else `<name> repository`."""
-    candidates = [path / "description", path / ".git" / "description"] if kind == "git" else []
-    for candidate in candidates:
+    """The repository's own description when it says something, else `<name> repository`.
+
+    Git keeps it in the ``description`` file (``git init`` writes a placeholder there),
+    Mercurial in ``[web] description`` of ``.hg/hgrc`` (what hgweb shows).
+    """
+    text = _git_description(path) if kind == "git" else _hg_description(path)
+    return text or f"{name} repository"
+
+
+def _git_description(path: Path) -> str | None:
+    for candidate in (path / "description", path / ".git" / "description"):
         try:
-            text = candidate.read_text().strip()
+            text = candidate.read_text(errors="replace").strip()
         except OSError:
             continue
         if text and not text.startswith(_GIT_PLACEHOLDER):
             return text
-    return f"{name} repository"
+    return None
+
+
+def _hg_description(path: Path) -> str | None:
+    # interpolation off: hgrc values may contain `%`; strict off: hgrc allows repeated keys.
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read(path / ".hg" / "hgrc", encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return parser.get("web", "description", fallback="").strip() or None
+
+
+def _adopt_parent_groups(uow: UnitOfWork, name: str) -> RepoGroup | None:
+    """Group rows for the folders above a repository found on disk (2.3 auto-created groups).
+
+    Unlike :func:`repo_groups.ensure_parents` (used by create_repo, which makes the folders and
+    refuses existing ones) the folders are already there: only the rows are missing.
+    """
+    parts = name.split("/")[:-1]
+    parent = None
+    for depth in range(1, len(parts) + 1):
+        path = "/".join(parts[:depth])
+        group = repo_groups.find(uow, path)
+        if group is None:
+            group = RepoGroup(
+                group_name=path,
+                parent_id=parent.group_id if parent else None,
+                description=f"{path} group",
+                owner_id=repo_groups.first_super_admin(uow).user_id,
+                enable_locking=False,
+            )
+            uow.db.add(group)
+            uow.db.flush()
+            grants.write_initial_rows(uow, grants.REPO_GROUP, group.group_id)
+        parent = group
+    return parent
 
 
 def rescan(uow: UnitOfWork, caller: Caller, remove_obsolete: bool = False) -> RescanResult:
@@ -71,7 +116,7 @@ def rescan(uow: UnitOfWork, caller: Caller, remove_obsolete: bool = False) -> Re
             validate_path("repo_name", name)
         except Exception:
             continue  # a folder we could never serve under that name
-        parent = repo_groups.ensure_parents(uow, name)
+        parent = _adopt_parent_groups(uow, name)
         repo = Repository(
             repo_name=name,
             repo_type=kind,
@@ -100,14 +145,17 @@ def rescan(uow: UnitOfWork, caller: Caller, remove_obsolete: bool = False) -> Re
 
 
 def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
+    """Re-read the cached summary (``last_changeset``) from disk; write+ needed."""
     repo = access.repo(uow, caller, repoid, "repository.write")
     repo_disk.refresh_summary(uow, repo)
     return repo
 
 
-def pull(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
-    """Fetch everything from the repository's clone_uri (no hooks run), then refresh."""
-    repo = access.repo(uow, caller, repoid, "repository.admin")
+def pull(uow: UnitOfWork, repo: Repository) -> None:
+    """Fetch everything from the repository's clone_uri (no hooks run), then refresh.
+
+    ``repo`` comes from :func:`repos.administered`.
+    """
     if not repo.clone_uri:
         raise StorageError(f"repository `{repo.repo_name}` has no remote to pull from")
     try:
@@ -115,17 +163,17 @@ def pull(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
     except vcs.VCSError as exc:
         raise StorageError(str(exc)) from exc
     repo_disk.refresh_summary(uow, repo)
-    return repo
 
 
-def strip(uow: UnitOfWork, caller: Caller, repoid: object, revision: object, branch: object) -> Repository:
-    """Remove a commit and its descendants (git: move ``branch`` back)."""
-    repo = access.repo(uow, caller, repoid, "repository.admin")
-    if not isinstance(revision, str | int):
-        raise StorageError("revision must be a commit id")
+def strip(uow: UnitOfWork, repo: Repository, revision: object, branch: object) -> None:
+    """Remove a commit and its descendants (git: move ``branch`` back), then refresh.
+
+    ``repo`` comes from :func:`repos.administered`.
+    """
+    if not isinstance(revision, str):
+        raise Invalid("revision", "must be a commit id")
     try:
-        repo_disk.open_vcs(uow, repo).strip(str(revision), branch if isinstance(branch, str) else None)
+        repo_disk.open_vcs(uow, repo).strip(revision, branch if isinstance(branch, str) else None)
     except vcs.VCSError as exc:
         raise StorageError(str(exc)) from exc
     repo_disk.refresh_summary(uow, repo)
-    return repo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from vcshub.db.models import RepoField, Repository
+from vcshub.db.models import RepoField, RepoGroup, Repository
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
 from vcshub.services import access, grants, lookup, repo_groups, repos, storage
@@ -22,12 +22,9 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     repo = access.repo(uow, caller, repoid, "repository.admin")
     group = repo.group
     if "group" in changes:
-        group = lookup.repo_group(uow.db, changes["group"])
+        group = _destination(uow, caller, repo, changes["group"])
     if "fork_of" in changes:
-        fork_of = None if changes["fork_of"] is None else lookup.repo(uow.db, changes["fork_of"])
-        if fork_of is not None and fork_of.repo_id == repo.repo_id:
-            raise Invalid("fork_of", "a repository cannot be a fork of itself")
-        repo.fork_id = fork_of.repo_id if fork_of else None
+        repo.fork_id = _fork_parent(uow, caller, repo, changes["fork_of"])
     short = changes.get("name", repo.short_name)
     if not isinstance(short, str) or not short.strip("/") or "/" in short.strip("/"):
         raise Invalid("name", "must be a single name")
@@ -57,6 +54,28 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     uow.db.flush()
     caller.forget_permissions()
     return repo
+
+
+def _destination(uow: UnitOfWork, caller: Caller, repo: Repository, ident: object) -> RepoGroup:
+    """The group to move into (null is not a group: no way back to the top level, 4.4).
+
+    A group the caller cannot read does not exist for him (1.8); moving into another group
+    needs the right to create repositories there, as creating one would.
+    """
+    group = access.repo_group(uow, caller, ident, "group.read")
+    if group.group_id != repo.group_id and not repos.may_create_in(caller, group):
+        raise Invalid("group", "no right to create repositories in this group")
+    return group
+
+
+def _fork_parent(uow: UnitOfWork, caller: Caller, repo: Repository, ident: object) -> int | None:
+    """The new ``fork_of``: null clears it; a repository the caller cannot read does not exist."""
+    if ident is None:
+        return None
+    parent = access.repo(uow, caller, ident, "repository.read")
+    if parent.repo_id == repo.repo_id:
+        raise Invalid("fork_of", "a repository cannot be a fork of itself")
+    return parent.repo_id
 
 
 def _rename(uow: UnitOfWork, repo: Repository, new_path: str, group) -> None:

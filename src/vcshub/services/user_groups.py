@@ -22,7 +22,10 @@ from vcshub.services import access, grants, lookup
 from vcshub.services.errors import AlreadyExists, Conflict, Invalid, NotFound, UserGroupInUse
 from vcshub.services.unit_of_work import UnitOfWork
 
-_LOAD = (selectinload(UserGroup.members).selectinload(UserGroupMember.user), selectinload(UserGroup.owner))
+_LOAD = (
+    selectinload(UserGroup.members).selectinload(UserGroupMember.user),
+    selectinload(UserGroup.owner),
+)
 
 
 def _validate_name(name: object) -> str:
@@ -136,7 +139,10 @@ def delete_user_group(uow: UnitOfWork, group: UserGroup) -> None:
     ).all()
     repo_groups = uow.db.execute(
         select(RepoGroup.group_id, RepoGroup.group_name)
-        .join(RepoGroupUserGroupPermission, RepoGroupUserGroupPermission.group_id == RepoGroup.group_id)
+        .join(
+            RepoGroupUserGroupPermission,
+            RepoGroupUserGroupPermission.group_id == RepoGroup.group_id,
+        )
         .where(RepoGroupUserGroupPermission.users_group_id == group.users_group_id)
         .order_by(RepoGroup.group_id)
     ).all()

@@ -23,7 +23,7 @@ from vcshub.db.models import Repository, User
 from vcshub.services import journal, repo_disk, vcs_access
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import git_http
-from vcshub.transport.hg_http import SCOPE_KEY, HgRequestContext
+from vcshub.transport.hg_http import SCOPE_KEY, HgPush, HgRequestContext
 from vcshub.transport.requests import PUSH, VcsRequest, classify
 from vcshub.web.request_info import request_client_ip
 
@@ -67,12 +67,13 @@ class VcsEndpoint:
             await PlainTextResponse(wanted.refused, status_code=403)(scope, receive, send)
             return
         client_ip = request_client_ip(request, state.settings)
-        delay = state.login_throttle.delay(client_ip)
+        authorization = request.headers.get("authorization")
+        # Only requests that try credentials are slowed down: anonymous ones guess nothing,
+        # and every git/hg client starts anonymously.
+        delay = state.login_throttle.delay(client_ip) if authorization else 0
         if delay:
             await asyncio.sleep(delay)
-        outcome = await run_in_threadpool(
-            _admit, state, wanted, request.headers.get("authorization"), client_ip
-        )
+        outcome = await run_in_threadpool(_admit, state, wanted, authorization, client_ip)
         if isinstance(outcome, Refused):
             await _refuse(outcome, scope, receive, send)
             return
@@ -85,22 +86,29 @@ class VcsEndpoint:
             log.info("client went away during %s on %s", wanted.service, wanted.repo_name)
 
     async def _git(self, state, request, wanted: VcsRequest, admitted: Admitted, receive, send):
-        ok = await git_http.serve(
-            receive,
-            send,
-            admitted.repo_path,
-            wanted.service,
-            advertise=wanted.advertise,
-            git_protocol=request.headers.get("git-protocol"),
-            gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
-        )
-        if ok and wanted.action == PUSH and not wanted.advertise:
-            await run_in_threadpool(_after_push, state, admitted)
+        push = wanted.action == PUSH and not wanted.advertise
+        commands = git_http.PushCommands() if push else None
+        try:
+            await git_http.serve(
+                receive,
+                send,
+                admitted.repo_path,
+                wanted.service,
+                advertise=wanted.advertise,
+                git_protocol=request.headers.get("git-protocol"),
+                gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
+                commands=commands,
+            )
+        finally:
+            # Whatever happened to git or the client, journal the refs that did move.
+            if push:
+                await run_in_threadpool(_after_git_push, state, admitted, commands.updates)
+        await git_http.end_response(send)
 
     async def _hg(self, state, wanted: VcsRequest, admitted: Admitted, scope, receive, send):
         on_complete = None
         if wanted.action == PUSH:
-            on_complete = lambda: _after_push(state, admitted)  # noqa: E731 - runs in hg's thread
+            on_complete = lambda push: _after_hg_push(state, admitted, push)  # noqa: E731 - runs in hg's thread
         scope = dict(scope)
         scope[SCOPE_KEY] = HgRequestContext(
             repo_path=admitted.repo_path,
@@ -160,15 +168,32 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
         )
 
 
-def _after_push(state, admitted: Admitted) -> None:
-    """Journal the push, refresh the summary, release a lock held by the pusher."""
+def _after_git_push(state, admitted: Admitted, updates: list[git_http.RefUpdate]) -> None:
+    done = git_http.updated_refs(admitted.repo_path, updates)
+    claim = journal.claim_for_git_refs(u.ref for u in done)
+    _after_push(state, admitted, admitted.refs_before or {}, claim)
+
+
+def _after_hg_push(state, admitted: Admitted, push: HgPush) -> None:
+    if push.committed and push.before is not None:
+        _after_push(state, admitted, push.before, push.claim())
+
+
+def _after_push(state, admitted: Admitted, before: journal.RefState, claim: journal.PushClaim) -> None:
+    """Journal the push, refresh the summary, release a lock held by the pusher.
+
+    Only a push that moved something counts (RhodeCode's post-push hook): a rejected push
+    neither journals nor releases the lock.
+    """
+    if not (claim.refs or claim.whole_kinds):
+        return
     try:
         with unit_of_work(state.sessions, state.settings) as uow:
             repo = uow.db.get(Repository, admitted.repo_id)
             user = uow.db.get(User, admitted.user_id)
             if repo is None or user is None:
                 return
-            journal.record_push(uow, repo, user, admitted.refs_before or {})
+            journal.record_push(uow, repo, user, before, claim)
             grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
             vcs_access.release_after_push(uow, grant)
     except Exception:

@@ -10,7 +10,9 @@ import asyncio
 import contextlib
 import logging
 import re
+import subprocess
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.types import Receive, Send
@@ -20,6 +22,9 @@ from vcshub.config import child_process_env
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 _PROTOCOL_HEADER = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
+# "<old> <new> <ref>" (then NUL and capabilities on the first line), SHA-1 or SHA-256 ids.
+_COMMAND = re.compile(rb"^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (refs/[^\0\n ]+)")
+_MAX_PKT = 65520
 
 
 class ClientGone(Exception):
@@ -35,6 +40,79 @@ def _protocol(header: str | None) -> str | None:
     return header if header and _PROTOCOL_HEADER.match(header) else None
 
 
+@dataclass(frozen=True)
+class RefUpdate:
+    ref: str
+    old: str
+    new: str
+
+    @property
+    def deletes(self) -> bool:
+        return set(self.new) == {"0"}
+
+
+class PushCommands:
+    """Collects the ref updates a receive-pack request starts with (pkt-lines up to a flush).
+
+    The pack that follows is not looked at; the buffer never holds more than one pkt-line.
+    """
+
+    def __init__(self) -> None:
+        self.updates: list[RefUpdate] = []
+        self.done = False
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        if self.done or not data:
+            return
+        self._buffer += data
+        while not self.done and len(self._buffer) >= 4:
+            try:
+                length = int(self._buffer[:4], 16)
+            except ValueError:
+                length = -1
+            if length < 4 or length > _MAX_PKT:  # flush, delimiter or not a pkt-line at all
+                self._finish()
+            elif len(self._buffer) < length:
+                return
+            else:
+                self._line(bytes(self._buffer[4:length]))
+                del self._buffer[:length]
+
+    def _line(self, payload: bytes) -> None:
+        # push certificates carry the same command lines inside the certificate
+        match = _COMMAND.match(payload)
+        if match:
+            ref = match[3].decode("utf-8", "surrogateescape")
+            self.updates.append(RefUpdate(ref, match[1].decode(), match[2].decode()))
+
+    def _finish(self) -> None:
+        self.done = True
+        self._buffer = bytearray()
+
+
+def updated_refs(repo_path: Path, updates: list[RefUpdate]) -> list[RefUpdate]:
+    """The updates that took effect: their ref now holds the new id (or is gone, for deletes).
+
+    receive-pack moves a ref only if it still holds the old id the client saw, so an update
+    whose ref holds its new id now was made by this push (or an identical one).
+    """
+    if not updates:
+        return []
+    listing = subprocess.run(
+        ["git", "for-each-ref", "--format=%(objectname) %(refname)"],
+        cwd=repo_path,
+        env=child_process_env(GIT_DIR=str(repo_path)),
+        capture_output=True,
+        check=False,
+    )
+    current = {}
+    for line in listing.stdout.decode("utf-8", "surrogateescape").splitlines():
+        oid, _, ref = line.partition(" ")
+        current[ref] = oid
+    return [u for u in updates if current.get(u.ref) == (None if u.deletes else u.new)]
+
+
 async def serve(
     receive: Receive,
     send: Send,
@@ -44,21 +122,63 @@ async def serve(
     advertise: bool,
     git_protocol: str | None,
     gzip_body: bool,
+    commands: PushCommands | None = None,
 ) -> bool:
-    """Run one git request; True when git finished successfully."""
+    """Run one git request; True when git finished successfully.
+
+    The response is left open: the caller ends it with ``end_response`` once its own
+    bookkeeping is done, so that a client that saw its push succeed also finds it journaled.
+    Raises ClientGone when the client went away before the end.
+    """
     protocol = _protocol(git_protocol)
+    process = await _start(repo_path, service, advertise, protocol)
+    await _send_headers(send, service, advertise, protocol)
+    pump = None
+    if not advertise:
+        # Only fetches are cut short when the client leaves: a receive-pack that has its pack
+        # is left to finish, or it could leave a half-updated ref (and its lock file) behind.
+        pump = _RequestPump(receive, process, gzip_body, commands, kill_if_gone=service == "git-upload-pack")
+        pump.start()
+    errors = asyncio.create_task(_drain_stderr(process.stderr))
+    try:
+        while chunk := await process.stdout.read(CHUNK):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        code = await process.wait()
+    except (OSError, asyncio.CancelledError):
+        _kill(process)
+        await process.wait()
+        raise
+    finally:
+        if pump is not None:
+            await pump.stop()
+        stderr = await errors
+    if code != 0:
+        log.warning("%s on %s exited %s: %s", service, repo_path, code, stderr[-2000:])
+    if pump is not None and pump.client_gone:
+        raise ClientGone()
+    return code == 0
+
+
+async def end_response(send: Send) -> None:
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _start(repo_path: Path, service: str, advertise: bool, protocol: str | None):
     argv = ["git", service[len("git-"):], "--stateless-rpc"]
     if advertise:
         argv.append("--advertise-refs")
     argv.append(str(repo_path))
     extra = {"GIT_PROTOCOL": protocol} if protocol else {}
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         *argv,
         stdin=asyncio.subprocess.DEVNULL if advertise else asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=child_process_env(**extra),
     )
+
+
+async def _send_headers(send: Send, service: str, advertise: bool, protocol: str | None) -> None:
     kind = "advertisement" if advertise else "result"
     await send(
         {
@@ -78,51 +198,88 @@ async def serve(
             {"type": "http.response.body", "body": pkt_line(f"# service={service}\n") + b"0000",
              "more_body": True}
         )
-    feeder = None if advertise else asyncio.create_task(_feed(receive, process.stdin, gzip_body))
-    errors = asyncio.create_task(_drain_stderr(process.stderr))
-    try:
-        while chunk := await process.stdout.read(CHUNK):
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        if feeder is not None:
-            await feeder
-        code = await process.wait()
-    except (ClientGone, OSError, asyncio.CancelledError):
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-        raise
-    finally:
-        if feeder is not None and not feeder.done():
-            feeder.cancel()
-        stderr = await errors
-    if code != 0:
-        log.warning("%s on %s exited %s: %s", service, repo_path, code, stderr[-2000:])
-    await send({"type": "http.response.body", "body": b"", "more_body": False})
-    return code == 0
 
 
-async def _feed(receive: Receive, stdin: asyncio.StreamWriter, gzip_body: bool) -> None:
+def _kill(process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
+
+
+class _RequestPump:
+    """Feeds the request body to git, then watches for the client leaving while git answers."""
+
+    def __init__(self, receive, process, gzip_body: bool, commands, kill_if_gone: bool) -> None:
+        self._receive = receive
+        self._process = process
+        self._gzip_body = gzip_body
+        self._commands = commands
+        self._kill_if_gone = kill_if_gone
+        self._task: asyncio.Task | None = None
+        self.client_gone = False
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if not self._task.done():
+            self._task.cancel()
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # the response is nearly done: report, do not replace its outcome
+            log.exception("reading the request body failed")
+
+    async def _run(self) -> None:
+        complete = await _feed(self._receive, self._process.stdin, self._gzip_body, self._commands)
+        # Once the body is in, receive() only returns when the client disconnects.
+        if complete and (await self._receive())["type"] != "http.disconnect":
+            return
+        self.client_gone = True
+        if self._kill_if_gone:
+            _kill(self._process)
+
+
+async def _feed(receive: Receive, stdin, gzip_body: bool, commands: PushCommands | None) -> bool:
+    """Copy the request body into git's stdin; False when the client left before its end.
+
+    Closing stdin early makes git see a truncated request and clean up after itself (a cut
+    receive-pack removes its quarantined objects).
+    """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzip_body else None
     try:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise ClientGone()
-            chunk = message.get("body", b"")
-            if inflater is not None and chunk:
-                chunk = inflater.decompress(chunk)
-            if chunk:
-                stdin.write(chunk)
+                return False
+            for piece in _inflate(inflater, message.get("body", b"")):
+                if commands is not None:
+                    commands.feed(piece)
+                stdin.write(piece)
                 await stdin.drain()
             if not message.get("more_body", False):
                 break
         if inflater is not None:
             stdin.write(inflater.flush())
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # git stopped reading: its exit status tells what happened
+        return True
+    except (BrokenPipeError, ConnectionResetError, zlib.error):
+        return True  # git stopped reading, or the body is not gzip: git's exit status tells
     finally:
         with contextlib.suppress(OSError):
             stdin.close()
+
+
+def _inflate(inflater, data: bytes):
+    """The plain bytes of one body chunk, in pieces of at most CHUNK (a small gzip bomb stays small)."""
+    if inflater is None:
+        if data:
+            yield data
+        return
+    while data:
+        piece = inflater.decompress(data, CHUNK)
+        if piece:
+            yield piece
+        data = inflater.unconsumed_tail
 
 
 async def _drain_stderr(stream: asyncio.StreamReader) -> str:

@@ -1,18 +1,41 @@
 """Mercurial's wire protocol through its own hgweb WSGI application.
 
 Our checks run first (in the endpoint); this module only configures hgweb for the one request:
-the repository, who is asking and whether hgweb may accept a push from him.
+the repository, who is asking and whether hgweb may accept a push from him. Hooks on that
+request's transactions record what a push changed, for the journal.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from a2wsgi import WSGIMiddleware
 
+from vcshub.services import journal
+
+log = logging.getLogger(__name__)
 SCOPE_KEY = "vcshub.hg"
+
+
+@dataclass
+class HgPush:
+    """What this request's transactions changed (filled in by the hooks below)."""
+
+    before: journal.RefState | None = None  # refs when the first transaction opened
+    commit_ids: list[str] = field(default_factory=list)
+    refs: set[str] = field(default_factory=set)
+    tags_changed: bool = False
+    committed: bool = False
+
+    def claim(self) -> journal.PushClaim:
+        return journal.PushClaim(
+            refs=frozenset(self.refs),
+            commit_ids=tuple(self.commit_ids),
+            whole_kinds=frozenset({"tag"}) if self.tags_changed else frozenset(),
+        )
 
 
 @dataclass
@@ -21,7 +44,9 @@ class HgRequestContext:
     repo_name: str
     username: str | None  # None: anonymous
     may_push: bool
-    on_complete: Callable[[], None] | None = None
+    # called once the request is served, before the response ends, with what it changed
+    on_complete: Callable[[HgPush], None] | None = None
+    push: HgPush = field(default_factory=HgPush)
 
 
 def _ui(context: HgRequestContext):
@@ -37,25 +62,89 @@ def _ui(context: HgRequestContext):
         (b"server", b"validate", b"true"),
     ):
         ui.setconfig(section, name, value, b"vcshub")
+    if context.on_complete is not None:
+        ui.setconfig(b"hooks", b"pretxnopen.vcshub", _before_transaction(context), b"vcshub")
+        ui.setconfig(b"hooks", b"pretxnclose.vcshub", _transaction_closing(context), b"vcshub")
     return ui
 
 
-class _Completing:
-    """Runs the push follow-up once hgweb's response has been sent completely."""
+def _before_transaction(context: HgRequestContext):
+    """Snapshot the refs while hg holds the repository lock: nobody else is pushing."""
 
-    def __init__(self, body: Iterable[bytes], on_complete: Callable[[], None] | None) -> None:
+    def hook(ui, repo, **kwargs) -> bool:
+        try:
+            if context.push.before is None:
+                context.push.before = journal.snapshot_at(context.repo_path, "hg")
+        except Exception:  # a failing hook would abort the push: the journal is not worth that
+            log.exception("hg pre-transaction snapshot failed for %s", context.repo_name)
+        return False
+
+    return hook
+
+
+def _transaction_closing(context: HgRequestContext):
+    """Note the changesets and bookmarks this transaction adds (still under the lock)."""
+
+    def hook(ui, repo, **kwargs) -> bool:
+        try:
+            _note_changes(context.push, repo)
+        except Exception:
+            log.exception("hg pre-close hook failed for %s", context.repo_name)
+        return False
+
+    return hook
+
+
+def _note_changes(push: HgPush, repo) -> None:
+    transaction = repo.currenttransaction()
+    if transaction is None:
+        return
+    unfiltered = repo.unfiltered()
+    for rev in range(transaction.changes[b"origrepolen"], len(unfiltered)):
+        ctx = unfiltered[rev]
+        push.commit_ids.append(ctx.hex().decode())
+        push.refs.add("branch:" + ctx.branch().decode("utf-8", "replace"))
+        push.tags_changed = push.tags_changed or b".hgtags" in ctx.files()
+    for name in transaction.changes[b"bookmarks"]:
+        push.refs.add("book:" + name.decode("utf-8", "replace"))
+    push.committed = True
+
+
+class _Completing:
+    """Runs the request's follow-up once hgweb is done, before the response ends.
+
+    a2wsgi sends the end of the response before it closes the body, so the follow-up runs at
+    the end of the iteration; ``close`` covers a client that left half way.
+    """
+
+    def __init__(self, body: Iterable[bytes], context: HgRequestContext) -> None:
         self._body = body
-        self._on_complete = on_complete
+        self._context = context
+        self._completed = False
+        self._body_closed = False
 
     def __iter__(self):
         yield from self._body
+        self._close_body()
+        self._complete()
 
     def close(self) -> None:
+        self._close_body()
+        self._complete()
+
+    def _close_body(self) -> None:
+        if self._body_closed:
+            return
+        self._body_closed = True
         close = getattr(self._body, "close", None)
         if close is not None:
             close()
-        if self._on_complete is not None:
-            self._on_complete()
+
+    def _complete(self) -> None:
+        if self._completed or self._context.on_complete is None:
+            return
+        self._completed = True
+        self._context.on_complete(self._context.push)
 
 
 def hg_wsgi_app(environ: dict, start_response) -> Iterable[bytes]:
@@ -70,7 +159,7 @@ def hg_wsgi_app(environ: dict, start_response) -> Iterable[bytes]:
         environ["REMOTE_USER"] = context.username
     else:
         environ.pop("REMOTE_USER", None)
-    return _Completing(application(environ, start_response), context.on_complete)
+    return _Completing(application(environ, start_response), context)
 
 
 def build_hg_asgi() -> WSGIMiddleware:

@@ -18,6 +18,7 @@ from .errors import (
     RepositoryNotFound,
     VCSError,
 )
+from .merges import MergeResult, MergeStatus
 from .nodes import Node, normalize_path
 from .registry import (
     KINDS,
@@ -30,7 +31,8 @@ from .registry import (
 
 __all__ = [
     "EMPTY_COMMIT", "EMPTY_ID", "KINDS", "CloneError", "Commit", "CommitNotFound",
-    "EmptyCommit", "FileChange", "FileDiff", "Node", "NodeNotFound", "Repository",
+    "EmptyCommit", "FileChange", "FileDiff", "MergeResult", "MergeStatus", "Node",
+    "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
     "create_repository", "detect_kind", "load_backends", "diff_stats", "normalize_path",
     "open_repository", "split_diff",

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import CommitNotFound, VCSError
+from .merges import MergeResult
 from .nodes import Node
 
 EMPTY_ID = "0" * 40
@@ -302,3 +303,26 @@ class Repository(ABC):
                     # Files vanish under concurrent gc/pushes; skip them.
                     pass
         return total
+
+    # -- merges (self is the target; source_path may be self.path or a fork) --
+
+    @abstractmethod
+    def merge(
+        self, source_path: Path, source_commit: str, target_branch: str, target_commit: str,
+        message: str, author: str, *, dry_run: bool = False,
+    ) -> MergeResult:
+        """Merge ``source_commit`` of the repository at ``source_path`` into
+        ``target_branch``, whose head must be ``target_commit``, by publishing a
+        merge computed in a scratch copy (compare-and-swap on the branch). Reports
+        every expected outcome as a MergeStatus; never raises for them."""
+
+    @abstractmethod
+    def common_ancestor(self, source_path: Path, source_commit: str,
+                        target_commit: str) -> str | None:
+        """Best common ancestor of a source and a target commit (None: unrelated)."""
+
+    @abstractmethod
+    def commits_to_merge(self, source_path: Path, source_commit: str,
+                         target_commit: str) -> list[str]:
+        """Ids reachable from ``source_commit`` but not from ``target_commit``,
+        oldest first."""

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pygit2
 
-from . import git_index, git_remote, git_write
+from . import git_index, git_merge, git_remote, git_write
 from .base import Commit, Repository
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
 from .git_commit import GitCommit, get_node, list_nodes
+from .merges import MergeResult
 from .nodes import Node, normalize_path
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -286,3 +287,22 @@ class GitRepository(Repository):
         result = git_write.commit_files(self._git, files, message, author, branch or self.default_branch)
         self._invalidate_after_write()
         return result
+
+    def merge(self, source_path: Path, source_commit: str, target_branch: str,
+              target_commit: str, message: str, author: str, *,
+              dry_run: bool = False) -> MergeResult:
+        """See :meth:`Repository.merge` and :func:`git_merge.merge`."""
+        result = git_merge.merge(self.path, source_path, source_commit, target_branch,
+                                 target_commit, message, author, dry_run=dry_run)
+        self._invalidate_after_write()
+        return result
+
+    def common_ancestor(self, source_path: Path, source_commit: str,
+                        target_commit: str) -> str | None:
+        """See :meth:`Repository.common_ancestor`."""
+        return git_merge.common_ancestor(self.path, source_path, source_commit, target_commit)
+
+    def commits_to_merge(self, source_path: Path, source_commit: str,
+                         target_commit: str) -> list[str]:
+        """See :meth:`Repository.commits_to_merge`."""
+        return git_merge.commits_to_merge(self.path, source_path, source_commit, target_commit)

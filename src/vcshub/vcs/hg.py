@@ -17,8 +17,9 @@ from mercurial import ui as uimod
 
 from .base import Commit, Repository
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
-from . import hg_write
+from . import hg_merge, hg_write
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
+from .merges import MergeResult
 from .nodes import Node
 
 try:
@@ -279,3 +280,22 @@ class HgRepository(Repository):
         result = hg_write.commit_files(self.repo, files, message, author, branch or self.default_branch)
         self._invalidate_after_write()
         return result
+
+    def merge(self, source_path: Path, source_commit: str, target_branch: str,
+              target_commit: str, message: str, author: str, *,
+              dry_run: bool = False) -> MergeResult:
+        """See :meth:`Repository.merge` and :func:`hg_merge.merge`."""
+        result = hg_merge.merge(self.path, source_path, source_commit, target_branch,
+                                target_commit, message, author, dry_run=dry_run)
+        self._invalidate_after_write()
+        return result
+
+    def common_ancestor(self, source_path: Path, source_commit: str,
+                        target_commit: str) -> str | None:
+        """See :meth:`Repository.common_ancestor`."""
+        return hg_merge.common_ancestor(self.path, source_path, source_commit, target_commit)
+
+    def commits_to_merge(self, source_path: Path, source_commit: str,
+                         target_commit: str) -> list[str]:
+        """See :meth:`Repository.commits_to_merge`."""
+        return hg_merge.commits_to_merge(self.path, source_path, source_commit, target_commit)

@@ -2,6 +2,7 @@
 
 from vcshub.api.methods import (
     gists,
+    pull_requests,
     repo_groups,
     repo_history,
     repo_maintenance,
@@ -23,6 +24,7 @@ METHOD_MODULES = (
     repo_history,
     repo_maintenance,
     gists,
+    pull_requests,
 )
 
 

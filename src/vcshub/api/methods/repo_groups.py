@@ -45,7 +45,10 @@ def create_repo_group(
     group = repo_groups.create_repo_group(
         call.uow, call.caller, group_name, description, owner, copy_permissions
     )
-    return {"msg": f"Created new repo group `{group.group_name}`", "repo_group": repo_group_data(group)}
+    return {
+        "msg": f"Created new repo group `{group.group_name}`",
+        "repo_group": repo_group_data(group),
+    }
 
 
 @methods.method(failure="failed to update repository group `{repogroupid}`")
@@ -106,7 +109,9 @@ def grant_user_permission_to_repo_group(
 
 
 @methods.method()
-def revoke_user_permission_from_repo_group(call: Call, repogroupid, userid, apply_to_children="none"):
+def revoke_user_permission_from_repo_group(
+    call: Call, repogroupid, userid, apply_to_children="none"
+):
     group, user, _ = repo_groups.user_grant_target(call.uow, call.caller, repogroupid, userid)
     with failing_as(_user_failure(userid, group)):
         repo_groups.revoke_user(call.uow, group, user, apply_to_children)

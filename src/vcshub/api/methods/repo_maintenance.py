@@ -6,12 +6,11 @@ import orjson
 
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
-from vcshub.api.errors import ApiError
 from vcshub.api.methods.repos import serialize
+from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.datetimes import format_timestamp
-from vcshub.services import access, locks, repo_maintenance
-from vcshub.services.errors import DomainError
+from vcshub.services import locks, repo_maintenance, repos
 
 methods = MethodSet()
 
@@ -33,21 +32,17 @@ def invalidate_cache(call: Call, repoid, delete_keys: Bool = False):
 
 @methods.method(legacy_args={"repo": "repoid", "repo_name": "repoid"})
 def pull(call: Call, repoid):
-    repo = access.repo(call.uow, call.caller, repoid, "repository.admin")
-    try:
-        repo_maintenance.pull(call.uow, call.caller, repo.repo_id)
-    except DomainError:
-        raise ApiError(f"Unable to pull changes from `{repo.repo_name}`") from None
+    repo = repos.administered(call.uow, call.caller, repoid)
+    with failing_as(f"Unable to pull changes from `{repo.repo_name}`"):
+        repo_maintenance.pull(call.uow, repo)
     return {"msg": f"Pulled from `{repo.repo_name}`", "repository": repo.repo_name}
 
 
 @methods.method()
 def strip(call: Call, repoid, revision, branch):
-    repo = access.repo(call.uow, call.caller, repoid, "repository.admin")
-    try:
-        repo_maintenance.strip(call.uow, call.caller, repo.repo_id, revision, branch)
-    except DomainError:
-        raise ApiError(f"Unable to strip commit {revision} from repo `{repo.repo_name}`") from None
+    repo = repos.administered(call.uow, call.caller, repoid)
+    with failing_as(f"Unable to strip commit {revision} from repo `{repo.repo_name}`"):
+        repo_maintenance.strip(call.uow, repo, revision, branch)
     return {
         "msg": f"Stripped commit {revision} from repo `{repo.repo_name}`",
         "repository": repo.repo_name,
@@ -59,12 +54,10 @@ def lock(call: Call, repoid, locked: Bool = ABSENT, userid=None):
     repo, user = locks.lock_target(call.uow, call.caller, repoid, userid)
     if locked is ABSENT:
         return _lock_state(repo)
-    try:
+    with failing_as(f"Error occurred locking repository `{repo.repo_name}`"):
         since = locks.set_lock(call.uow, repo, user) if locked else None
         if not locked:
             locks.release_lock(call.uow, repo)
-    except DomainError:
-        raise ApiError(f"Error occurred locking repository `{repo.repo_name}`") from None
     return {
         "repo": repo.repo_name,
         "locked": bool(locked),

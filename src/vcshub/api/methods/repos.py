@@ -5,11 +5,11 @@ from __future__ import annotations
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
 from vcshub.api.errors import ApiError
+from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.repos import repo_data
 from vcshub.serializers.users import user_data
-from vcshub.services import access, grants, repo_settings, repos
-from vcshub.services.errors import DomainError
+from vcshub.services import grants, repo_settings, repos
 from vcshub.services.members import member_entries
 
 methods = MethodSet()
@@ -102,6 +102,7 @@ def update_repo(
 
 
 def _fork_failure(args) -> str:
+    # Only when the source could not even be resolved: the argument as passed.
     return f"failed to fork repository `{args.get('repoid')}` as `{args.get('fork_name')}`"
 
 
@@ -122,9 +123,13 @@ def fork_repo(
         landing_rev=landing_rev,
         copy_permissions=copy_permissions,
     )
-    source, fork = repos.fork_repo(
-        call.uow, call.caller, repoid, fork_name, spec, owner, owner_supplied=owner is not ABSENT
-    )
+    source = repos.fork_source(call.uow, call.caller, repoid)
+    # The failure names the source by its name, even when it was passed by id.
+    with failing_as(f"failed to fork repository `{source.repo_name}` as `{fork_name}`"):
+        fork = repos.fork_repo(
+            call.uow, call.caller, source, fork_name, spec, owner,
+            owner_supplied=owner is not ABSENT,
+        )
     return {
         "msg": f"Created fork of `{source.repo_name}` as `{fork.repo_name}`",
         "success": True,
@@ -134,12 +139,11 @@ def fork_repo(
 
 @methods.method(legacy_args={"repo_name": "repoid"})
 def delete_repo(call: Call, repoid, forks=""):
-    repo = access.repo(call.uow, call.caller, repoid, "repository.admin")
+    repo = repos.administered(call.uow, call.caller, repoid)
     name = repo.repo_name
-    try:
+    # Also a repository that still has forks (RC4 wraps that refusal in this text).
+    with failing_as(f"failed to delete repository `{name}`"):
         handled = repos.delete_repo(call.uow, call.caller, repo, forks)
-    except DomainError:
-        raise ApiError(f"failed to delete repository `{name}`") from None
     suffix = ""
     if handled and forks == "detach":
         suffix = f" Detached {handled} forks"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 from vcshub.api.call import Call
 from vcshub.api.registry import MethodSet
 from vcshub.services import ip_addresses, server_info, site_settings
+from vcshub.services.users import require_admin
 
 methods = MethodSet()
 
@@ -33,3 +36,14 @@ def get_license_info(call: Call):
 def set_license_key(call: Call, key):
     stored = site_settings.set_license_key(call.uow, call.caller, key)
     return {"msg": "updated license information", "key": stored}
+
+
+@methods.method()
+def get_method(call: Call, pattern="*"):
+    """RhodeCode 4.x+: method names matching a glob; with one match, also its arguments."""
+    require_admin(call.caller)
+    pattern = "*" if pattern is None else str(pattern)
+    matches = [name for name in call.registry.names() if fnmatch.fnmatchcase(name, pattern)]
+    if len(matches) == 1:
+        return [matches[0], call.registry.describe(matches[0])]
+    return matches

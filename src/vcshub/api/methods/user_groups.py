@@ -97,7 +97,9 @@ def delete_user_group(call: Call, usergroupid):
     return {"msg": f"deleted user group {ident}", "user_group": None}
 
 
-@methods.method(aliases=["add_user_to_users_group", "add_user_users_group"], legacy_args=_MEMBER_ARGS)
+@methods.method(
+    aliases=["add_user_to_users_group", "add_user_users_group"], legacy_args=_MEMBER_ARGS
+)
 def add_user_to_user_group(call: Call, usergroupid, userid):
     user, group = user_groups.member_target(call.uow, call.caller, usergroupid, userid)
     with failing_as(f"failed to add member to user group `{group.group_name}`"):

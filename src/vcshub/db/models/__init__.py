@@ -1,6 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from vcshub.db.models.base import Base
+from vcshub.db.models.comment import Comment, ReviewStatus
 from vcshub.db.models.gist import Gist
 from vcshub.db.models.journal import JournalEntry
 from vcshub.db.models.permission import (
@@ -13,6 +14,7 @@ from vcshub.db.models.permission import (
     UserGroupUserGroupPermission,
     UserGroupUserPermission,
 )
+from vcshub.db.models.pull_request import PullRequest, PullRequestReviewer, PullRequestVersion
 from vcshub.db.models.repo import RepoField, Repository, UserFollowing
 from vcshub.db.models.repo_group import RepoGroup
 from vcshub.db.models.setting import Setting
@@ -22,8 +24,12 @@ from vcshub.db.models.user_group import UserGroup, UserGroupMember
 __all__ = [
     "AuthToken",
     "Base",
+    "Comment",
     "Gist",
     "JournalEntry",
+    "PullRequest",
+    "PullRequestReviewer",
+    "PullRequestVersion",
     "RepoField",
     "RepoGroup",
     "RepoGroupUserGroupPermission",
@@ -31,6 +37,7 @@ __all__ = [
     "RepoUserGroupPermission",
     "RepoUserPermission",
     "Repository",
+    "ReviewStatus",
     "Setting",
     "User",
     "UserEmail",

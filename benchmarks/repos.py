@@ -1,0 +1,223 @@
+"""Repository API on a large instance: get_repos with 10,000 repositories, history and trees of a
+repository with 100,000 commits and 20,000 files.
+
+(a) A SQLite database prepared as benchmarks/permissions.py does (``installation.initialize``,
+    then bulk SQLAlchemy Core inserts: 1,000 users, 100 user groups, 500 repository groups and
+    10,000 repository rows with their default rows and explicit grants; no folders). Times
+    ``get_repos`` for one ordinary user, through the service and serializer path
+    (``services.repos.list_repos`` + ``serializers.repos.repo_data``) and over HTTP against a
+    live ``vcshub serve`` on that data directory.
+(b) The git repository of benchmarks/vcs_history.py (generated once with ``git fast-import`` and
+    cached in CACHE_DIR), mirrored into the same storage and registered with ``rescan_repos``.
+    Times ``get_repo_changesets(start_rev="50000", limit=100)`` and ``get_repo_nodes`` of the
+    root (``ret_type=all``) over HTTP, and the same work through the services.
+
+Prints the median (and the best) of ``--runs`` runs, after one warm-up call, in milliseconds.
+
+    python benchmarks/repos.py [CACHE_DIR] [--runs N]
+
+Targets: get_repos < 200 ms, get_repo_changesets(limit=100) < 50 ms, get_repo_nodes < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import orjson
+from sqlalchemy import select
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "benchmarks")]
+
+import permissions as permissions_bench  # noqa: E402 - benchmarks/permissions.py
+import vcs_history  # noqa: E402 - benchmarks/vcs_history.py
+
+from tests.live_server import start_server  # noqa: E402
+from vcshub.config import load_settings  # noqa: E402
+from vcshub.db.engine import create_db_engine, create_session_factory  # noqa: E402
+from vcshub.db.models import User  # noqa: E402
+from vcshub.permissions.caller import Caller  # noqa: E402
+from vcshub.serializers.commits import commit_data, node_data  # noqa: E402
+from vcshub.serializers.repos import repo_data  # noqa: E402
+from vcshub.services import installation, repo_history, repos  # noqa: E402
+from vcshub.services.unit_of_work import unit_of_work  # noqa: E402
+
+BIG_REPO = "bench/history"
+START_REV = str(vcs_history.START_INDEX)
+LIMIT = vcs_history.LIMIT
+TARGETS_MS = {"get_repos": 200.0, "get_repo_changesets": 50.0, "get_repo_nodes": 300.0}
+
+
+BEST: dict[str, float] = {}  # label → best run, printed next to the median
+
+
+def median_ms(func: Callable[[], object], runs: int) -> tuple[float, object]:
+    """Median wall time of ``runs`` calls after one warm-up call, and the last result."""
+    result = func()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = func()
+        times.append((time.perf_counter() - started) * 1000)
+    BEST["last"] = min(times)
+    return statistics.median(times), result
+
+
+class Api:
+    """JSON-RPC over one keep-alive connection, as a script using the API would call it."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url, self.token = url, token
+        self.http = httpx.Client(timeout=300)
+
+    def __call__(self, method: str, **args) -> object:
+        body = orjson.dumps({"id": 1, "auth_token": self.token, "method": method, "args": args})
+        # orjson rather than httpx's json: decoding megabytes with the standard library would
+        # measure the client more than the server.
+        reply = orjson.loads(self.http.post(self.url, content=body).content)
+        if reply["error"] is not None:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply["result"]
+
+
+# -- (a) get_repos -----------------------------------------------------------------------------
+
+
+def user_token(engine, user_id: int) -> str:
+    with engine.connect() as conn:
+        return conn.scalar(select(User.api_key).where(User.user_id == user_id))
+
+
+def repos_through_services(sessions, settings, user_id: int) -> list[dict]:
+    """What the get_repos method does, without HTTP and JSON."""
+    with unit_of_work(sessions, settings) as uow:
+        caller = Caller(uow.db, uow.db.get(User, user_id))
+        return [
+            repo_data(r, base_url="http://bench", secrets=False,
+                      extra_fields=settings.extra_fields_enabled)
+            for r in repos.list_repos(uow, caller)
+        ]
+
+
+# -- (b) a big repository ----------------------------------------------------------------------
+
+
+def host_big_repository(settings, cache: Path) -> None:
+    """Mirror the generated repository into the storage (hard links: quick and small)."""
+    source = vcs_history.ensure_repository(cache)
+    target = settings.repos_dir / BIG_REPO
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "clone", "--quiet", "--mirror", str(source), str(target)], check=True)
+
+
+def history_through_services(sessions, settings) -> list[dict]:
+    with unit_of_work(sessions, settings) as uow:
+        admin = uow.db.scalar(select(User).where(User.admin.is_(True)).limit(1))
+        _repo, backend = repo_history.readable(uow, Caller(uow.db, admin), BIG_REPO)
+        return [commit_data(c) for c in repo_history.commits_from(backend, START_REV, LIMIT)]
+
+
+def nodes_through_services(sessions, settings) -> list[dict]:
+    with unit_of_work(sessions, settings) as uow:
+        admin = uow.db.scalar(select(User).where(User.admin.is_(True)).limit(1))
+        _repo, backend = repo_history.readable(uow, Caller(uow.db, admin), BIG_REPO)
+        return [node_data(n, full=False, max_file_bytes=None)
+                for n in repo_history.nodes_below(backend, "tip", "/")]
+
+
+def report(label: str, ms: float, target: str | None = None, note: str = "") -> None:
+    verdict = ""
+    if target is not None:
+        verdict = f"  target < {TARGETS_MS[target]:.0f} ms: "
+        verdict += "OK" if ms < TARGETS_MS[target] else "MISSED"
+    best = BEST.pop("last", None)
+    best_text = f" (best {best:6.1f})" if best is not None else " " * 14
+    print(f"  {label:<46} {ms:8.1f} ms{best_text}{verdict}{note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cache_dir", nargs="?", default="/tmp/vcshub-bench",
+                        help="where the 100,000-commit repository is generated once")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    missed = []
+
+    with tempfile.TemporaryDirectory(prefix="vcshub-bench-repos-") as tmp:
+        data_dir = Path(tmp)
+        url = f"sqlite:///{data_dir / 'vcshub.sqlite'}"
+        settings = load_settings(environ={}, data_dir=data_dir, database_url=url)
+        engine = create_db_engine(url)
+        started = time.perf_counter()
+        installation.initialize(settings, engine)
+        me = permissions_bench.populate(engine, random.Random(args.seed))
+        host_big_repository(settings, Path(args.cache_dir))
+        print(f"prepared in {time.perf_counter() - started:.1f} s")
+        sessions = create_session_factory(engine)
+
+        server = start_server(data_dir, url)
+        try:
+            admin = Api(server.api_url, server.admin_token)
+            added = admin("rescan_repos")["added"]
+            assert added == [BIG_REPO], added
+            user = Api(server.api_url, user_token(engine, me))
+
+            print(f"(a) get_repos as an ordinary user, median of {args.runs}:")
+            ms, listed = median_ms(lambda: repos_through_services(sessions, settings, me),
+                                   args.runs)
+            report("list_repos + repo_data (services)", ms,
+                   note=f"  ({len(listed)} of 10,001 repositories readable)")
+            ms, listed = median_ms(lambda: user("get_repos"), args.runs)
+            report("get_repos over HTTP", ms, "get_repos")
+            if ms >= TARGETS_MS["get_repos"]:
+                missed.append("get_repos")
+
+            print(f"(b) {BIG_REPO}: 100,000 commits, 20,000 files; median of {args.runs}:")
+            first = time.perf_counter()
+            admin("get_repo_changesets", repoid=BIG_REPO, start_rev=START_REV, limit=LIMIT)
+            BEST.pop("last", None)
+            report("first get_repo_changesets (builds the index)",
+                   (time.perf_counter() - first) * 1000)
+            ms, page = median_ms(lambda: history_through_services(sessions, settings), args.runs)
+            report(f"commits_from + commit_data x{len(page)} (services)", ms)
+            ms, page = median_ms(
+                lambda: admin("get_repo_changesets", repoid=BIG_REPO, start_rev=START_REV,
+                              limit=LIMIT),
+                args.runs,
+            )
+            assert len(page) == LIMIT and page[0]["revision"] == vcs_history.START_INDEX
+            report(f"get_repo_changesets limit={LIMIT} over HTTP", ms, "get_repo_changesets")
+            if ms >= TARGETS_MS["get_repo_changesets"]:
+                missed.append("get_repo_changesets")
+
+            ms, listed = median_ms(lambda: nodes_through_services(sessions, settings), args.runs)
+            report(f"nodes_below + node_data x{len(listed)} (services)", ms)
+            ms, listed = median_ms(
+                lambda: admin("get_repo_nodes", repoid=BIG_REPO, revision="tip", root_path="/",
+                              ret_type="all"),
+                args.runs,
+            )
+            report(f"get_repo_nodes root, all ({len(listed)} nodes) over HTTP", ms,
+                   "get_repo_nodes")
+            if ms >= TARGETS_MS["get_repo_nodes"]:
+                missed.append("get_repo_nodes")
+        finally:
+            server.stop()
+            engine.dispose()
+
+    print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

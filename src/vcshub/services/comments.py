@@ -1,0 +1,86 @@
+"""Commenting on pull requests and commits, with optional review votes (4.6, 4.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vcshub import vcs
+from vcshub.db.models import Comment, PullRequest
+from vcshub.permissions.caller import Caller
+from vcshub.services import access, repo_disk, reviews
+from vcshub.services.errors import NotFound, ReviewError, StorageError
+from vcshub.services.pull_requests import can_vote
+from vcshub.services.unit_of_work import UnitOfWork
+
+
+@dataclass
+class CommentOptions:
+    """vcshub extensions (RhodeCode 4.x+ arguments): inline position, type, resolution."""
+
+    comment_type: str = "note"
+    f_path: str | None = None
+    line_no: str | None = None
+    resolves_comment_id: int | None = None
+
+
+def comment_pull_request(
+    uow: UnitOfWork,
+    actor: Caller,
+    repoid: object,
+    pr: PullRequest,
+    message: object,
+    status: object,
+    options: CommentOptions | None = None,
+) -> Comment:
+    """A comment by ``actor``; the vote is applied only if he may vote, silently ignored otherwise."""
+    if not access.can_repo(actor, pr.target_repo, "repository.read"):
+        raise NotFound("repository", repoid)
+    if not message and not status:
+        raise ReviewError("comment_empty")
+    if status is not None and status not in reviews.STATUSES:
+        raise ReviewError("bad_status", status=status)
+    applies = status is not None and can_vote(actor, pr) and pr.status != "closed"
+    if not message and not applies:
+        raise ReviewError("comment_empty")
+    text = message or f"Status change > {reviews.STATUS_LABELS[status]}"
+    options = options or CommentOptions()
+    comment = reviews.add_comment(
+        uow, pr.target_repo, actor.user, str(text), pull_request=pr,
+        comment_type=options.comment_type, f_path=options.f_path, line_no=options.line_no,
+        resolves_comment_id=options.resolves_comment_id,
+    )
+    if applies:
+        reviews.vote(uow, pr.target_repo, actor.user, status, pull_request=pr, comment=comment)
+    return comment
+
+
+def comment_commit(
+    uow: UnitOfWork,
+    actor: Caller,
+    repoid: object,
+    commit_id: object,
+    message: object,
+    status: object = None,
+    options: CommentOptions | None = None,
+) -> tuple[Comment, str]:
+    """Comment on a commit (resolved to its full id), optionally voting on it."""
+    repo = access.repo(uow, actor, repoid, "repository.read")
+    if status is not None and status not in reviews.STATUSES:
+        raise ReviewError("bad_commit_status", status=status)
+    try:
+        commit = repo_disk.open_vcs(uow, repo).get_commit(str(commit_id))
+    except vcs.VCSError as exc:
+        raise StorageError(f"unknown commit {commit_id}") from exc
+    if status is not None and reviews.closed_pull_request_with(uow, repo, commit.raw_id):
+        raise ReviewError("closed_pr_status")
+    if not isinstance(message, str) or not message.strip():
+        raise StorageError("empty comment")
+    options = options or CommentOptions()
+    comment = reviews.add_comment(
+        uow, repo, actor.user, message, commit_id=commit.raw_id,
+        comment_type=options.comment_type, f_path=options.f_path, line_no=options.line_no,
+        resolves_comment_id=options.resolves_comment_id,
+    )
+    if status is not None:
+        reviews.vote(uow, repo, actor.user, status, commit_id=commit.raw_id, comment=comment)
+    return comment, commit.raw_id

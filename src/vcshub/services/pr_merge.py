@@ -1,0 +1,103 @@
+"""Merging a pull request: a real merge commit in the target repository (4.6 merge_pull_request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vcshub import vcs
+from vcshub.db.models import PullRequest
+from vcshub.permissions.caller import Caller
+from vcshub.services import journal, repo_disk, reviews
+from vcshub.services.errors import NotFound, ReviewError
+from vcshub.services.pr_refs import Ref, current_head
+from vcshub.services.pull_requests import can_merge
+from vcshub.services.unit_of_work import UnitOfWork
+
+FAILURE_REASONS = {
+    vcs.MergeStatus.MERGED: 0,
+    vcs.MergeStatus.ERROR: 1,
+    vcs.MergeStatus.CONFLICT: 2,
+    vcs.MergeStatus.TARGET_MOVED: 3,
+    vcs.MergeStatus.NOT_HEAD: 4,
+    vcs.MergeStatus.MULTIPLE_HEADS: 6,
+    vcs.MergeStatus.MISSING_REF: 8,
+}
+LOCKED = 7
+MERGEABLE_MESSAGES = {
+    0: "This pull request can be automatically merged.",
+    1: "This pull request cannot be merged because of an unhandled exception.",
+    2: "This pull request cannot be merged because of conflicts.",
+    3: "This pull request could not be merged because push to target failed.",
+    4: "This pull request cannot be merged because the target is not a head.",
+    5: "This pull request cannot be merged because the source contains more branches than the target.",
+    6: "This pull request cannot be merged because the target has multiple heads.",
+    7: "This pull request cannot be merged because the target repository is locked.",
+    8: "This pull request cannot be merged because the target or the source reference is missing.",
+}
+
+
+@dataclass
+class MergeReport:
+    possible: bool
+    executed: bool
+    merge_commit_id: str | None
+    failure_reason: int
+
+
+def merge_message(pr: PullRequest) -> str:
+    source = Ref.parse_stored(pr.source_ref)
+    return (
+        f"Merge pull request #{pr.pull_request_id} from {pr.source_repo.repo_name} "
+        f"{source.name}\n\n {pr.title}"
+    )
+
+
+def _attempt(uow: UnitOfWork, pr: PullRequest, author: str, dry_run: bool) -> tuple[int, str | None]:
+    target = pr.target_repo
+    if target.enable_locking and target.locked_by_id is not None:
+        return LOCKED, None
+    target_ref = Ref.parse_stored(pr.target_ref)
+    source_ref = Ref.parse_stored(pr.source_ref)
+    backend = repo_disk.open_vcs(uow, target)
+    target_head = current_head(backend, target_ref)
+    if target_head is None:
+        return FAILURE_REASONS[vcs.MergeStatus.MISSING_REF], None
+    result = backend.merge(
+        repo_disk.path(uow, pr.source_repo),
+        source_ref.commit_id,
+        target_ref.name if target_ref.type != "rev" else backend.default_branch,
+        target_head,
+        merge_message(pr),
+        author,
+        dry_run=dry_run,
+    )
+    return FAILURE_REASONS.get(result.status, 1), result.merge_commit
+
+
+def mergeable(uow: UnitOfWork, pr: PullRequest) -> dict:
+    """Whether a merge would succeed now (a dry run; nothing is changed)."""
+    if pr.status == "closed":
+        return {"status": False, "message": "This pull request is closed."}
+    try:
+        reason, _ = _attempt(uow, pr, "vcshub <vcshub@localhost>", dry_run=True)
+    except (vcs.VCSError, OSError):
+        reason = 1
+    return {"status": reason == 0, "message": MERGEABLE_MESSAGES[reason]}
+
+
+def merge_pull_request(uow: UnitOfWork, actor: Caller, repoid: object, pr: PullRequest) -> MergeReport:
+    """Merge as ``actor``; a merge that cannot be done is reported, not raised."""
+    if not can_merge(actor, pr):
+        raise NotFound("repository", repoid)
+    if pr.status == "closed":
+        raise ReviewError("merge_closed", pr.pull_request_id)
+    user = actor.user
+    before = journal.snapshot(uow, pr.target_repo)
+    reason, commit_id = _attempt(uow, pr, f"{user.full_name} <{user.email}>", dry_run=False)
+    if reason != 0:
+        return MergeReport(possible=False, executed=False, merge_commit_id=None, failure_reason=reason)
+    pr.status = "closed"
+    pr.merge_commit_id = commit_id
+    reviews.add_comment(uow, pr.target_repo, user, "Pull request merged and closed", pull_request=pr)
+    journal.record_push(uow, pr.target_repo, user, before)
+    return MergeReport(possible=True, executed=True, merge_commit_id=commit_id, failure_reason=0)

@@ -1,0 +1,263 @@
+"""Pull requests: create, read, list, update and close (REFERENCE.md 4.6).
+
+Permissions are judged on the target repository: "can merge" = write on it; "can update/close"
+= can merge or is the author; "can vote" = can update or is a reviewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from vcshub.db.models import PullRequest, PullRequestReviewer, PullRequestVersion, User
+from vcshub.db.models import Comment
+from vcshub.permissions.caller import Caller
+from vcshub.services import access, lookup, repo_disk, reviews
+from vcshub.services.errors import NotFound, NotYourUser, ReviewError
+from vcshub.services.pr_refs import Ref, current_head, resolve
+from vcshub.services.unit_of_work import UnitOfWork
+
+LIST_STATUSES = ("new", "open", "closed")
+_LOAD = (
+    selectinload(PullRequest.reviewers).selectinload(PullRequestReviewer.user),
+    selectinload(PullRequest.author),
+    selectinload(PullRequest.source_repo),
+    selectinload(PullRequest.target_repo),
+)
+
+
+def can_merge(caller: Caller, pr: PullRequest) -> bool:
+    return access.can_repo(caller, pr.target_repo, "repository.write")
+
+
+def can_update(caller: Caller, pr: PullRequest) -> bool:
+    return can_merge(caller, pr) or pr.author_id == caller.user_id
+
+
+def can_vote(caller: Caller, pr: PullRequest) -> bool:
+    return can_update(caller, pr) or any(r.user_id == caller.user_id for r in pr.reviewers)
+
+
+def acting_caller(uow: UnitOfWork, caller: Caller, repoid: object, userid: object) -> Caller:
+    """Impersonation (4.6): only super-admins and admins of ``repoid`` may act as someone else."""
+    if userid is None:
+        return caller
+    repo = lookup.repo(uow.db, repoid)
+    if not (caller.is_admin or access.can_repo(caller, repo, "repository.admin")):
+        raise NotYourUser()
+    return Caller(uow.db, lookup.user(uow.db, userid))
+
+
+def find(uow: UnitOfWork, pull_request_id: int) -> PullRequest:
+    pr = uow.db.scalar(
+        select(PullRequest).options(*_LOAD).where(PullRequest.pull_request_id == pull_request_id)
+    )
+    if pr is None:
+        raise NotFound("pull request", pull_request_id)
+    return pr
+
+
+def get_pull_request(uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: int) -> PullRequest:
+    lookup.repo(uow.db, repoid)
+    pr = find(uow, pull_request_id)
+    if not access.can_repo(caller, pr.target_repo, "repository.read"):
+        raise NotFound("repository", repoid)
+    return pr
+
+
+def list_pull_requests(uow: UnitOfWork, caller: Caller, repoid: object, status: object = "new") -> list[PullRequest]:
+    """Pull requests targeting the repository, in one state."""
+    repo = access.repo(uow, caller, repoid, "repository.read")
+    return list(
+        uow.db.scalars(
+            select(PullRequest)
+            .options(*_LOAD)
+            .where(PullRequest.target_repo_id == repo.repo_id, PullRequest.status == status)
+            .order_by(PullRequest.pull_request_id.desc())
+        )
+    )
+
+
+def _reviewers(uow: UnitOfWork, reviewers: object) -> list[User]:
+    if reviewers is None:
+        return []
+    if not isinstance(reviewers, list):
+        raise ReviewError("reviewers_not_list")
+    found: dict[int, User] = {}
+    for ident in reviewers:
+        user = lookup.user(uow.db, ident)
+        found.setdefault(user.user_id, user)
+    return list(found.values())
+
+
+def create_pull_request(
+    uow: UnitOfWork,
+    caller: Caller,
+    source_repo: object,
+    target_repo: object,
+    source_ref: object,
+    target_ref: object,
+    title: object,
+    description: object = "",
+    reviewers: object = None,
+) -> PullRequest:
+    source = lookup.repo(uow.db, source_repo)
+    target = lookup.repo(uow.db, target_repo)
+    if not access.can_repo(caller, source, "repository.read"):
+        raise NotFound("repository", source_repo)
+    if not access.can_repo(caller, target, "repository.read"):  # Deviation: RC4 forgets this
+        raise NotFound("repository", target_repo)
+    source_backend = repo_disk.open_vcs(uow, source)
+    target_backend = repo_disk.open_vcs(uow, target)
+    src = resolve(source_backend, source_ref)
+    dst = resolve(target_backend, target_ref)
+    source_path = repo_disk.path(uow, source)
+    revisions = target_backend.commits_to_merge(source_path, src.commit_id, dst.commit_id)
+    if not revisions:
+        raise ReviewError("no_commits")
+    if target_backend.common_ancestor(source_path, src.commit_id, dst.commit_id) is None:
+        raise ReviewError("no_common_ancestor")
+    reviewer_users = _reviewers(uow, reviewers)
+    pr = PullRequest(
+        title=str(title),
+        description=description if isinstance(description, str) else "",
+        status="new",
+        source_repo_id=source.repo_id,
+        source_ref=str(src),
+        target_repo_id=target.repo_id,
+        target_ref=str(dst),
+        author_id=caller.user_id,
+        revisions=revisions,
+    )
+    pr.reviewers = [PullRequestReviewer(user_id=u.user_id, reasons=[]) for u in reviewer_users]
+    uow.db.add(pr)
+    uow.db.flush()
+    reviews.vote(uow, target, caller.user, "under_review", pull_request=pr)
+    return find(uow, pr.pull_request_id)
+
+
+@dataclass
+class UpdateReport:
+    added: list[str] = field(default_factory=list)
+    common: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    reviewers_added: list[str] = field(default_factory=list)
+    reviewers_removed: list[str] = field(default_factory=list)
+
+
+def _require_open(pr: PullRequest, problem: str) -> None:
+    if pr.status == "closed":
+        raise ReviewError(problem, pr.pull_request_id)
+
+
+def update_pull_request(
+    uow: UnitOfWork,
+    caller: Caller,
+    repoid: object,
+    pull_request_id: int,
+    *,
+    title: str = "",
+    description: str = "",
+    reviewers: object = None,
+    update_commits: bool = False,
+    close: bool = False,
+) -> UpdateReport:
+    """Title/description, then commits, then reviewers, then closing — in that order."""
+    lookup.repo(uow.db, repoid)
+    pr = find(uow, pull_request_id)
+    if not can_update(caller, pr):
+        raise ReviewError("update_denied", pull_request_id)
+    _require_open(pr, "update_closed")
+    if reviewers is not None and not isinstance(reviewers, list):
+        raise ReviewError("reviewers_not_list")
+    report = UpdateReport()
+    if title or description:
+        pr.title = title or pr.title
+        pr.description = description or pr.description
+    if update_commits:
+        _update_commits(uow, caller, pr, report)
+    if reviewers:
+        _replace_reviewers(uow, pr, _reviewers(uow, reviewers), report)
+    if close:
+        target = pr.target_repo
+        comment = reviews.add_comment(
+            uow, target, caller.user, "Closing with Status change > Rejected", pull_request=pr
+        )
+        reviews.vote(uow, target, caller.user, "rejected", pull_request=pr, comment=comment)
+        pr.status = "closed"
+    uow.db.flush()
+    return report
+
+
+def _update_commits(uow: UnitOfWork, caller: Caller, pr: PullRequest, report: UpdateReport) -> None:
+    source_ref = Ref.parse_stored(pr.source_ref)
+    if source_ref.type not in ("branch", "book", "bookmark", "tag"):
+        return
+    source_backend = repo_disk.open_vcs(uow, pr.source_repo)
+    head = current_head(source_backend, source_ref)
+    if head is None or head == source_ref.commit_id:
+        return
+    target_ref = Ref.parse_stored(pr.target_ref)
+    target_backend = repo_disk.open_vcs(uow, pr.target_repo)
+    revisions = target_backend.commits_to_merge(
+        repo_disk.path(uow, pr.source_repo), head, target_ref.commit_id
+    )
+    version = PullRequestVersion(
+        pull_request_id=pr.pull_request_id,
+        source_ref=pr.source_ref,
+        target_ref=pr.target_ref,
+        revisions=list(pr.revisions),
+        title=pr.title,
+        description=pr.description,
+    )
+    uow.db.add(version)
+    uow.db.flush()
+    # Comments made so far stay attached to the version they were made on.
+    for comment in uow.db.scalars(
+        select(Comment).where(
+            Comment.pull_request_id == pr.pull_request_id,
+            Comment.pull_request_version_id.is_(None),
+        )
+    ):
+        comment.pull_request_version_id = version.version_id
+    old = set(pr.revisions)
+    report.added = [c for c in revisions if c not in old]
+    report.common = [c for c in revisions if c in old]
+    report.removed = [c for c in pr.revisions if c not in set(revisions)]
+    pr.revisions = revisions
+    pr.source_ref = str(Ref(source_ref.type, source_ref.name, head))
+    text = (
+        f"Pull request updated: {len(report.added)} added, {len(report.removed)} removed "
+        f"commits. Auto status change to |{reviews.STATUS_LABELS['under_review']}|"
+    )
+    comment = reviews.add_comment(uow, pr.target_repo, caller.user, text, pull_request=pr)
+    reviews.vote(uow, pr.target_repo, caller.user, "under_review", pull_request=pr, comment=comment)
+
+
+def _replace_reviewers(uow: UnitOfWork, pr: PullRequest, users: list[User], report: UpdateReport) -> None:
+    wanted = {u.user_id: u for u in users}
+    current = {r.user_id: r for r in pr.reviewers}
+    for user_id, row in current.items():
+        if user_id not in wanted:
+            report.reviewers_removed.append(row.user.username)
+            pr.reviewers.remove(row)
+    for user_id, user in wanted.items():
+        if user_id not in current:
+            report.reviewers_added.append(user.username)
+            pr.reviewers.append(PullRequestReviewer(user_id=user_id, reasons=[]))
+    report.reviewers_added.sort()
+    report.reviewers_removed.sort()
+    uow.db.flush()
+
+
+def close_pull_request(uow: UnitOfWork, actor: Caller, repoid: object, pull_request_id: int) -> PullRequest:
+    lookup.repo(uow.db, repoid)
+    pr = find(uow, pull_request_id)
+    if not can_update(actor, pr):
+        raise ReviewError("close_denied", pull_request_id)
+    _require_open(pr, "already_closed")
+    pr.status = "closed"
+    uow.db.flush()
+    return pr

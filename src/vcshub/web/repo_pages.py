@@ -1,0 +1,214 @@
+"""Views under a repository's URL: ``/<repo>/<view keyword>/<rest>``.
+
+Repository names contain ``/``, so the path is split at a view keyword; when a group happens to
+be named like a keyword, the reading whose repository exists wins. Each view has the
+``Controller:view`` names that ``api_access_controllers_whitelist`` entries match (the
+Kallithea / RhodeCode 3 name first, then RhodeCode 4's). Anything else goes to ``fallback``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from vcshub import vcs
+from vcshub.serializers import feeds
+from vcshub.services import archives, downloads
+from vcshub.services.errors import NotFound, StorageError
+from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
+from vcshub.web import download_responses as respond
+from vcshub.web import web_auth
+from vcshub.web.request_info import base_url
+
+
+@dataclass(frozen=True)
+class View:
+    kind: str
+    names: tuple[str, ...]
+    feed: bool = False
+
+
+DIFF = View("diff", ("ChangesetController:changeset_raw", "RepoCommitsView:repo_commit_raw"))
+DIFF_DOWNLOAD = View(
+    "diff_download",
+    ("ChangesetController:changeset_download", "RepoCommitsView:repo_commit_download"),
+)
+PATCH = View("patch", ("ChangesetController:changeset_patch", "RepoCommitsView:repo_commit_patch"))
+RAW = View("raw", ("FilesController:raw", "RepoFilesView:repo_file_raw"))
+RAW_DOWNLOAD = View("download", ("FilesController:rawfile", "RepoFilesView:repo_file_download"))
+ARCHIVE = View("archive", ("FilesController:archivefile", "RepoFilesView:repo_archivefile"))
+RSS = View("rss", ("FeedController:rss", "RepoFeedView:rss"), feed=True)
+ATOM = View("atom", ("FeedController:atom", "RepoFeedView:atom"), feed=True)
+
+
+def _one(view: View) -> Callable[[list[str]], tuple[View, tuple] | None]:
+    return lambda rest: (view, (rest[0],)) if len(rest) == 1 and rest[0] else None
+
+
+def _file(view: View) -> Callable[[list[str]], tuple[View, tuple] | None]:
+    return lambda rest: (view, (rest[0], "/".join(rest[1:]))) if len(rest) >= 2 and rest[0] else None
+
+
+def _feed(rest: list[str]) -> tuple[View, tuple] | None:
+    return {"rss": (RSS, ()), "atom": (ATOM, ())}.get(rest[0]) if len(rest) == 1 else None
+
+
+KEYWORDS: dict[str, Callable[[list[str]], tuple[View, tuple] | None]] = {
+    "changeset-diff": _one(DIFF),
+    "raw-changeset": _one(DIFF),
+    "changeset-download": _one(DIFF_DOWNLOAD),
+    "changeset-patch": _one(PATCH),
+    "raw": _file(RAW),
+    "rawfile": _file(RAW_DOWNLOAD),
+    "download": _file(RAW_DOWNLOAD),
+    "archive": lambda rest: (ARCHIVE, ("/".join(rest),)) if rest and all(rest) else None,
+    "feed": _feed,
+    "feed-rss": lambda rest: (RSS, ()) if not rest else None,
+    "feed-atom": lambda rest: (ATOM, ()) if not rest else None,
+}
+
+
+@dataclass(frozen=True)
+class Wanted:
+    repo_name: str
+    view: View
+    args: tuple
+
+
+def readings(path: str) -> list[Wanted]:
+    """Every way to read ``path`` as ``<repo>/<keyword>/<rest>``, leftmost keyword first."""
+    segments = path.strip("/").split("/")
+    found = []
+    for index in range(1, len(segments)):
+        parse = KEYWORDS.get(segments[index])
+        parsed = parse(segments[index + 1:]) if parse else None
+        if parsed is not None:
+            found.append(Wanted("/".join(segments[:index]), parsed[0], parsed[1]))
+    return found
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the views need from the request besides the credentials."""
+
+    base_url: str
+    path: str
+
+
+class RepoPages:
+    """ASGI app for the repository views; ``fallback`` gets every other path."""
+
+    def __init__(self, fallback: ASGIApp) -> None:
+        self.fallback = fallback
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        wanted = readings(scope["path"]) if scope["type"] == "http" else []
+        if not wanted:
+            await self.fallback(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if request.method not in ("GET", "HEAD"):
+            response = PlainTextResponse("Method not allowed\n", 405, headers={"Allow": "GET, HEAD"})
+            await response(scope, receive, send)
+            return
+        state = request.app.state.vcshub
+        credentials = web_auth.WebCredentials.of(request, state.settings)
+        if credentials.authorization:
+            delay = state.login_throttle.delay(credentials.client_ip)
+            if delay:
+                await asyncio.sleep(delay)
+        context = Context(base_url(request, state.settings), request.url.path)
+        response = await run_in_threadpool(_answer, state, wanted, credentials, context)
+        await response(scope, receive, send)
+
+
+def _answer(state, wanted: list[Wanted], credentials, context: Context) -> ASGIApp:
+    """Authenticate, authorize and build the response, in one unit of work (a worker thread)."""
+    try:
+        with unit_of_work(state.sessions, state.settings) as uow:
+            chosen = wanted[downloads.first_existing(uow, [w.repo_name for w in wanted])]
+            view = chosen.view
+            user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
+            repo = downloads.readable_repo(uow, user, chosen.repo_name)
+            return _VIEWS[view.kind](uow, repo, chosen.args, context)
+    except Exception as exc:  # noqa: BLE001 - mapped below, re-raised when unknown
+        return error_response(exc)
+
+
+def error_response(exc: Exception) -> ASGIApp:
+    """The one place where the raw views turn errors into HTTP answers."""
+    if isinstance(exc, web_auth.Refused):
+        headers = {"WWW-Authenticate": 'Basic realm="vcshub"'} if exc.challenge else None
+        return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
+    if isinstance(exc, NotFound):
+        return respond.text(f"Not found: {exc}\n", 404)
+    if isinstance(exc, vcs.CommitNotFound):
+        return respond.text("Not found: no such revision\n", 404)
+    if isinstance(exc, vcs.NodeNotFound):
+        return respond.text("Not found: no such file at this revision\n", 404)
+    if isinstance(exc, downloads.DownloadsDisabled):
+        return respond.text(f"{exc}\n", 403)
+    if isinstance(exc, StorageError):
+        return respond.text("The repository cannot be read from storage\n", 503)
+    raise exc
+
+
+# -- the views: (unit of work, readable repository, parsed arguments, context) → response --------
+def _diff(uow: UnitOfWork, repo, args, context):
+    commit, diff = downloads.commit_diff(uow, repo, args[0])
+    return respond.text(diff)
+
+
+def _diff_download(uow: UnitOfWork, repo, args, context):
+    commit, diff = downloads.commit_diff(uow, repo, args[0])
+    return respond.text(diff, attachment=f"{commit.raw_id}.diff")
+
+
+def _patch(uow: UnitOfWork, repo, args, context):
+    _commit, patch = downloads.commit_patch(uow, repo, args[0])
+    return respond.text(patch)
+
+
+def _raw(uow: UnitOfWork, repo, args, context):
+    return respond.raw_file(downloads.raw_file(uow, repo, *args), download=False)
+
+
+def _download(uow: UnitOfWork, repo, args, context):
+    return respond.raw_file(downloads.raw_file(uow, repo, *args), download=True)
+
+
+def _archive(uow: UnitOfWork, repo, args, context):
+    return respond.ArchiveResponse(archives.prepare(uow, repo, args[0]))
+
+
+def _feed_view(serialize, media_type: str):
+    def view(uow: UnitOfWork, repo, args, context: Context):
+        repo_url = f"{context.base_url}/{quote(repo.repo_name)}"
+        document = serialize(
+            downloads.feed(uow, repo),
+            repo_url,
+            context.base_url + quote(context.path),
+            lambda raw_id: f"{repo_url}/changeset/{raw_id}",
+        )
+        return respond.xml(document, media_type)
+
+    return view
+
+
+_VIEWS = {
+    "diff": _diff,
+    "diff_download": _diff_download,
+    "patch": _patch,
+    "raw": _raw,
+    "download": _download,
+    "archive": _archive,
+    "rss": _feed_view(feeds.rss, feeds.RSS_MEDIA_TYPE),
+    "atom": _feed_view(feeds.atom, feeds.ATOM_MEDIA_TYPE),
+}

@@ -1,0 +1,109 @@
+"""Browser login: a signed session cookie, the login form at ``/_admin/login``, and logout.
+
+The cookie (Starlette's SessionMiddleware, signed with the instance's secret key) holds the
+user id and a check value derived from the password hash, so changing the password ends every
+other session. The login form carries a per-session CSRF token; the cookie is SameSite=Lax.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import secrets
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from vcshub.config import Settings
+from vcshub.services import installation
+from vcshub.services.unit_of_work import unit_of_work
+from vcshub.web import web_auth
+from vcshub.web.request_info import request_client_ip
+
+SESSION_COOKIE = "vcshub_session"
+SESSION_DAYS = 14
+CSRF_KEY = "csrf_token"
+
+
+def session_middleware(settings: Settings) -> Middleware:
+    installation.prepare_storage(settings)  # idempotent: makes sure the secret key exists
+    return Middleware(
+        SessionMiddleware,
+        secret_key=installation.secret_key(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_DAYS * 24 * 3600,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
+
+
+def _safe_target(came_from: str | None) -> str:
+    """Only paths on this server: never ``//host`` or ``http://...`` (open redirects)."""
+    if not came_from or not came_from.startswith("/") or came_from.startswith("//"):
+        return "/"
+    if "\\" in came_from or any(ord(c) < 32 for c in came_from):
+        return "/"
+    return came_from
+
+
+def _csrf(request: Request) -> str:
+    token = request.session.get(CSRF_KEY)
+    if not token:
+        token = request.session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
+def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200):
+    message = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in · vcshub</title></head>
+<body><h1>Sign in</h1>{message}
+<form method="post" action="/_admin/login">
+<input type="hidden" name="{CSRF_KEY}" value="{html.escape(_csrf(request))}">
+<input type="hidden" name="came_from" value="{html.escape(came_from)}">
+<p><label>Username <input name="username" autocomplete="username" value="{html.escape(username)}" required autofocus></label></p>
+<p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
+<p><button type="submit">Sign in</button></p>
+</form></body></html>"""
+    headers = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+async def login(request: Request) -> Response:
+    state = request.app.state.vcshub
+    if request.method == "GET":
+        return _form(request, _safe_target(request.query_params.get("came_from")))
+    form = await request.form()
+    came_from = _safe_target(str(form.get("came_from") or ""))
+    username = str(form.get("username") or "").strip()
+    password = str(form.get("password") or "")
+    expected = request.session.get(CSRF_KEY)
+    if not expected or not secrets.compare_digest(str(form.get(CSRF_KEY) or ""), expected):
+        return _form(request, came_from, username, "Your session expired, please sign in again", 400)
+    client_ip = request_client_ip(request, state.settings)
+    delay = state.login_throttle.delay(client_ip)
+    if delay:
+        await asyncio.sleep(delay)
+    try:
+        user_id, check = await run_in_threadpool(_check, state, username, password, client_ip)
+    except web_auth.LoginFailed as exc:
+        state.login_throttle.failed(client_ip)
+        return _form(request, came_from, username, str(exc), 401)
+    state.login_throttle.succeeded(client_ip)
+    request.session.clear()
+    request.session.update({web_auth.SESSION_USER: user_id, web_auth.SESSION_CHECK: check})
+    return RedirectResponse(came_from, status_code=302)
+
+
+def _check(state, username: str, password: str, client_ip: str) -> tuple[int, str]:
+    with unit_of_work(state.sessions, state.settings) as uow:
+        user = web_auth.log_in(uow, username, password, client_ip)
+        return user.user_id, web_auth.session_check(user)
+
+
+async def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/", status_code=302)

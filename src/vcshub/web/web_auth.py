@@ -1,0 +1,172 @@
+"""Who is calling a web view: a whitelisted ``?auth_token=``, HTTP Basic, the session, or nobody.
+
+Order: a token in the URL counts only on views the ``api_access_controllers_whitelist`` opens
+(elsewhere it is ignored and the request goes on as if it had none); then HTTP Basic (password,
+or token as password, as git and hg clients send it); then the signed session cookie of a
+browser login. ``None`` means anonymous: the services then act as the ``default`` user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from starlette.requests import Request
+
+from vcshub.auth.http_basic import authenticate_basic, parse_basic
+from vcshub.auth.identity import (
+    AuthError,
+    BadTokenRole,
+    InactiveUser,
+    InvalidToken,
+    IpNotAllowed,
+    check_role,
+    check_user_access,
+    find_token_owner,
+)
+from vcshub.auth.passwords import verify_password
+from vcshub.auth.throttle import LoginThrottle
+from vcshub.auth.token_whitelist import token_allowed
+from vcshub.auth.tokens import FEED_ROLES, WEB_ROLES
+from vcshub.config import Settings
+from vcshub.db.models import User
+from vcshub.permissions.effective import DEFAULT_USERNAME
+from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.web.request_info import request_client_ip
+
+TOKEN_PARAMS = ("auth_token", "api_key")  # RhodeCode 4 name first, the older one second
+SESSION_USER = "user_id"
+SESSION_CHECK = "auth_check"
+
+
+class Refused(Exception):
+    """Credentials were given and are wrong: answer ``status`` with ``message``."""
+
+    def __init__(self, status: int, message: str, challenge: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.challenge = challenge
+
+
+@dataclass(frozen=True)
+class WebCredentials:
+    """Everything a request may authenticate with, read once on the event loop."""
+
+    client_ip: str
+    token: str | None = None
+    authorization: str | None = None
+    session_user_id: int | None = None
+    session_check: str | None = None
+
+    @classmethod
+    def of(cls, request: Request, settings: Settings) -> WebCredentials:
+        token = next((request.query_params[p] for p in TOKEN_PARAMS if request.query_params.get(p)), None)
+        session = request.scope.get("session") or {}
+        user_id = session.get(SESSION_USER)
+        return cls(
+            client_ip=request_client_ip(request, settings),
+            token=token,
+            authorization=request.headers.get("authorization"),
+            session_user_id=user_id if isinstance(user_id, int) else None,
+            session_check=session.get(SESSION_CHECK),
+        )
+
+
+def identify(
+    uow: UnitOfWork,
+    credentials: WebCredentials,
+    view_names: Collection[str],
+    feed: bool,
+    throttle: LoginThrottle,
+) -> User | None:
+    """The user behind the request, or None for anonymous; raises Refused for bad credentials."""
+    roles = FEED_ROLES if feed else WEB_ROLES
+    whitelist = uow.settings.api_access_controllers_whitelist
+    if credentials.token and token_allowed(whitelist, view_names, credentials.token):
+        return _token_user(uow, credentials, roles)
+    basic = parse_basic(credentials.authorization)
+    if basic is not None:
+        return _basic_user(uow, credentials, basic, roles, throttle)
+    return session_user(uow, credentials)
+
+
+def _token_user(uow: UnitOfWork, credentials: WebCredentials, roles: Collection[str]) -> User:
+    try:
+        user, role = find_token_owner(uow.db, credentials.token, uow.clock())
+        check_role(role, roles)
+        check_user_access(uow.db, user, credentials.client_ip)
+    except AuthError as exc:
+        raise Refused(403, _token_message(exc)) from None
+    return user
+
+
+def _basic_user(uow, credentials, basic, roles, throttle: LoginThrottle) -> User:
+    ip = credentials.client_ip
+    try:
+        user = authenticate_basic(uow.db, basic[0], basic[1], ip, uow.clock(), roles)
+    except (InactiveUser, IpNotAllowed) as exc:
+        raise Refused(403, _token_message(exc)) from None
+    except AuthError:
+        throttle.failed(ip)
+        raise Refused(401, "Authentication failed", challenge=True) from None
+    throttle.succeeded(ip)
+    return user
+
+
+def _token_message(exc: AuthError) -> str:
+    if isinstance(exc, BadTokenRole):
+        return "The role of this auth token does not allow this view"
+    if isinstance(exc, InactiveUser):
+        return "Request from this user not allowed"
+    if isinstance(exc, IpNotAllowed):
+        return f"Request from IP:{exc.ip} not allowed"
+    return "Invalid or expired auth token"
+
+
+# -- browser sessions ---------------------------------------------------------------------------
+def session_check(user: User) -> str:
+    """Changes with the password: a password change ends the user's other sessions."""
+    return hashlib.sha256(f"{user.user_id}\0{user.password_hash}".encode()).hexdigest()[:32]
+
+
+def session_user(uow: UnitOfWork, credentials: WebCredentials) -> User | None:
+    """The logged-in user, still active, allowed from this address; otherwise anonymous."""
+    if credentials.session_user_id is None:
+        return None
+    user = uow.db.get(User, credentials.session_user_id)
+    if user is None or user.username == DEFAULT_USERNAME:
+        return None
+    if credentials.session_check != session_check(user):
+        return None
+    try:
+        check_user_access(uow.db, user, credentials.client_ip)
+    except AuthError:
+        return None
+    return user
+
+
+class LoginFailed(Exception):
+    pass
+
+
+def log_in(uow: UnitOfWork, username: str, password: str, client_ip: str) -> User:
+    """Check a login form's username and password (tokens are not passwords here)."""
+    user = uow.db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    try:
+        if user is None or user.username == DEFAULT_USERNAME:
+            raise InvalidToken()
+        if not verify_password(user.password_hash, password):
+            raise InvalidToken()
+        check_user_access(uow.db, user, client_ip)
+    except InactiveUser:
+        raise LoginFailed("This account is disabled") from None
+    except IpNotAllowed as exc:
+        raise LoginFailed(f"Login from IP {exc.ip} is not allowed for this account") from None
+    except AuthError:
+        raise LoginFailed("Invalid username or password") from None
+    user.last_login = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return user

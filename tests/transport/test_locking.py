@@ -1,0 +1,136 @@
+"""Repository locking over HTTP (RhodeCode's rules, REFERENCE.md 4.4 `lock`).
+
+On a repository with ``enable_locking``: a pull that transfers data, by a user who may write,
+locks it to him (reason ``lock_pull``); while locked, everybody else's pulls and pushes are
+refused with HTTP 423; a push by the holder releases the lock.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_user, unique
+from tests.repo_content import push_commits
+from tests.transport.clients import Clients, Credentials, journal_entries, probe
+
+both_kinds = pytest.mark.parametrize("kind", ["git", "hg"])
+
+
+@pytest.fixture
+def clients(live_server, tmp_path) -> Clients:
+    return Clients(live_server.url, tmp_path)
+
+
+def lock_state(admin_api, repo: str) -> dict:
+    return admin_api.result("lock", repoid=repo)
+
+
+def locked_message(repo: str, holder: str, reason: str) -> str:
+    return f"Repository `{repo}` locked by user `{holder}`. Reason:`{reason}`"
+
+
+def assert_locked_out(live_server, kind: str, repo: str, credentials, message: str) -> None:
+    """Both the opening pull and push requests are answered 423 with the lock message."""
+    for action in ("pull", "push"):
+        response = probe(live_server.url, kind, repo, action, credentials)
+        assert response.status_code == 423, (action, response.status_code, response.text)
+        assert response.text.strip() == message
+
+
+def new_user(admin_api, repo: str, perm: str = "repository.write"):
+    user = make_user(admin_api)
+    admin_api.result("grant_user_permission", repoid=repo, userid=user.user_id, perm=perm)
+    return user, Credentials(user.username, user.password)
+
+
+@both_kinds
+def test_pull_locks_push_by_holder_releases(live_server, admin_api, clients, kind):
+    repo = unique(f"lock-{kind}-")
+    admin_api.result("create_repo", repo_name=repo, repo_type=kind)
+    push_commits(live_server, repo, kind, {"README": "one\n"})
+    holder, holder_auth = new_user(admin_api, repo)
+    other, other_auth = new_user(admin_api, repo)
+    reader, reader_auth = new_user(admin_api, repo, "repository.read")
+
+    # Clones made before locking is switched on do not lock.
+    result, holder_copy = clients.clone(kind, repo, holder_auth)
+    result.check()
+    result, other_copy = clients.clone(kind, repo, other_auth)
+    result.check()
+    admin_api.result("update_repo", repoid=repo, enable_locking=True)
+    assert lock_state(admin_api, repo)["locked"] is False
+
+    # A reader's pull transfers data but he may not write: no lock.
+    clients.clone(kind, repo, reader_auth)[0].check()
+    assert lock_state(admin_api, repo)["locked"] is False
+
+    # The writer's pull of new commits locks the repository to him.
+    push_commits(live_server, repo, kind, {"README": "two\n"})
+    holder_copy.pull(holder_auth).check()
+    state = lock_state(admin_api, repo)
+    assert state["locked"] is True
+    assert state["locked_by"] == holder.username
+    assert state["lock_reason"] == "lock_pull"
+
+    # Everybody else is locked out, pulls and pushes alike, anonymous clients too.
+    message = locked_message(repo, holder.username, "lock_pull")
+    assert_locked_out(live_server, kind, repo, other_auth, message)
+    assert_locked_out(live_server, kind, repo, reader_auth, message)
+    response = probe(live_server.url, kind, repo, "pull")
+    assert response.status_code == 423 and response.text.strip() == message
+    other_copy.pull(other_auth).refused()
+    other_copy.commit("other.txt", "from the other user\n")
+    result = other_copy.push(other_auth).refused()
+    assert "423" in result.output
+    clients.clone(kind, repo, reader_auth)[0].refused()
+
+    # The holder keeps working; his push releases the lock.
+    holder_copy.pull(holder_auth).check()
+    pushed = holder_copy.commit("holder.txt", "from the holder\n")
+    holder_copy.push(holder_auth).check()
+    assert lock_state(admin_api, repo)["locked"] is False
+    assert [e.username for e in journal_entries(live_server, repo)] == [holder.username]
+    assert admin_api.result("get_repo", repoid=repo)["last_changeset"]["raw_id"] == pushed
+
+    # Now the other user's pull (it brings the holder's commit) locks it to him.
+    other_copy.fetch(other_auth).check()
+    state = lock_state(admin_api, repo)
+    assert (state["locked"], state["locked_by"], state["lock_reason"]) == (
+        True, other.username, "lock_pull",
+    )
+    assert_locked_out(live_server, kind, repo, holder_auth, locked_message(repo, other.username, "lock_pull"))
+
+
+@both_kinds
+def test_api_lock_refuses_other_users(live_server, admin_api, clients, kind):
+    repo = unique(f"apilock-{kind}-")
+    admin_api.result("create_repo", repo_name=repo, repo_type=kind, enable_locking=True)
+    push_commits(live_server, repo, kind, {"README": "one\n"})
+    user, auth = new_user(admin_api, repo)
+    admin_api.result("lock", repoid=repo, locked=True)
+
+    assert_locked_out(
+        live_server, kind, repo, auth, locked_message(repo, live_server.admin_username, "lock_api")
+    )
+    clients.clone(kind, repo, auth)[0].refused()
+
+    admin_api.result("lock", repoid=repo, locked=False)
+    clients.clone(kind, repo, auth)[0].check()
+    state = lock_state(admin_api, repo)
+    assert (state["locked_by"], state["lock_reason"]) == (user.username, "lock_pull")
+
+
+@both_kinds
+def test_lock_is_ignored_without_enable_locking(live_server, admin_api, clients, kind):
+    repo = unique(f"nolock-{kind}-")
+    admin_api.result("create_repo", repo_name=repo, repo_type=kind)
+    push_commits(live_server, repo, kind, {"README": "one\n"})
+    user, auth = new_user(admin_api, repo)
+    result, copy = clients.clone(kind, repo, auth)
+    result.check()
+    assert lock_state(admin_api, repo)["locked"] is False
+
+    # A lock set through the API has no effect on a repository without locking.
+    admin_api.result("lock", repoid=repo, locked=True)
+    copy.commit("x.txt", "x\n")
+    copy.push(auth).check()
