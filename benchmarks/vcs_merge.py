@@ -5,8 +5,9 @@ cached), clones it (hardlinks: the cached one is never written to), adds a
 500-commit feature branch that forks 200 commits behind master, and times:
 
 * ``commits_to_merge`` and ``common_ancestor`` for the feature branch;
-* ``merge(dry_run=True)`` and a real ``merge`` (master is put back between
-  runs), with the feature branch in the same repository and in a fork.
+* ``merge(dry_run=True)`` and a real ``merge`` (each on a fresh hardlinked
+  clone of the target), with the feature branch in the same repository and
+  in a fork (whose 500 commits then travel into the target).
 
 Usage: python benchmarks/vcs_merge.py [CACHE_DIR] [--runs N]
 Target: merge of the 500-commit branch < 2 s.
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from vcs_history import BASE_TS, COMMITS, FILES, ensure_repository, file_path
@@ -80,32 +82,50 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def bench_merges(label: str, target_path: Path, source_path: Path, feature: str,
-                 runs: int) -> list[float]:
-    """Time dry runs and real merges; master is reset after each real one."""
-    repo = open_repository(target_path)
+def report(label: str, what: str, runs: list[float], note: str = "") -> None:
+    median = statistics.median(runs) * 1000
+    detail = f"  (median of {len(runs)}{note})" if len(runs) > 1 else ""
+    print(f"{label + ':':<11} {what + ':':<33} {median:8.1f} ms{detail}")
+
+
+def clone_bare(source: Path, dest: Path) -> Path:
+    """Hardlinked clone: instant, and ``source`` is never written to."""
+    shutil.rmtree(dest, ignore_errors=True)
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(source), str(dest)], check=True)
+    return dest
+
+
+def bench_merges(label: str, fresh_target: Callable[[], Path], source_path: Path | None,
+                 feature: str, runs: int) -> list[float]:
+    """Time the read-only calls, dry runs and real merges, each real merge
+    on a target from ``fresh_target()`` (untimed); ``source_path`` None
+    means the target itself."""
+    target = fresh_target()
+    repo = open_repository(target)
+    source = source_path or target
     master = repo.branches()["master"]
-    seconds, todo = timed(lambda: repo.commits_to_merge(source_path, feature, master))
+    seconds, todo = timed(lambda: repo.commits_to_merge(source, feature, master))
     assert len(todo) == FEATURE_COMMITS, len(todo)
-    print(f"{label}: commits_to_merge ({len(todo)} commits): {seconds * 1000:8.1f} ms")
-    seconds, base = timed(lambda: repo.common_ancestor(source_path, feature, master))
-    print(f"{label}: common_ancestor:                   {seconds * 1000:8.1f} ms")
+    report(label, f"commits_to_merge ({len(todo)} commits)", [seconds])
+    seconds, base = timed(lambda: repo.common_ancestor(source, feature, master))
+    report(label, "common_ancestor", [seconds])
     dry, real = [], []
-    for _ in range(runs):
+    for run in range(runs):
+        if run:
+            target = fresh_target()
+            repo = open_repository(target)
+            source = source_path or target
         seconds, result = timed(lambda: repo.merge(
-            source_path, feature, "master", master, "dry", AUTHOR, dry_run=True))
+            source, feature, "master", master, "dry", AUTHOR, dry_run=True))
         assert result.status is MergeStatus.MERGED, result
         dry.append(seconds)
         seconds, result = timed(lambda: repo.merge(
-            source_path, feature, "master", master, "Merge feature", AUTHOR))
+            source, feature, "master", master, "Merge feature", AUTHOR))
         assert result.status is MergeStatus.MERGED, result
         assert repo.get_commit(result.merge_commit).parents == [master, feature]
         real.append(seconds)
-        git(target_path, "update-ref", "refs/heads/master", master, result.merge_commit)
-    print(f"{label}: merge dry run:                     {statistics.median(dry) * 1000:8.1f} ms"
-          f"  (median of {runs})")
-    print(f"{label}: merge:                             {statistics.median(real) * 1000:8.1f} ms"
-          f"  (median of {runs}; target < {TARGET_SECONDS * 1000:.0f} ms)")
+    report(label, "merge dry run", dry)
+    report(label, "merge", real, f"; target < {TARGET_SECONDS * 1000:.0f} ms")
     return real
 
 
@@ -121,21 +141,21 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        same = work / "same.git"
-        target = work / "target.git"
-        for path in (same, target):
-            # Hardlinked clones: instant, and the cached repository stays pristine.
-            subprocess.run(["git", "clone", "--quiet", "--bare", str(history), str(path)],
-                           check=True)
-        base = git(same, "rev-parse", f"master~{BEHIND}")
-        feature = add_feature(same, base)
-        # The fork alone has the feature branch, so its commits really travel.
-        fork = clone_repository(str(target), work / "fork.git", "git").path
+        # Same repository: the feature branch lives in the target.
+        with_feature = clone_bare(history, work / "with-feature.git")
+        base = git(with_feature, "rev-parse", f"master~{BEHIND}")
+        feature = add_feature(with_feature, base)
+        # Fork: only the fork has the feature branch, so its commits travel.
+        fork = clone_repository(str(history), work / "fork.git", "git").path
         assert add_feature(fork, base) == feature  # same stream, same ids
         print(f"repository: {COMMITS} commits; feature: {FEATURE_COMMITS} commits"
               f" from master~{BEHIND}")
-        same_runs = bench_merges("same repo", same, same, feature, args.runs)
-        fork_runs = bench_merges("from fork", target, fork, feature, args.runs)
+        same_runs = bench_merges(
+            "same repo", lambda: clone_bare(with_feature, work / "target.git"), None,
+            feature, args.runs)
+        fork_runs = bench_merges(
+            "from fork", lambda: clone_bare(history, work / "target.git"), fork,
+            feature, args.runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     worst = max(statistics.median(same_runs), statistics.median(fork_runs))

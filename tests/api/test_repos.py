@@ -450,6 +450,31 @@ def test_get_repos_lists_readable_by_id(admin_api, repo_type):
     assert public not in [r["repo_name"] for r in user.api.result("get_repos")]
 
 
+def test_get_repos_entries_match_get_repo(admin_api, live_server, repo_type):
+    """get_repos reads its rows differently from get_repo: both must show the same object."""
+    user = make_user(admin_api)
+    source = create_repo(admin_api, repo_type, description="the source")
+    push_commits(live_server, source, repo_type, {"a": "1\n"})
+    fork = unique("listed-fork")
+    admin_api.result("fork_repo", repoid=source, fork_name=fork, owner=user.username)
+    admin_api.result("add_field_to_repo", repoid=fork, key="team")
+    admin_api.result("update_repo", repoid=fork, fields="team=core", clone_uri="https://x.test/r")
+    admin_api.result("lock", repoid=fork, locked=True, userid=user.user_id)
+    for api in (admin_api, user.api):
+        single = {name: api.result("get_repo", repoid=name) for name in (source, fork)}
+        listed = {r["repo_name"]: r for r in api.result("get_repos") if r["repo_name"] in single}
+        for name, repo in single.items():
+            for key in ("members", "permissions", "followers"):
+                del repo[key]
+            assert listed[name] == repo
+    entry = [r for r in user.api.result("get_repos") if r["repo_name"] == fork][0]
+    assert entry["fork_of"] == source and entry["owner"] == user.username
+    assert entry["ex_team"] == "core" and entry["clone_uri"] == "https://x.test/r"
+    assert entry["locked_by"]["username"] == user.username
+    assert entry["locked_by"]["api_key"] == "*" * 40
+    assert entry["last_changeset"]["revision"] == 0
+
+
 # -- update_repo -----------------------------------------------------------------------------------
 
 
@@ -585,6 +610,10 @@ def test_update_repo_move_needs_rights_on_the_destination(admin_api, live_server
         "repository"]["repo_name"] == f"{mine}/again"
     secret = create_repo(admin_api, repo_type, private=True)
     assert user.api.error("update_repo", repoid=repo_id, fork_of=secret) == (
+        f"repository `{secret}` does not exist"
+    )
+    # The fork_of lookup comes before any other failure.
+    assert user.api.error("update_repo", repoid=repo_id, group=readable, fork_of=secret) == (
         f"repository `{secret}` does not exist"
     )
     assert admin_api.error("update_repo", repoid=repo_id, fork_of=repo_id) == (

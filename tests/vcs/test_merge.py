@@ -12,12 +12,13 @@ hg uses a named branch "feature"; git a branch of that name.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from vcshub import vcs
-from vcshub.vcs import MergeResult, MergeStatus, git_merge, hg_merge, merges
+from vcshub.vcs import MergeResult, MergeStatus, create_repository, git_merge, hg_merge, merges
 
 from .conftest import HG, WorkingCopy, run
 
@@ -26,11 +27,10 @@ SHARED = "line 1\nline 2\nline 3\nline 4\nline 5\n"
 
 
 class Scenario:
-    def __init__(self, repo, work: WorkingCopy, ids: dict[str, str]) -> None:
+    def __init__(self, repo, ids: dict[str, str]) -> None:
         self.repo = repo
-        self.work = work
         self.ids = ids
-        self.main = work.main_branch
+        self.main = "master" if repo.kind == "git" else "default"
 
     def state(self) -> tuple:
         """What must not change when a merge is refused."""
@@ -38,8 +38,14 @@ class Scenario:
         return repo.branches(), repo.tags(), repo.commit_count()
 
 
-@pytest.fixture
-def scenario(server, work) -> Scenario:
+# kind -> (server repository, ids): the command-line clients are slow, so the
+# scenario is built once per kind and each test gets a copy of the server.
+_TEMPLATES: dict[str, tuple[Path, dict[str, str]]] = {}
+
+
+def _build(kind: str, root: Path) -> tuple[Path, dict[str, str]]:
+    server = create_repository(root / "server", kind)
+    work = WorkingCopy(kind, server.path, root / "work")
     work.write("README.md", "base\n")
     work.write("shared.txt", SHARED)
     base = work.commit("base")
@@ -53,8 +59,16 @@ def scenario(server, work) -> Scenario:
     work.write("shared.txt", SHARED.replace("line 5", "LINE 5 (main)"))
     main1 = work.commit("main1")
     work.push()
-    return Scenario(server, work, {"base": base, "feat1": feat1, "feat2": feat2,
-                                   "main1": main1})
+    return server.path, {"base": base, "feat1": feat1, "feat2": feat2, "main1": main1}
+
+
+@pytest.fixture
+def scenario(kind, tmp_path, tmp_path_factory) -> Scenario:
+    if kind not in _TEMPLATES:
+        _TEMPLATES[kind] = _build(kind, tmp_path_factory.mktemp(f"merge-{kind}"))
+    template, ids = _TEMPLATES[kind]
+    shutil.copytree(template, tmp_path / "server", symlinks=True)
+    return Scenario(vcs.open_repository(tmp_path / "server"), dict(ids))
 
 
 def _leftovers(repo_path: Path) -> list[str]:
@@ -251,10 +265,11 @@ def test_source_ahead_on_the_same_branch(kind, scenario, tmp_path):
         assert result.merge_commit == ahead
 
 
-def test_hg_branch_with_two_heads(kind, scenario):
+def test_hg_branch_with_two_heads(kind, scenario, tmp_path):
     if kind != "hg":
         pytest.skip("only Mercurial branches can have several heads")
-    repo, ids, work = scenario.repo, scenario.ids, scenario.work
+    repo, ids = scenario.repo, scenario.ids
+    work = WorkingCopy(kind, repo.path, tmp_path / "work")
     run([HG, "update", "-q", "-r", ids["base"]], cwd=work.path)
     work.write("other.txt", "second head\n")
     work.commit("second head")

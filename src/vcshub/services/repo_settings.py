@@ -22,9 +22,12 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     repo = access.repo(uow, caller, repoid, "repository.admin")
     group = repo.group
     if "group" in changes:
-        group = _destination(uow, caller, repo, changes["group"])
+        # A group the caller cannot read does not exist for him (1.8); null is no group either.
+        group = access.repo_group(uow, caller, changes["group"], "group.read")
     if "fork_of" in changes:
         repo.fork_id = _fork_parent(uow, caller, repo, changes["fork_of"])
+    if group is not None and group.group_id != repo.group_id:
+        _check_move_into(caller, group)
     short = changes.get("name", repo.short_name)
     if not isinstance(short, str) or not short.strip("/") or "/" in short.strip("/"):
         raise Invalid("name", "must be a single name")
@@ -56,16 +59,10 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     return repo
 
 
-def _destination(uow: UnitOfWork, caller: Caller, repo: Repository, ident: object) -> RepoGroup:
-    """The group to move into (null is not a group: no way back to the top level, 4.4).
-
-    A group the caller cannot read does not exist for him (1.8); moving into another group
-    needs the right to create repositories there, as creating one would.
-    """
-    group = access.repo_group(uow, caller, ident, "group.read")
-    if group.group_id != repo.group_id and not repos.may_create_in(caller, group):
+def _check_move_into(caller: Caller, group: RepoGroup) -> None:
+    """Moving a repository into a group needs the right to create one there."""
+    if not repos.may_create_in(caller, group):
         raise Invalid("group", "no right to create repositories in this group")
-    return group
 
 
 def _fork_parent(uow: UnitOfWork, caller: Caller, repo: Repository, ident: object) -> int | None:

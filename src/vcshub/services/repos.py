@@ -5,6 +5,7 @@ The database row and the folder on disk change together inside one unit of work.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -223,14 +224,14 @@ class ListedField:
 class ListedRepo:
     """A repository as get_repos shows it, with the attribute names of :class:`Repository`
     (so ``serializers.repos.repo_data`` takes either), read from plain column queries:
-    building ORM objects would cost more than the whole 200 ms budget for 10,000 rows."""
+    building 10,000 ORM objects alone would take most of get_repos' 200 ms budget."""
 
     repo_id: int
     repo_name: str
     repo_type: str
     clone_uri: str | None
     private: bool
-    created_on: object
+    created_on: dt.datetime
     description: str
     landing_rev: str
     enable_statistics: bool

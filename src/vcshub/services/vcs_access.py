@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from vcshub.auth import identity, ip_whitelist
 from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
@@ -52,30 +53,49 @@ class VcsGrant:
         return self.user.username == DEFAULT_USERNAME
 
 
-def anonymous_user(uow: UnitOfWork) -> User | None:
-    """The ``default`` user, when anonymous access is enabled (it is active)."""
+def anonymous_user(uow: UnitOfWork, client_ip: str | None = None) -> User | None:
+    """The ``default`` user, when anonymous access is enabled (it is active) from this address.
+
+    The default user's IP whitelist limits anonymous access as it limits everybody who
+    inherits default permissions (``client_ip`` None: no address check).
+    """
     user = uow.db.scalar(select(User).where(User.username == DEFAULT_USERNAME))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if client_ip is not None and not ip_whitelist.is_allowed(
+        client_ip, identity.allowed_ips(uow.db, user)
+    ):
+        return None
+    return user
 
 
-def find_repository(uow: UnitOfWork, name: str) -> Repository | None:
-    """The repository served at ``name`` (a ``.git`` suffix is optional for git clients)."""
+def find_repository(uow: UnitOfWork, name: str, kind: str | None = None) -> Repository | None:
+    """The repository served at ``name`` (a ``.git`` suffix is optional for git clients).
+
+    With ``kind``, a repository of the other kind is not there as far as this client is
+    concerned (a git client asking for an hg repository, say).
+    """
     repo = uow.db.scalar(select(Repository).where(Repository.repo_name == name))
-    if repo is None and name.endswith(".git"):
+    if repo is None and kind != "hg" and name.endswith(".git"):
         repo = uow.db.scalar(select(Repository).where(Repository.repo_name == name[:-4]))
+    if repo is not None and kind is not None and repo.repo_type != kind:
+        return None
     return repo
 
 
-def authorize(uow: UnitOfWork, repo_name: str, user: User | None, action: str) -> VcsGrant:
+def authorize(
+    uow: UnitOfWork, repo_name: str, kind: str, user: User | None, action: str, client_ip: str
+) -> VcsGrant:
     """Check read (pull) or write (push) permission; raise the error the client should see.
 
     An anonymous client that may not read gets LoginRequired whether or not the repository
-    exists, so private repositories are never revealed.
+    exists, and an authenticated one RepositoryUnknown, so private repositories are never
+    revealed.
     """
-    subject = user or anonymous_user(uow)
-    repo = find_repository(uow, repo_name)
+    subject = user or anonymous_user(uow, client_ip)
     if subject is None:
         raise LoginRequired()
+    repo = find_repository(uow, repo_name, kind)
     caller = Caller(uow.db, subject)
     readable = repo is not None and access.can_repo(caller, repo, "repository.read")
     if not readable:
@@ -87,13 +107,6 @@ def authorize(uow: UnitOfWork, repo_name: str, user: User | None, action: str) -
             raise LoginRequired()
         raise NotAllowed()
     return VcsGrant(repo=repo, user=subject, action=action)
-
-
-def can_push(uow: UnitOfWork, grant: VcsGrant) -> bool:
-    """Whether the user may write (hg decides per command inside one request)."""
-    return not grant.anonymous and access.can_repo(
-        Caller(uow.db, grant.user), grant.repo, "repository.write"
-    )
 
 
 def enforce_lock(uow: UnitOfWork, grant: VcsGrant, transfers_data: bool) -> None:
@@ -110,7 +123,26 @@ def enforce_lock(uow: UnitOfWork, grant: VcsGrant, transfers_data: bool) -> None
         and not grant.anonymous
         and access.can_repo(Caller(uow.db, grant.user), repo, "repository.write")
     ):
-        locks.set_lock(uow, repo, grant.user, locks.REASON_PULL)
+        _lock_for_pull(uow, repo, grant.user)
+
+
+def _lock_for_pull(uow: UnitOfWork, repo: Repository, user: User) -> None:
+    """Take the lock unless another writer's pull took it a moment ago.
+
+    The conditional UPDATE is the arbiter: of two pulls that both saw the repository unlocked,
+    only one gets the lock; the other is refused like any pull of a locked repository.
+    """
+    claimed = uow.db.execute(
+        update(Repository)
+        .where(Repository.repo_id == repo.repo_id, Repository.locked_by_id.is_(None))
+        .values(locked_by_id=user.user_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    uow.db.refresh(repo)
+    if claimed:
+        locks.set_lock(uow, repo, user, locks.REASON_PULL)
+    elif repo.locked_by_id != user.user_id:
+        raise RepositoryLocked(repo.repo_name, repo.locked_by.username, repo.lock_reason)
 
 
 def release_after_push(uow: UnitOfWork, grant: VcsGrant) -> None:

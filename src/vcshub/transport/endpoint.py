@@ -141,7 +141,9 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
                 return Refused(401, "Authentication failed", challenge=True)
             state.login_throttle.succeeded(client_ip)
         try:
-            grant = vcs_access.authorize(uow, wanted.repo_name, user, wanted.action)
+            grant = vcs_access.authorize(
+                uow, wanted.repo_name, wanted.kind, user, wanted.action, client_ip
+            )
             vcs_access.enforce_lock(uow, grant, wanted.transfers_data)
         except vcs_access.LoginRequired:
             return Refused(401, "Authentication required", challenge=True)
@@ -153,9 +155,8 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
             return Refused(state.settings.lock_ret_code, str(exc))
         repo: Repository = grant.repo
         refs_before = None
-        if wanted.action == PUSH and not wanted.advertise:
-            refs_before = journal.snapshot(uow, repo)
-        may_push = wanted.action == PUSH or vcs_access.can_push(uow, grant)
+        if wanted.kind == "git" and wanted.action == PUSH and not wanted.advertise:
+            refs_before = journal.snapshot(uow, repo)  # hg takes its own, under its lock
         return Admitted(
             repo_id=repo.repo_id,
             repo_name=repo.repo_name,
@@ -163,7 +164,9 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
             user_id=grant.user.user_id,
             username=grant.user.username,
             anonymous=grant.anonymous,
-            may_push=may_push and not grant.anonymous,
+            # hg may write only in requests checked as pushes (lock, journal): never in a
+            # "batch" of a pull request, say
+            may_push=wanted.action == PUSH and not grant.anonymous,
             refs_before=refs_before,
         )
 

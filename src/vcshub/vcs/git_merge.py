@@ -2,11 +2,12 @@
 
 The merge is computed with pygit2 in a scratch repository beside the
 target: a ``git clone --bare --shared`` of it (objects borrowed through
-alternates, so instant whatever the history size) into which the source
-commit is fetched. Only the finished merge commit reaches the target, by a
-``git push --force-with-lease`` that receive-pack applies as a
-compare-and-swap on the branch: if the branch moved meanwhile, the target
-is left exactly as it was.
+alternates, so instant whatever the history size) that borrows the source's
+objects the same way, so that a fork's commits travel once, with the push,
+instead of being fetched into the scratch repository first. Only the
+finished merge commit reaches the target, by a ``git push
+--force-with-lease`` that receive-pack applies as a compare-and-swap on the
+branch: if the branch moved meanwhile, the target is left exactly as it was.
 
 Read-only questions (common ancestor, commits to merge) need no scratch
 repository: the source's object folder is added to a private pygit2 handle
@@ -43,10 +44,6 @@ _DROPPED_VARS = (
     "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
 )
 
-# Where the fallback fetch puts the source's refs inside the scratch repository.
-_SOURCE_REFSPECS = ("+refs/heads/*:refs/vcshub-source/heads/*",
-                    "+refs/tags/*:refs/vcshub-source/tags/*")
-
 
 def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_VARS}
@@ -55,13 +52,10 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _run_git(command: str, *args: str, git_dir: Path | None = None,
-             config: tuple[str, ...] = ()) -> None:
-    """Run ``git [-c config]... [--git-dir] command args``; failures raise
+def _run_git(command: str, *args: str, git_dir: Path | None = None) -> None:
+    """Run ``git [--git-dir DIR] command args``; failures raise
     RepositoryError with git's own last words."""
     cmd = [GIT_BINARY]
-    for item in config:
-        cmd += ["-c", item]
     if git_dir is not None:
         cmd += ["--git-dir", str(git_dir)]
     try:
@@ -173,16 +167,14 @@ def _check(target_path: Path, source_path: Path, source_commit: str, target_bran
     return target_id, source_id, merged
 
 
-def _fetch(work_path: Path, source_path: Path, source_id: pygit2.Oid) -> None:
-    # No auto-gc in the scratch repository: it would only cost time.
-    options = dict(git_dir=work_path, config=("gc.auto=0", "maintenance.auto=false"))
-    fetch = ("--quiet", "--no-tags", "--no-write-fetch-head", str(source_path))
-    try:
-        _run_git("fetch", *fetch, str(source_id), **options)
-    except RepositoryError:
-        # Servers that only hand out ref tips refuse other ids: take every
-        # branch and tag instead, into a namespace nobody else reads.
-        _run_git("fetch", *fetch, *_SOURCE_REFSPECS, **options)
+def _borrow_source(work_path: Path, source_path: Path, source_id: pygit2.Oid) -> None:
+    """Make ``source_id`` readable in the scratch repository."""
+    if source_id in pygit2.Repository(str(work_path)):
+        return  # same repository, or the target already has it
+    # Borrowing is read-only for the source, like --shared is for the target.
+    source_objects = os.path.join(pygit2.Repository(str(source_path)).path, "objects")
+    with open(work_path / "objects" / "info" / "alternates", "a", encoding="utf-8") as out:
+        out.write(source_objects + "\n")
 
 
 def _conflict_paths(index: pygit2.Index) -> list[str]:
@@ -221,12 +213,11 @@ def _merge(target_path: Path, source_path: Path, source_commit: str, target_bran
         work_path = scratch / "work.git"
         _run_git("clone", "--quiet", "--bare", "--shared", "--no-checkout",
                  str(target_path), str(work_path))
-        if source_id not in pygit2.Repository(str(work_path)):
-            _fetch(work_path, source_path, source_id)
+        _borrow_source(work_path, source_path, source_id)
         work = pygit2.Repository(str(work_path))
         if source_id not in work:
             return MergeResult(MergeStatus.MISSING_REF,
-                               message=f"cannot fetch {source_id} from the source repository")
+                               message=f"{source_id} is not readable in the source repository")
         # libgit2 writes merged file contents as blobs: into the scratch repository.
         index = work.merge_commits(target_id, source_id)
         if index.conflicts is not None:

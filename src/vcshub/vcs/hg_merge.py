@@ -26,6 +26,7 @@ from .errors import CommitNotFound, RepositoryNotFound, VCSError
 from . import hg as hg_backend
 from .merges import MergeResult, MergeStatus, merge_workspace, same_repository
 
+
 def _ui():
     ui = hg_backend.make_ui()
     # The internal 3-way merge: a conflict fails the in-memory merge instead
@@ -51,27 +52,30 @@ def _lookup(repo, rev: str):
 
 
 def _view(ui, target_path: Path, source_path: Path):
-    """(view, source): a read-only repository showing both histories."""
+    """A read-only repository showing both histories: the target itself, or
+    a union repository of target and source."""
     if same_repository(target_path, source_path):
-        repo = _open(ui, target_path)
-        return repo, repo
-    source = _open(ui, source_path)
-    view = unionrepo.makeunionrepository(ui, os.fsencode(str(target_path)),
+        return _open(ui, target_path)
+    return unionrepo.makeunionrepository(ui, os.fsencode(str(target_path)),
                                          os.fsencode(str(source_path)))
-    return view, source
 
 
 def _node_pair(target_path, source_path, source_commit, target_commit):
+    """(view, source node, target node); names resolve in their own repository."""
+    ui = _ui()
+    same = same_repository(target_path, source_path)
     try:
-        view, source = _view(_ui(), Path(target_path), Path(source_path))
+        target = _open(ui, target_path)
+        source = target if same else _open(ui, source_path)
     except error.RepoError as exc:
-        raise RepositoryNotFound(f"no source repository: {hg_backend.hg_message(exc)}") from None
+        raise RepositoryNotFound(f"no hg repository: {hg_backend.hg_message(exc)}") from None
     source_ctx = _lookup(source, source_commit)
-    target_ctx = _lookup(view, target_commit)
+    target_ctx = _lookup(target, target_commit)
     if source_ctx is None:
         raise CommitNotFound(f"unknown source revision {source_commit!r}")
     if target_ctx is None:
         raise CommitNotFound(f"unknown target revision {target_commit!r}")
+    view = target if same else _view(ui, Path(target_path), Path(source_path))
     return view, source_ctx.node(), target_ctx.node()
 
 
@@ -179,8 +183,7 @@ def _plan(repo, target: bytes, source: bytes, branch: bytes):
 
 def _dry_run(ui, target_path: Path, source_path: Path, target: bytes, source: bytes,
              branch: bytes) -> MergeResult:
-    view, _source = _view(ui, target_path, source_path)
-    kind, detail = _plan(view, target, source, branch)
+    kind, detail = _plan(_view(ui, target_path, source_path), target, source, branch)
     messages = {
         _CONFLICT: detail,
         _ALREADY_MERGED: "nothing to merge: the source is already in the target",

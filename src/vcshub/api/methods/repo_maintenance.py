@@ -6,7 +6,7 @@ import orjson
 
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
-from vcshub.api.methods.repos import serialize
+from vcshub.api.methods.repos import serializer
 from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.datetimes import format_timestamp
@@ -91,7 +91,7 @@ def _lock_state(repo) -> dict:
 
 @methods.method()
 def get_user_locks(call: Call, userid=None):
-    return [serialize(call, r) for r in locks.locks_of(call.uow, call.caller, userid)]
+    return list(map(serializer(call), locks.locks_of(call.uow, call.caller, userid)))
 
 
 @methods.method("get_locks", deprecated_for="get_user_locks")

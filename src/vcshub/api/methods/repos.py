@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
 from vcshub.api.errors import ApiError
@@ -15,13 +18,18 @@ from vcshub.services.members import member_entries
 methods = MethodSet()
 
 
-def serialize(call: Call, repo) -> dict:
-    return repo_data(
-        repo,
+def serializer(call: Call) -> Callable[[object], dict]:
+    """repo_data with this call's options, worked out once for a whole listing."""
+    return functools.partial(
+        repo_data,
         base_url=call.base_url,
         secrets=call.caller.is_admin,
         extra_fields=call.uow.settings.extra_fields_enabled,
     )
+
+
+def serialize(call: Call, repo) -> dict:
+    return serializer(call)(repo)
 
 
 @methods.method(legacy_args={"name": "repoid"})
@@ -39,7 +47,7 @@ def get_repo(call: Call, repoid, cache: Bool = True):
 
 @methods.method()
 def get_repos(call: Call):
-    return [serialize(call, repo) for repo in repos.list_repos(call.uow, call.caller)]
+    return list(map(serializer(call), repos.list_repos(call.uow, call.caller)))
 
 
 @methods.method(
