@@ -59,6 +59,7 @@ def run_client(api_url: str, token: str, methods: list[str], start: float, stop:
             if began >= stop:
                 break
             body = {"id": request_id, "auth_token": token, "method": method, "args": {}}
+            response = None
             try:
                 response = http.post(api_url, json=body)
                 reply = response.json()
@@ -66,6 +67,8 @@ def run_client(api_url: str, token: str, methods: list[str], start: float, stop:
                 problem = f"HTTP {response.status_code}: {response.text[:200]}"
             except (httpx.HTTPError, ValueError) as exc:
                 failed, problem = True, repr(exc)
+                if response is not None:  # not JSON: say what the server answered instead
+                    problem += f" (HTTP {response.status_code}: {response.text[:200]!r})"
             elapsed = time.perf_counter() - began
             if began < start:
                 continue

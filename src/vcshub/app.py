@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from vcshub.api.endpoint import api_endpoint
+from vcshub.api.endpoint import ApiEndpoint
 from vcshub.api.methods import build_registry
 from vcshub.api.protocol import Dispatcher
 from vcshub.config import Settings, load_settings
@@ -24,9 +24,10 @@ from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.transport.hg_http import build_hg_asgi
-from vcshub.web import sessions
+from vcshub.web import gist_pages, sessions
 from vcshub.web.pages import index_page, not_found
 from vcshub.web.repo_pages import RepoPages
+from vcshub.web.templating import Templates
 
 
 @dataclass
@@ -39,6 +40,7 @@ class AppState:
     dispatcher: Dispatcher
     login_throttle: LoginThrottle
     hg_app: object
+    templates: Templates
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
@@ -52,6 +54,7 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
         login_throttle=LoginThrottle(),
         hg_app=build_hg_asgi(),
+        templates=Templates(),
     )
 
 
@@ -77,14 +80,16 @@ def create_app(settings: Settings) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route(
-                "/_admin/api",
-                api_endpoint,
-                methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
-            ),
+            Route("/_admin/api", ApiEndpoint()),  # every HTTP method: see ApiEndpoint
             Route("/", index_page, methods=["GET"]),
             Route("/_admin/login", sessions.login, methods=["GET", "POST"]),
             Route("/_admin/logout", sessions.logout, methods=["GET", "POST"]),
+            Route("/_admin/gists/{gist_id}", gist_pages.gist_page, methods=["GET", "HEAD"]),
+            Route(
+                "/_admin/gists/{gist_id}/raw/{filename}",
+                gist_pages.gist_raw,
+                methods=["GET", "HEAD"],
+            ),
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=not_found))),
         ],

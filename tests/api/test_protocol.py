@@ -66,10 +66,6 @@ def test_other_http_methods_are_refused(live_server, http_method):
     assert_error(reply, f'unsupported request method "{http_method}". Please use POST')
 
 
-@pytest.mark.xfail(
-    reason="app.py routes /_admin/api for a fixed list of methods; Starlette answers others "
-    "with HTTP 405 before the API sees them", strict=False,
-)
 @pytest.mark.parametrize("http_method", ["TRACE", "PROPFIND"])
 def test_any_other_http_method_gets_the_envelope(live_server, http_method):
     reply = post(live_server, b"{}", http_method=http_method)

@@ -11,6 +11,7 @@ import secrets
 import shutil
 import string
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from pygments.lexers import get_lexer_by_name
@@ -147,13 +148,50 @@ def get_gist(uow: UnitOfWork, caller: Caller, gistid: object) -> Gist:
     return gist
 
 
-def file_contents(uow: UnitOfWork, gist: Gist) -> dict[str, str]:
-    """Each file's text from the gist's latest commit."""
+@dataclass(frozen=True)
+class GistFile:
+    name: str
+    content: bytes
+    lexer: str | None  # the alias given at creation; None: guess from the name
+    is_binary: bool
+    mimetype: str
+    commit_id: str
+
+    @property
+    def path(self) -> str:  # as a repository file's (the raw response reads it)
+        return self.name
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+def gist_files(uow: UnitOfWork, gist: Gist) -> list[GistFile]:
+    """The files of the gist's latest commit, by name."""
     repository = vcs.open_repository(gist_path(uow, gist), "hg")
     if repository.is_empty():
-        return {}
-    nodes = repository.get_nodes(None, "", recursive=False)
-    return {n.path: n.content.decode("utf-8", "replace") for n in nodes if n.is_file}
+        return []
+    tip = repository.get_commit(None)
+    nodes = tip.get_nodes("", recursive=False)
+    lexers = gist.lexers or {}
+    return [
+        GistFile(n.path, n.content, lexers.get(n.path), n.is_binary, n.mimetype, tip.raw_id)
+        for n in sorted(nodes, key=lambda n: n.path)
+        if n.is_file
+    ]
+
+
+def gist_file(uow: UnitOfWork, gist: Gist, filename: str) -> GistFile:
+    """One file of the gist, by its exact name."""
+    for found in gist_files(uow, gist):
+        if found.name == filename:
+            return found
+    raise NotFound("file", filename)
+
+
+def file_contents(uow: UnitOfWork, gist: Gist) -> dict[str, str]:
+    """Each file's text from the gist's latest commit."""
+    return {f.name: f.text for f in gist_files(uow, gist)}
 
 
 def list_gists(uow: UnitOfWork, caller: Caller, userid: object = None) -> list[Gist]:

@@ -8,7 +8,6 @@ Kallithea / RhodeCode 3 name first, then RhodeCode 4's). Anything else goes to `
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -18,13 +17,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vcshub import vcs
 from vcshub.serializers import feeds
 from vcshub.services import archives, downloads
-from vcshub.services.errors import NotFound, StorageError
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
 from vcshub.web import download_responses as respond
 from vcshub.web import web_auth
+from vcshub.web.errors import error_response
 from vcshub.web.request_info import base_url
 
 
@@ -119,11 +117,7 @@ class RepoPages:
             await response(scope, receive, send)
             return
         state = request.app.state.vcshub
-        credentials = web_auth.WebCredentials.of(request, state.settings)
-        if credentials.authorization:
-            delay = state.login_throttle.delay(credentials.client_ip)
-            if delay:
-                await asyncio.sleep(delay)
+        credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
         context = Context(base_url(request, state.settings), request.url.path)
         response = await run_in_threadpool(_answer, state, wanted, credentials, context)
         await response(scope, receive, send)
@@ -140,24 +134,6 @@ def _answer(state, wanted: list[Wanted], credentials, context: Context) -> ASGIA
             return _VIEWS[view.kind](uow, repo, chosen.args, context)
     except Exception as exc:  # noqa: BLE001 - mapped below, re-raised when unknown
         return error_response(exc)
-
-
-def error_response(exc: Exception) -> ASGIApp:
-    """The one place where the raw views turn errors into HTTP answers."""
-    if isinstance(exc, web_auth.Refused):
-        headers = {"WWW-Authenticate": 'Basic realm="vcshub"'} if exc.challenge else None
-        return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
-    if isinstance(exc, NotFound):
-        return respond.text(f"Not found: {exc}\n", 404)
-    if isinstance(exc, vcs.CommitNotFound):
-        return respond.text("Not found: no such revision\n", 404)
-    if isinstance(exc, vcs.NodeNotFound):
-        return respond.text("Not found: no such file at this revision\n", 404)
-    if isinstance(exc, downloads.DownloadsDisabled):
-        return respond.text(f"{exc}\n", 403)
-    if isinstance(exc, StorageError):
-        return respond.text("The repository cannot be read from storage\n", 503)
-    raise exc
 
 
 # -- the views: (unit of work, readable repository, parsed arguments, context) → response --------

@@ -8,6 +8,7 @@ browser login. ``None`` means anonymous: the services then act as the ``default`
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from collections.abc import Collection
@@ -74,6 +75,16 @@ class WebCredentials:
             session_user_id=user_id if isinstance(user_id, int) else None,
             session_check=session.get(SESSION_CHECK),
         )
+
+
+async def request_credentials(request: Request, settings: Settings, throttle: LoginThrottle) -> WebCredentials:
+    """The request's credentials, after the delay the throttle puts on a guessing address."""
+    credentials = WebCredentials.of(request, settings)
+    if credentials.authorization:
+        delay = throttle.delay(credentials.client_ip)
+        if delay:
+            await asyncio.sleep(delay)
+    return credentials
 
 
 def identify(

@@ -1,0 +1,74 @@
+"""The gist pages: ``/_admin/gists/<access_id>`` (highlighted) and ``.../raw/<filename>``.
+
+A gist is found by its access id only, so a private gist's random id is what keeps it private;
+``acl_private`` gists are shown to signed-in users only. Expired gists are gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from vcshub.services import gists
+from vcshub.services.unit_of_work import unit_of_work
+from vcshub.web import download_responses as respond
+from vcshub.web import web_auth
+from vcshub.web.errors import error_response
+from vcshub.web.highlight import STYLE, highlighted
+
+# The names api_access_controllers_whitelist entries match (Kallithea's, then RhodeCode 4's).
+GIST_VIEW_NAMES = ("GistsController:show", "GistView:gist_show")
+
+
+async def gist_page(request: Request) -> Response:
+    return await _respond(request, _show)
+
+
+async def gist_raw(request: Request) -> Response:
+    return await _respond(request, _raw)
+
+
+async def _respond(request: Request, build: Callable) -> Response:
+    state = request.app.state.vcshub
+    credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
+    return await run_in_threadpool(_answer, state, request, credentials, build)
+
+
+def _answer(state, request: Request, credentials, build: Callable) -> Response:
+    try:
+        with unit_of_work(state.sessions, state.settings) as uow:
+            viewer = web_auth.identify(
+                uow, credentials, GIST_VIEW_NAMES, False, state.login_throttle
+            )
+            gist = gists.visible_on_web(uow, viewer, request.path_params["gist_id"])
+            return build(state, uow, request, viewer, gist)
+    except Exception as exc:  # noqa: BLE001 - error_response re-raises what it does not know
+        return error_response(exc)
+
+
+def _show(state, uow, request: Request, viewer, gist) -> Response:
+    expires = (
+        dt.datetime.fromtimestamp(gist.expires, dt.UTC).strftime("%Y-%m-%d %H:%M")
+        if gist.expires != -1 else None
+    )
+    return state.templates.page(
+        "gist.html",
+        viewer=viewer,
+        here=request.url.path,
+        gist=gist,
+        files=gists.gist_files(uow, gist),
+        expires=expires,
+        raw_base=f"/_admin/gists/{quote(gist.access_id)}/raw",
+        style=STYLE,
+        highlighted=lambda f: highlighted(f.name, f.text, f.lexer),
+    )
+
+
+def _raw(state, uow, request: Request, viewer, gist) -> Response:
+    found = gists.gist_file(uow, gist, request.path_params["filename"])
+    return respond.raw_file(found, download=False)
