@@ -20,7 +20,7 @@ def test_defaults():
     assert settings.data_dir == Path("vcshub-data")
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 5000, 1)
     assert settings.max_request_bytes == 10 * 1024 * 1024
-    assert settings.trust_forwarded_headers is True
+    assert settings.forwarded_allow_ips == ("127.0.0.1", "::1")
     assert settings.database_url == "" and settings.base_url == ""
     assert isinstance(settings.api_access_controllers_whitelist, tuple)
     assert settings.lock_ret_code == 423
@@ -42,13 +42,13 @@ def test_data_dir_layout(tmp_path):
 @pytest.mark.parametrize("section", ["", "[vcshub]\n"])
 def test_toml_file(tmp_path, section):
     config = write(tmp_path / "vcshub.toml", section + (
-        'data_dir = "/srv/vcshub"\nport = 8080\nworkers = 4\ntrust_forwarded_headers = false\n'
+        'data_dir = "/srv/vcshub"\nport = 8080\nworkers = 4\nforwarded_allow_ips = ["10.0.0.1"]\n'
         'api_access_controllers_whitelist = ["ChangesetController:changeset_raw", "Feed:*"]\n'
     ))
     settings = load_settings(config, environ={})
     assert settings.data_dir == Path("/srv/vcshub")
     assert (settings.port, settings.workers) == (8080, 4)
-    assert settings.trust_forwarded_headers is False
+    assert settings.forwarded_allow_ips == ("10.0.0.1",)
     assert settings.api_access_controllers_whitelist == (
         "ChangesetController:changeset_raw", "Feed:*")
     assert settings.config_file == config
@@ -73,13 +73,14 @@ def test_environment_values_are_typed():
     settings = load_settings(environ={
         "VCSHUB_DATA_DIR": "~/vcs",
         "VCSHUB_MAX_REQUEST_BYTES": "1024",
-        "VCSHUB_TRUST_FORWARDED_HEADERS": "no",
+        "VCSHUB_FORWARDED_ALLOW_IPS": "",
+        "VCSHUB_EXTRA_FIELDS_ENABLED": "no",
         "VCSHUB_API_ACCESS_CONTROLLERS_WHITELIST": "A:b, C:* ,",
         "VCSHUB_LOG_LEVEL": "debug",
     })
     assert settings.data_dir == Path("~/vcs").expanduser()
     assert settings.max_request_bytes == 1024
-    assert settings.trust_forwarded_headers is False
+    assert settings.extra_fields_enabled is False
     assert settings.api_access_controllers_whitelist == ("A:b", "C:*")
     assert settings.log_level == "debug"
 
@@ -88,8 +89,8 @@ def test_environment_values_are_typed():
                          [("1", True), ("true", True), ("YES", True), ("on", True),
                           ("0", False), ("false", False), ("off", False), ("nope", False)])
 def test_boolean_words(text, expected):
-    settings = load_settings(environ={"VCSHUB_TRUST_FORWARDED_HEADERS": text})
-    assert settings.trust_forwarded_headers is expected
+    settings = load_settings(environ={"VCSHUB_EXTRA_FIELDS_ENABLED": text})
+    assert settings.extra_fields_enabled is expected
 
 
 def test_empty_environment_values_are_ignored():

@@ -35,9 +35,11 @@ class Settings:
     # The default opens the RSS/Atom feeds only; a value set here replaces it (keep FeedController:*).
     api_access_controllers_whitelist: tuple[str, ...] = ("FeedController:*",)
     lock_ret_code: int = 423
-    # REFERENCE.md 1.5 takes the client IP from X-Real-IP / X-Forwarded-For; turn this off
-    # when the server is reachable without a proxy that sets them.
-    trust_forwarded_headers: bool = True
+    # REFERENCE.md 1.5 takes the client IP from X-Real-IP / X-Forwarded-For. Anybody can send
+    # those headers, so they count only on connections from these proxy addresses ("*": from
+    # everywhere; empty: never), as uvicorn's forwarded_allow_ips; otherwise a client could
+    # step around IP whitelists and the login throttle.
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     extra_fields_enabled: bool = True
     gist_gc_interval_seconds: int = 3600
     config_file: Path | None = field(default=None, compare=False)

@@ -121,12 +121,19 @@ def test_usernames_are_matched_exactly(admin_api, plain):
      (2**40, str(2**40)), (1.5, "1.5"), (True, "True"), ([1], "[1]"), ({"a": 1}, "{'a': 1}"),
      ("a\x00b", "a\x00b")],
 )
-def test_get_unknown_user(admin_api, db_backend, request, ident, shown):
-    if db_backend == "postgresql" and (ident == 2**40 or ident == "a\x00b"):
-        request.applymarker(pytest.mark.xfail(
-            reason="services/lookup.py passes ids beyond PostgreSQL's integer and text with NUL "
-            "to the database, which refuses them (Internal server error)", strict=False))
+def test_get_unknown_user(admin_api, ident, shown):
     assert admin_api.error("get_user", userid=ident) == f"user `{shown}` does not exist"
+
+
+@pytest.mark.parametrize("ident", [2**40, "a\x00b", "x/\x00"])
+@pytest.mark.parametrize(
+    "method, arg, kind",
+    [("get_repo", "repoid", "repository"), ("get_repo_group", "repogroupid", "repository group"),
+     ("get_user_group", "usergroupid", "user group")],
+)
+def test_impossible_identifiers_are_not_found(admin_api, method, arg, kind, ident):
+    """Ids beyond 32 bits and text with NUL name nothing, on PostgreSQL as on SQLite."""
+    assert admin_api.error(method, **{arg: ident}) == f"{kind} `{ident}` does not exist"
 
 
 # -- get_users -----------------------------------------------------------------------------------

@@ -32,7 +32,6 @@ from tests.transport.clients import (
     hosted_path,
     journal_entries,
     probe,
-    remote_heads,
 )
 from vcshub.db.models import UserIpAddress
 

@@ -109,3 +109,15 @@ def test_web_paths_are_not_hgweb(live_server, hg_repo):
         for path in (f"/{repo}", f"/{repo}/raw-file/tip/README", f"/{repo}/archive/tip.zip"):
             response = http.get(live_server.url + path)
             assert b"seed" not in response.content, path
+
+
+def test_only_wire_protocol_commands_reach_hgweb(live_server, hg_repo):
+    """hgweb's pages (shortlog, rawfile, archive...) are not served, even to readers."""
+    repo, _, auth = hg_repo
+    with httpx.Client(timeout=30, auth=(auth.username, auth.secret)) as http:
+        for params in ({"cmd": "shortlog"}, {"cmd": "rawfile", "file": "README", "node": "tip"},
+                       {"cmd": "archive", "node": "tip", "type": "zip"}, {"cmd": "file"}):
+            response = http.get(f"{live_server.url}/{repo}", params=params)
+            assert response.status_code == 403, params
+            assert b"seed" not in response.content
+        assert http.get(f"{live_server.url}/{repo}", params={"cmd": "capabilities"}).status_code == 200

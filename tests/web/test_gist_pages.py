@@ -88,3 +88,20 @@ def test_expired_and_deleted_gists_are_gone(live_server, admin_api, http):
     assert http.get(f"/_admin/gists/{expiring['access_id']}").status_code == 404
     owner.api.result("delete_gist", gistid=deleted["access_id"])
     assert http.get(f"/_admin/gists/{deleted['access_id']}").status_code == 404
+
+
+def test_nul_in_urls_and_credentials_is_refused_cleanly(live_server, admin_api, http):
+    """PostgreSQL cannot store or compare text with NUL: such names and secrets match nothing."""
+    for path in ("/%00", "/x%00/raw/tip/a", "/_admin/gists/%00", "/_admin/gists/%00/raw/a",
+                 "/x%00/info/refs?service=git-upload-pack", "/x%00?cmd=capabilities"):
+        assert http.get(path).status_code in (401, 404), path
+    user = make_user(admin_api)
+    gist = create(user, acl_level="acl_private")
+    url = f"/_admin/gists/{gist['access_id']}"
+    for auth in ((user.username + "\x00", user.password), (user.username, "pw\x00" * 20)):
+        assert http.get(url, auth=auth).status_code == 401
+    form = http.get("/_admin/login")
+    csrf = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    response = http.post("/_admin/login", data={
+        "username": "a\x00b", "password": "x", "csrf_token": csrf, "came_from": "/"})
+    assert response.status_code == 401

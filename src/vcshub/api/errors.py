@@ -60,6 +60,8 @@ def contract_message(exc: domain.DomainError) -> str | None:
         return _ref_message(exc)
     if isinstance(exc, domain.ReviewError):
         return _review_message(exc)
+    if isinstance(exc, domain.CommentFailed):
+        return f"failed to set comment on repository `{exc.repo_name}`"
     if isinstance(exc, domain.UserGroupInUse):
         assigned = [f"<Repository('{rid}:{name}')>" for rid, name in exc.repos]
         assigned += [f"<RepoGroup('id:{gid}:{name}')>" for gid, name in exc.repo_groups]
@@ -84,6 +86,8 @@ _STATUSES = "['not_reviewed', 'approved', 'rejected', 'under_review']"
 def _review_message(exc: domain.ReviewError) -> str:
     pr = exc.pull_request_id
     return {
+        "bad_pull_request_id": "pullrequestid must be an integer",
+        "mixed_repo_types": "source and target repositories must be of the same type",
         "no_commits": "no commits found",
         "no_common_ancestor": "no common ancestor found",
         "reviewers_not_list": "reviewers should be specified as a list",

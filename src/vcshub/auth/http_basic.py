@@ -81,8 +81,8 @@ def authenticate_basic(
 
     A token works with its owner's username (or an empty one); its role must be in ``roles``.
     """
-    if not secret:
-        raise InvalidToken()
+    if not secret or "\x00" in secret or "\x00" in username:
+        raise InvalidToken()  # PostgreSQL cannot even compare text holding NUL
     owner = _token_owner(db, secret, now) if len(secret) >= 32 else None
     if owner is not None and username.lower() in ("", owner[0].username.lower()):
         user, role = owner

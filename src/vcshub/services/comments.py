@@ -8,7 +8,7 @@ from vcshub import vcs
 from vcshub.db.models import Comment, PullRequest
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, repo_disk, reviews
-from vcshub.services.errors import NotFound, ReviewError, StorageError
+from vcshub.services.errors import CommentFailed, NotFound, ReviewError
 from vcshub.services.pull_requests import can_vote
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -70,11 +70,11 @@ def comment_commit(
     try:
         commit = repo_disk.open_vcs(uow, repo).get_commit(str(commit_id))
     except vcs.VCSError as exc:
-        raise StorageError(f"unknown commit {commit_id}") from exc
+        raise CommentFailed(repo.repo_name, f"unknown commit {commit_id}") from exc
     if status is not None and reviews.closed_pull_request_with(uow, repo, commit.raw_id):
         raise ReviewError("closed_pr_status")
     if not isinstance(message, str) or not message.strip():
-        raise StorageError("empty comment")
+        raise CommentFailed(repo.repo_name, "empty comment")
     options = options or CommentOptions()
     comment = reviews.add_comment(
         uow, repo, actor.user, message, commit_id=commit.raw_id,

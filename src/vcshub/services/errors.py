@@ -92,7 +92,8 @@ class RefError(DomainError):
 class ReviewError(DomainError):
     """A pull-request operation refused by its state or the caller's rights.
 
-    ``problem`` is one of: no_commits, no_common_ancestor, reviewers_not_list, merge_closed,
+    ``problem`` is one of: bad_pull_request_id, mixed_repo_types, no_commits, no_common_ancestor,
+    reviewers_not_list, merge_closed,
     close_denied, already_closed, update_denied, update_closed, comment_empty, bad_status,
     bad_commit_status, closed_pr_status.
     """
@@ -102,3 +103,11 @@ class ReviewError(DomainError):
         self.problem = problem
         self.pull_request_id = pull_request_id
         self.status = status
+
+
+class CommentFailed(DomainError):
+    """A commit comment could not be stored (unknown commit, empty message, empty repository)."""
+
+    def __init__(self, repo_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.repo_name = repo_name

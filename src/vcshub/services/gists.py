@@ -135,7 +135,7 @@ def _write_repository(uow: UnitOfWork, gist: Gist, owner: User, contents: dict[s
 
 
 def _find(uow: UnitOfWork, gistid: object) -> Gist | None:
-    if gistid is None or isinstance(gistid, bool):
+    if gistid is None or isinstance(gistid, bool) or lookup.possible_name(str(gistid)) is None:
         return None
     return uow.db.scalar(select(Gist).where(Gist.access_id == str(gistid)))
 

@@ -13,8 +13,23 @@ from vcshub.db.models import RepoGroup, Repository, User, UserGroup
 from vcshub.services.errors import NotFound
 
 
+# Ids are 32-bit integers in every database; a larger number can name nothing (and
+# PostgreSQL would refuse to compare it), nor can text holding NUL, which it cannot store.
+_MAX_ID = 2**31 - 1
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def possible_id(value: object) -> int | None:
+    """``value`` as a possible id, or None when no row can have it."""
+    return value if _is_number(value) and 0 <= value <= _MAX_ID else None
+
+
+def possible_name(value: object) -> str | None:
+    """``value`` as a possible name, or None when no row can have it."""
+    return value if isinstance(value, str) and "\0" not in value else None
 
 
 def _text(value: object) -> str:
@@ -24,9 +39,9 @@ def _text(value: object) -> str:
 
 def find_user(db: Session, ident: object) -> User | None:
     if _is_number(ident):
-        return db.get(User, ident)
-    if isinstance(ident, str):
-        if ident.isdigit():
+        return db.get(User, ident) if possible_id(ident) is not None else None
+    if possible_name(ident) is not None:
+        if ident.isascii() and ident.isdigit() and possible_id(int(ident)) is not None:
             user = db.get(User, int(ident))
             if user is not None:
                 return user
@@ -47,9 +62,9 @@ def find_user_by_name_ci(db: Session, username: str) -> User | None:
 
 def repo(db: Session, ident: object) -> Repository:
     found = None
-    if _is_number(ident):
+    if possible_id(ident) is not None:
         found = db.get(Repository, ident)
-    elif isinstance(ident, str):
+    elif possible_name(ident) is not None:
         found = db.scalar(select(Repository).where(Repository.repo_name == ident.strip("/")))
     if found is None:
         raise NotFound("repository", _text(ident))
@@ -58,9 +73,9 @@ def repo(db: Session, ident: object) -> Repository:
 
 def repo_group(db: Session, ident: object) -> RepoGroup:
     found = None
-    if _is_number(ident):
+    if possible_id(ident) is not None:
         found = db.get(RepoGroup, ident)
-    elif isinstance(ident, str):
+    elif possible_name(ident) is not None:
         found = db.scalar(select(RepoGroup).where(RepoGroup.group_name == ident.strip("/")))
     if found is None:
         raise NotFound("repository group", _text(ident))
@@ -69,9 +84,9 @@ def repo_group(db: Session, ident: object) -> RepoGroup:
 
 def user_group(db: Session, ident: object) -> UserGroup:
     found = None
-    if _is_number(ident):
+    if possible_id(ident) is not None:
         found = db.get(UserGroup, ident)
-    elif isinstance(ident, str):
+    elif possible_name(ident) is not None:
         found = db.scalar(select(UserGroup).where(UserGroup.group_name == ident))
     if found is None:
         raise NotFound("user group", _text(ident))

@@ -6,6 +6,7 @@ Permissions are judged on the target repository: "can merge" = write on it; "can
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -50,10 +51,24 @@ def acting_caller(uow: UnitOfWork, caller: Caller, repoid: object, userid: objec
     return Caller(uow.db, lookup.user(uow.db, userid))
 
 
-def find(uow: UnitOfWork, pull_request_id: int) -> PullRequest:
-    pr = uow.db.scalar(
-        select(PullRequest).options(*_LOAD).where(PullRequest.pull_request_id == pull_request_id)
-    )
+def pull_request_number(value: object) -> int:
+    """The id as clients send it: a number, or its decimal text."""
+    if isinstance(value, int):  # bools too, as for every integer argument
+        return int(value)
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ReviewError("bad_pull_request_id") from None
+
+
+def find(uow: UnitOfWork, pull_request_id: object) -> PullRequest:
+    """The pull request with this id (checked here, after the repository: 4.6's order)."""
+    number = lookup.possible_id(pull_request_number(pull_request_id))
+    pr = None
+    if number is not None:
+        pr = uow.db.scalar(
+            select(PullRequest).options(*_LOAD).where(PullRequest.pull_request_id == number)
+        )
     if pr is None:
         raise NotFound("pull request", pull_request_id)
     return pr
@@ -80,15 +95,32 @@ def list_pull_requests(uow: UnitOfWork, caller: Caller, repoid: object, status: 
     )
 
 
-def _reviewers(uow: UnitOfWork, reviewers: object) -> list[User]:
+@dataclass(frozen=True)
+class Reviewer:
+    user: User
+    reasons: tuple[str, ...] = ()
+
+
+def _reviewer(uow: UnitOfWork, entry: object) -> Reviewer:
+    """A user id or name, or RC-later's ``{"username": ..., "reasons": [...]}`` object."""
+    if not isinstance(entry, Mapping):
+        return Reviewer(lookup.user(uow.db, entry))
+    ident = entry.get("username", entry.get("user_id", entry.get("userid")))
+    reasons = entry.get("reasons") or []
+    if not isinstance(reasons, list):
+        reasons = [reasons]
+    return Reviewer(lookup.user(uow.db, ident), tuple(str(r) for r in reasons))
+
+
+def _reviewers(uow: UnitOfWork, reviewers: object) -> list[Reviewer]:
     if reviewers is None:
         return []
     if not isinstance(reviewers, list):
         raise ReviewError("reviewers_not_list")
-    found: dict[int, User] = {}
-    for ident in reviewers:
-        user = lookup.user(uow.db, ident)
-        found.setdefault(user.user_id, user)
+    found: dict[int, Reviewer] = {}
+    for entry in reviewers:
+        reviewer = _reviewer(uow, entry)
+        found.setdefault(reviewer.user.user_id, reviewer)
     return list(found.values())
 
 
@@ -109,6 +141,8 @@ def create_pull_request(
         raise NotFound("repository", source_repo)
     if not access.can_repo(caller, target, "repository.read"):  # Deviation: RC4 forgets this
         raise NotFound("repository", target_repo)
+    if source.repo_type != target.repo_type:  # unrelated histories are caught below
+        raise ReviewError("mixed_repo_types")
     source_backend = repo_disk.open_vcs(uow, source)
     target_backend = repo_disk.open_vcs(uow, target)
     src = resolve(source_backend, source_ref)
@@ -131,7 +165,9 @@ def create_pull_request(
         author_id=caller.user_id,
         revisions=revisions,
     )
-    pr.reviewers = [PullRequestReviewer(user_id=u.user_id, reasons=[]) for u in reviewer_users]
+    pr.reviewers = [
+        PullRequestReviewer(user_id=r.user.user_id, reasons=list(r.reasons)) for r in reviewer_users
+    ]
     uow.db.add(pr)
     uow.db.flush()
     reviews.vote(uow, target, caller.user, "under_review", pull_request=pr)
@@ -236,28 +272,49 @@ def _update_commits(uow: UnitOfWork, caller: Caller, pr: PullRequest, report: Up
     reviews.vote(uow, pr.target_repo, caller.user, "under_review", pull_request=pr, comment=comment)
 
 
-def _replace_reviewers(uow: UnitOfWork, pr: PullRequest, users: list[User], report: UpdateReport) -> None:
-    wanted = {u.user_id: u for u in users}
+def _replace_reviewers(
+    uow: UnitOfWork, pr: PullRequest, reviewers: list[Reviewer], report: UpdateReport
+) -> None:
+    wanted = {r.user.user_id: r for r in reviewers}
     current = {r.user_id: r for r in pr.reviewers}
     for user_id, row in current.items():
         if user_id not in wanted:
             report.reviewers_removed.append(row.user.username)
             pr.reviewers.remove(row)
-    for user_id, user in wanted.items():
+    for user_id, reviewer in wanted.items():
         if user_id not in current:
-            report.reviewers_added.append(user.username)
-            pr.reviewers.append(PullRequestReviewer(user_id=user_id, reasons=[]))
+            report.reviewers_added.append(reviewer.user.username)
+            pr.reviewers.append(PullRequestReviewer(user_id=user_id, reasons=list(reviewer.reasons)))
     report.reviewers_added.sort()
     report.reviewers_removed.sort()
     uow.db.flush()
 
 
-def close_pull_request(uow: UnitOfWork, actor: Caller, repoid: object, pull_request_id: int) -> PullRequest:
+def close_pull_request(
+    uow: UnitOfWork,
+    actor: Caller,
+    repoid: object,
+    pull_request_id: object,
+    message: object = "",
+    status: object = None,
+):
+    """Close the pull request; with RC-later's ``message`` (or a ``status`` vote) a closing
+    comment is added too. Returns (pull request, closing comment or None)."""
     lookup.repo(uow.db, repoid)
     pr = find(uow, pull_request_id)
     if not can_update(actor, pr):
         raise ReviewError("close_denied", pull_request_id)
     _require_open(pr, "already_closed")
+    if status is not None and status not in reviews.STATUSES:
+        raise ReviewError("bad_status", status=status)
+    comment = None
+    if message or status:
+        text = message if isinstance(message, str) and message else (
+            f"Status change > {reviews.STATUS_LABELS[status]}"
+        )
+        comment = reviews.add_comment(uow, pr.target_repo, actor.user, text, pull_request=pr)
+        if status is not None:
+            reviews.vote(uow, pr.target_repo, actor.user, status, pull_request=pr, comment=comment)
     pr.status = "closed"
     uow.db.flush()
-    return pr
+    return pr, comment

@@ -14,7 +14,7 @@ from vcshub.auth import identity, ip_whitelist
 from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
-from vcshub.services import access, locks
+from vcshub.services import access, locks, lookup
 from vcshub.services.errors import DomainError
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -75,6 +75,8 @@ def find_repository(uow: UnitOfWork, name: str, kind: str | None = None) -> Repo
     With ``kind``, a repository of the other kind is not there as far as this client is
     concerned (a git client asking for an hg repository, say).
     """
+    if lookup.possible_name(name) is None:
+        return None
     repo = uow.db.scalar(select(Repository).where(Repository.repo_name == name))
     if repo is None and kind != "hg" and name.endswith(".git"):
         repo = uow.db.scalar(select(Repository).where(Repository.repo_name == name[:-4]))

@@ -13,6 +13,14 @@ GIT_SERVICES = {"git-upload-pack": PULL, "git-receive-pack": PUSH}
 HG_WRITE_COMMANDS = frozenset({"unbundle", "pushkey"})
 # Commands that actually send repository data (a pull by a writer locks on these).
 HG_DATA_COMMANDS = frozenset({"getbundle", "changegroup", "changegroupsubset", "stream_out"})
+# The wire protocol, and nothing else: hgweb's own pages (?cmd=shortlog, rawfile, archive...)
+# would bypass the web UI's views and their settings.
+HG_WIRE_COMMANDS = frozenset({
+    "batch", "between", "branchmap", "branches", "capabilities", "changegroup",
+    "changegroupsubset", "clonebundles", "clonebundles_manifest", "debugwireargs", "getbundle",
+    "heads", "hello", "known", "listkeys", "lookup", "protocaps", "pushkey", "stream_out",
+    "unbundle",
+})
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,9 @@ def classify(method: str, path: str, query: Mapping[str, str]) -> VcsRequest | N
     command = query.get("cmd")
     if command:
         action = PUSH if command in HG_WRITE_COMMANDS else PULL
+        refused = None if command in HG_WIRE_COMMANDS else f"unknown command {command[:40]!r}"
         return VcsRequest(
-            "hg", path, action, command, transfers_data=command in HG_DATA_COMMANDS
+            "hg", path, action, command, transfers_data=command in HG_DATA_COMMANDS,
+            refused=refused,
         )
     return None

@@ -9,8 +9,10 @@ from vcshub.config import Settings
 
 
 def request_client_ip(request: Request, settings: Settings) -> str:
+    """The client's address; forwarded headers count only from the configured proxies."""
     peer = request.client.host if request.client else None
-    if not settings.trust_forwarded_headers:
+    proxies = settings.forwarded_allow_ips
+    if "*" not in proxies and client_ip(peer) not in proxies:
         return client_ip(peer)
     return client_ip(peer, {k: v for k, v in request.headers.items()})
 

@@ -166,7 +166,9 @@ class LoginFailed(Exception):
 
 def log_in(uow: UnitOfWork, username: str, password: str, client_ip: str) -> User:
     """Check a login form's username and password (tokens are not passwords here)."""
-    user = uow.db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    user = None
+    if "\x00" not in username:  # PostgreSQL cannot even compare text holding NUL
+        user = uow.db.scalar(select(User).where(func.lower(User.username) == username.lower()))
     try:
         if user is None or user.username == DEFAULT_USERNAME:
             raise InvalidToken()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from vcshub.api.call import Call
-from vcshub.api.coercion import AsInt, Bool
+from vcshub.api.coercion import Bool
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.pull_requests import pull_request_data
 from vcshub.services import access, comments, lookup, pr_merge, pull_requests, reviews
 
 methods = MethodSet()
-
-PullRequestId = Annotated[int, AsInt(error="pullrequestid must be an integer")]
-
 
 def serialize(call: Call, pr) -> dict:
     votes = reviews.latest_votes(call.uow, pr)
@@ -28,7 +23,7 @@ def serialize(call: Call, pr) -> dict:
 
 
 @methods.method()
-def get_pull_request(call: Call, repoid, pullrequestid: PullRequestId):
+def get_pull_request(call: Call, repoid, pullrequestid):
     return serialize(
         call, pull_requests.get_pull_request(call.uow, call.caller, repoid, pullrequestid)
     )
@@ -43,7 +38,7 @@ def get_pull_requests(call: Call, repoid, status="new"):
 
 
 @methods.method()
-def merge_pull_request(call: Call, repoid, pullrequestid: PullRequestId, userid=None):
+def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
     lookup.repo(call.uow.db, repoid)
     actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
     pr = pull_requests.find(call.uow, pullrequestid)
@@ -57,18 +52,23 @@ def merge_pull_request(call: Call, repoid, pullrequestid: PullRequestId, userid=
 
 
 @methods.method()
-def close_pull_request(call: Call, repoid, pullrequestid: PullRequestId, userid=None):
+def close_pull_request(call: Call, repoid, pullrequestid, userid=None, message="", status=None):
     lookup.repo(call.uow.db, repoid)
     actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
-    pr = pull_requests.close_pull_request(call.uow, actor, repoid, pullrequestid)
-    return {"pull_request_id": pr.pull_request_id, "closed": True}
+    pr, comment = pull_requests.close_pull_request(
+        call.uow, actor, repoid, pullrequestid, message, status
+    )
+    result = {"pull_request_id": pr.pull_request_id, "closed": True}
+    if comment is not None:  # RC-later's closing comment
+        result["closing_commit_id"] = comment.comment_id
+    return result
 
 
 @methods.method()
 def comment_pull_request(
     call: Call,
     repoid,
-    pullrequestid: PullRequestId,
+    pullrequestid,
     message=None,
     status=None,
     userid=None,
@@ -107,7 +107,7 @@ def create_pull_request(
 def update_pull_request(
     call: Call,
     repoid,
-    pullrequestid: PullRequestId,
+    pullrequestid,
     title="",
     description="",
     reviewers=None,
@@ -137,8 +137,9 @@ def _comment_failure(call_args) -> str:
 
 
 def _comment_commit(call: Call, repoid, commit_id, message, userid, status, options):
-    actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
+    # The repository first: a private one must not be told apart from a missing one (1.8).
     repo = access.repo(call.uow, call.caller, repoid, "repository.read")
+    actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
     comment, full_id = comments.comment_commit(
         call.uow, actor, repoid, commit_id, message, status, options
     )
