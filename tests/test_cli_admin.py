@@ -264,6 +264,7 @@ def test_first_serve_creates_the_instance_and_shows_credentials_once(instance, t
             f"username: admin\npassword: {shown['password']}\napi_token: {shown['api token']}\n"
         )
         assert mode(instance.data_dir / "secret-key") == 0o600
+        assert mode(instance.data_dir) == 0o700  # the database in it holds tokens
         assert (instance.data_dir / "repos").is_dir()
         # the printed token is a working super-admin API token
         reply = httpx.post(f"{url}/_admin/api", json={

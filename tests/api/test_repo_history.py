@@ -274,7 +274,7 @@ def test_nodes_full_details(admin_api, history, repo_type):
 def test_nodes_errors_in_order(admin_api, history, repo_type):
     name, ids = history[repo_type]
     failed = f"failed to get repo: `{name}` nodes"
-    for root in ("../", "..", "docs/../..", "no/such/dir"):
+    for root in ("../", "..", "docs/../..", "no/such/dir", "README.rst", "docs/api.rst"):
         assert admin_api.error("get_repo_nodes", repoid=name, revision=ids[0],
                                root_path=root) == failed
     assert admin_api.error("get_repo_nodes", repoid=name, revision="f" * 40,

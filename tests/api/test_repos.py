@@ -869,3 +869,21 @@ def test_deleted_folder_does_not_break_get_repo(admin_api, live_server, repo_typ
     repo = admin_api.result("get_repo", repoid=name, cache=False)
     assert repo["last_changeset"]["raw_id"] == EMPTY_ID
     admin_api.result("delete_repo", repoid=name)
+
+
+def test_x_and_x_dot_git_cannot_both_exist(admin_api, repo_type):
+    """``/x.git`` also serves ``x``: a second repository must not take over that clone URL."""
+    name = unique("twin")
+    admin_api.result("create_repo", repo_name=name, repo_type=repo_type)
+    assert admin_api.error("create_repo", repo_name=name + ".git", repo_type=repo_type) == (
+        f"failed to create repository `{name}.git`"
+    )
+    admin_api.result("create_repo", repo_name=name + "-b.git", repo_type="git")
+    assert admin_api.error("create_repo", repo_name=name + "-b", repo_type="hg") == (
+        f"failed to create repository `{name}-b`"
+    )
+    assert admin_api.error("update_repo", repoid=name, name=name + "-b") == (
+        f"failed to update repo `{name}`"
+    )
+    names = {r["repo_name"] for r in admin_api.result("get_repos")}
+    assert name + ".git" not in names and name + "-b" not in names

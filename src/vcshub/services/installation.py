@@ -27,8 +27,13 @@ class InitialAdmin:
 
 
 def prepare_storage(settings: Settings) -> None:
-    """Create the data directory, the repository storage and the secret key if missing."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """Create the data directory, the repository storage and the secret key if missing.
+
+    A new data directory is private to the server's user (0700): the database in it holds
+    API tokens. An existing one keeps the mode its administrator gave it.
+    """
+    if not settings.data_dir.exists():
+        settings.data_dir.mkdir(parents=True, mode=0o700)
     settings.repos_dir.mkdir(exist_ok=True)
     if not settings.secret_key and not settings.secret_key_file.exists():
         _write_private(settings.secret_key_file, secrets.token_hex(32) + "\n")

@@ -31,6 +31,9 @@ def commits_from(backend: vcs.Repository, start_rev: str, limit: int) -> list[vc
 
 
 def nodes_below(backend: vcs.Repository, revision: str, root_path: str) -> list[vcs.Node]:
-    """The whole subtree under ``root_path``: directories first, then files."""
-    nodes = backend.get_nodes(revision, root_path.strip("/"), recursive=True)
+    """The whole subtree under the directory ``root_path``: directories first, then files."""
+    root = root_path.strip("/")
+    if root and not backend.get_node(revision, root).is_dir:
+        raise vcs.NodeNotFound(f"{root!r} is not a directory")
+    nodes = backend.get_nodes(revision, root, recursive=True)
     return [n for n in nodes if n.is_dir] + [n for n in nodes if not n.is_dir]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from vcshub.db.models import RepoField, RepoGroup, Repository
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
-from vcshub.services import access, grants, lookup, repo_groups, repos, storage
+from vcshub.services import access, grants, lookup, repo_groups, repos, storage, vcs_access
 from vcshub.services.errors import Conflict, Invalid
 from vcshub.services.names import validate_path
 from vcshub.services.unit_of_work import UnitOfWork
@@ -79,6 +79,9 @@ def _rename(uow: UnitOfWork, repo: Repository, new_path: str, group) -> None:
     validate_path("name", new_path)
     if repo_groups.name_in_use(uow, new_path):
         raise Conflict(f"`{new_path}` already exists")
+    twin = vcs_access.clone_url_twin(uow, new_path)
+    if twin is not None and twin != repo.repo_name:
+        raise Conflict(f"`{new_path}` would share its clone URL with repository `{twin}`")
     storage.move(uow, repo.repo_name, new_path)
     repo.repo_name = new_path
     repo.group_id = group.group_id if group else None

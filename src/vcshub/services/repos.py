@@ -15,7 +15,7 @@ from vcshub import vcs
 from vcshub.db.models import RepoField, RepoGroup, Repository, User, UserFollowing
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
-from vcshub.services import access, grants, lookup, repo_disk, repo_groups, storage
+from vcshub.services import access, grants, lookup, repo_disk, repo_groups, storage, vcs_access
 from vcshub.services.errors import (
     AccessDenied,
     AlreadyExists,
@@ -116,6 +116,9 @@ def create_repo(
 def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, clone_from, fork_of=None):
     if repo_groups.find(uow, path) is not None:
         raise Conflict(f"`{path}` is already a repository group")
+    twin = vcs_access.clone_url_twin(uow, path)
+    if twin is not None:
+        raise Conflict(f"`{path}` would share its clone URL with repository `{twin}`")
     parent = repo_groups.ensure_parents(uow, path)
     repo_disk.create_on_disk(uow, path, kind, clone_from)
     private = bool(spec.private)

@@ -85,6 +85,18 @@ def find_repository(uow: UnitOfWork, name: str, kind: str | None = None) -> Repo
     return repo
 
 
+def clone_url_twin(uow: UnitOfWork, name: str) -> str | None:
+    """The repository whose clone URL ``name`` would also answer to, if any.
+
+    ``/x.git`` serves ``x`` when no ``x.git`` exists, so repositories ``x`` and ``x.git`` would
+    fight over one URL: whoever created the second could take over the other's clones.
+    """
+    twin = name[:-4] if name.endswith(".git") else name + ".git"
+    if twin and uow.db.scalar(select(Repository.repo_id).where(Repository.repo_name == twin)):
+        return twin
+    return None
+
+
 def authorize(
     uow: UnitOfWork, repo_name: str, kind: str, user: User | None, action: str, client_ip: str
 ) -> VcsGrant:

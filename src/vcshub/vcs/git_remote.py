@@ -12,7 +12,13 @@ from pathlib import Path
 
 from .errors import CloneError
 
-GIT_BINARY = os.environ.get("VCSHUB_GIT", "git")
+GIT_BINARY = "git"
+
+# A remote that stops sending (or never answers) must not hold a request, and the database
+# transaction around it, forever: HTTP transfers slower than 1 byte/s for a minute abort, and
+# every network operation has an overall limit.
+STALL_OPTIONS = ("-c", "http.lowSpeedLimit=1", "-c", "http.lowSpeedTime=60")
+NETWORK_TIMEOUT = 3600.0
 
 # Refspecs that make a fetch behave like a mirror for branches and tags
 # (forced updates) without touching other namespaces.
@@ -30,6 +36,14 @@ def _environment() -> dict[str, str]:
     return env
 
 
+def _command(args: list[str]) -> str:
+    """The git command's name, past any ``-c`` options and ``--git-dir``."""
+    rest = list(args)
+    while rest and rest[0] in ("-c", "--git-dir"):
+        rest = rest[2:]
+    return rest[0] if rest else "?"
+
+
 def run_git(args: list[str], timeout: float | None = None) -> str:
     """Run git and return stdout; failures raise :class:`CloneError`
     carrying git's own error message."""
@@ -40,37 +54,37 @@ def run_git(args: list[str], timeout: float | None = None) -> str:
             env=_environment(), timeout=timeout, check=False,
         )
     except subprocess.TimeoutExpired:
-        raise CloneError(f"git {args[0]} timed out after {timeout}s") from None
+        raise CloneError(f"git {_command(args)} timed out after {timeout:.0f}s") from None
     except OSError as exc:
         raise CloneError(f"cannot run git: {exc}") from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
         lines = [ln for ln in message.splitlines() if ln.strip()]
         detail = "; ".join(lines[-3:]) or f"exit code {proc.returncode}"
-        raise CloneError(f"git {args[0]} failed: {detail}")
+        raise CloneError(f"git {_command(args)} failed: {detail}")
     return proc.stdout.decode("utf-8", "replace")
 
 
-def clone_mirror(source: str, dest: Path, timeout: float | None = None) -> None:
+def clone_mirror(source: str, dest: Path, timeout: float = NETWORK_TIMEOUT) -> None:
     """``git clone --mirror`` of ``source`` into the (new) folder ``dest``."""
-    run_git(["clone", "--mirror", "--quiet", "--", source, str(dest)], timeout)
+    run_git([*STALL_OPTIONS, "clone", "--mirror", "--quiet", "--", source, str(dest)], timeout)
 
 
-def fetch_mirror(git_dir: Path, source: str, timeout: float | None = None) -> None:
+def fetch_mirror(git_dir: Path, source: str, timeout: float = NETWORK_TIMEOUT) -> None:
     """Fetch every branch and tag of ``source`` into ``git_dir``,
     force-updating local refs of the same name (no pruning, so branches
     pushed only to this server survive)."""
     run_git(
-        ["--git-dir", str(git_dir), "fetch", "--quiet", "--no-write-fetch-head",
+        [*STALL_OPTIONS, "--git-dir", str(git_dir), "fetch", "--quiet", "--no-write-fetch-head",
          "--update-head-ok", "--end-of-options", source, *MIRROR_REFSPECS],
         timeout,
     )
 
 
-def remote_head_branch(source: str, timeout: float | None = None) -> str | None:
+def remote_head_branch(source: str, timeout: float = 60.0) -> str | None:
     """Branch the remote HEAD points to, if the remote advertises it."""
     try:
-        out = run_git(["ls-remote", "--symref", "--", source, "HEAD"], timeout)
+        out = run_git([*STALL_OPTIONS, "ls-remote", "--symref", "--", source, "HEAD"], timeout)
     except CloneError:
         return None
     for line in out.splitlines():
