@@ -7,7 +7,7 @@ enabled and pushes the content into it, then for each format:
 
 * ``git archive`` on the command line into /dev/null (``| bzip2`` for .tar.bz2), best of N;
 * the first download with curl (cache miss: streamed while the cache file is written), best of
-  N, the cache emptied before each run;
+  N, the cache emptied before each run; alternating with the ``git archive`` runs;
 * a second download (cache hit: the cached file is sent);
 * the server's peak resident memory during the downloads against its size before.
 
@@ -149,15 +149,18 @@ def main(argv: list[str] | None = None) -> int:
             git = f"git --git-dir={hosted} archive --format={GIT_FORMAT[extension]} --prefix=x/ {commit}"
             if extension == ".tar.bz2":
                 git += " | bzip2 -9"
-            native = min(timed(f"{git} > /dev/null") for _ in range(options.runs))
             curl = f"curl -sS --fail -o /dev/null {url}{extension}"
             before = rss_kib(pid)
-            first = []
+            native_runs, first = [], []
             with PeakMemory(pid) as memory:
+                # Interleaved, so that both see the same load on a shared machine (a load that
+                # changes between a block of git runs and a block of downloads skews the ratio).
                 for _ in range(options.runs):
+                    native_runs.append(timed(f"{git} > /dev/null"))
                     shutil.rmtree(cache, ignore_errors=True)
                     first.append(timed(curl))
                 cached = min(timed(curl) for _ in range(options.runs))
+            native = min(native_runs)
             size = sum(f.stat().st_size for f in cache.rglob(f"*{extension}")) / 1e6
             ratio = min(first) / native
             growth = (memory.peak - before) / 1024

@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -43,11 +42,11 @@ import orjson
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "benchmarks")]
 
-import vcs_history  # noqa: E402 - benchmarks/vcs_history.py
-import vcs_merge  # noqa: E402 - benchmarks/vcs_merge.py
+import vcs_history  # benchmarks/vcs_history.py
+import vcs_merge  # benchmarks/vcs_merge.py
 
-from tests.live_server import start_server  # noqa: E402
-from vcshub.config import load_settings  # noqa: E402
+from tests.live_server import start_server
+from vcshub.config import load_settings
 
 TARGET_SECONDS = {"create_pull_request": 2.0, "merge_pull_request": 2.0}
 _TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -83,10 +82,11 @@ class Timings:
         self.wall: dict[tuple[str, str], list[float]] = {}
         self.cpu: dict[tuple[str, str], list[float]] = {}
 
-    def call(self, scenario: str, method: str, func: Callable[[], object]) -> object:
+    def call(self, scenario: str, api: Api, method: str, **args) -> object:
+        """``api(method, **args)``, timed."""
         cpu_before = cpu_ms(self.pid)
         started = time.perf_counter()
-        result = func()
+        result = api(method, **args)
         wall = (time.perf_counter() - started) * 1000
         self.wall.setdefault((scenario, method), []).append(wall)
         self.cpu.setdefault((scenario, method), []).append(cpu_ms(self.pid) - cpu_before)
@@ -171,17 +171,17 @@ def main(argv: list[str] | None = None) -> int:
         timings = Timings(server.process.pid)
         for scenario, pairs in scenarios.items():
             for number, (source, target) in enumerate(pairs):
-                created = timings.call(scenario, "create_pull_request", lambda: admin(
-                    "create_pull_request", source_repo=source, target_repo=target,
-                    source_ref="branch:feature", target_ref="branch:master",
-                    title=f"Feature, run {number}", description="500 commits"))
+                created = timings.call(
+                    scenario, admin, "create_pull_request", source_repo=source,
+                    target_repo=target, source_ref="branch:feature", target_ref="branch:master",
+                    title=f"Feature, run {number}", description="500 commits")
                 pr_id = created["pull_request_id"]
-                pr = timings.call(scenario, "get_pull_request", lambda: admin(
-                    "get_pull_request", repoid=target, pullrequestid=pr_id))
+                pr = timings.call(scenario, admin, "get_pull_request", repoid=target,
+                                  pullrequestid=pr_id)
                 assert len(pr["commit_ids"]) == vcs_merge.FEATURE_COMMITS, len(pr["commit_ids"])
                 assert pr["mergeable"]["status"], pr["mergeable"]
-                merged = timings.call(scenario, "merge_pull_request", lambda: admin(
-                    "merge_pull_request", repoid=target, pullrequestid=pr_id))
+                merged = timings.call(scenario, admin, "merge_pull_request", repoid=target,
+                                      pullrequestid=pr_id)
                 assert merged["executed"] and merged["failure_reason"] == 0, merged
                 target_dir = settings.repos_dir / target
                 parents = git_out(target_dir, "rev-parse", "master^1", "master^2").split()

@@ -6,14 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.review.test_pull_requests import MAIN, _feature, kind, project  # noqa: F401
-
-
-def _open_pr(api, name, kind, **extra) -> int:
-    return api.result(
-        "create_pull_request", source_repo=name, target_repo=name,
-        source_ref="branch:feature", target_ref=f"branch:{MAIN[kind]}", title="t", **extra,
-    )["pull_request_id"]
+from tests.review.workflow import open_pr, push_to
 
 
 @pytest.mark.parametrize("method", ["get_pull_request", "merge_pull_request", "close_pull_request",
@@ -57,8 +50,8 @@ def test_comment_commit_failure_names_the_repository(admin_api, project, kind):
 
 def test_close_with_a_message_and_a_vote(admin_api, project, kind):
     name, work = project
-    _feature(work, kind, {"f.txt": "x\n"})
-    prid = _open_pr(admin_api, name, kind)
+    push_to(work, kind, "feature", {"f.txt": "x\n"})
+    prid = open_pr(admin_api, name, kind)
     assert admin_api.error(
         "close_pull_request", repoid=name, pullrequestid=prid, status="maybe"
     ) == "unknown comment status`maybe`"
@@ -70,8 +63,8 @@ def test_close_with_a_message_and_a_vote(admin_api, project, kind):
     pr = admin_api.result("get_pull_request", repoid=name, pullrequestid=prid)
     assert pr["status"] == "closed"
     # The plain RC4 call keeps the RC4 result.
-    _feature(work, kind, {"g.txt": "y\n"}, "other")
-    second = _open_pr(admin_api, name, kind)
+    push_to(work, kind, "feature", {"g.txt": "y\n"}, "other")
+    second = open_pr(admin_api, name, kind)
     assert admin_api.result("close_pull_request", repoid=name, pullrequestid=second) == {
         "pull_request_id": second, "closed": True,
     }
@@ -80,8 +73,8 @@ def test_close_with_a_message_and_a_vote(admin_api, project, kind):
 def test_reviewers_as_objects_with_reasons(admin_api, project, kind):
     name, work = project
     one, two = make_user(admin_api), make_user(admin_api)
-    _feature(work, kind, {"f.txt": "x\n"})
-    prid = _open_pr(admin_api, name, kind, reviewers=[
+    push_to(work, kind, "feature", {"f.txt": "x\n"})
+    prid = open_pr(admin_api, name, kind, reviewers=[
         {"username": one.username, "reasons": ["owner of f.txt"]}, two.user_id,
     ])
     pr = admin_api.result("get_pull_request", repoid=name, pullrequestid=prid)

@@ -7,46 +7,13 @@ import pytest
 
 from tests.factories import make_user, unique
 from tests.repo_content import WorkingCopy, hosted_folder, log_ids
-
-MAIN = {"git": "master", "hg": "default"}
-
-
-@pytest.fixture(params=["git", "hg"])
-def kind(request):
-    return request.param
-
-
-@pytest.fixture
-def project(admin_api, live_server, kind, tmp_path):
-    """A hosted repository with one commit on the main branch and a working copy of it."""
-    name = unique("prrepo")
-    admin_api.result("create_repo", repo_name=name, repo_type=kind)
-    work = WorkingCopy.clone(hosted_folder(live_server, name), tmp_path / "work", kind)
-    if kind == "git":
-        work.git("checkout", "--quiet", "-b", "master")
-    work.commit({"base.txt": "one\ntwo\nthree\n"}, "base")
-    work.push("master" if kind == "git" else None)
-    return name, work
-
-
-def _feature(work: WorkingCopy, kind: str, files: dict, message: str = "feature work") -> str:
-    commit = work.commit(files, message, branch="feature")
-    work.push("feature" if kind == "git" else None)
-    return commit
-
-
-def _back_to_main(work: WorkingCopy, kind: str) -> None:
-    if kind == "git":
-        work.git("checkout", "--quiet", "master")
-    else:
-        work.hg("update", "--quiet", "default")
-
+from tests.review.workflow import MAIN, back_to_main, push_to
 
 def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_path):
     name, work = project
     author, reviewer = make_user(admin_api), make_user(admin_api)
     admin_api.result("grant_user_permission", repoid=name, userid=author.username, perm="repository.write")
-    first = _feature(work, kind, {"feature.txt": "new\n"})
+    first = push_to(work, kind, "feature", {"feature.txt": "new\n"})
 
     created = author.api.result(
         "create_pull_request", source_repo=name, target_repo=name,
@@ -74,7 +41,7 @@ def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_
     assert pr["review_status"] == "approved"
     assert pr["reviewers"][0]["review_status"] == "approved"
 
-    second = _feature(work, kind, {"feature.txt": "newer\n"}, "more work")
+    second = push_to(work, kind, "feature", {"feature.txt": "newer\n"}, "more work")
     updated = author.api.result("update_pull_request", repoid=name, pullrequestid=prid, update_commits="true")
     assert updated["msg"] == f"Updated pull request `{prid}`"
     assert updated["updated_commits"] == {"added": [second], "common": [first], "removed": []}
@@ -89,7 +56,7 @@ def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_
     )
     # A fresh clone sees the merge on the target branch.
     fresh = WorkingCopy.clone(hosted_folder(live_server, name), tmp_path / "fresh", kind)
-    _back_to_main(fresh, kind)
+    back_to_main(fresh, kind)
     assert fresh.tip() == merge_id
     assert merge_id in log_ids(hosted_folder(live_server, name), kind)
     changeset = admin_api.result("get_repo_changeset", repoid=name, revision=merge_id)
@@ -99,8 +66,8 @@ def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_
 
 def test_conflicting_pull_request_refuses_to_merge(admin_api, live_server, project, kind):
     name, work = project
-    _feature(work, kind, {"base.txt": "one\nTWO-feature\nthree\n"})
-    _back_to_main(work, kind)
+    push_to(work, kind, "feature", {"base.txt": "one\nTWO-feature\nthree\n"})
+    back_to_main(work, kind)
     work.commit({"base.txt": "one\nTWO-main\nthree\n"}, "main change")
     work.push("master" if kind == "git" else None)
     before = log_ids(hosted_folder(live_server, name), kind)
@@ -122,7 +89,7 @@ def test_pull_request_from_a_fork(admin_api, live_server, project, kind, tmp_pat
     fork = unique("prfork")
     admin_api.result("fork_repo", repoid=name, fork_name=fork)
     work = WorkingCopy.clone(hosted_folder(live_server, fork), tmp_path / "forkwork", kind)
-    commit = _feature(work, kind, {"fork.txt": "from fork\n"})
+    commit = push_to(work, kind, "feature", {"fork.txt": "from fork\n"})
     prid = admin_api.result(
         "create_pull_request", source_repo=fork, target_repo=name,
         source_ref="branch:feature", target_ref=f"branch:{MAIN[kind]}", title="from fork",
@@ -135,7 +102,7 @@ def test_pull_request_from_a_fork(admin_api, live_server, project, kind, tmp_pat
 
 def test_filters_permissions_and_errors(admin_api, live_server, project, kind):
     name, work = project
-    _feature(work, kind, {"f.txt": "x\n"})
+    push_to(work, kind, "feature", {"f.txt": "x\n"})
     reader, stranger = make_user(admin_api), make_user(admin_api)
     admin_api.result("update_repo", repoid=name, private=True)
     admin_api.result("grant_user_permission", repoid=name, userid=reader.username, perm="repository.read")

@@ -98,6 +98,8 @@ def _review_message(exc: domain.ReviewError) -> str:
         "update_closed": f"pull request `{pr}` update failed, pull request is closed",
         "comment_empty": "message and status parameter missing",
         "bad_status": f"unknown comment status`{exc.status}`",
+        "bad_comment_type": f"comment_type must be one of ['note', 'todo'], got {exc.status}",
+        "bad_resolves": f"comment `{exc.status}` to resolve does not exist",
         "bad_commit_status": f"Bad status, must be on of {_STATUSES} got {exc.status}",
         "closed_pr_status": (
             "Changing status on a changeset associated with a closed pull request is not allowed"

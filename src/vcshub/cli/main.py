@@ -68,12 +68,16 @@ def serve(ctx, host, port, workers, config_file) -> None:
             port=settings.port,
             workers=settings.workers,
             log_level=settings.log_level,
+            proxy_headers=False,  # see below
         )
     else:
         from vcshub.app import create_app
 
+        # uvicorn's own proxy-header handling would rewrite the peer address before
+        # web/request_info.py applies forwarded_allow_ips and the contract's header order.
         uvicorn.run(
-            create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+            create_app(settings), host=settings.host, port=settings.port,
+            log_level=settings.log_level, proxy_headers=False,
         )
 
 

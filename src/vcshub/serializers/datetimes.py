@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _utc_offset(hour: dt.datetime) -> dt.timedelta:
+    return hour.replace(tzinfo=dt.UTC).astimezone().utcoffset() or dt.timedelta(0)
 
 
 def to_local(value: dt.datetime) -> dt.datetime:
-    """Stored datetimes are naive UTC; clients see the server's local time."""
-    return value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    """Stored datetimes are naive UTC; clients see the server's local time.
+
+    The offset is looked up once per hour of time (listings format thousands of dates, and
+    asking the time zone each time was most of get_repos' serialisation).
+    """
+    return value + _utc_offset(value.replace(minute=0, second=0, microsecond=0))
 
 
 def format_datetime(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     local = to_local(value)
-    if local.microsecond == 0:
-        return local.strftime("%Y-%m-%dT%H:%M:%S")
-    return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}"
+    return local.isoformat(timespec="milliseconds" if local.microsecond else "seconds")
 
 
 def format_timestamp(value: float) -> str:

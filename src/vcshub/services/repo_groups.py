@@ -337,7 +337,8 @@ def revoke_user(
     """Remove the user's rows on the group and, per ``apply_to_children``, below it."""
     groups, repos = _children(uow, group, apply_to_children)
     grants.revoke_user_many(uow, grants.REPO_GROUP, groups, user.user_id)
-    grants.revoke_user_many(uow, grants.REPO, _without_private_defaults(repos, user), user.user_id)
+    # Unlike a grant (2.6), a recursive revoke removes private repositories' rows too (RC4).
+    grants.revoke_user_many(uow, grants.REPO, [repo_id for repo_id, _ in repos], user.user_id)
 
 
 def _without_private_defaults(repos: list[tuple[int, bool]], user: User) -> list[int]:

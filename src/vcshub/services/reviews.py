@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from vcshub.db.models import Comment, PullRequest, Repository, ReviewStatus, User
+from vcshub.services import lookup
 from vcshub.services.errors import ReviewError
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -29,12 +30,12 @@ def add_comment(
     comment_type: str = "note",
     f_path: str | None = None,
     line_no: str | None = None,
-    resolves_comment_id: int | None = None,
+    resolves_comment_id: object = None,
 ) -> Comment:
     if comment_type not in COMMENT_TYPES:
         raise ReviewError("bad_comment_type", status=comment_type)
-    if resolves_comment_id is not None and uow.db.get(Comment, resolves_comment_id) is None:
-        raise ReviewError("bad_resolves", status=resolves_comment_id)
+    if resolves_comment_id is not None:
+        resolves_comment_id = _existing_comment_id(uow, resolves_comment_id)
     comment = Comment(
         repo_id=repo.repo_id,
         user_id=author.user_id,
@@ -112,3 +113,12 @@ def closed_pull_request_with(uow: UnitOfWork, repo: Repository, commit_id: str) 
         )
     )
     return any(commit_id in (revisions or []) for revisions in rows)
+
+
+def _existing_comment_id(uow: UnitOfWork, ident: object) -> int:
+    """The id of an existing comment, given as a number or its decimal text."""
+    text = str(ident).strip()
+    number = lookup.possible_id(int(text)) if text.isascii() and text.isdigit() else None
+    if isinstance(ident, bool) or number is None or uow.db.get(Comment, number) is None:
+        raise ReviewError("bad_resolves", status=ident)
+    return number

@@ -155,6 +155,9 @@ class BlobSource:
             return len(self.read(entry))
         return self.git.odb.read_header(entry.id)[1]
 
+    def identity(self, entry):
+        return ("git", entry.id) if entry.type == _BLOB else None
+
     def mode(self, entry) -> int:
         # Reading filemode builds an enum: too slow to do for every entry
         # of a big listing, hence only on demand.

@@ -167,6 +167,10 @@ class FileSource:
     def mode(self, bpath: bytes) -> int:
         return _mode(self.ctx.manifest().flags(bpath))
 
+    def identity(self, bpath: bytes):
+        node = self.ctx.manifest().get(bpath)
+        return ("hg", node) if node is not None else None
+
 
 def _mode(flags: bytes) -> int:
     if b"l" in flags:

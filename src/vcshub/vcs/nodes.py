@@ -11,7 +11,11 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import posixpath
-from functools import cached_property
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from .errors import NodeNotFound
@@ -46,6 +50,67 @@ def normalize_path(path: str | None) -> str:
     return stripped
 
 
+@dataclass(frozen=True, slots=True)
+class ContentFacts:
+    """What the API reports about a file's content, all derived from its bytes."""
+
+    md5: str
+    size: int
+    is_binary: bool
+    lines: int
+
+    @classmethod
+    def of(cls, data: bytes) -> ContentFacts:
+        binary = b"\x00" in data[:BINARY_SNIFF_BYTES]
+        lines = 0 if not data or binary else data.count(b"\n") + (not data.endswith(b"\n"))
+        return cls(hashlib.md5(data).hexdigest(), len(data), binary, lines)
+
+
+class FactsCache:
+    """A bounded, thread-safe memory of :class:`ContentFacts` by content identity.
+
+    Identities name immutable content (a git blob id, a Mercurial file node), so an entry
+    never goes stale; listing a big tree a second time then reads no file content at all.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[Hashable, ContentFacts] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, identity: Hashable) -> ContentFacts | None:
+        with self._lock:
+            facts = self._entries.get(identity)
+            if facts is not None:
+                self._entries.move_to_end(identity)
+            return facts
+
+    def put(self, identity: Hashable, facts: ContentFacts) -> None:
+        with self._lock:
+            self._entries[identity] = facts
+            if len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+
+# One per process, shared by every repository: ~200 bytes an entry.
+FACTS_CACHE = FactsCache(capacity=500_000)
+
+
+@lru_cache(maxsize=4096)
+def _mimetype_of_suffixes(suffixes: str) -> str | None:
+    return mimetypes.guess_type("x" + suffixes, strict=False)[0]
+
+
+def guess_mimetype(name: str) -> str | None:
+    """The MIME type the file name suggests (by its last two suffixes), or None."""
+    lowered = name.lower()
+    dot = lowered.rfind(".")
+    if dot <= 0:
+        return None
+    before = lowered.rfind(".", 0, dot)
+    return _mimetype_of_suffixes(lowered[before if before > 0 else dot:])
+
+
 def tree_sort_key(node: "Node") -> list[str]:
     """Sort key giving a pre-order listing: a directory is directly
     followed by its contents (``a``, ``a/b``, ``a.txt``)."""
@@ -62,6 +127,9 @@ class NodeSource(Protocol):
 
     def mode(self, key: Any) -> int: ...
 
+    # Optional: ``identity(key)`` names the content immutably (a blob id), so that facts
+    # about it can be remembered across requests; None when it cannot.
+
 
 class Node:
     """One file or directory of a commit.
@@ -72,7 +140,9 @@ class Node:
     keeps listing 20k-file trees cheap.
     """
 
-    __slots__ = ("path", "kind", "_source", "_key", "_mode", "__dict__")
+    # Plain slots, not cached_property: listing 20k files reads each value once, and
+    # cached_property's per-access lock (Python 3.11) cost more than the values.
+    __slots__ = ("path", "kind", "_source", "_key", "_mode", "_content", "_facts")
 
     def __init__(
         self,
@@ -87,6 +157,8 @@ class Node:
         self._source = source
         self._key = key
         self._mode = mode
+        self._content: bytes | None = None
+        self._facts: ContentFacts | None = None
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.path!r}>"
@@ -139,45 +211,67 @@ class Node:
         ext = posixpath.splitext(self.name)[1]
         return ext[1:].lower() if ext else ""
 
-    @cached_property
+    @property
     def content(self) -> bytes:
         """Raw file content (symlinks: the link target); b"" for dirs."""
-        if self.kind == DIR or self._source is None:
-            return b""
-        return self._source.read(self._key)
+        if self._content is None:
+            if self.kind == DIR or self._source is None:
+                self._content = b""
+            else:
+                self._content = self._source.read(self._key)
+        return self._content
 
-    @cached_property
+    @property
     def size(self) -> int:
         """Content size in bytes (0 for directories)."""
+        if self._facts is not None:
+            return self._facts.size
         if self.kind == DIR or self._source is None:
             return len(self.content)
         return self._source.size(self._key)
 
-    @cached_property
+    @property
+    def facts(self) -> ContentFacts:
+        """md5, size, binary flag and line count, computed together from one read of the
+        content (and remembered by content identity, see :data:`FACTS_CACHE`)."""
+        if self._facts is None:
+            identity = self._identity()
+            facts = FACTS_CACHE.get(identity) if identity is not None else None
+            if facts is None:
+                facts = ContentFacts.of(self.content)
+                if identity is not None:
+                    FACTS_CACHE.put(identity, facts)
+            self._facts = facts
+        return self._facts
+
+    def _identity(self) -> Hashable | None:
+        if self.kind == DIR or self._source is None:
+            return None
+        identify = getattr(self._source, "identity", None)
+        return identify(self._key) if identify is not None else None
+
+    @property
     def md5(self) -> str:
         """Hex MD5 of the content."""
-        return hashlib.md5(self.content).hexdigest()
+        return self.facts.md5
 
-    @cached_property
+    @property
     def is_binary(self) -> bool:
         """True if a NUL byte appears in the first 8000 bytes."""
-        return b"\x00" in self.content[:BINARY_SNIFF_BYTES]
+        return self.facts.is_binary
 
-    @cached_property
+    @property
     def mimetype(self) -> str:
         """Guessed MIME type; falls back on the binary sniffing result."""
         if self.kind == DIR:
             return "inode/directory"
-        guessed, _encoding = mimetypes.guess_type(self.name, strict=False)
+        guessed = guess_mimetype(self.name)
         if guessed:
             return guessed
         return "application/octet-stream" if self.is_binary else "text/plain"
 
-    @cached_property
+    @property
     def lines(self) -> int:
         """Number of lines (0 for dirs and binary files); a last line
         without trailing newline still counts."""
-        data = self.content
-        if not data or self.is_binary:
-            return 0
-        return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        return self.facts.lines

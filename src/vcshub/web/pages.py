@@ -1,19 +1,37 @@
-"""Minimal HTML pages until the web UI lands."""
+"""The home page (the repositories the viewer may read) and the plain "not found" answer."""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
-from vcshub import __version__
+from vcshub.services import browsing
+from vcshub.services.unit_of_work import unit_of_work
+from vcshub.web import web_auth
+from vcshub.web.errors import error_response
+
+# The names api_access_controllers_whitelist entries match (Kallithea's, then RhodeCode 4's).
+HOME_VIEW_NAMES = ("HomeController:index", "HomeView:main_page")
 
 
-async def index_page(request: Request) -> HTMLResponse:
-    return HTMLResponse(
-        "<!doctype html><title>vcshub</title>"
-        f"<h1>vcshub {__version__}</h1>"
-        "<p>The JSON-RPC API is served at <code>/_admin/api</code>.</p>"
-    )
+async def index_page(request: Request) -> Response:
+    state = request.app.state.vcshub
+    credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
+    return await run_in_threadpool(_home, state, request.url.path, credentials)
+
+
+def _home(state, here: str, credentials: web_auth.WebCredentials) -> Response:
+    try:
+        with unit_of_work(state.sessions, state.settings) as uow:
+            viewer = web_auth.identify(
+                uow, credentials, HOME_VIEW_NAMES, False, state.login_throttle
+            )
+            return state.templates.page(
+                "index.html", viewer=viewer, here=here, repos=browsing.repo_list(uow, viewer)
+            )
+    except Exception as exc:  # noqa: BLE001 - error_response re-raises what it does not know
+        return error_response(exc)
 
 
 async def not_found(scope, receive, send) -> None:

@@ -1,14 +1,18 @@
 """Views under a repository's URL: ``/<repo>/<view keyword>/<rest>``.
 
 Repository names contain ``/``, so the path is split at a view keyword; when a group happens to
-be named like a keyword, the reading whose repository exists wins. Each view has the
+be named like a keyword, the reading whose repository exists wins. A path without a keyword (or
+none of whose readings exists) may be a repository's own URL: its summary. Each view has the
 ``Controller:view`` names that ``api_access_controllers_whitelist`` entries match (the
-Kallithea / RhodeCode 3 name first, then RhodeCode 4's). Anything else goes to ``fallback``.
+Kallithea / RhodeCode 3 name first, then RhodeCode 4's). The HTML pages are in
+:mod:`vcshub.web.browse_pages`. Methods other than GET and HEAD on a path that can only be a
+summary go to ``fallback``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -17,13 +21,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from vcshub.db.models import User
 from vcshub.serializers import feeds
 from vcshub.services import archives, downloads
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
+from vcshub.web import browse_pages, web_auth
 from vcshub.web import download_responses as respond
-from vcshub.web import web_auth
 from vcshub.web.errors import error_response
 from vcshub.web.request_info import base_url
+from vcshub.web.templating import Templates
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,10 @@ RAW_DOWNLOAD = View("download", ("FilesController:rawfile", "RepoFilesView:repo_
 ARCHIVE = View("archive", ("FilesController:archivefile", "RepoFilesView:repo_archivefile"))
 RSS = View("rss", ("FeedController:rss", "RepoFeedView:rss"), feed=True)
 ATOM = View("atom", ("FeedController:atom", "RepoFeedView:atom"), feed=True)
+SUMMARY = View("summary", ("SummaryController:index", "RepoSummaryView:summary"))
+FILES = View("files", ("FilesController:index", "RepoFilesView:repo_files"))
+CHANGELOG = View("changelog", ("ChangelogController:index", "RepoChangelogView:repo_changelog"))
+CHANGESET = View("changeset", ("ChangesetController:index", "RepoCommitsView:repo_commit_show"))
 
 
 def _one(view: View) -> Callable[[list[str]], tuple[View, tuple] | None]:
@@ -52,6 +62,11 @@ def _one(view: View) -> Callable[[list[str]], tuple[View, tuple] | None]:
 
 def _file(view: View) -> Callable[[list[str]], tuple[View, tuple] | None]:
     return lambda rest: (view, (rest[0], "/".join(rest[1:]))) if len(rest) >= 2 and rest[0] else None
+
+
+def _tree(rest: list[str]) -> tuple[View, tuple] | None:
+    """``files/<rev>`` (the root) or ``files/<rev>/<path>``."""
+    return (FILES, (rest[0], "/".join(rest[1:]))) if rest and rest[0] else None
 
 
 def _feed(rest: list[str]) -> tuple[View, tuple] | None:
@@ -70,6 +85,10 @@ KEYWORDS: dict[str, Callable[[list[str]], tuple[View, tuple] | None]] = {
     "feed": _feed,
     "feed-rss": lambda rest: (RSS, ()) if not rest else None,
     "feed-atom": lambda rest: (ATOM, ()) if not rest else None,
+    "summary": lambda rest: (SUMMARY, ()) if not rest else None,
+    "files": _tree,
+    "changelog": lambda rest: (CHANGELOG, ()) if not rest else None,
+    "changeset": _one(CHANGESET),
 }
 
 
@@ -81,14 +100,19 @@ class Wanted:
 
 
 def readings(path: str) -> list[Wanted]:
-    """Every way to read ``path`` as ``<repo>/<keyword>/<rest>``, leftmost keyword first."""
-    segments = path.strip("/").split("/")
+    """Every way to read ``path`` as ``<repo>/<keyword>/<rest>``, leftmost keyword first, then
+    as ``<repo>`` (its summary)."""
+    stripped = path.strip("/")
+    if not stripped:
+        return []
+    segments = stripped.split("/")
     found = []
     for index in range(1, len(segments)):
         parse = KEYWORDS.get(segments[index])
         parsed = parse(segments[index + 1:]) if parse else None
         if parsed is not None:
             found.append(Wanted("/".join(segments[:index]), parsed[0], parsed[1]))
+    found.append(Wanted(stripped, SUMMARY, ()))
     return found
 
 
@@ -98,6 +122,9 @@ class Context:
 
     base_url: str
     path: str
+    query: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    templates: Templates | None = None
+    viewer: User | None = None  # set once identified
 
 
 class RepoPages:
@@ -108,17 +135,23 @@ class RepoPages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         wanted = readings(scope["path"]) if scope["type"] == "http" else []
-        if not wanted:
+        reading = scope.get("method") in ("GET", "HEAD")
+        if not wanted or (not reading and all(w.view is SUMMARY for w in wanted)):
             await self.fallback(scope, receive, send)
             return
         request = Request(scope, receive)
-        if request.method not in ("GET", "HEAD"):
+        if not reading:
             response = PlainTextResponse("Method not allowed\n", 405, headers={"Allow": "GET, HEAD"})
             await response(scope, receive, send)
             return
         state = request.app.state.vcshub
         credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
-        context = Context(base_url(request, state.settings), request.url.path)
+        context = Context(
+            base_url(request, state.settings),
+            request.url.path,
+            dict(request.query_params),
+            state.templates,
+        )
         response = await run_in_threadpool(_answer, state, wanted, credentials, context)
         await response(scope, receive, send)
 
@@ -131,7 +164,7 @@ def _answer(state, wanted: list[Wanted], credentials, context: Context) -> ASGIA
             view = chosen.view
             user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
             repo = downloads.readable_repo(uow, user, chosen.repo_name)
-            return _VIEWS[view.kind](uow, repo, chosen.args, context)
+            return _VIEWS[view.kind](uow, repo, chosen.args, dataclasses.replace(context, viewer=user))
     except Exception as exc:  # noqa: BLE001 - mapped below, re-raised when unknown
         return error_response(exc)
 
@@ -187,4 +220,8 @@ _VIEWS = {
     "archive": _archive,
     "rss": _feed_view(feeds.rss, feeds.RSS_MEDIA_TYPE),
     "atom": _feed_view(feeds.atom, feeds.ATOM_MEDIA_TYPE),
+    "summary": browse_pages.summary,
+    "files": browse_pages.files,
+    "changelog": browse_pages.changelog,
+    "changeset": browse_pages.changeset,
 }

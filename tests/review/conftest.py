@@ -1,0 +1,26 @@
+"""Fixtures of the code-review tests: a hosted repository of each kind with a working copy."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import unique
+from tests.repo_content import WorkingCopy, hosted_folder
+
+
+@pytest.fixture(params=["git", "hg"])
+def kind(request):
+    return request.param
+
+
+@pytest.fixture
+def project(admin_api, live_server, kind, tmp_path):
+    """A hosted repository with one commit on the main branch and a working copy of it."""
+    name = unique("prrepo")
+    admin_api.result("create_repo", repo_name=name, repo_type=kind)
+    work = WorkingCopy.clone(hosted_folder(live_server, name), tmp_path / "work", kind)
+    if kind == "git":
+        work.git("checkout", "--quiet", "-b", "master")
+    work.commit({"base.txt": "one\ntwo\nthree\n"}, "base")
+    work.push("master" if kind == "git" else None)
+    return name, work
