@@ -93,21 +93,21 @@ def node_data(node: vcs.Node, *, full: bool, max_file_bytes: int | None) -> dict
         if full:
             data["content"] = None
         return data
-    # md5 reads the content anyway: its length is the size, without a second object lookup.
-    size = len(node.content)
+    # One computation (often remembered from an earlier listing) gives all content facts.
+    facts = node.facts
     data = {
         "name": node.path,
         "type": "file",
-        "md5": node.md5,
-        "binary": node.is_binary,
-        "size": size,
+        "md5": facts.md5,
+        "binary": facts.is_binary,
+        "size": facts.size,
         "extension": node.extension,
         "mimetype": node.mimetype,
-        "lines": node.lines,
+        "lines": facts.lines,
     }
     if full:
-        too_big = max_file_bytes is not None and size > max_file_bytes
+        too_big = max_file_bytes is not None and facts.size > max_file_bytes
         data["content"] = (
-            None if node.is_binary or too_big else node.content.decode("utf-8", "replace")
+            None if facts.is_binary or too_big else node.content.decode("utf-8", "replace")
         )
     return data
