@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import free_port
-from vcshub.cli.api_client import endpoint_for, parse_arguments, parse_value
+from vcshub.cli.api_protocol import endpoint_for, parse_arguments, parse_value
 
 VCSHUB_API = shutil.which("vcshub-api") or str(Path(sys.executable).with_name("vcshub-api"))
 

@@ -73,7 +73,7 @@ def read_config(path: Path) -> configparser.ConfigParser:
     except FileNotFoundError:
         pass
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
-        raise ConfigFileError(f"cannot read {path}: {_one_line(exc)}") from exc
+        raise ConfigFileError(f"cannot read {path}: {one_line(exc)}") from exc
     return parser
 
 
@@ -132,7 +132,7 @@ def write_config(parser: configparser.ConfigParser, path: Path) -> Path:
             Path(temp_name).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ConfigFileError(f"cannot write {path}: {_one_line(exc)}") from exc
+        raise ConfigFileError(f"cannot write {path}: {one_line(exc)}") from exc
     return target
 
 
@@ -141,5 +141,5 @@ def _non_empty(value: str | None) -> str | None:
     return value or None
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
