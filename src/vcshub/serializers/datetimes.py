@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 
 
@@ -11,12 +12,18 @@ def _utc_offset(hour: dt.datetime) -> dt.timedelta:
     return hour.replace(tzinfo=dt.UTC).astimezone().utcoffset() or dt.timedelta(0)
 
 
+# A zone without daylight saving time (UTC on most servers) has one offset for all time.
+_FIXED_OFFSET = None if time.daylight else dt.timedelta(seconds=-time.timezone)
+
+
 def to_local(value: dt.datetime) -> dt.datetime:
     """Stored datetimes are naive UTC; clients see the server's local time.
 
-    The offset is looked up once per hour of time (listings format thousands of dates, and
-    asking the time zone each time was most of get_repos' serialisation).
+    The offset is looked up once per hour of time, or once for good (listings format thousands
+    of dates, and asking the time zone each time was most of get_repos' serialisation).
     """
+    if _FIXED_OFFSET is not None:
+        return value + _FIXED_OFFSET
     return value + _utc_offset(value.replace(minute=0, second=0, microsecond=0))
 
 
