@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import posixpath
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -176,7 +175,7 @@ class Node:
     @property
     def name(self) -> str:
         """Last path component ("" for the root)."""
-        return posixpath.basename(self.path)
+        return self.path.rpartition("/")[2]
 
     @property
     def is_file(self) -> bool:
@@ -207,9 +206,11 @@ class Node:
 
     @property
     def extension(self) -> str:
-        """File extension without the dot, lower-cased ("" if none)."""
-        ext = posixpath.splitext(self.name)[1]
-        return ext[1:].lower() if ext else ""
+        """File extension without the dot, lower-cased ("" if none; leading dots, as in
+        ``.bashrc``, do not start one)."""
+        name = self.name.lstrip(".")
+        dot = name.rfind(".")
+        return name[dot + 1:].lower() if dot > 0 else ""
 
     @property
     def content(self) -> bytes:
