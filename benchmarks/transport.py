@@ -2,44 +2,53 @@
 
 Builds once (cached in ``--cache-dir``) a bare git repository with ``git fast-import``: a linear
 history of ``--commits`` commits (default 50,000) over 2,000 files, each commit rewriting one
-file with fresh text, sized so that the repacked repository is about ``--size-mb`` (default
-200 MB; the exact figure is printed). A second bare repository, a local clone of the first,
-gets ``--push-commits`` (default 1,000) more commits on top of master: the push source. The
-Mercurial repositories are written with Mercurial's own API (``memctx`` commits in one
-transaction) from the same content generator, at ``--hg-size-mb`` / ``--hg-commits``
-(defaults 50 MB / 12,500 commits: Mercurial writes ~150 commits/s here, so the git-sized
-repository would take 6+ minutes to build and each hg clone of it ~40 s), plus an hg push
-source with ``--push-commits`` more.
+file with fresh text, sized so that the packed repository is about ``--size-mb`` (default
+200 MiB; the exact figure is printed), then packed as ``git gc`` leaves it (one pack with a
+bitmap, packed refs, a commit-graph). A second bare repository, a local clone of the first,
+gets ``--push-commits`` (default 1,000) more commits on master: the push source. The Mercurial
+repository holds the same content stream, written with Mercurial's API (``memctx`` commits in
+one transaction, ~2 minutes for the default size), at ``--hg-size-mb`` / ``--hg-commits``
+(defaults: the same 200 MiB / 50,000 as git); its push source likewise. As in a repository
+served by a publishing server, its changesets are made public (the push source's as well, so
+that every push run does the same) and its caches are filled (``hg debugupdatecaches``).
 
 Servers:
 
-* vcshub: the real CLI (the test suite's ``start_server``: SQLite, one uvicorn worker);
-  repositories are created with the JSON-RPC API and filled on disk from the cached ones
-  (hard links: git packs, ``hg clone -U``). Clients authenticate with the admin's API token.
+* vcshub: the real CLI (the test suite's ``start_server``: SQLite, one uvicorn worker). The
+  repositories are copied into its storage (git packs hard-linked, hg copied) and registered
+  with ``rescan_repos``, which also builds what a long-lived repository has cached (summary,
+  git commit index). Clients authenticate with the admin's API token in the URL.
 * git baseline: ``git http-backend`` behind a minimal CGI server written here on
-  ``http.server`` (streams the request body into the CGI and its output back), serving the very
-  same folders.
-* hg baseline: ``hg serve`` on the very same folder.
+  ``http.server`` (streams the request body into the CGI and its output back), in a process of
+  its own, serving the very same folder for clones. Like http-backend's documented setups it
+  asks for a login (Basic, any credentials accepted) before a push, so git makes the same
+  401 round trip as with vcshub.
+* hg baseline: ``hg serve``, on the very same folder for clones.
 
-Measured (wall time, best of ``--runs``, the two servers alternating):
+Measured, the two servers alternating:
 
-* full clone: ``git clone --bare`` / ``hg clone -U`` (no checkout: client work that does not
-  involve the server is left out, which makes the ratio stricter);
-* a push of ``--push-commits`` commits into a fresh copy of the server's repository each run;
+* full clone: ``git clone --bare`` / ``hg clone -U``, best of ``--runs`` (default 3) — no
+  checkout: client work that does not involve the server is left out, making the ratio stricter;
+* a push of ``--push-commits`` commits, best of ``--push-runs`` (default 5), each into a fresh
+  copy of the server's repository (prepared, and registered, before the timing starts);
 * ``--concurrent`` (default 32) ``git clone --bare`` through vcshub started at once: errors
   (non-zero exit or a wrong master) and the total time.
 
-The load average (another benchmark may share the machine) is printed with each phase.
+Besides wall time (the targets), the server's CPU time per operation is shown (its own and
+its children's: git, http-backend): the machine may be shared with another benchmark, whose
+load (printed with each phase) makes wall times noisy; CPU time hardly depends on it.
 
 Usage: python benchmarks/transport.py [--size-mb 200] [--commits 50000] [--push-commits 1000]
-           [--hg-size-mb 50] [--hg-commits 12500] [--runs 3] [--concurrent 32]
-           [--cache-dir DIR] [--parts git,hg,concurrent]
+           [--hg-size-mb 200] [--hg-commits 50000] [--runs 3] [--push-runs 5]
+           [--concurrent 32] [--cache-dir DIR] [--parts git,hg,concurrent]
+Quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000
 Targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg; concurrent clones: zero errors.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import random
 import shutil
@@ -50,6 +59,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -59,6 +69,7 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HG = shutil.which("hg") or str(Path(sys.executable).with_name("hg"))
 GIT_TARGET, HG_TARGET = 1.05, 1.10
+HG_SIZE_MB, HG_COMMITS = 200, 50_000
 DIRS, FILES_PER_DIR = 40, 50
 LINE_POOL = 100_000
 MEAN_LINE = 58.5  # bytes, of the generated lines
@@ -66,6 +77,7 @@ TEXT_RATIO = 1.72  # zlib ratio of the generated text
 COMMIT_OVERHEAD = 400  # packed bytes of a commit and its two trees, roughly
 BASE_TS = 1_700_000_000
 CHUNK = 64 * 1024
+CONTENT_VERSION = 2  # part of the cached repositories' names: change it with Content
 
 
 # -- content ---------------------------------------------------------------------------------
@@ -91,7 +103,8 @@ class Content:
     def commit(self, n: int) -> tuple[str, bytes, bytes, int]:
         """(path, file body, message, timestamp) of commit number ``n``."""
         rng = self.rng
-        path = f"src/pkg{n % DIRS}/module{(n * 7919) % FILES_PER_DIR}.py"
+        slot = (n * 7919) % (DIRS * FILES_PER_DIR)  # 7919: prime, so every file comes up in turn
+        path = f"src/pkg{slot // FILES_PER_DIR}/module{slot % FILES_PER_DIR}.py"
         k = rng.randint(self.mean_lines // 2, self.mean_lines * 3 // 2)
         body = "".join(rng.choices(self.lines, k=k)).encode()
         message = f"change {n}: {rng.choice(self.lines).strip()}\n".encode()
@@ -126,7 +139,7 @@ def git(git_dir: Path, *args: str) -> str:
 
 def build_git(cache: Path, size_mb: float, commits: int, push_commits: int) -> tuple[Path, Path]:
     """The cached bare repository and its push source (``push_commits`` more on master)."""
-    tag = f"git-{size_mb:g}mb-{commits}c"
+    tag = f"git-{size_mb:g}mb-{commits}c-v{CONTENT_VERSION}"
     source, pusher = cache / f"{tag}.git", cache / f"{tag}-push{push_commits}.git"
     if not (cache / f"{tag}.complete").exists():
         shutil.rmtree(source, ignore_errors=True)
@@ -172,7 +185,7 @@ def hg_commits(repo_path: Path, content: Content, first: int, count: int) -> Non
 
 
 def build_hg(cache: Path, size_mb: float, commits: int, push_commits: int) -> tuple[Path, Path]:
-    tag = f"hg-{size_mb:g}mb-{commits}c"
+    tag = f"hg-{size_mb:g}mb-{commits}c-v{CONTENT_VERSION}"
     source, pusher = cache / tag, cache / f"{tag}-push{push_commits}"
     if not (cache / f"{tag}.complete").exists():
         shutil.rmtree(source, ignore_errors=True)
@@ -196,25 +209,24 @@ def folder_mb(path: Path) -> float:
 # -- copies of the server repositories --------------------------------------------------------
 
 
-def fill_git(source: Path, target: Path) -> None:
-    """Make the (empty, bare) ``target`` hold ``source``: packs hard-linked, refs copied."""
+def copy_git(source: Path, target: Path) -> None:
+    """A bare repository at ``target`` holding ``source``: packs hard-linked, refs copied."""
+    subprocess.run(["git", "init", "--quiet", "--bare", str(target)], check=True)
     for folder in ("objects/pack", "objects/info"):
         (target / folder).mkdir(parents=True, exist_ok=True)
         for item in (source / folder).iterdir():
-            if item.is_file():
+            if item.is_file() and not (target / folder / item.name).exists():
                 os.link(item, target / folder / item.name)
     shutil.copy(source / "packed-refs", target / "packed-refs")
     shutil.copy(source / "HEAD", target / "HEAD")
 
 
-def fill_hg(source: Path, target: Path) -> None:
-    """Replace the repository at ``target`` by a copy of ``source`` (a real copy: hg appends to
-    its revlogs, and breaking hard links on the first write would be counted in a push)."""
-    shutil.rmtree(target, ignore_errors=True)
+def copy_hg(source: Path, target: Path) -> None:
+    """A real copy (hg appends to its revlogs: breaking hard links would be counted in a push)."""
     shutil.copytree(source, target, symlinks=True)
 
 
-# -- clients ----------------------------------------------------------------------------------
+# -- clients ------------------------------------------------------------------------------------
 
 
 def client_env(home: Path) -> dict[str, str]:
@@ -231,17 +243,11 @@ def client_env(home: Path) -> dict[str, str]:
 ENV: dict[str, str] = {}
 
 
-def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, env=ENV or None, capture_output=True, text=True, **kwargs)
+def run(args: list[str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, env=ENV or None, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
     return result
-
-
-def timed(args: list[str]) -> float:
-    began = time.perf_counter()
-    run(args)
-    return time.perf_counter() - began
 
 
 def with_credentials(url: str, username: str, secret: str) -> str:
@@ -274,11 +280,19 @@ class GitCgiHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._cgi()
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format, *args) -> None:
         pass
 
     def _cgi(self) -> None:
         path, _, query = self.path.partition("?")
+        user = self._user()
+        if user is None and (path.endswith("/git-receive-pack") or "service=git-receive-pack" in query):
+            # as git-http-backend's documented setups: pushes need a login (any one, here)
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="bench"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "GIT_PROJECT_ROOT": str(self.server.project_root),
@@ -290,8 +304,9 @@ class GitCgiHandler(BaseHTTPRequestHandler):
             "PATH_INFO": unquote(path),
             "QUERY_STRING": query,
             "REMOTE_ADDR": self.client_address[0],
-            "REMOTE_USER": "bench",  # lets http-backend accept pushes
         }
+        if user is not None:
+            env["REMOTE_USER"], env["AUTH_TYPE"] = user, "Basic"  # lets http-backend accept pushes
         for header, variable in (("Content-Type", "CONTENT_TYPE"),
                                  ("Content-Length", "CONTENT_LENGTH"),
                                  ("Content-Encoding", "HTTP_CONTENT_ENCODING"),
@@ -330,6 +345,15 @@ class GitCgiHandler(BaseHTTPRequestHandler):
                 feeder.join()
         self.close_connection = True
 
+    def _user(self) -> str | None:
+        scheme, _, credentials = self.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            return base64.b64decode(credentials).decode().partition(":")[0] or None
+        except ValueError:
+            return None
+
     def _feed(self, stdin, length: int, chunked: bool) -> None:
         try:
             if chunked:
@@ -364,20 +388,39 @@ class GitCgiServer(ThreadingHTTPServer):
         self.project_root = project_root
         super().__init__(("127.0.0.1", 0), GitCgiHandler)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+
+def serve_cgi(project_root: Path) -> None:
+    """``--serve-cgi ROOT``: the baseline server, in a process of its own (its CPU time, with
+    its children's, is then its own)."""
+    server = GitCgiServer(project_root)
+    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server.serve_forever()
 
 
-# -- the hg baseline: hg serve ----------------------------------------------------------------
+# -- servers ------------------------------------------------------------------------------------
 
 
-class HgServe:
-    def __init__(self, repo: Path) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a process and of the children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+class Baseline:
+    """A baseline server process: ``git http-backend`` behind the CGI server, or ``hg serve``."""
+
+    def __init__(self, kind: str, folder: Path) -> None:
+        if kind == "git":
+            self.process = subprocess.Popen(
+                [sys.executable, __file__, "--serve-cgi", str(folder)], env=ENV,
+                stdout=subprocess.PIPE, text=True,
+            )
+            self.url = self.process.stdout.readline().strip() + "/"
+            return
         port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
         self.process = subprocess.Popen(
-            [HG, "serve", "-R", str(repo), "-a", "127.0.0.1", "-p", str(port),
+            [HG, "serve", "-R", str(folder), "-a", "127.0.0.1", "-p", str(port),
              "--config", "web.push_ssl=false", "--config", "web.allow-push=*",
              "--accesslog", os.devnull, "--errorlog", os.devnull],
             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -392,35 +435,80 @@ class HgServe:
         self.stop()
         raise RuntimeError("hg serve did not start")
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
 
-    def __enter__(self) -> HgServe:
+    def __enter__(self) -> Baseline:
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
 
-# -- measuring --------------------------------------------------------------------------------
+# -- measuring ----------------------------------------------------------------------------------
 
 
-def best_of(runs: int, baseline: Callable[[int], float], vcshub: Callable[[int], float]):
-    """Best times of both, alternating which goes first."""
-    ours, theirs = [], []
+class Sample:
+    """One timed client command: wall time, and the CPU time the server spent meanwhile."""
+
+    def __init__(self, wall: float, server_cpu: float) -> None:
+        self.wall, self.server_cpu = wall, server_cpu
+
+
+def measure(args: list[str], server_pid: int) -> Sample:
+    before = cpu_seconds(server_pid)
+    began = time.perf_counter()
+    run(args)
+    wall = time.perf_counter() - began
+    time.sleep(0.2)  # let the server reap its last child
+    return Sample(wall, cpu_seconds(server_pid) - before)
+
+
+@dataclass
+class Row:
+    what: str
+    target: float
+    baseline: list[Sample]
+    vcshub: list[Sample]
+
+    @property
+    def ratio(self) -> float:
+        return min(s.wall for s in self.vcshub) / min(s.wall for s in self.baseline)
+
+
+def alternate(runs: int, baseline: Callable[[int], Sample], vcshub: Callable[[int], Sample]):
+    """Both sides ``runs`` times, alternating which goes first."""
+    theirs, ours = [], []
     for i in range(runs):
         order = [(theirs, baseline), (ours, vcshub)]
-        for times, measure in order if i % 2 == 0 else reversed(order):
-            times.append(measure(i))
-    return min(theirs), min(ours), theirs, ours
+        for samples, take in order if i % 2 == 0 else reversed(order):
+            samples.append(take(i))
+    return theirs, ours
+
+
+def walls(samples: list[Sample]) -> str:
+    return "/".join(f"{s.wall:.2f}" for s in samples)
+
+
+def git_head(folder: Path) -> str:
+    return git(folder, "rev-parse", "refs/heads/master")
+
+
+def hg_tip(folder: Path) -> str:
+    return run([HG, "-R", str(folder), "log", "-r", "tip", "-T", "{node}"]).stdout
 
 
 class Bench:
     def __init__(self, options, work: Path, server) -> None:
         self.options, self.work, self.server = options, work, server
-        self.http = httpx.Client(timeout=300)
-        self.rows: list[tuple[str, float, float, float, float]] = []
+        self.storage = server.data_dir / "repos"
+        self.http = httpx.Client(timeout=600)
+        self.rows: list[Row] = []
         self._n = 0
 
     def api(self, method: str, **args) -> object:
@@ -430,164 +518,159 @@ class Bench:
             raise RuntimeError(f"{method}: {reply['error']}")
         return reply["result"]
 
-    def vcshub_url(self, name: str, auth: bool = True) -> str:
-        url = f"{self.server.url}/{name}"
-        return with_credentials(url, self.server.admin_username, self.server.admin_token) if auth else url
-
-    def create(self, name: str, kind: str) -> Path:
-        self.api("create_repo", repo_name=name, repo_type=kind)
-        return self.server.data_dir / "repos" / name
+    def vcshub_url(self, name: str) -> str:
+        """With the admin's API token: what a CI job would use."""
+        return with_credentials(f"{self.server.url}/{name}", self.server.admin_username,
+                                self.server.admin_token)
 
     def scratch(self, label: str) -> Path:
         self._n += 1
         return self.work / f"{label}{self._n}"
 
-    def record(self, what: str, target: float, base: float, ours: float, detail: str) -> None:
-        self.rows.append((what, base, ours, ours / base, target))
-        print(f"  {what}: baseline {base:.2f}s  vcshub {ours:.2f}s  ratio {ours / base:.3f}  "
-              f"({detail}; {load()})", flush=True)
+    def record(self, row: Row) -> None:
+        self.rows.append(row)
+        cpu = (f"server CPU {min(s.server_cpu for s in row.baseline):.2f}s vs "
+               f"{min(s.server_cpu for s in row.vcshub):.2f}s")
+        print(f"  {row.what}: ratio {row.ratio:.3f}; runs {walls(row.baseline)} vs "
+              f"{walls(row.vcshub)}; {cpu}; {load()}", flush=True)
 
-    # git
-
-    def git_clone(self, url: str, expected: str) -> float:
+    def clone(self, command: list[str], head: Callable[[Path], str], expected: str,
+              server_pid: int) -> Sample:
         target = self.scratch("clone")
-        took = timed(["git", "clone", "--quiet", "--bare", url, str(target)])
-        head = git(target, "rev-parse", "refs/heads/master")
+        sample = measure([*command, str(target)], server_pid)
+        found = head(target)
         shutil.rmtree(target)
-        if head != expected:
-            raise RuntimeError(f"clone of {url} has master {head}, not {expected}")
-        return took
+        if found != expected:
+            raise RuntimeError(f"{' '.join(command)}: got {found}, not {expected}")
+        return sample
+
+    def push(self, command: list[str], head: Callable[[Path], str], target: Path,
+             expected: str, server_pid: int) -> Sample:
+        sample = measure(command, server_pid)
+        if head(target) != expected:
+            raise RuntimeError(f"{' '.join(command)} did not arrive in {target}")
+        return sample
+
+    # -- setting up: the repositories are copied into vcshub's storage and registered with
+    # rescan_repos, which also fills the caches a long-lived repository has (summary, git
+    # commit index)
+
+    def prepare(self, git_source: Path | None, hg_source: Path | None) -> None:
+        runs = self.options.push_runs
+        if git_source is not None:
+            copy_git(git_source, self.storage / "bench" / "git")
+            self.git_push_root = self.work / "git-push-baseline"
+            self.git_push_root.mkdir()
+            for i in range(runs):
+                copy_git(git_source, self.storage / "bench" / f"git-push{i}")
+                copy_git(git_source, self.git_push_root / f"push{i}.git")
+        if hg_source is not None:
+            copy_hg(hg_source, self.storage / "bench" / "hg")
+            for i in range(runs):
+                copy_hg(hg_source, self.storage / "bench" / f"hg-push{i}")
+                copy_hg(hg_source, self.work / f"hg-push{i}")
+        began = time.perf_counter()
+        added = self.api("rescan_repos")["added"]
+        print(f"registered {len(added)} repositories with rescan_repos in "
+              f"{time.perf_counter() - began:.1f}s", flush=True)
+
+    # -- git
 
     def git_part(self, source: Path, pusher: Path) -> None:
-        options = self.options
-        head = git(source, "rev-parse", "refs/heads/master")
-        pushed = git(pusher, "rev-parse", "refs/heads/master")
-        hosted = self.create("bench/git", "git")
-        fill_git(source, hosted)
-        baseline_root = self.work / "cgi-root"
-        baseline_root.mkdir()
-        cgi = GitCgiServer(self.server.data_dir / "repos")  # the very same folders
-        push_cgi = GitCgiServer(baseline_root)
-        for server in (cgi, push_cgi):
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            print(f"git clone ({load()})", flush=True)
-            base, ours, theirs_all, ours_all = best_of(
+        options, pid = self.options, self.server.process.pid
+        head, pushed = git_head(source), git_head(pusher)
+        clone = ["git", "clone", "--quiet", "--bare"]
+        with Baseline("git", self.storage) as cgi:  # the very same folder
+            print(f"git clone, best of {options.runs} ({load()})", flush=True)
+            theirs, ours = alternate(
                 options.runs,
-                lambda i: self.git_clone(f"{cgi.url}/bench/git", head),
-                lambda i: self.git_clone(self.vcshub_url("bench/git"), head),
+                lambda i: self.clone([*clone, cgi.url + "bench/git"], git_head, head, cgi.pid),
+                lambda i: self.clone([*clone, self.vcshub_url("bench/git")], git_head, head, pid),
             )
-            self.record("git clone", GIT_TARGET, base, ours, _runs(theirs_all, ours_all))
+        self.record(Row("git clone", GIT_TARGET, theirs, ours))
 
-            def baseline_push(i: int) -> float:
-                target = baseline_root / f"push{i}.git"
-                subprocess.run(["git", "init", "--quiet", "--bare", str(target)], check=True)
-                fill_git(source, target)
-                return self.git_push(pusher, f"{push_cgi.url}/push{i}.git", target, pushed)
+        push = ["git", "--git-dir", str(pusher), "push", "--quiet"]
+        with Baseline("git", self.git_push_root) as cgi:
+            print(f"git push of {options.push_commits} commits, best of {options.push_runs} "
+                  f"({load()})", flush=True)
 
-            def vcshub_push(i: int) -> float:
-                target = self.create(f"bench/git-push{i}", "git")
-                fill_git(source, target)
-                return self.git_push(pusher, self.vcshub_url(f"bench/git-push{i}"), target, pushed)
+            def baseline_push(i: int) -> Sample:
+                url = with_credentials(f"{cgi.url}push{i}.git", "bench", "any-password")
+                return self.push([*push, url, "master"], git_head,
+                                 self.git_push_root / f"push{i}.git", pushed, cgi.pid)
 
-            print(f"git push of {options.push_commits} commits ({load()})", flush=True)
-            base, ours, theirs_all, ours_all = best_of(options.runs, baseline_push, vcshub_push)
-            self.record(f"git push {options.push_commits}", GIT_TARGET, base, ours,
-                        _runs(theirs_all, ours_all))
-        finally:
-            for server in (cgi, push_cgi):
-                server.shutdown()
-                server.server_close()
+            def vcshub_push(i: int) -> Sample:
+                return self.push([*push, self.vcshub_url(f"bench/git-push{i}"), "master"],
+                                 git_head, self.storage / "bench" / f"git-push{i}", pushed, pid)
 
-    def git_push(self, pusher: Path, url: str, target: Path, expected: str) -> float:
-        took = timed(["git", "--git-dir", str(pusher), "push", "--quiet", url, "master"])
-        if git(target, "rev-parse", "refs/heads/master") != expected:
-            raise RuntimeError(f"push to {url} did not move master")
-        return took
+            theirs, ours = alternate(options.push_runs, baseline_push, vcshub_push)
+        self.record(Row(f"git push {options.push_commits}", GIT_TARGET, theirs, ours))
 
-    # hg
-
-    def hg_clone(self, url: str, expected: str) -> float:
-        target = self.scratch("hgclone")
-        took = timed([HG, "clone", "-U", "-q", url, str(target)])
-        tip = run([HG, "-R", str(target), "log", "-r", "tip", "-T", "{node}"]).stdout
-        shutil.rmtree(target)
-        if tip != expected:
-            raise RuntimeError(f"clone of {url} has tip {tip}, not {expected}")
-        return took
+    # -- hg
 
     def hg_part(self, source: Path, pusher: Path) -> None:
-        options = self.options
-        tip = run([HG, "-R", str(source), "log", "-r", "tip", "-T", "{node}"]).stdout
-        pushed = run([HG, "-R", str(pusher), "log", "-r", "tip", "-T", "{node}"]).stdout
-        hosted = self.create("bench/hg", "hg")
-        fill_hg(source, hosted)
-        with HgServe(hosted) as serve:
-            print(f"hg clone ({load()})", flush=True)
-            base, ours, theirs_all, ours_all = best_of(
+        options, pid = self.options, self.server.process.pid
+        tip, pushed = hg_tip(source), hg_tip(pusher)
+        clone = [HG, "clone", "-U", "-q"]
+        with Baseline("hg", self.storage / "bench" / "hg") as serve:  # the very same folder
+            print(f"hg clone, best of {options.runs} ({load()})", flush=True)
+            theirs, ours = alternate(
                 options.runs,
-                lambda i: self.hg_clone(serve.url, tip),
-                lambda i: self.hg_clone(self.vcshub_url("bench/hg"), tip),
+                lambda i: self.clone([*clone, serve.url], hg_tip, tip, serve.pid),
+                lambda i: self.clone([*clone, self.vcshub_url("bench/hg")], hg_tip, tip, pid),
             )
-        self.record("hg clone", HG_TARGET, base, ours, _runs(theirs_all, ours_all))
+        self.record(Row("hg clone", HG_TARGET, theirs, ours))
 
-        def baseline_push(i: int) -> float:
-            target = self.work / f"hg-push{i}"
-            fill_hg(source, target)
-            with HgServe(target) as serve:
-                return self.hg_push(pusher, serve.url, target, pushed)
+        push = [HG, "-R", str(pusher), "push", "-q"]
 
-        def vcshub_push(i: int) -> float:
-            target = self.create(f"bench/hg-push{i}", "hg")
-            fill_hg(source, target)
-            return self.hg_push(pusher, self.vcshub_url(f"bench/hg-push{i}"), target, pushed)
+        def baseline_push(i: int) -> Sample:
+            with Baseline("hg", self.work / f"hg-push{i}") as serve:
+                return self.push([*push, serve.url], hg_tip, self.work / f"hg-push{i}", pushed,
+                                 serve.pid)
 
-        print(f"hg push of {options.push_commits} commits ({load()})", flush=True)
-        base, ours, theirs_all, ours_all = best_of(options.runs, baseline_push, vcshub_push)
-        self.record(f"hg push {options.push_commits}", HG_TARGET, base, ours,
-                    _runs(theirs_all, ours_all))
+        def vcshub_push(i: int) -> Sample:
+            return self.push([*push, self.vcshub_url(f"bench/hg-push{i}")], hg_tip,
+                             self.storage / "bench" / f"hg-push{i}", pushed, pid)
 
-    def hg_push(self, pusher: Path, url: str, target: Path, expected: str) -> float:
-        took = timed([HG, "-R", str(pusher), "push", "-q", url])
-        tip = run([HG, "-R", str(target), "log", "-r", "tip", "-T", "{node}"]).stdout
-        if tip != expected:
-            raise RuntimeError(f"push to {url} did not arrive")
-        return took
+        print(f"hg push of {options.push_commits} changesets, best of {options.push_runs} "
+              f"({load()})", flush=True)
+        theirs, ours = alternate(options.push_runs, baseline_push, vcshub_push)
+        self.record(Row(f"hg push {options.push_commits}", HG_TARGET, theirs, ours))
 
-    # concurrency
+    # -- concurrency
 
-    def concurrent_part(self, source: Path) -> tuple[int, float]:
+    def concurrent_part(self, source: Path) -> tuple[int, float, list[float]]:
         count = self.options.concurrent
-        head = git(source, "rev-parse", "refs/heads/master")
+        head = git_head(source)
         url = self.vcshub_url("bench/git")
         print(f"{count} concurrent git clones through vcshub ({load()})", flush=True)
         targets = [self.scratch("parallel") for _ in range(count)]
+        finished: list[float] = [0.0] * count
+        failures: list[str] = []
         began = time.perf_counter()
-        processes = [
-            subprocess.Popen(["git", "clone", "--quiet", "--bare", url, str(t)], env=ENV,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            for t in targets
-        ]
-        finished = []
-        for process in processes:
-            _, stderr = process.communicate()
-            finished.append(time.perf_counter() - began)
-            if process.returncode != 0:
-                print(f"  clone failed ({process.returncode}): {stderr.decode()[-500:]}")
+
+        def clone(i: int) -> None:
+            result = subprocess.run(["git", "clone", "--quiet", "--bare", url, str(targets[i])],
+                                    env=ENV, capture_output=True, text=True, check=False)
+            finished[i] = time.perf_counter() - began
+            if result.returncode != 0:
+                failures.append(f"clone {i} exited {result.returncode}: {result.stderr[-300:]}")
+            elif git_head(targets[i]) != head:
+                failures.append(f"clone {i} has the wrong master")
+
+        threads = [threading.Thread(target=clone, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         total = time.perf_counter() - began
-        errors = 0
-        for process, target in zip(processes, targets):
-            ok = process.returncode == 0 and git(target, "rev-parse", "refs/heads/master") == head
-            errors += not ok
+        for failure in failures:
+            print("  " + failure, flush=True)
+        for target in targets:
             shutil.rmtree(target, ignore_errors=True)
-        print(f"  {count} clones: {errors} errors, all done in {total:.1f}s "
-              f"(first finished after {min(finished):.1f}s; {load()})", flush=True)
-        return errors, total
-
-
-def _runs(theirs: list[float], ours: list[float]) -> str:
-    return ("runs " + "/".join(f"{t:.2f}" for t in theirs) + " vs "
-            + "/".join(f"{t:.2f}" for t in ours))
+        print(f"  {count} clones, {len(failures)} errors: first done after {min(finished):.1f}s, "
+              f"all after {total:.1f}s ({load()})", flush=True)
+        return len(failures), total, finished
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -595,14 +678,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=200)
     parser.add_argument("--commits", type=int, default=50_000)
     parser.add_argument("--push-commits", type=int, default=1000)
-    parser.add_argument("--hg-size-mb", type=float, default=50)
-    parser.add_argument("--hg-commits", type=int, default=12_500)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hg-size-mb", type=float, default=HG_SIZE_MB)
+    parser.add_argument("--hg-commits", type=int, default=HG_COMMITS)
+    parser.add_argument("--runs", type=int, default=3, help="clones per server (best shown)")
+    parser.add_argument("--push-runs", type=int, default=5, help="pushes per server (best shown)")
     parser.add_argument("--concurrent", type=int, default=32)
     parser.add_argument("--cache-dir", type=Path,
                         default=Path(tempfile.gettempdir()) / "vcshub-bench-transport")
     parser.add_argument("--parts", default="git,hg,concurrent")
+    parser.add_argument("--serve-cgi", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    if options.serve_cgi:
+        serve_cgi(options.serve_cgi)
+        return 0
     parts = set(options.parts.split(","))
     began = time.perf_counter()
     print(f"start: {load()} on {os.cpu_count()} CPUs", flush=True)
@@ -611,18 +699,28 @@ def main(argv: list[str] | None = None) -> int:
     (work / "home").mkdir()
     ENV.update(client_env(work / "home"))
     git_source = git_pusher = hg_source = hg_pusher = None
+    sizes = []
     if parts & {"git", "concurrent"}:
         git_source, git_pusher = build_git(options.cache_dir, options.size_mb, options.commits,
                                            options.push_commits)
-        print(f"git: {int(git(git_source, 'rev-list', '--count', 'master'))} commits, "
-              f"{folder_mb(git_source):.1f} MB packed ({git_source}); push source "
-              f"+{options.push_commits} commits", flush=True)
+        commits = int(git(git_source, "rev-list", "--count", "master"))
+        sizes.append(f"git: {commits} commits, {folder_mb(git_source):.1f} MB packed, "
+                     f"{int(git(git_source, 'ls-tree', '-r', '--name-only', 'master').count(chr(10))) + 1}"
+                     f" files at master; push: +{options.push_commits} commits")
     if "hg" in parts:
         hg_source, hg_pusher = build_hg(options.cache_dir, options.hg_size_mb, options.hg_commits,
                                         options.push_commits)
-        changesets = run([HG, "-R", str(hg_source), "log", "-r", "tip", "-T", "{rev}"]).stdout
-        print(f"hg: {int(changesets) + 1} changesets, {folder_mb(hg_source / '.hg'):.1f} MB store "
-              f"({hg_source}); push source +{options.push_commits} changesets", flush=True)
+        # as on a publishing server, everything is public (the push source's changesets too:
+        # its first push would make them so, and every run must push the same way)
+        for folder in (hg_source, hg_pusher):
+            run([HG, "-R", str(folder), "phase", "--public", "-r", "tip"])
+        for folder in (hg_source, hg_pusher):  # the caches a served repository has
+            run([HG, "-R", str(folder), "debugupdatecaches"])
+        changesets = int(run([HG, "-R", str(hg_source), "log", "-r", "tip", "-T", "{rev}"]).stdout) + 1
+        sizes.append(f"hg: {changesets} changesets, {folder_mb(hg_source / '.hg'):.1f} MB store; "
+                     f"push: +{options.push_commits} changesets")
+    for line in sizes:
+        print(line, flush=True)
 
     sys.path.insert(0, str(REPO_ROOT))
     from tests.live_server import start_server
@@ -633,31 +731,36 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(options, work, server)
     concurrent = None
     try:
-        if git_source is not None and "git" in parts:
+        bench.prepare(git_source, hg_source if "hg" in parts else None)
+        if "git" in parts:
             bench.git_part(git_source, git_pusher)
-        if hg_source is not None:
+        if "hg" in parts:
             bench.hg_part(hg_source, hg_pusher)
         if "concurrent" in parts:
-            if "git" not in parts:
-                fill_git(git_source, bench.create("bench/git", "git"))
             concurrent = bench.concurrent_part(git_source)
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\nbest of {options.runs} runs, wall time; {load()}")
-    print(f"{'':<16} {'baseline':>9} {'vcshub':>9} {'ratio':>7} {'target':>7}  result")
+    print(f"\n{'; '.join(sizes)}")
+    print(f"wall time, best of {options.runs} clones / {options.push_runs} pushes per server "
+          f"(server CPU: least of the runs); {load()}")
+    print(f"{'':<15} {'baseline':>9} {'vcshub':>9} {'ratio':>6} {'target':>8}  {'result':<6} "
+          f"{'server CPU':>11} {'':>6}")
     failed = False
-    for what, base, ours, ratio, target in bench.rows:
-        ok = ratio <= target
+    for row in bench.rows:
+        ok = row.ratio <= row.target
         failed |= not ok
-        print(f"{what:<16} {base:>8.2f}s {ours:>8.2f}s {ratio:>7.3f} {'<= ' + format(target, '.2f'):>7}  "
-              f"{'PASS' if ok else 'FAIL'}")
+        base, ours = min(s.wall for s in row.baseline), min(s.wall for s in row.vcshub)
+        print(f"{row.what:<15} {base:>8.2f}s {ours:>8.2f}s {row.ratio:>6.3f} "
+              f"{'<= ' + format(row.target, '.2f'):>8}  {'PASS' if ok else 'FAIL':<6} "
+              f"{min(s.server_cpu for s in row.baseline):>5.2f}s vs "
+              f"{min(s.server_cpu for s in row.vcshub):.2f}s")
     if concurrent is not None:
-        errors, total = concurrent
+        errors, total, finished = concurrent
         failed |= errors != 0
-        print(f"{options.concurrent} concurrent git clones: {errors} errors in {total:.1f}s  "
-              f"{'PASS' if errors == 0 else 'FAIL'}")
+        print(f"{options.concurrent} concurrent git clones: {errors} errors, all done in "
+              f"{total:.1f}s (first after {min(finished):.1f}s)  {'PASS' if errors == 0 else 'FAIL'}")
     print(f"baselines: git http-backend behind a Python CGI server, hg serve; "
           f"total {time.perf_counter() - began:.0f}s")
     return 1 if failed else 0

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -190,14 +192,32 @@ def _after_push(state, admitted: Admitted, before: journal.RefState, claim: jour
     """
     if not (claim.refs or claim.whole_kinds):
         return
-    try:
-        with unit_of_work(state.sessions, state.settings) as uow:
-            repo = uow.db.get(Repository, admitted.repo_id)
-            user = uow.db.get(User, admitted.user_id)
-            if repo is None or user is None:
-                return
-            journal.record_push(uow, repo, user, before, claim)
-            grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
-            vcs_access.release_after_push(uow, grant)
-    except Exception:
-        log.exception("post-push bookkeeping failed for %s", admitted.repo_name)
+    # Two pushes finishing together both read, then write: on SQLite the second writer's
+    # snapshot is stale and it fails at once (SQLITE_BUSY, no waiting); the push itself is done,
+    # so its bookkeeping is simply tried again in a fresh transaction.
+    for attempt in range(_BOOKKEEPING_ATTEMPTS):
+        try:
+            _record_push(state, admitted, before, claim)
+            return
+        except OperationalError:
+            if attempt + 1 == _BOOKKEEPING_ATTEMPTS:
+                log.exception("post-push bookkeeping failed for %s", admitted.repo_name)
+            else:
+                time.sleep(0.05 * (attempt + 1))
+        except Exception:
+            log.exception("post-push bookkeeping failed for %s", admitted.repo_name)
+            return
+
+
+_BOOKKEEPING_ATTEMPTS = 5
+
+
+def _record_push(state, admitted: Admitted, before: journal.RefState, claim) -> None:
+    with unit_of_work(state.sessions, state.settings) as uow:
+        repo = uow.db.get(Repository, admitted.repo_id)
+        user = uow.db.get(User, admitted.user_id)
+        if repo is None or user is None:
+            return
+        journal.record_push(uow, repo, user, before, claim)
+        grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
+        vcs_access.release_after_push(uow, grant)
