@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from vcshub import vcs
 from vcshub.db.models import Comment, PullRequest
 from vcshub.permissions.caller import Caller
-from vcshub.services import access, repo_disk, reviews
+from vcshub.services import access, pull_requests, repo_disk, reviews
 from vcshub.services.errors import CommentFailed, NotFound, ReviewError
 from vcshub.services.pull_requests import can_vote
 from vcshub.services.unit_of_work import UnitOfWork
@@ -52,6 +52,21 @@ def comment_pull_request(
     if applies:
         reviews.vote(uow, pr.target_repo, actor.user, status, pull_request=pr, comment=comment)
     return comment
+
+
+def close_with_comment(
+    uow: UnitOfWork,
+    actor: Caller,
+    repoid: object,
+    pull_request_id: object,
+    message: object = "",
+    status: object = None,
+) -> tuple[PullRequest, Comment | None]:
+    """Close the pull request; RC-later's ``message`` or ``status`` adds a closing comment."""
+    pr = pull_requests.close_pull_request(uow, actor, repoid, pull_request_id)
+    if not (message or status):
+        return pr, None
+    return pr, comment_pull_request(uow, actor, repoid, pr, message, status)
 
 
 def comment_commit(

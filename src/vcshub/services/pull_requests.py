@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from vcshub.db.models import PullRequest, PullRequestReviewer, PullRequestVersion, User
-from vcshub.db.models import Comment
+from vcshub.db.models import (
+    Comment,
+    PullRequest,
+    PullRequestReviewer,
+    PullRequestVersion,
+    User,
+)
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, lookup, repo_disk, reviews
 from vcshub.services.errors import NotFound, NotYourUser, ReviewError
@@ -291,30 +296,13 @@ def _replace_reviewers(
 
 
 def close_pull_request(
-    uow: UnitOfWork,
-    actor: Caller,
-    repoid: object,
-    pull_request_id: object,
-    message: object = "",
-    status: object = None,
-):
-    """Close the pull request; with RC-later's ``message`` (or a ``status`` vote) a closing
-    comment is added too. Returns (pull request, closing comment or None)."""
+    uow: UnitOfWork, actor: Caller, repoid: object, pull_request_id: object
+) -> PullRequest:
     lookup.repo(uow.db, repoid)
     pr = find(uow, pull_request_id)
     if not can_update(actor, pr):
         raise ReviewError("close_denied", pull_request_id)
     _require_open(pr, "already_closed")
-    if status is not None and status not in reviews.STATUSES:
-        raise ReviewError("bad_status", status=status)
-    comment = None
-    if message or status:
-        text = message if isinstance(message, str) and message else (
-            f"Status change > {reviews.STATUS_LABELS[status]}"
-        )
-        comment = reviews.add_comment(uow, pr.target_repo, actor.user, text, pull_request=pr)
-        if status is not None:
-            reviews.vote(uow, pr.target_repo, actor.user, status, pull_request=pr, comment=comment)
     pr.status = "closed"
     uow.db.flush()
-    return pr, comment
+    return pr

@@ -55,7 +55,7 @@ def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
 def close_pull_request(call: Call, repoid, pullrequestid, userid=None, message="", status=None):
     lookup.repo(call.uow.db, repoid)
     actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
-    pr, comment = pull_requests.close_pull_request(
+    pr, comment = comments.close_with_comment(
         call.uow, actor, repoid, pullrequestid, message, status
     )
     result = {"pull_request_id": pr.pull_request_id, "closed": True}
