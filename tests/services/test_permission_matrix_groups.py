@@ -17,148 +17,21 @@ A last test counts the SQL statements of one user's full computation: a handful,
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import event
-
 from vcshub.db.models import (
     Repository,
     User,
-    UserGlobalPermission,
-    UserGroupGlobalPermission,
 )
-from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME, EffectivePermissions
-from vcshub.services import grants, members, repo_groups, repos, user_groups, users
+from vcshub.services import grants, members
 from vcshub.services.permission_report import permission_report
 
 _seq = itertools.count()
 
-
-# -- the world a row is built in -----------------------------------------------------------------
-@dataclass
-class World:
-    """Setup is done by a super-admin (``root``) through the services, as the API would."""
-
-    uow: object
-    root: User
-    me: User
-    other: User
-    default: User
-    names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def caller(self) -> Caller:
-        return Caller(self.uow.db, self.root)
-
-    def _name(self, prefix: str) -> str:
-        return f"{prefix}{next(_seq)}"
-
-    # objects
-    def group(self, path: str | None = None, owner: User | None = None, *, copy=False, by=None):
-        caller = Caller(self.uow.db, by) if by is not None else self.caller
-        owner_name = None if by is not None and owner is None else (owner or self.other).username
-        return repo_groups.create_repo_group(
-            self.uow, caller, path or self._name("pg"), owner=owner_name, copy_permissions=copy
-        )
-
-    def repo(self, path: str, owner: User | None = None, *, private=False, copy=False):
-        spec = repos.RepoSpec(private=private, copy_permissions=copy)
-        owner = owner or self.other
-        return repos.create_repo(
-            self.uow, self.caller, path, "git", spec, owner=owner.username, owner_supplied=True
-        )
-
-    def tree(self, owner: User | None = None) -> dict:
-        """G, G/r1 (repo), G/S (group), G/S/r2 (repo)."""
-        g = self.group(owner=owner)
-        tree = {"G": g, "r1": self.repo(f"{g.group_name}/r1")}
-        tree["S"] = self.group(f"{g.group_name}/S")
-        tree["r2"] = self.repo(f"{g.group_name}/S/r2")
-        return tree
-
-    def user_group(self, symbol: str, *member_users: User, active=True, owner=None, by=None):
-        caller = Caller(self.uow.db, by) if by is not None else self.caller
-        owner_name = None if by is not None and owner is None else (owner or self.other).username
-        ug = user_groups.create_user_group(self.uow, caller, self._name("pug"), owner=owner_name)
-        for user in member_users:
-            assert user_groups.add_member(self.uow, ug, user)
-        if not active:
-            changes = {"active": False}
-            user_groups.update_user_group(self.uow, self.caller, ug.users_group_id, changes)
-        if symbol:
-            self.names[symbol] = ug.group_name
-        return ug
-
-    # repository-group permissions (4.5), apply_to_children per 2.6
-    def grant_user(self, group, user, perm, apply="none"):
-        g, u, p = repo_groups.user_grant_target(
-            self.uow, self.caller, group.group_name, user.username, perm
-        )
-        repo_groups.grant_user(self.uow, g, u, p, apply)
-
-    def revoke_user(self, group, user, apply="none"):
-        g, u, _ = repo_groups.user_grant_target(self.uow, self.caller, group.group_id, user.user_id)
-        repo_groups.revoke_user(self.uow, g, u, apply)
-
-    def grant_ug(self, group, ug, perm, apply="none"):
-        g, source, p = repo_groups.user_group_grant_target(
-            self.uow, self.caller, group.group_name, ug.group_name, perm
-        )
-        repo_groups.grant_user_group(self.uow, g, source, p, apply)
-
-    def revoke_ug(self, group, ug, apply="none"):
-        g, source, _ = repo_groups.user_group_grant_target(
-            self.uow, self.caller, group.group_id, ug.users_group_id
-        )
-        repo_groups.revoke_user_group(self.uow, g, source, apply)
-
-    # user-group permissions (4.3)
-    def grant_user_on_ug(self, target, user, perm):
-        t, u, p = user_groups.user_grant_target(
-            self.uow, self.caller, target.group_name, user.username, perm
-        )
-        user_groups.grant_user(self.uow, t, u, p)
-
-    def revoke_user_on_ug(self, target, user):
-        t, u, _ = user_groups.user_grant_target(
-            self.uow, self.caller, target.group_name, user.user_id
-        )
-        user_groups.revoke_user(self.uow, t, u)
-
-    def grant_ug_on_ug(self, target, source, perm):
-        s, t, p = user_groups.user_group_grant_target(
-            self.uow, self.caller, target.group_name, source.group_name, perm
-        )
-        user_groups.grant_user_group(self.uow, s, t, p)
-
-    # the user's own flags
-    def not_inheriting(self):
-        """``inherit_default_permissions`` off, with ``hg.inherit_default_perms.false`` (2.4)."""
-        self.me.inherit_default_permissions = False
-        perm = "hg.inherit_default_perms.false"
-        self.uow.db.add(UserGlobalPermission(user_id=self.me.user_id, permission=perm))
-        self.uow.db.flush()
-
-    def set_site_default(self, old: str, new: str):
-        """Change one of the default user's object-family rows (2.2), e.g. group.read → write."""
-        row = (
-            self.uow.db.query(UserGlobalPermission)
-            .filter_by(user_id=self.default.user_id, permission=old)
-            .one()
-        )
-        row.permission = new
-        self.uow.db.flush()
-
-    def promote_me(self):
-        users.update_user(self.uow, self.caller, self.me.user_id, {"admin": True})
-        self.uow.db.flush()
-
-
-def _make_user(uow, admin=False) -> User:
-    name = f"pmg{next(_seq)}"
-    return users.create_user(uow, None, username=name, email=f"{name}@example.com", admin=admin)
+from tests.services import group_scenarios as sc
+from tests.services.permission_world import World, _make_user
 
 
 @pytest.fixture
@@ -168,517 +41,6 @@ def world(uow) -> World:
     w = World(uow, root, me, other, default)
     w.names.update(me=me.username, other=other.username, default=DEFAULT_USERNAME)
     return w
-
-
-# -- scenarios ----------------------------------------------------------------------------------
-# A scenario builds the situation and returns (target, object) for the row's assertions.
-REPO, GROUP, UG = grants.REPO, grants.REPO_GROUP, grants.USER_GROUP
-
-
-def apply_scenario(subject: str, apply: str, obj: str, perm="group.write"):
-    """``subject`` (me, or a user group holding me) gets ``perm`` on G with ``apply``."""
-
-    def scenario(w: World):
-        tree = w.tree()
-        if subject == "me":
-            w.grant_user(tree["G"], w.me, perm, apply)
-        else:
-            w.grant_ug(tree["G"], w.user_group("ug", w.me), perm, apply)
-        return (REPO if obj.startswith("r") else GROUP), tree[obj]
-
-    return scenario
-
-
-def revoke_scenario(subject: str, apply: str, obj: str):
-    """Granted ``group.write`` with ``all`` below G, then revoked with ``apply``."""
-
-    def scenario(w: World):
-        tree = w.tree()
-        if subject == "me":
-            w.grant_user(tree["G"], w.me, "group.write", "all")
-            w.revoke_user(tree["G"], w.me, apply)
-        else:
-            ug = w.user_group("ug", w.me)
-            w.grant_ug(tree["G"], ug, "group.write", "all")
-            w.revoke_ug(tree["G"], ug, apply)
-        return (REPO if obj.startswith("r") else GROUP), tree[obj]
-
-    return scenario
-
-
-# later children and copy_permissions (2.3)
-def s_later_repo_no_copy(w):
-    tree = w.tree()
-    w.grant_user(tree["G"], w.me, "group.write", "all")
-    return REPO, w.repo(f"{tree['G'].group_name}/later")
-
-
-def s_later_subgroup_no_copy(w):
-    tree = w.tree()
-    w.grant_user(tree["G"], w.me, "group.write", "all")
-    return GROUP, w.group(f"{tree['G'].group_name}/later")
-
-
-def s_later_repo_copy(w):
-    tree = w.tree()
-    w.grant_user(tree["G"], w.me, "group.write", "all")
-    return REPO, w.repo(f"{tree['G'].group_name}/later", copy=True)
-
-
-def s_later_subgroup_copy(w):
-    tree = w.tree()
-    w.grant_user(tree["G"], w.me, "group.write", "all")
-    return GROUP, w.group(f"{tree['G'].group_name}/later", copy=True)
-
-
-def s_copy_repo_via_user_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.admin")
-    return REPO, w.repo(f"{g.group_name}/r", copy=True)
-
-
-def s_copy_repo_user_beats_copied_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.admin")
-    w.grant_user(g, w.me, "group.read")
-    return REPO, w.repo(f"{g.group_name}/r", copy=True)
-
-
-def s_copy_repo_group_none(w):
-    g = w.group()
-    w.grant_user(g, w.me, "group.none")
-    return REPO, w.repo(f"{g.group_name}/r", copy=True)
-
-
-def s_copy_repo_default_raised(w):
-    g = w.group()
-    w.grant_user(g, w.default, "group.write")
-    return REPO, w.repo(f"{g.group_name}/r", copy=True)
-
-
-def s_copy_repo_group_owner_row(w):
-    """The group owner's explicit ``group.admin`` row is copied; he is not the repo's owner."""
-    g = w.group(owner=w.me)
-    return REPO, w.repo(f"{g.group_name}/r", copy=True)
-
-
-def s_copy_private_repo(w):
-    g = w.group()
-    w.grant_user(g, w.me, "group.read")
-    return REPO, w.repo(f"{g.group_name}/p", private=True, copy=True)
-
-
-def s_copy_private_repo_default_write(w):
-    g = w.group()
-    w.grant_user(g, w.default, "group.write")
-    return REPO, w.repo(f"{g.group_name}/p", private=True, copy=True)
-
-
-def s_copy_subgroup_only_parent_rows(w):
-    """copy_permissions copies the direct parent's rows, not the grandparent's."""
-    tree = w.tree()
-    w.grant_user(tree["G"], w.me, "group.write")
-    return GROUP, w.group(f"{tree['S'].group_name}/T", copy=True)
-
-
-def s_copy_subgroup_owner_row(w):
-    g = w.group()
-    w.grant_user(g, w.me, "group.read")
-    return GROUP, w.group(f"{g.group_name}/T", owner=w.me, copy=True)
-
-
-# user vs user group on a repository group
-def s_rg_default(w):
-    return GROUP, w.group()
-
-
-def s_rg_user_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.write")
-    return GROUP, g
-
-
-def s_rg_user_group_none_replaces_default(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.none")
-    return GROUP, g
-
-
-def s_rg_strongest_user_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.read")
-    w.grant_ug(g, w.user_group("ug2", w.me), "group.admin")
-    return GROUP, g
-
-
-def s_rg_explicit_beats_user_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.admin")
-    w.grant_user(g, w.me, "group.read")
-    return GROUP, g
-
-
-def s_rg_explicit_none_beats_user_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.write")
-    w.grant_user(g, w.me, "group.none")
-    return GROUP, g
-
-
-def s_rg_inactive_user_group(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me, active=False), "group.admin")
-    return GROUP, g
-
-
-def s_rg_user_group_without_me(w):
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.other), "group.admin")
-    return GROUP, g
-
-
-def _conflict_recursive(w, obj):
-    tree = w.tree()
-    w.grant_ug(tree["G"], w.user_group("ug", w.me), "group.admin", "all")
-    w.grant_user(tree["G"], w.me, "group.read", "all")
-    return (REPO if obj.startswith("r") else GROUP), tree[obj]
-
-
-def s_rg_conflict_recursive_repo(w):
-    return _conflict_recursive(w, "r2")
-
-
-def s_rg_conflict_recursive_subgroup(w):
-    return _conflict_recursive(w, "S")
-
-
-# default user and inheritance on a repository group
-def s_rg_default_raised(w):
-    g = w.group()
-    w.grant_user(g, w.default, "group.write")
-    return GROUP, g
-
-
-def s_rg_default_none(w):
-    g = w.group()
-    w.grant_user(g, w.default, "group.none")
-    return GROUP, g
-
-
-def s_rg_default_revoked(w):
-    g = w.group()
-    w.revoke_user(g, w.default)
-    return GROUP, g
-
-
-def s_rg_default_recursive_public_repo(w):
-    tree = w.tree()
-    w.grant_user(tree["G"], w.default, "group.write", "all")
-    return REPO, tree["r1"]
-
-
-def s_rg_not_inheriting(w):
-    w.not_inheriting()
-    return GROUP, w.group()
-
-
-def s_rg_not_inheriting_explicit(w):
-    w.not_inheriting()
-    g = w.group()
-    w.grant_user(g, w.me, "group.write")
-    return GROUP, g
-
-
-def s_rg_not_inheriting_user_group(w):
-    w.not_inheriting()
-    g = w.group()
-    w.grant_ug(g, w.user_group("ug", w.me), "group.read")
-    return GROUP, g
-
-
-# private repositories inside a group
-def s_priv_no_dynamic_inheritance(w):
-    g = w.group()
-    w.grant_user(g, w.me, "group.admin")
-    return REPO, w.repo(f"{g.group_name}/p", private=True)
-
-
-def s_priv_user_recursive(w):
-    g = w.group()
-    p = w.repo(f"{g.group_name}/p", private=True)
-    w.grant_user(g, w.me, "group.write", "repos")
-    return REPO, p
-
-
-def s_priv_user_group_recursive(w):
-    g = w.group()
-    p = w.repo(f"{g.group_name}/p", private=True)
-    w.grant_ug(g, w.user_group("ug", w.me), "group.read", "all")
-    return REPO, p
-
-
-def s_priv_default_recursive_grant(w):
-    """Deviation (2.6): a recursive grant to ``default`` leaves a private repo's row alone."""
-    g = w.group()
-    p = w.repo(f"{g.group_name}/p", private=True)
-    w.grant_user(g, w.default, "group.write", "all")
-    return REPO, p
-
-
-def s_priv_default_recursive_revoke(w):
-    """Only the *grant* is guarded (2.6); a recursive revoke is RC4's, which has no guard."""
-    g = w.group()
-    p = w.repo(f"{g.group_name}/p", private=True)
-    w.revoke_user(g, w.default, "repos")
-    return REPO, p
-
-
-def s_priv_owned_in_group(w):
-    g = w.group()
-    return REPO, w.repo(f"{g.group_name}/p", owner=w.me, private=True)
-
-
-# owner of a repository group
-def s_rg_owner(w):
-    return GROUP, w.group(owner=w.me)
-
-
-def s_rg_owner_row_lowered(w):
-    g = w.group(owner=w.me)
-    w.grant_user(g, w.me, "group.none")
-    return GROUP, g
-
-
-def s_rg_owner_user_group_none(w):
-    g = w.group(owner=w.me)
-    w.revoke_user(g, w.me)
-    w.grant_ug(g, w.user_group("ug", w.me), "group.none")
-    return GROUP, g
-
-
-def s_rg_owner_not_inheriting(w):
-    """Deviation (2.5 step 3): the owner keeps ``group.admin`` without inheritance."""
-    g = w.group(owner=w.me)
-    w.revoke_user(g, w.me)  # no explicit row: only the owner rule can give admin
-    w.not_inheriting()
-    return GROUP, g
-
-
-def s_rg_owner_made_by_update(w):
-    g = w.group()
-    repo_groups.update_repo_group(w.uow, w.caller, g.group_id, {"owner": w.me.username})
-    return GROUP, g
-
-
-def s_rg_owner_repo_inside(w):
-    g = w.group(owner=w.me)
-    return REPO, w.repo(f"{g.group_name}/r")
-
-
-def s_rg_owner_private_repo_inside(w):
-    g = w.group(owner=w.me)
-    return REPO, w.repo(f"{g.group_name}/p", private=True)
-
-
-def s_rg_owner_subgroup_inside(w):
-    g = w.group(owner=w.me)
-    return GROUP, w.group(f"{g.group_name}/S")
-
-
-# user groups as objects
-def s_ug_default(w):
-    return UG, w.user_group("t")
-
-
-def s_ug_via_source_group(w):
-    target = w.user_group("t")
-    w.grant_ug_on_ug(target, w.user_group("ug", w.me), "usergroup.write")
-    return UG, target
-
-
-def s_ug_source_none_replaces_default(w):
-    target = w.user_group("t")
-    w.grant_ug_on_ug(target, w.user_group("ug", w.me), "usergroup.none")
-    return UG, target
-
-
-def s_ug_strongest_source(w):
-    target = w.user_group("t")
-    w.grant_ug_on_ug(target, w.user_group("ug", w.me), "usergroup.read")
-    w.grant_ug_on_ug(target, w.user_group("ug2", w.me), "usergroup.admin")
-    return UG, target
-
-
-def s_ug_explicit_beats_source(w):
-    target = w.user_group("t")
-    w.grant_ug_on_ug(target, w.user_group("ug", w.me), "usergroup.admin")
-    w.grant_user_on_ug(target, w.me, "usergroup.read")
-    return UG, target
-
-
-def s_ug_inactive_source(w):
-    target = w.user_group("t")
-    w.grant_ug_on_ug(target, w.user_group("ug", w.me, active=False), "usergroup.admin")
-    return UG, target
-
-
-def s_ug_default_none(w):
-    target = w.user_group("t")
-    w.grant_user_on_ug(target, w.default, "usergroup.none")
-    return UG, target
-
-
-def s_ug_not_inheriting(w):
-    w.not_inheriting()
-    return UG, w.user_group("t")
-
-
-def s_ug_not_inheriting_explicit(w):
-    w.not_inheriting()
-    target = w.user_group("t")
-    w.grant_user_on_ug(target, w.me, "usergroup.write")
-    return UG, target
-
-
-def s_ug_owner(w):
-    return UG, w.user_group("t", owner=w.me)
-
-
-def s_ug_owner_row_lowered(w):
-    """No owner rule for user groups (2.5 steps 3-5 name repositories and groups only)."""
-    target = w.user_group("t", owner=w.me)
-    w.grant_user_on_ug(target, w.me, "usergroup.read")
-    return UG, target
-
-
-# super-admin
-def s_sa_group(w):
-    w.promote_me()
-    g = w.group()
-    w.grant_user(g, w.me, "group.none")
-    return GROUP, g
-
-
-def s_sa_private_repo_in_group(w):
-    w.promote_me()
-    g = w.group()
-    w.grant_user(g, w.default, "group.none", "all")
-    return REPO, w.repo(f"{g.group_name}/p", private=True)
-
-
-def s_sa_user_group(w):
-    w.promote_me()
-    target = w.user_group("t")
-    w.grant_user_on_ug(target, w.default, "usergroup.none")
-    return UG, target
-
-
-def s_sa_not_inheriting(w):
-    w.promote_me()
-    w.not_inheriting()
-    return GROUP, w.group()
-
-
-def s_sa_owns_group(w):
-    """2.3: no explicit row for a super-admin owner; 2.7: listed once, as owner."""
-    w.promote_me()
-    return GROUP, w.group(by=w.me)
-
-
-def s_sa_owns_user_group(w):
-    """2.3: a user group always gets the owner's ``usergroup.admin`` row."""
-    w.promote_me()
-    return UG, w.user_group("t", by=w.me)
-
-
-# more of the default user and inheritance
-def s_rg_site_default_write(w):
-    """2.3: a new group's default row takes the default user's ``group.*`` value."""
-    w.set_site_default("group.read", "group.write")
-    return GROUP, w.group()
-
-
-def s_rg_default_recursive_subgroup(w):
-    tree = w.tree()
-    w.grant_user(tree["G"], w.default, "group.none", "groups")
-    return GROUP, tree["S"]
-
-
-def _non_inheriting_user_group(w):
-    """A user group that does not inherit, holding ``hg.inherit_default_perms.false`` (2.4)."""
-    ug = w.user_group("ug", w.me)
-    ug.inherit_default_permissions = False
-    for perm in ("hg.inherit_default_perms.false", "hg.create.repository"):
-        w.uow.db.add(UserGroupGlobalPermission(users_group_id=ug.users_group_id, permission=perm))
-    w.uow.db.flush()
-
-
-def s_rg_not_inheriting_via_user_group(w):
-    _non_inheriting_user_group(w)
-    return GROUP, w.group()
-
-
-def s_rg_owner_not_inheriting_via_user_group(w):
-    """Deviation (2.5 step 3) also when the inheritance is switched off by a user group."""
-    _non_inheriting_user_group(w)
-    g = w.group(owner=w.me)
-    w.revoke_user(g, w.me)
-    return GROUP, g
-
-
-def s_rg_moved_under_granted_parent(w):
-    """Moving a group under one where I am admin gives me nothing: no dynamic inheritance."""
-    parent = w.group()
-    w.grant_user(parent, w.me, "group.admin")
-    g = w.group()
-    repo_groups.update_repo_group(w.uow, w.caller, g.group_id, {"parent": parent.group_id})
-    return GROUP, g
-
-
-def s_copy_top_level_group(w):
-    """copy_permissions without a parent: just the default row."""
-    return GROUP, w.group(copy=True)
-
-
-def _auto_created(w):
-    """``me`` (holding hg.create.repository by default) creates ``X/Y/r``: X and Y are made."""
-    path = f"{w._name('auto')}/Y/r"
-    repo = repos.create_repo(w.uow, Caller(w.uow.db, w.me), path, "git", repos.RepoSpec())
-    w.names["first_admin"] = repo_groups.first_super_admin(w.uow).username
-    return repo
-
-
-def s_auto_created_parent_group(w):
-    """2.3: auto-created parents belong to the first super-admin, with the default row only."""
-    repo = _auto_created(w)
-    return GROUP, repo_groups.find(w.uow, repo.repo_name.rsplit("/", 1)[0])
-
-
-def s_auto_created_parent_repo(w):
-    return REPO, _auto_created(w)
-
-
-def s_ug_site_default_none(w):
-    w.set_site_default("usergroup.read", "usergroup.none")
-    return UG, w.user_group("t")
-
-
-def s_ug_member_of_target(w):
-    """Being a member of a user group is no permission on it."""
-    return UG, w.user_group("t", w.me)
-
-
-def s_ug_owner_not_inheriting(w):
-    """Not inheriting: the default gives none, the owner's explicit row (2.3) gives admin."""
-    w.not_inheriting()
-    return UG, w.user_group("t", owner=w.me)
-
-
-def s_ug_owner_not_inheriting_row_revoked(w):
-    w.not_inheriting()
-    target = w.user_group("t", owner=w.me)
-    w.revoke_user_on_ug(target, w.me)
-    return UG, target
 
 
 # -- the table ----------------------------------------------------------------------------------
@@ -708,7 +70,7 @@ def _apply_rows(subject: str) -> list:
                 why["me"] = []
             rows.append(
                 pytest.param(
-                    apply_scenario(subject, apply, obj), perm, why,
+                    sc.apply_scenario(subject, apply, obj), perm, why,
                     id=f"apply-{subject}-{apply}-{obj}",
                 )
             )
@@ -734,7 +96,7 @@ def _revoke_rows() -> list:
                     why = {subject: [], "default": _e(f"permission {prefix}.read")}
                 rows.append(
                     pytest.param(
-                        revoke_scenario(subject, apply, obj), perm, why,
+                        sc.revoke_scenario(subject, apply, obj), perm, why,
                         id=f"revoke-{subject}-{apply}-{obj}",
                     )
                 )
@@ -749,138 +111,138 @@ MATRIX = [
     *_apply_rows("me"),
     *_apply_rows("ug"),
     pytest.param(
-        apply_scenario("me", "all", "r2", perm="group.none"), "repository.none",
+        sc.apply_scenario("me", "all", "r2", perm="group.none"), "repository.none",
         {"me": _e("permission repository.none"), "default": _e("permission repository.read")},
         id="apply-me-all-r2-none-lowers-default",
     ),
     *_revoke_rows(),
     # later children get nothing, unless created with copy_permissions
-    _row(s_later_repo_no_copy, "repository.read",
+    _row(sc.s_later_repo_no_copy, "repository.read",
          {"me": [], "default": _e("permission repository.read")}),
-    _row(s_later_subgroup_no_copy, "group.read",
+    _row(sc.s_later_subgroup_no_copy, "group.read",
          {"me": [], "default": _e("permission group.read")}),
-    _row(s_later_repo_copy, "repository.write",
+    _row(sc.s_later_repo_copy, "repository.write",
          {"me": _e("permission repository.write"), "default": _e("permission repository.read")}),
-    _row(s_later_subgroup_copy, "group.write",
+    _row(sc.s_later_subgroup_copy, "group.write",
          {"me": _e("permission group.write"), "default": _e("permission group.read")}),
-    _row(s_copy_repo_via_user_group, "repository.admin",
+    _row(sc.s_copy_repo_via_user_group, "repository.admin",
          {"ug": _e("permission repository.admin"), "me": []}),
-    _row(s_copy_repo_user_beats_copied_group, "repository.read",
+    _row(sc.s_copy_repo_user_beats_copied_group, "repository.read",
          {"me": _e("permission repository.read"), "ug": _e("permission repository.admin")}),
-    _row(s_copy_repo_group_none, "repository.none", {"me": _e("permission repository.none")}),
-    _row(s_copy_repo_default_raised, "repository.write",
+    _row(sc.s_copy_repo_group_none, "repository.none", {"me": _e("permission repository.none")}),
+    _row(sc.s_copy_repo_default_raised, "repository.write",
          {"default": _e("permission repository.write"), "me": []}),
-    _row(s_copy_repo_group_owner_row, "repository.admin",
+    _row(sc.s_copy_repo_group_owner_row, "repository.admin",
          {"me": _e("permission repository.admin"),
           "other": _e("owner repository.admin")}),
-    _row(s_copy_private_repo, "repository.read",
+    _row(sc.s_copy_private_repo, "repository.read",
          {"me": _e("permission repository.read"), "default": _e("permission repository.none")}),
-    _row(s_copy_private_repo_default_write, "repository.none",
+    _row(sc.s_copy_private_repo_default_write, "repository.none",
          {"me": [], "default": _e("permission repository.none")}),
-    _row(s_copy_subgroup_only_parent_rows, "group.read",
+    _row(sc.s_copy_subgroup_only_parent_rows, "group.read",
          {"me": [], "default": _e("permission group.read")}),
-    _row(s_copy_subgroup_owner_row, "group.admin",
+    _row(sc.s_copy_subgroup_owner_row, "group.admin",
          {"me": _e("owner group.admin", "permission group.admin")}),
     # user vs user group on a repository group
-    _row(s_rg_default, "group.read", {"me": [], "default": _e("permission group.read")}),
-    _row(s_rg_user_group, "group.write", {"ug": _e("permission group.write"), "me": []}),
-    _row(s_rg_user_group_none_replaces_default, "group.none",
+    _row(sc.s_rg_default, "group.read", {"me": [], "default": _e("permission group.read")}),
+    _row(sc.s_rg_user_group, "group.write", {"ug": _e("permission group.write"), "me": []}),
+    _row(sc.s_rg_user_group_none_replaces_default, "group.none",
          {"ug": _e("permission group.none"), "default": _e("permission group.read")}),
-    _row(s_rg_strongest_user_group, "group.admin",
+    _row(sc.s_rg_strongest_user_group, "group.admin",
          {"ug": _e("permission group.read"), "ug2": _e("permission group.admin")}),
-    _row(s_rg_explicit_beats_user_group, "group.read",
+    _row(sc.s_rg_explicit_beats_user_group, "group.read",
          {"me": _e("permission group.read"), "ug": _e("permission group.admin")}),
-    _row(s_rg_explicit_none_beats_user_group, "group.none",
+    _row(sc.s_rg_explicit_none_beats_user_group, "group.none",
          {"me": _e("permission group.none"), "ug": _e("permission group.write")}),
-    _row(s_rg_inactive_user_group, "group.read",
+    _row(sc.s_rg_inactive_user_group, "group.read",
          {"ug": _e("permission group.admin"), "default": _e("permission group.read")}),
-    _row(s_rg_user_group_without_me, "group.read", {"ug": _e("permission group.admin")}),
-    _row(s_rg_conflict_recursive_repo, "repository.read",
+    _row(sc.s_rg_user_group_without_me, "group.read", {"ug": _e("permission group.admin")}),
+    _row(sc.s_rg_conflict_recursive_repo, "repository.read",
          {"me": _e("permission repository.read"), "ug": _e("permission repository.admin")}),
-    _row(s_rg_conflict_recursive_subgroup, "group.read",
+    _row(sc.s_rg_conflict_recursive_subgroup, "group.read",
          {"me": _e("permission group.read"), "ug": _e("permission group.admin")}),
     # the default user on repository groups
-    _row(s_rg_default_raised, "group.write", {"default": _e("permission group.write")}),
-    _row(s_rg_default_none, "group.none", {"default": _e("permission group.none")}),
-    _row(s_rg_default_revoked, None, {"default": [], "me": []}),
-    _row(s_rg_default_recursive_public_repo, "repository.write",
+    _row(sc.s_rg_default_raised, "group.write", {"default": _e("permission group.write")}),
+    _row(sc.s_rg_default_none, "group.none", {"default": _e("permission group.none")}),
+    _row(sc.s_rg_default_revoked, None, {"default": [], "me": []}),
+    _row(sc.s_rg_default_recursive_public_repo, "repository.write",
          {"default": _e("permission repository.write")}),
-    _row(s_rg_not_inheriting, "group.none", {"default": _e("permission group.read"), "me": []}),
-    _row(s_rg_not_inheriting_explicit, "group.write", {"me": _e("permission group.write")}),
-    _row(s_rg_not_inheriting_user_group, "group.read", {"ug": _e("permission group.read")}),
+    _row(sc.s_rg_not_inheriting, "group.none", {"default": _e("permission group.read"), "me": []}),
+    _row(sc.s_rg_not_inheriting_explicit, "group.write", {"me": _e("permission group.write")}),
+    _row(sc.s_rg_not_inheriting_user_group, "group.read", {"ug": _e("permission group.read")}),
     # private repositories inside groups
-    _row(s_priv_no_dynamic_inheritance, "repository.none",
+    _row(sc.s_priv_no_dynamic_inheritance, "repository.none",
          {"me": [], "default": _e("permission repository.none")}),
-    _row(s_priv_user_recursive, "repository.write", {"me": _e("permission repository.write")}),
-    _row(s_priv_user_group_recursive, "repository.read",
+    _row(sc.s_priv_user_recursive, "repository.write", {"me": _e("permission repository.write")}),
+    _row(sc.s_priv_user_group_recursive, "repository.read",
          {"ug": _e("permission repository.read"), "me": []}),
-    _row(s_priv_default_recursive_grant, "repository.none",
+    _row(sc.s_priv_default_recursive_grant, "repository.none",
          {"default": _e("permission repository.none")}),
-    _row(s_priv_default_recursive_revoke, None, {"default": [], "me": []}),
-    _row(s_priv_owned_in_group, "repository.admin", {"me": _e("owner repository.admin")}),
+    _row(sc.s_priv_default_recursive_revoke, None, {"default": [], "me": []}),
+    _row(sc.s_priv_owned_in_group, "repository.admin", {"me": _e("owner repository.admin")}),
     # owner of a repository group
-    _row(s_rg_owner, "group.admin", {"me": _e("owner group.admin", "permission group.admin")}),
-    _row(s_rg_owner_row_lowered, "group.admin",
+    _row(sc.s_rg_owner, "group.admin", {"me": _e("owner group.admin", "permission group.admin")}),
+    _row(sc.s_rg_owner_row_lowered, "group.admin",
          {"me": _e("owner group.admin", "permission group.none")}),
-    _row(s_rg_owner_user_group_none, "group.admin",
+    _row(sc.s_rg_owner_user_group_none, "group.admin",
          {"me": _e("owner group.admin"), "ug": _e("permission group.none")}),
-    _row(s_rg_owner_not_inheriting, "group.admin", {"me": _e("owner group.admin")}),
-    _row(s_rg_owner_made_by_update, "group.admin",
+    _row(sc.s_rg_owner_not_inheriting, "group.admin", {"me": _e("owner group.admin")}),
+    _row(sc.s_rg_owner_made_by_update, "group.admin",
          {"me": _e("owner group.admin"), "other": _e("permission group.admin")}),
-    _row(s_rg_owner_repo_inside, "repository.read",
+    _row(sc.s_rg_owner_repo_inside, "repository.read",
          {"me": [], "other": _e("owner repository.admin")}),
-    _row(s_rg_owner_private_repo_inside, "repository.none", {"me": []}),
-    _row(s_rg_owner_subgroup_inside, "group.read",
+    _row(sc.s_rg_owner_private_repo_inside, "repository.none", {"me": []}),
+    _row(sc.s_rg_owner_subgroup_inside, "group.read",
          {"me": [], "other": _e("owner group.admin", "permission group.admin")}),
     # user groups
-    _row(s_ug_default, "usergroup.read", {"me": [], "default": _e("permission usergroup.read")}),
-    _row(s_ug_via_source_group, "usergroup.write",
+    _row(sc.s_ug_default, "usergroup.read", {"me": [], "default": _e("permission usergroup.read")}),
+    _row(sc.s_ug_via_source_group, "usergroup.write",
          {"ug": _e("permission usergroup.write"), "me": []}),
-    _row(s_ug_source_none_replaces_default, "usergroup.none",
+    _row(sc.s_ug_source_none_replaces_default, "usergroup.none",
          {"ug": _e("permission usergroup.none"), "default": _e("permission usergroup.read")}),
-    _row(s_ug_strongest_source, "usergroup.admin",
+    _row(sc.s_ug_strongest_source, "usergroup.admin",
          {"ug": _e("permission usergroup.read"), "ug2": _e("permission usergroup.admin")}),
-    _row(s_ug_explicit_beats_source, "usergroup.read",
+    _row(sc.s_ug_explicit_beats_source, "usergroup.read",
          {"me": _e("permission usergroup.read"), "ug": _e("permission usergroup.admin")}),
-    _row(s_ug_inactive_source, "usergroup.read", {"ug": _e("permission usergroup.admin")}),
-    _row(s_ug_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
-    _row(s_ug_not_inheriting, "usergroup.none", {"default": _e("permission usergroup.read")}),
-    _row(s_ug_not_inheriting_explicit, "usergroup.write",
+    _row(sc.s_ug_inactive_source, "usergroup.read", {"ug": _e("permission usergroup.admin")}),
+    _row(sc.s_ug_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
+    _row(sc.s_ug_not_inheriting, "usergroup.none", {"default": _e("permission usergroup.read")}),
+    _row(sc.s_ug_not_inheriting_explicit, "usergroup.write",
          {"me": _e("permission usergroup.write")}),
-    _row(s_ug_owner, "usergroup.admin",
+    _row(sc.s_ug_owner, "usergroup.admin",
          {"me": _e("owner usergroup.admin", "permission usergroup.admin")}),
-    _row(s_ug_owner_row_lowered, "usergroup.read",
+    _row(sc.s_ug_owner_row_lowered, "usergroup.read",
          {"me": _e("owner usergroup.admin", "permission usergroup.read")}),
     # more of the default user, inheritance, auto-created and moved groups
-    _row(s_rg_site_default_write, "group.write", {"default": _e("permission group.write")}),
-    _row(s_rg_default_recursive_subgroup, "group.none", {"default": _e("permission group.none")}),
-    _row(s_rg_not_inheriting_via_user_group, "group.none",
+    _row(sc.s_rg_site_default_write, "group.write", {"default": _e("permission group.write")}),
+    _row(sc.s_rg_default_recursive_subgroup, "group.none", {"default": _e("permission group.none")}),
+    _row(sc.s_rg_not_inheriting_via_user_group, "group.none",
          {"default": _e("permission group.read"), "me": [], "ug": []}),
-    _row(s_rg_owner_not_inheriting_via_user_group, "group.admin", {"me": _e("owner group.admin")}),
-    _row(s_rg_moved_under_granted_parent, "group.read",
+    _row(sc.s_rg_owner_not_inheriting_via_user_group, "group.admin", {"me": _e("owner group.admin")}),
+    _row(sc.s_rg_moved_under_granted_parent, "group.read",
          {"me": [], "default": _e("permission group.read")}),
-    _row(s_copy_top_level_group, "group.read",
+    _row(sc.s_copy_top_level_group, "group.read",
          {"default": _e("permission group.read"),
           "other": _e("owner group.admin", "permission group.admin")}),
-    _row(s_auto_created_parent_group, "group.read",
+    _row(sc.s_auto_created_parent_group, "group.read",
          {"me": [], "first_admin": _e("owner group.admin"),
           "default": _e("permission group.read")}),
-    _row(s_auto_created_parent_repo, "repository.admin",
+    _row(sc.s_auto_created_parent_repo, "repository.admin",
          {"me": _e("owner repository.admin"), "default": _e("permission repository.read")}),
-    _row(s_ug_site_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
-    _row(s_ug_member_of_target, "usergroup.read", {"me": []}),
-    _row(s_ug_owner_not_inheriting, "usergroup.admin",
+    _row(sc.s_ug_site_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
+    _row(sc.s_ug_member_of_target, "usergroup.read", {"me": []}),
+    _row(sc.s_ug_owner_not_inheriting, "usergroup.admin",
          {"me": _e("owner usergroup.admin", "permission usergroup.admin")}),
-    _row(s_ug_owner_not_inheriting_row_revoked, "usergroup.none",
+    _row(sc.s_ug_owner_not_inheriting_row_revoked, "usergroup.none",
          {"me": _e("owner usergroup.admin"), "default": _e("permission usergroup.read")}),
     # super-admin
-    _row(s_sa_group, "group.admin", {"me": _e("super-admin group.admin", "permission group.none")}),
-    _row(s_sa_private_repo_in_group, "repository.admin",
+    _row(sc.s_sa_group, "group.admin", {"me": _e("super-admin group.admin", "permission group.none")}),
+    _row(sc.s_sa_private_repo_in_group, "repository.admin",
          {"me": _e("super-admin repository.admin"), "default": _e("permission repository.none")}),
-    _row(s_sa_user_group, "usergroup.admin", {"me": _e("super-admin usergroup.admin")}),
-    _row(s_sa_not_inheriting, "group.admin", {"me": _e("super-admin group.admin")}),
-    _row(s_sa_owns_group, "group.admin", {"me": _e("owner group.admin")}),
-    _row(s_sa_owns_user_group, "usergroup.admin",
+    _row(sc.s_sa_user_group, "usergroup.admin", {"me": _e("super-admin usergroup.admin")}),
+    _row(sc.s_sa_not_inheriting, "group.admin", {"me": _e("super-admin group.admin")}),
+    _row(sc.s_sa_owns_group, "group.admin", {"me": _e("owner group.admin")}),
+    _row(sc.s_sa_owns_user_group, "usergroup.admin",
          {"me": _e("owner usergroup.admin", "permission usergroup.admin")}),
 ]
 
@@ -889,9 +251,9 @@ _REPORT_KEYS = {"repository": "repositories", "group": "repositories_groups",
 
 
 def _ident(target, obj) -> tuple[int, str]:
-    if target is REPO:
+    if target is sc.REPO:
         return obj.repo_id, obj.repo_name
-    if target is GROUP:
+    if target is sc.GROUP:
         return obj.group_id, obj.group_name
     return obj.users_group_id, obj.group_name
 
@@ -906,8 +268,8 @@ def test_group_permission_and_origin(world, scenario, expected, why):
 
     # the effective permission: single lookup, bulk map and get_user's report agree
     perms = EffectivePermissions(uow.db, world.me)
-    single = {REPO: perms.repo, GROUP: perms.repo_group, UG: perms.user_group}[target]
-    bulk = {REPO: perms.repos, GROUP: perms.repo_groups, UG: perms.user_groups}[target]
+    single = {sc.REPO: perms.repo, sc.GROUP: perms.repo_group, sc.UG: perms.user_group}[target]
+    bulk = {sc.REPO: perms.repos, sc.GROUP: perms.repo_groups, sc.UG: perms.user_groups}[target]
     assert single(object_id) == expected
     assert bulk().get(object_id) == expected
     report = permission_report(uow, world.me)[_REPORT_KEYS[target.prefix]]
@@ -933,7 +295,7 @@ def test_member_list_order_on_a_repository_group(world):
     world.grant_user(g, world.me, "group.read")
     world.grant_user(g, world.root, "group.write")
     world.grant_ug(g, ug, "group.admin")
-    entries = members.member_entries(uow, GROUP, g.group_id, g.owner)
+    entries = members.member_entries(uow, sc.GROUP, g.group_id, g.owner)
     origins = [e["origin"] for e in entries]
     owner_at = origins.index("owner")
     assert set(origins[:owner_at]) == {"super-admin"}
@@ -987,8 +349,8 @@ def _add_repositories(w: World, groups, per_group: int, start: int) -> list[int]
     db.flush()
     public = [r.repo_id for r in created if not r.private]
     private = [r.repo_id for r in created if r.private]
-    grants.set_user_many(w.uow, REPO, public, w.default.user_id, "repository.read")
-    grants.set_user_many(w.uow, REPO, private, w.default.user_id, "repository.none")
+    grants.set_user_many(w.uow, sc.REPO, public, w.default.user_id, "repository.read")
+    grants.set_user_many(w.uow, sc.REPO, private, w.default.user_id, "repository.none")
     return [r.repo_id for r in created]
 
 
