@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from vcshub.api.endpoint import ApiEndpoint
 from vcshub.api.methods import build_registry
 from vcshub.api.protocol import Dispatcher
+from vcshub.auth.throttle import LoginThrottle
 from vcshub.config import Settings, load_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
-from vcshub.auth.throttle import LoginThrottle
 from vcshub.services import repo_disk
 from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
+from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.transport.hg_http import build_hg_asgi
 from vcshub.web import gist_pages, sessions
@@ -41,6 +43,7 @@ class AppState:
     login_throttle: LoginThrottle
     hg_app: object
     templates: Templates
+    push_bookkeeping: PushBookkeeping
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
@@ -55,6 +58,7 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         login_throttle=LoginThrottle(),
         hg_app=build_hg_asgi(),
         templates=Templates(),
+        push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
     )
 
 
@@ -93,7 +97,10 @@ def create_app(settings: Settings) -> Starlette:
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=not_found))),
         ],
-        middleware=[sessions.session_middleware(settings)],
+        middleware=[
+            Middleware(WaitForBookkeeping, bookkeeping=state.push_bookkeeping),
+            sessions.session_middleware(settings),
+        ],
         lifespan=lifespan,
     )
     app.state.vcshub = state

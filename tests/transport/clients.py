@@ -221,9 +221,14 @@ def database(live_server) -> Engine:
 
 
 def journal_entries(live_server, repo_name: str) -> list[JournalEntry]:
-    """The push journal of one repository, oldest first."""
+    """The push journal of one repository, oldest first.
+
+    Read from the database, after one request to the server: as any request, it waits for the
+    push bookkeeping in progress (which runs after the client has its answer).
+    """
     from sqlalchemy.orm import Session
 
+    httpx.get(live_server.url + "/_admin/api", timeout=30)
     with Session(database(live_server)) as session:
         rows = session.scalars(
             select(JournalEntry)

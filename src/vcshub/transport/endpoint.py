@@ -1,12 +1,14 @@
 """The catch-all HTTP endpoint: git and hg clients are served here, anything else is the web UI's.
 
 Order: recognise the request, authenticate (HTTP Basic: password or token), check permission
-and locks in one unit of work, then stream. Pushes are journaled once they have finished.
+and locks in one unit of work, then stream. Pushes are journaled once they have finished
+(see :mod:`vcshub.transport.bookkeeping` for when).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -90,6 +92,7 @@ class VcsEndpoint:
     async def _git(self, state, request, wanted: VcsRequest, admitted: Admitted, receive, send):
         push = wanted.action == PUSH and not wanted.advertise
         commands = git_http.PushCommands() if push else None
+        bookkeeping = functools.partial(_after_git_push, state, admitted, commands)
         try:
             await git_http.serve(
                 receive,
@@ -101,16 +104,20 @@ class VcsEndpoint:
                 gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
                 commands=commands,
             )
-        finally:
+        except BaseException:
             # Whatever happened to git or the client, journal the refs that did move.
             if push:
-                await run_in_threadpool(_after_git_push, state, admitted, commands.updates)
-        await git_http.end_response(send)
+                await state.push_bookkeeping.run(bookkeeping)
+            raise
+        if push:
+            await state.push_bookkeeping.finish(lambda: git_http.end_response(send), bookkeeping)
+        else:
+            await git_http.end_response(send)
 
     async def _hg(self, state, wanted: VcsRequest, admitted: Admitted, scope, receive, send):
         on_complete = None
         if wanted.action == PUSH:
-            on_complete = lambda push: _after_hg_push(state, admitted, push)  # noqa: E731 - runs in hg's thread
+            on_complete = functools.partial(_after_hg_push, state, admitted)  # runs in hg's thread
         scope = dict(scope)
         scope[SCOPE_KEY] = HgRequestContext(
             repo_path=admitted.repo_path,
@@ -118,6 +125,7 @@ class VcsEndpoint:
             username=None if admitted.anonymous else admitted.username,
             may_push=admitted.may_push,
             on_complete=on_complete,
+            bookkeeping=state.push_bookkeeping,
         )
         await state.hg_app(scope, receive, send)
 
@@ -173,8 +181,8 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
         )
 
 
-def _after_git_push(state, admitted: Admitted, updates: list[git_http.RefUpdate]) -> None:
-    done = git_http.updated_refs(admitted.repo_path, updates)
+def _after_git_push(state, admitted: Admitted, commands: git_http.PushCommands) -> None:
+    done = git_http.updated_refs(admitted.repo_path, commands.updates)
     claim = journal.claim_for_git_refs(u.ref for u in done)
     _after_push(state, admitted, admitted.refs_before or {}, claim)
 

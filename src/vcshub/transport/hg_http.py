@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcshub.services import journal
+from vcshub.transport.bookkeeping import PushBookkeeping
 from vcshub.transport.wsgi_bridge import HgAsgi
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,18 @@ class HgRequestContext:
     repo_name: str
     username: str | None  # None: anonymous
     may_push: bool
-    # called once the request is served, before the response ends, with what it changed
+    # called once the request is served, with what it changed
     on_complete: Callable[[HgPush], None] | None = None
+    # when given and deferring, on_complete runs after the response has ended
+    bookkeeping: PushBookkeeping | None = None
     push: HgPush = field(default_factory=HgPush)
+
+    def completes_after_response(self) -> bool:
+        return (
+            self.on_complete is not None
+            and self.bookkeeping is not None
+            and self.bookkeeping.after_response
+        )
 
 
 def _ui(context: HgRequestContext):
@@ -117,10 +127,10 @@ def _note_changes(push: HgPush, repo) -> None:
 
 
 class _Completing:
-    """Runs the request's follow-up once hgweb is done, before the response ends.
-
-    The bridge ends the response before it closes the body, so the follow-up runs at the end
-    of the iteration; ``close`` covers a client that left half way.
+    """Runs the request's follow-up once hgweb is done: before the response ends, at the end of
+    the iteration, or after it, in ``close`` (the bridge ends the response, then closes the
+    body), announced to the bookkeeping registry before the end. ``close`` also covers a
+    client that left half way.
     """
 
     def __init__(self, body: Iterable[bytes], context: HgRequestContext) -> None:
@@ -128,6 +138,7 @@ class _Completing:
         self._context = context
         self._completed = False
         self._body_closed = False
+        self._ticket: int | None = None
 
     def __iter__(self):
         pending: list[bytes] = []
@@ -142,11 +153,19 @@ class _Completing:
         if size:
             yield b"".join(pending)
         self._close_body()
-        self._complete()
+        if self._context.completes_after_response():
+            self._ticket = self._context.bookkeeping.begin()
+        else:
+            self._complete()
 
     def close(self) -> None:
         self._close_body()
-        self._complete()
+        try:
+            self._complete()
+        finally:
+            if self._ticket is not None:
+                self._context.bookkeeping.end(self._ticket)
+                self._ticket = None
 
     def _close_body(self) -> None:
         if self._body_closed:

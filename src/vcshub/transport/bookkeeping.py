@@ -1,0 +1,107 @@
+"""When a push's bookkeeping runs: after the client has its answer, without anyone noticing.
+
+The journal entry, the refreshed summary and a released lock cost a push 30–250 ms (a
+commit-index update, a walk of the new commits, a database commit). The client does not need
+to wait for them: its push is on disk once git or hg has answered. Everyone else must see them
+at once, though (get_repo shows the new head, the pusher's next pull finds its lock released),
+so every request that arrives while some bookkeeping runs waits for it first
+(:class:`WaitForBookkeeping`) — the requests that arrive while a push is still transferring do
+not, they could wait minutes.
+
+That promise only holds within one process: with several worker processes the bookkeeping is
+done before the response ends, as the client's next request may reach another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+# Bookkeeping that takes longer than this (a database that hangs) stops holding requests up.
+LONGEST_WAIT = 10.0
+POLL = 0.002
+
+
+class PushBookkeeping:
+    """The bookkeeping in progress; thread-safe (hg's runs in hgweb's threads)."""
+
+    def __init__(self, after_response: bool) -> None:
+        self.after_response = after_response
+        self._lock = threading.Lock()
+        self._tickets = itertools.count()
+        self._pending: set[int] = set()
+
+    def begin(self) -> int:
+        """Announce bookkeeping; call before the response ends, so the client's next request waits."""
+        with self._lock:
+            ticket = next(self._tickets)
+            self._pending.add(ticket)
+            return ticket
+
+    def end(self, ticket: int) -> None:
+        with self._lock:
+            self._pending.discard(ticket)
+
+    async def settled(self) -> None:
+        """Wait until the bookkeeping announced before this call is done."""
+        if not self._pending:
+            return
+        with self._lock:
+            waiting = set(self._pending)
+        deadline = asyncio.get_running_loop().time() + LONGEST_WAIT
+        while True:
+            with self._lock:
+                if not waiting & self._pending:
+                    return
+            if asyncio.get_running_loop().time() > deadline:
+                log.warning("requests stopped waiting for push bookkeeping after %ss", LONGEST_WAIT)
+                return
+            await asyncio.sleep(POLL)
+
+    async def finish(
+        self, end_response: Callable[[], Awaitable[None]], bookkeeping: Callable[[], None]
+    ) -> None:
+        """End the response and run ``bookkeeping`` (blocking, in a thread): after or before
+        the end, as this process's setting says. The bookkeeping runs whatever the client does."""
+        if not self.after_response:
+            try:
+                await self.run(bookkeeping)
+            finally:
+                await end_response()
+            return
+        ticket = self.begin()
+        try:
+            try:
+                await end_response()
+            finally:
+                await run_in_threadpool(bookkeeping)
+        finally:
+            self.end(ticket)
+
+    async def run(self, bookkeeping: Callable[[], None]) -> None:
+        """Run ``bookkeeping`` in a thread now; requests arriving meanwhile wait for it."""
+        ticket = self.begin()
+        try:
+            await run_in_threadpool(bookkeeping)
+        finally:
+            self.end(ticket)
+
+
+class WaitForBookkeeping:
+    """ASGI middleware: an HTTP request first waits for the push bookkeeping in progress."""
+
+    def __init__(self, app: ASGIApp, bookkeeping: PushBookkeeping) -> None:
+        self.app = app
+        self.bookkeeping = bookkeeping
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.bookkeeping.settled()
+        await self.app(scope, receive, send)

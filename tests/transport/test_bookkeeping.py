@@ -1,0 +1,82 @@
+"""When push bookkeeping runs, and who waits for it (the live pushes are in test_git_http.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
+
+
+def _finish(after_response: bool) -> list[str]:
+    events: list[str] = []
+
+    async def end_response() -> None:
+        events.append("response ended")
+
+    def bookkeeping() -> None:
+        events.append("bookkeeping")
+
+    asyncio.run(PushBookkeeping(after_response).finish(end_response, bookkeeping))
+    return events
+
+
+def test_one_process_ends_the_response_first():
+    assert _finish(after_response=True) == ["response ended", "bookkeeping"]
+
+
+def test_several_processes_keep_the_bookkeeping_first():
+    assert _finish(after_response=False) == ["bookkeeping", "response ended"]
+
+
+def test_bookkeeping_runs_when_the_client_is_gone():
+    registry = PushBookkeeping(after_response=True)
+    done = []
+
+    async def end_response() -> None:
+        raise ConnectionResetError
+
+    with pytest.raises(ConnectionResetError):
+        asyncio.run(registry.finish(end_response, lambda: done.append(True)))
+    assert done == [True]
+    asyncio.run(asyncio.wait_for(registry.settled(), 1))  # nothing left pending
+
+
+def test_a_request_waits_for_bookkeeping_announced_before_it_only():
+    registry = PushBookkeeping(after_response=True)
+    release = threading.Event()
+    seen: list[str] = []
+
+    async def inner_app(scope, receive, send) -> None:
+        seen.append(scope["path"])
+
+    app = WaitForBookkeeping(inner_app, registry)
+
+    async def scenario() -> None:
+        running = asyncio.create_task(registry.run(release.wait))
+        await asyncio.sleep(0.05)
+        request = asyncio.create_task(app({"type": "http", "path": "/after"}, None, None))
+        await asyncio.sleep(0.05)
+        assert seen == []  # still waiting for the bookkeeping that was running
+        later = registry.begin()  # announced after the request arrived: not waited for
+        release.set()
+        await asyncio.wait_for(request, 1)
+        assert seen == ["/after"]
+        registry.end(later)
+        await running
+
+    asyncio.run(scenario())
+
+
+def test_other_scopes_do_not_wait():
+    registry = PushBookkeeping(after_response=True)
+    registry.begin()  # never ends
+    seen = []
+
+    async def inner_app(scope, receive, send) -> None:
+        seen.append(scope["type"])
+
+    asyncio.run(asyncio.wait_for(WaitForBookkeeping(inner_app, registry)({"type": "lifespan"}, None, None), 1))
+    assert seen == ["lifespan"]
