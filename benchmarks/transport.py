@@ -580,14 +580,16 @@ class Bench:
         options, pid = self.options, self.server.process.pid
         head, pushed = git_head(source), git_head(pusher)
         clone = ["git", "clone", "--quiet", "--bare"]
-        with Baseline("git", self.storage) as cgi:  # the very same folder
-            print(f"git clone, best of {options.runs} ({load()})", flush=True)
-            theirs, ours = alternate(
-                options.runs,
-                lambda i: self.clone([*clone, cgi.url + "bench/git"], git_head, head, cgi.pid),
-                lambda i: self.clone([*clone, self.vcshub_url("bench/git")], git_head, head, pid),
-            )
-        self.record(Row("git clone", GIT_TARGET, theirs, ours))
+        if options.runs:
+            with Baseline("git", self.storage) as cgi:  # the very same folder
+                print(f"git clone, best of {options.runs} ({load()})", flush=True)
+                theirs, ours = alternate(
+                    options.runs,
+                    lambda i: self.clone([*clone, cgi.url + "bench/git"], git_head, head, cgi.pid),
+                    lambda i: self.clone([*clone, self.vcshub_url("bench/git")], git_head, head,
+                                         pid),
+                )
+            self.record(Row("git clone", GIT_TARGET, theirs, ours))
 
         push = ["git", "--git-dir", str(pusher), "push", "--quiet"]
         with Baseline("git", self.git_push_root) as cgi:
@@ -612,14 +614,15 @@ class Bench:
         options, pid = self.options, self.server.process.pid
         tip, pushed = hg_tip(source), hg_tip(pusher)
         clone = [HG, "clone", "-U", "-q"]
-        with Baseline("hg", self.storage / "bench" / "hg") as serve:  # the very same folder
-            print(f"hg clone, best of {options.runs} ({load()})", flush=True)
-            theirs, ours = alternate(
-                options.runs,
-                lambda i: self.clone([*clone, serve.url], hg_tip, tip, serve.pid),
-                lambda i: self.clone([*clone, self.vcshub_url("bench/hg")], hg_tip, tip, pid),
-            )
-        self.record(Row("hg clone", HG_TARGET, theirs, ours))
+        if options.runs:
+            with Baseline("hg", self.storage / "bench" / "hg") as serve:  # the very same folder
+                print(f"hg clone, best of {options.runs} ({load()})", flush=True)
+                theirs, ours = alternate(
+                    options.runs,
+                    lambda i: self.clone([*clone, serve.url], hg_tip, tip, serve.pid),
+                    lambda i: self.clone([*clone, self.vcshub_url("bench/hg")], hg_tip, tip, pid),
+                )
+            self.record(Row("hg clone", HG_TARGET, theirs, ours))
 
         push = [HG, "-R", str(pusher), "push", "-q"]
 
@@ -680,7 +683,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--push-commits", type=int, default=1000)
     parser.add_argument("--hg-size-mb", type=float, default=HG_SIZE_MB)
     parser.add_argument("--hg-commits", type=int, default=HG_COMMITS)
-    parser.add_argument("--runs", type=int, default=3, help="clones per server (best shown)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="clones per server (best shown; 0: pushes only)")
     parser.add_argument("--push-runs", type=int, default=5, help="pushes per server (best shown)")
     parser.add_argument("--concurrent", type=int, default=32)
     parser.add_argument("--cache-dir", type=Path,

@@ -10,6 +10,11 @@ import pytest
 from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
 
 
+def _scope(method: str, path: str, query: str = "") -> dict:
+    return {"type": "http", "method": method, "path": path, "query_string": query.encode(),
+            "headers": []}
+
+
 def _finish(after_response: bool) -> list[str]:
     events: list[str] = []
 
@@ -57,7 +62,7 @@ def test_a_request_waits_for_bookkeeping_announced_before_it_only():
     async def scenario() -> None:
         running = asyncio.create_task(registry.run(release.wait))
         await asyncio.sleep(0.05)
-        request = asyncio.create_task(app({"type": "http", "path": "/after"}, None, None))
+        request = asyncio.create_task(app(_scope("POST", "/after"), None, None))
         await asyncio.sleep(0.05)
         assert seen == []  # still waiting for the bookkeeping that was running
         later = registry.begin()  # announced after the request arrived: not waited for
@@ -80,3 +85,36 @@ def test_other_scopes_do_not_wait():
 
     asyncio.run(asyncio.wait_for(WaitForBookkeeping(inner_app, registry)({"type": "lifespan"}, None, None), 1))
     assert seen == ["lifespan"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query", "waits"),
+    [
+        ("POST", "/_admin/api", "", True),
+        ("GET", "/some/repo/changelog", "", True),  # the web UI
+        ("GET", "/repo/info/refs", "service=git-receive-pack", True),
+        ("POST", "/repo/git-upload-pack", "", True),  # a pull may take or meet a lock
+        ("POST", "/repo", "cmd=unbundle", True),
+        ("GET", "/repo", "cmd=getbundle", True),
+        ("GET", "/repo", "cmd=listkeys", False),  # ends every hg push: reads the repository only
+        ("GET", "/repo", "cmd=capabilities", False),
+    ],
+)
+def test_which_requests_wait(method, path, query, waits):
+    registry = PushBookkeeping(after_response=True)
+    registry.begin()  # never ends: a request that waits times out below
+    seen = []
+
+    async def inner_app(scope, receive, send) -> None:
+        seen.append(scope["path"])
+
+    app = WaitForBookkeeping(inner_app, registry)
+
+    async def attempt() -> None:
+        try:
+            await asyncio.wait_for(app(_scope(method, path, query), None, None), 0.2)
+        except TimeoutError:
+            pass
+
+    asyncio.run(attempt())
+    assert (seen == []) == waits

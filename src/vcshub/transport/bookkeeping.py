@@ -21,7 +21,10 @@ import threading
 from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from vcshub.transport.requests import PUSH, classify
 
 log = logging.getLogger(__name__)
 # Bookkeeping that takes longer than this (a database that hangs) stops holding requests up.
@@ -48,6 +51,9 @@ class PushBookkeeping:
     def end(self, ticket: int) -> None:
         with self._lock:
             self._pending.discard(ticket)
+
+    def pending(self) -> bool:
+        return bool(self._pending)
 
     async def settled(self) -> None:
         """Wait until the bookkeeping announced before this call is done."""
@@ -95,13 +101,24 @@ class PushBookkeeping:
 
 
 class WaitForBookkeeping:
-    """ASGI middleware: an HTTP request first waits for the push bookkeeping in progress."""
+    """ASGI middleware: an HTTP request first waits for the push bookkeeping in progress.
+
+    Except the VCS requests that neither push nor send repository data (hg's ``listkeys`` that
+    ends every hg push, say): they read the repository, not what the bookkeeping writes — at
+    worst they meet a lock that is about to be released.
+    """
 
     def __init__(self, app: ASGIApp, bookkeeping: PushBookkeeping) -> None:
         self.app = app
         self.bookkeeping = bookkeeping
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and self.bookkeeping.pending() and _waits(scope):
             await self.bookkeeping.settled()
         await self.app(scope, receive, send)
+
+
+def _waits(scope: Scope) -> bool:
+    request = Request(scope)
+    wanted = classify(request.method, request.url.path, request.query_params)
+    return wanted is None or wanted.action == PUSH or wanted.transfers_data
