@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp
 
 from vcshub import vcs
@@ -11,12 +11,16 @@ from vcshub.services.errors import NotFound, StorageError
 from vcshub.web import download_responses as respond
 from vcshub.web import web_auth
 
+PASSWORD_PAGE = "/_admin/my_account/password"
+
 
 def error_response(exc: Exception) -> ASGIApp:
     """A plain-text answer for ``exc``; unknown errors are re-raised (they are bugs)."""
     if isinstance(exc, web_auth.Refused):
         headers = {"WWW-Authenticate": 'Basic realm="vcshub"'} if exc.challenge else None
         return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
+    if isinstance(exc, web_auth.PasswordChangeRequired):
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
     if isinstance(exc, NotFound):
         return respond.text(f"Not found: {exc}\n", 404)
     if isinstance(exc, vcs.CommitNotFound):

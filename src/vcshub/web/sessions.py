@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import secrets
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -21,6 +22,7 @@ from vcshub.config import Settings
 from vcshub.services import installation
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
+from vcshub.web.errors import PASSWORD_PAGE
 from vcshub.web.request_info import request_client_ip
 
 SESSION_COOKIE = "vcshub_session"
@@ -40,7 +42,7 @@ def session_middleware(settings: Settings) -> Middleware:
     )
 
 
-def _safe_target(came_from: str | None) -> str:
+def safe_target(came_from: str | None) -> str:
     """Only paths on this server: never ``//host`` or ``http://...`` (open redirects)."""
     if not came_from or not came_from.startswith("/") or came_from.startswith("//"):
         return "/"
@@ -49,7 +51,7 @@ def _safe_target(came_from: str | None) -> str:
     return came_from
 
 
-def _csrf(request: Request) -> str:
+def csrf_token(request: Request) -> str:
     token = request.session.get(CSRF_KEY)
     if not token:
         token = request.session[CSRF_KEY] = secrets.token_urlsafe(24)
@@ -62,7 +64,7 @@ def _form(request: Request, came_from: str, username: str = "", error: str = "",
 <html lang="en"><head><meta charset="utf-8"><title>Sign in · vcshub</title></head>
 <body><h1>Sign in</h1>{message}
 <form method="post" action="/_admin/login">
-<input type="hidden" name="{CSRF_KEY}" value="{html.escape(_csrf(request))}">
+<input type="hidden" name="{CSRF_KEY}" value="{html.escape(csrf_token(request))}">
 <input type="hidden" name="came_from" value="{html.escape(came_from)}">
 <p><label>Username <input name="username" autocomplete="username" value="{html.escape(username)}" required autofocus></label></p>
 <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
@@ -72,36 +74,44 @@ def _form(request: Request, came_from: str, username: str = "", error: str = "",
     return HTMLResponse(page, status_code=status, headers=headers)
 
 
+def csrf_matches(request: Request, form) -> bool:
+    expected = request.session.get(CSRF_KEY)
+    return bool(expected) and secrets.compare_digest(str(form.get(CSRF_KEY) or ""), expected)
+
+
 async def login(request: Request) -> Response:
     state = request.app.state.vcshub
     if request.method == "GET":
-        return _form(request, _safe_target(request.query_params.get("came_from")))
+        return _form(request, safe_target(request.query_params.get("came_from")))
     form = await request.form()
-    came_from = _safe_target(str(form.get("came_from") or ""))
+    came_from = safe_target(str(form.get("came_from") or ""))
     username = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
-    expected = request.session.get(CSRF_KEY)
-    if not expected or not secrets.compare_digest(str(form.get(CSRF_KEY) or ""), expected):
+    if not csrf_matches(request, form):
         return _form(request, came_from, username, "Your session expired, please sign in again", 400)
     client_ip = request_client_ip(request, state.settings)
     delay = state.login_throttle.delay(client_ip)
     if delay:
         await asyncio.sleep(delay)
     try:
-        user_id, check = await run_in_threadpool(_check, state, username, password, client_ip)
+        user_id, check, must_change = await run_in_threadpool(
+            _check, state, username, password, client_ip
+        )
     except web_auth.LoginFailed as exc:
         state.login_throttle.failed(client_ip)
         return _form(request, came_from, username, str(exc), 401)
     state.login_throttle.succeeded(client_ip)
     request.session.clear()
     request.session.update({web_auth.SESSION_USER: user_id, web_auth.SESSION_CHECK: check})
+    if must_change:
+        came_from = f"{PASSWORD_PAGE}?{urlencode({'came_from': came_from})}"
     return RedirectResponse(came_from, status_code=302)
 
 
-def _check(state, username: str, password: str, client_ip: str) -> tuple[int, str]:
+def _check(state, username: str, password: str, client_ip: str) -> tuple[int, str, bool]:
     with unit_of_work(state.sessions, state.settings) as uow:
         user = web_auth.log_in(uow, username, password, client_ip)
-        return user.user_id, web_auth.session_check(user)
+        return user.user_id, web_auth.session_check(user), user.force_password_change
 
 
 async def logout(request: Request) -> Response:

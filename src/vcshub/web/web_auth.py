@@ -144,8 +144,18 @@ def session_check(user: User) -> str:
     return hashlib.sha256(f"{user.user_id}\0{user.password_hash}".encode()).hexdigest()[:32]
 
 
-def session_user(uow: UnitOfWork, credentials: WebCredentials) -> User | None:
-    """The logged-in user, still active, allowed from this address; otherwise anonymous."""
+class PasswordChangeRequired(Exception):
+    """The signed-in user must choose a new password before anything else."""
+
+
+def session_user(
+    uow: UnitOfWork, credentials: WebCredentials, changing_password: bool = False
+) -> User | None:
+    """The logged-in user, still active, allowed from this address; otherwise anonymous.
+
+    Raises PasswordChangeRequired for a user whose ``force_password_change`` is set, except on
+    the page where he changes it (``changing_password``).
+    """
     if credentials.session_user_id is None:
         return None
     user = uow.db.get(User, credentials.session_user_id)
@@ -157,6 +167,8 @@ def session_user(uow: UnitOfWork, credentials: WebCredentials) -> User | None:
         check_user_access(uow.db, user, credentials.client_ip)
     except AuthError:
         return None
+    if user.force_password_change and not changing_password:
+        raise PasswordChangeRequired()
     return user
 
 
