@@ -50,11 +50,8 @@ Targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg; concurrent clones: z
 from __future__ import annotations
 
 import argparse
-import base64
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,194 +59,30 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import httpx
 
+from transport_baselines import Baseline, cpu_seconds
+from transport_repos import (
+    ENV,
+    HG,
+    build_git,
+    build_hg,
+    client_env,
+    copy_git,
+    copy_hg,
+    folder_mb,
+    git,
+    git_head,
+    hg_tip,
+    run,
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-HG = shutil.which("hg") or str(Path(sys.executable).with_name("hg"))
 GIT_TARGET, HG_TARGET = 1.05, 1.10
 HG_SIZE_MB, HG_COMMITS = 200, 50_000
-DIRS, FILES_PER_DIR = 40, 50
-LINE_POOL = 100_000
-MEAN_LINE = 58.5  # bytes, of the generated lines
-TEXT_RATIO = 1.72  # zlib ratio of the generated text
-COMMIT_OVERHEAD = 400  # packed bytes of a commit and its two trees, roughly
-BASE_TS = 1_700_000_000
-CHUNK = 64 * 1024
-CONTENT_VERSION = 2  # part of the cached repositories' names: change it with Content
-
-
-# -- content ---------------------------------------------------------------------------------
-
-
-class Content:
-    """A deterministic stream of commits: each one rewrites one file with fresh text lines."""
-
-    def __init__(self, seed: int, size_mb: float, commits: int) -> None:
-        self.rng = random.Random(seed)
-        words = [
-            "".join(self.rng.choices("abcdefghijklmnopqrstuvwxyz_", k=self.rng.randint(2, 10)))
-            for _ in range(8000)
-        ]
-        self.lines = [
-            "    " * self.rng.randint(0, 3) + " ".join(self.rng.choices(words, k=self.rng.randint(3, 12)))
-            + "\n"
-            for _ in range(LINE_POOL)
-        ]
-        per_commit = size_mb * 1024 * 1024 / commits - COMMIT_OVERHEAD
-        self.mean_lines = max(2, round(per_commit * TEXT_RATIO / MEAN_LINE))
-
-    def commit(self, n: int) -> tuple[str, bytes, bytes, int]:
-        """(path, file body, message, timestamp) of commit number ``n``."""
-        rng = self.rng
-        slot = (n * 7919) % (DIRS * FILES_PER_DIR)  # 7919: prime, so every file comes up in turn
-        path = f"src/pkg{slot // FILES_PER_DIR}/module{slot % FILES_PER_DIR}.py"
-        k = rng.randint(self.mean_lines // 2, self.mean_lines * 3 // 2)
-        body = "".join(rng.choices(self.lines, k=k)).encode()
-        message = f"change {n}: {rng.choice(self.lines).strip()}\n".encode()
-        return path, body, message, BASE_TS + n * 60
-
-
-def fast_import(git_dir: Path, content: Content, first: int, count: int, on_top: bool) -> None:
-    feed = subprocess.Popen(
-        ["git", "--git-dir", str(git_dir), "fast-import", "--quiet", "--done"], stdin=subprocess.PIPE
-    )
-    write = feed.stdin.write
-    for n in range(first, first + count):
-        path, body, message, ts = content.commit(n)
-        write(b"commit refs/heads/master\n")
-        write(f"author Bench User {n % 50} <user{n % 50}@example.com> {ts} +0000\n".encode())
-        write(f"committer Bench <bench@example.com> {ts} +0000\n".encode())
-        write(f"data {len(message)}\n".encode() + message)
-        if on_top and n == first:
-            write(b"from refs/heads/master^0\n")
-        write(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body + b"\n")
-    write(b"done\n")
-    feed.stdin.close()
-    if feed.wait() != 0:
-        raise SystemExit("git fast-import failed")
-
-
-def git(git_dir: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "--git-dir", str(git_dir), *args], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def build_git(cache: Path, size_mb: float, commits: int, push_commits: int) -> tuple[Path, Path]:
-    """The cached bare repository and its push source (``push_commits`` more on master)."""
-    tag = f"git-{size_mb:g}mb-{commits}c-v{CONTENT_VERSION}"
-    source, pusher = cache / f"{tag}.git", cache / f"{tag}-push{push_commits}.git"
-    if not (cache / f"{tag}.complete").exists():
-        shutil.rmtree(source, ignore_errors=True)
-        print(f"building {source} ...", flush=True)
-        began = time.perf_counter()
-        subprocess.run(["git", "init", "--quiet", "--bare", str(source)], check=True)
-        fast_import(source, Content(1, size_mb, commits), 0, commits, on_top=False)
-        # what `git gc` leaves: one pack with a bitmap, packed refs, a commit-graph
-        git(source, "repack", "-a", "-d", "-q", "--write-bitmap-index")
-        git(source, "pack-refs", "--all")
-        git(source, "commit-graph", "write", "--reachable")
-        git(source, "prune-packed")
-        print(f"  built in {time.perf_counter() - began:.0f} s", flush=True)
-        (cache / f"{tag}.complete").write_text("ok\n")
-    if not (cache / f"{tag}-push{push_commits}.complete").exists():
-        shutil.rmtree(pusher, ignore_errors=True)
-        subprocess.run(["git", "clone", "--quiet", "--bare", str(source), str(pusher)], check=True)
-        fast_import(pusher, Content(2, size_mb, commits), commits, push_commits, on_top=True)
-        (cache / f"{tag}-push{push_commits}.complete").write_text("ok\n")
-    return source, pusher
-
-
-def hg_commits(repo_path: Path, content: Content, first: int, count: int) -> None:
-    """``count`` commits on top of the tip, in one transaction, with Mercurial's API."""
-    from mercurial import context, hg
-    from mercurial import ui as uimod
-
-    ui = uimod.ui()
-    ui.setconfig(b"ui", b"quiet", b"true", b"bench")
-    repo = hg.repository(ui, os.fsencode(str(repo_path)), create=not repo_path.exists())
-    with repo.wlock(), repo.lock(), repo.transaction(b"bench"):
-        parent = repo[b"tip"].node()
-        for n in range(first, first + count):
-            path, body, message, ts = content.commit(n)
-
-            def file_ctx(repo, memctx, name, body=body):
-                return context.memfilectx(repo, memctx, name, body)
-
-            parent = context.memctx(
-                repo, (parent, None), message, [path.encode()], file_ctx,
-                user=f"Bench User {n % 50} <user{n % 50}@example.com>".encode(), date=(ts, 0),
-            ).commit()
-
-
-def build_hg(cache: Path, size_mb: float, commits: int, push_commits: int) -> tuple[Path, Path]:
-    tag = f"hg-{size_mb:g}mb-{commits}c-v{CONTENT_VERSION}"
-    source, pusher = cache / tag, cache / f"{tag}-push{push_commits}"
-    if not (cache / f"{tag}.complete").exists():
-        shutil.rmtree(source, ignore_errors=True)
-        print(f"building {source} ...", flush=True)
-        began = time.perf_counter()
-        hg_commits(source, Content(1, size_mb, commits), 0, commits)
-        print(f"  built in {time.perf_counter() - began:.0f} s", flush=True)
-        (cache / f"{tag}.complete").write_text("ok\n")
-    if not (cache / f"{tag}-push{push_commits}.complete").exists():
-        shutil.rmtree(pusher, ignore_errors=True)
-        run([HG, "clone", "-U", "-q", str(source), str(pusher)])
-        hg_commits(pusher, Content(2, size_mb, commits), commits, push_commits)
-        (cache / f"{tag}-push{push_commits}.complete").write_text("ok\n")
-    return source, pusher
-
-
-def folder_mb(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
-
-
-# -- copies of the server repositories --------------------------------------------------------
-
-
-def copy_git(source: Path, target: Path) -> None:
-    """A bare repository at ``target`` holding ``source``: packs hard-linked, refs copied."""
-    subprocess.run(["git", "init", "--quiet", "--bare", str(target)], check=True)
-    for folder in ("objects/pack", "objects/info"):
-        (target / folder).mkdir(parents=True, exist_ok=True)
-        for item in (source / folder).iterdir():
-            if item.is_file() and not (target / folder / item.name).exists():
-                os.link(item, target / folder / item.name)
-    shutil.copy(source / "packed-refs", target / "packed-refs")
-    shutil.copy(source / "HEAD", target / "HEAD")
-
-
-def copy_hg(source: Path, target: Path) -> None:
-    """A real copy (hg appends to its revlogs: breaking hard links would be counted in a push)."""
-    shutil.copytree(source, target, symlinks=True)
-
-
-# -- clients ------------------------------------------------------------------------------------
-
-
-def client_env(home: Path) -> dict[str, str]:
-    """No configuration from the machine, no prompts (as tests/transport/clients.py)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HG", "VCSHUB_"))}
-    env.update(
-        HOME=str(home), LC_ALL="C", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_TERMINAL_PROMPT="0", HGPLAIN="1", HGRCPATH=os.devnull,
-        HGUSER="Bench <bench@example.com>",
-    )
-    return env
-
-
-ENV: dict[str, str] = {}
-
-
-def run(args: list[str]) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, env=ENV or None, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
-    return result
 
 
 def with_credentials(url: str, username: str, secret: str) -> str:
@@ -257,200 +90,24 @@ def with_credentials(url: str, username: str, secret: str) -> str:
     return f"{scheme}://{quote(username, safe='')}:{quote(secret, safe='')}@{rest}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-# -- the git baseline: git http-backend as a CGI ----------------------------------------------
+def memory_mb(pid: int) -> tuple[float, float]:
+    """The process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return tuple(int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
 
 
-class GitCgiHandler(BaseHTTPRequestHandler):
-    """Runs ``git http-backend`` for each request as a CGI/1.1 script would be run."""
+def memory_change(pid: int, before: tuple[float, float]) -> str:
+    now, peak = memory_mb(pid)
+    return (f"vcshub server memory: RSS {before[0]:.0f} -> {now:.0f} MB, "
+            f"peak {before[1]:.0f} -> {peak:.0f} MB")
 
-    protocol_version = "HTTP/1.1"
-    server: GitCgiServer
-
-    def do_GET(self) -> None:
-        self._cgi()
-
-    def do_POST(self) -> None:
-        self._cgi()
-
-    def log_message(self, format, *args) -> None:
-        pass
-
-    def _cgi(self) -> None:
-        path, _, query = self.path.partition("?")
-        user = self._user()
-        if user is None and (path.endswith("/git-receive-pack") or "service=git-receive-pack" in query):
-            # as git-http-backend's documented setups: pushes need a login (any one, here)
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="bench"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "GIT_PROJECT_ROOT": str(self.server.project_root),
-            "GIT_HTTP_EXPORT_ALL": "1",
-            "GATEWAY_INTERFACE": "CGI/1.1",
-            "SERVER_PROTOCOL": self.request_version,
-            "SERVER_SOFTWARE": "bench-cgi",
-            "REQUEST_METHOD": self.command,
-            "PATH_INFO": unquote(path),
-            "QUERY_STRING": query,
-            "REMOTE_ADDR": self.client_address[0],
-        }
-        if user is not None:
-            env["REMOTE_USER"], env["AUTH_TYPE"] = user, "Basic"  # lets http-backend accept pushes
-        for header, variable in (("Content-Type", "CONTENT_TYPE"),
-                                 ("Content-Length", "CONTENT_LENGTH"),
-                                 ("Content-Encoding", "HTTP_CONTENT_ENCODING"),
-                                 ("Git-Protocol", "HTTP_GIT_PROTOCOL")):
-            if self.headers.get(header):
-                env[variable] = self.headers[header]
-        length = int(self.headers.get("Content-Length") or 0)
-        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
-        process = subprocess.Popen(
-            ["git", "http-backend"], env=env, stdout=subprocess.PIPE,
-            stdin=subprocess.PIPE if length or chunked else subprocess.DEVNULL,
-        )
-        feeder = None
-        if length or chunked:
-            feeder = threading.Thread(target=self._feed, args=(process.stdin, length, chunked))
-            feeder.start()
-        status, headers = 200, []
-        while (line := process.stdout.readline()) not in (b"", b"\n", b"\r\n"):
-            name, _, value = line.decode("latin-1").partition(":")
-            if name.strip().lower() == "status":
-                status = int(value.split()[0])
-            else:
-                headers.append((name.strip(), value.strip()))
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Connection", "close")  # the body ends when the CGI's output does
-        self.end_headers()
-        try:
-            while chunk := process.stdout.read1(CHUNK):
-                self.wfile.write(chunk)
-        finally:
-            process.stdout.close()
-            process.wait()
-            if feeder is not None:
-                feeder.join()
-        self.close_connection = True
-
-    def _user(self) -> str | None:
-        scheme, _, credentials = self.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            return base64.b64decode(credentials).decode().partition(":")[0] or None
-        except ValueError:
-            return None
-
-    def _feed(self, stdin, length: int, chunked: bool) -> None:
-        try:
-            if chunked:
-                while size := int(self.rfile.readline().split(b";")[0], 16):
-                    self._copy(stdin, size)
-                    self.rfile.readline()
-                while self.rfile.readline() not in (b"", b"\r\n", b"\n"):  # trailers
-                    pass
-            else:
-                self._copy(stdin, length)
-        except (BrokenPipeError, ConnectionError, ValueError):
-            pass
-        finally:
-            try:
-                stdin.close()
-            except BrokenPipeError:
-                pass
-
-    def _copy(self, stdin, size: int) -> None:
-        while size > 0:
-            data = self.rfile.read(min(size, CHUNK))
-            if not data:
-                raise ConnectionError("request body cut short")
-            stdin.write(data)
-            size -= len(data)
-
-
-class GitCgiServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, project_root: Path) -> None:
-        self.project_root = project_root
-        super().__init__(("127.0.0.1", 0), GitCgiHandler)
-
-
-def serve_cgi(project_root: Path) -> None:
-    """``--serve-cgi ROOT``: the baseline server, in a process of its own (its CPU time, with
-    its children's, is then its own)."""
-    server = GitCgiServer(project_root)
-    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
-    server.serve_forever()
-
-
-# -- servers ------------------------------------------------------------------------------------
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system time of a process and of the children it has waited for."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-class Baseline:
-    """A baseline server process: ``git http-backend`` behind the CGI server, or ``hg serve``."""
-
-    def __init__(self, kind: str, folder: Path, hg_config: tuple[str, ...] = ()) -> None:
-        if kind == "git":
-            self.process = subprocess.Popen(
-                [sys.executable, __file__, "--serve-cgi", str(folder)], env=ENV,
-                stdout=subprocess.PIPE, text=True,
-            )
-            self.url = self.process.stdout.readline().strip() + "/"
-            return
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}/"
-        self.process = subprocess.Popen(
-            [HG, "serve", "-R", str(folder), "-a", "127.0.0.1", "-p", str(port),
-             "--config", "web.push_ssl=false", "--config", "web.allow-push=*",
-             *(arg for item in hg_config for arg in ("--config", item)),
-             "--accesslog", os.devnull, "--errorlog", os.devnull],
-            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url + "?cmd=capabilities", timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("hg serve did not start")
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def __enter__(self) -> Baseline:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -497,14 +154,6 @@ def alternate(runs: int, *sides: Callable[[int], Sample]) -> list[list[Sample]]:
 
 def walls(samples: list[Sample]) -> str:
     return "/".join(f"{s.wall:.2f}" for s in samples)
-
-
-def git_head(folder: Path) -> str:
-    return git(folder, "rev-parse", "refs/heads/master")
-
-
-def hg_tip(folder: Path) -> str:
-    return run([HG, "-R", str(folder), "log", "-r", "tip", "-T", "{node}"]).stdout
 
 
 class Bench:
@@ -586,6 +235,7 @@ class Bench:
         head, pushed = git_head(source), git_head(pusher)
         clone = ["git", "clone", "--quiet", "--bare"]
         if options.runs:
+            memory = memory_mb(pid)
             with Baseline("git", self.storage) as cgi:  # the very same folder
                 print(f"git clone, best of {options.runs} ({load()})", flush=True)
                 theirs, ours = alternate(
@@ -595,6 +245,7 @@ class Bench:
                                          pid),
                 )
             self.record(Row("git clone", GIT_TARGET, theirs, ours))
+            print("  " + memory_change(pid, memory), flush=True)
 
         push = ["git", "--git-dir", str(pusher), "push", "--quiet"]
         with Baseline("git", self.git_push_root) as cgi:
@@ -620,6 +271,7 @@ class Bench:
         tip, pushed = hg_tip(source), hg_tip(pusher)
         clone = [HG, "clone", "-U", "-q"]
         if options.runs:
+            memory = memory_mb(pid)
             with Baseline("hg", self.storage / "bench" / "hg") as serve:  # the very same folder
                 print(f"hg clone, best of {options.runs} ({load()})", flush=True)
                 theirs, ours = alternate(
@@ -628,6 +280,7 @@ class Bench:
                     lambda i: self.clone([*clone, self.vcshub_url("bench/hg")], hg_tip, tip, pid),
                 )
             self.record(Row("hg clone", HG_TARGET, theirs, ours))
+            print("  " + memory_change(pid, memory), flush=True)
 
         push = [HG, "-R", str(pusher), "push", "-q"]
 
@@ -663,6 +316,7 @@ class Bench:
         head = git_head(source)
         url = self.vcshub_url("bench/git")
         print(f"{count} concurrent git clones through vcshub ({load()})", flush=True)
+        memory = memory_mb(self.server.process.pid)
         targets = [self.scratch("parallel") for _ in range(count)]
         finished: list[float] = [0.0] * count
         failures: list[str] = []
@@ -689,6 +343,7 @@ class Bench:
             shutil.rmtree(target, ignore_errors=True)
         print(f"  {count} clones, {len(failures)} errors: first done after {min(finished):.1f}s, "
               f"all after {total:.1f}s ({load()})", flush=True)
+        print("  " + memory_change(self.server.process.pid, memory), flush=True)
         return len(failures), total, finished
 
 
@@ -706,11 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path,
                         default=Path(tempfile.gettempdir()) / "vcshub-bench-transport")
     parser.add_argument("--parts", default="git,hg,concurrent")
-    parser.add_argument("--serve-cgi", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
-    if options.serve_cgi:
-        serve_cgi(options.serve_cgi)
-        return 0
     parts = set(options.parts.split(","))
     began = time.perf_counter()
     print(f"start: {load()} on {os.cpu_count()} CPUs", flush=True)
