@@ -1,4 +1,7 @@
-"""When push bookkeeping runs, and who waits for it (the live pushes are in test_git_http.py)."""
+"""When push bookkeeping runs, and who waits for it.
+
+The live pushes are in test_http_access.py and test_push_integrity.py.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """What only Mercurial clients do over HTTP: named branches, bookmarks, stream clones.
 
 The scenarios shared with git (credentials, anonymous access, permissions, concurrency,
-interrupted pushes) are in test_git_http.py, parametrised over both clients.
+interrupted pushes) are in test_http_access.py and test_push_integrity.py, parametrised over both
+clients; what only git does is in test_git_http.py.
 """
 
 from __future__ import annotations
