@@ -1,11 +1,11 @@
-"""Fixtures of the API tests that reach past the API: the server's database and folders."""
+"""Fixtures shared by the API test modules: the server's database and folders, a plain user."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import unique
-from vcshub.db.engine import create_db_engine
+from tests.factories import make_user, unique
+from vcshub.db.engine import create_db_engine, create_session_factory
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,15 @@ def has_create_repo(admin_api) -> bool:
 def need_repos(has_create_repo):
     if not has_create_repo:
         pytest.skip("create_repo is not available on this server")
+
+
+@pytest.fixture(scope="module")
+def db(live_server):
+    engine = create_db_engine(live_server.database_url)
+    yield create_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def plain(admin_api):
+    return make_user(admin_api, firstname="Plain", lastname="User")
