@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, update
-
 from tests.factories import unique
-from vcshub.db.models import User, UserGlobalPermission
-
-
-def give_global(db_engine, user_id: int, *perms: str) -> None:
-    """Make a user stop inheriting the default globals and hold ``perms`` instead (2.4)."""
-    with db_engine.begin() as conn:
-        conn.execute(
-            update(User.__table__)
-            .where(User.__table__.c.user_id == user_id)
-            .values(inherit_default_permissions=False)
-        )
-        for perm in perms:
-            conn.execute(
-                insert(UserGlobalPermission.__table__).values(user_id=user_id, permission=perm)
-            )
 
 
 def new_group(api, name: str | None = None, **fields) -> dict:

@@ -7,10 +7,10 @@ import pytest
 from tests.api.repo_group_world import (
     entry,
     explicit,
-    give_global,
     group_perms,
     new_group,
 )
+from tests.api.user_objects import give_global
 from tests.factories import make_user, unique
 
 REPO_GROUP_KEYS = {

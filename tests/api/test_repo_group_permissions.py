@@ -6,13 +6,13 @@ import pytest
 
 from tests.api.repo_group_world import (
     _tree,
-    give_global,
     group_perms,
     new_group,
     new_repo,
     new_user_group,
     repo_perms,
 )
+from tests.api.user_objects import give_global
 from tests.factories import make_user, unique
 
 

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, update
 
 from tests.api.user_group_world import MASK, new_group, user_group_perms
+from tests.api.user_objects import give_global
 from tests.factories import make_user, unique
-from vcshub.db.models import User, UserGlobalPermission
 
 USER_GROUP_KEYS = {"users_group_id", "group_name", "group_description", "active", "owner", "users"}
-
-
-def give_global(db_engine, user_id: int, *perms: str) -> None:
-    """Make a user stop inheriting the default globals and hold ``perms`` instead (2.4)."""
-    with db_engine.begin() as conn:
-        conn.execute(
-            update(User.__table__)
-            .where(User.__table__.c.user_id == user_id)
-            .values(inherit_default_permissions=False)
-        )
-        for perm in perms:
-            conn.execute(
-                insert(UserGlobalPermission.__table__).values(user_id=user_id, permission=perm)
-            )
 
 
 def super_admins(admin_api) -> list[str]:
