@@ -309,7 +309,8 @@ def test_unexpected_failure_is_internal_server_error(live_server, admin_api, db)
 
 # -- id echo (1.3) ---------------------------------------------------------------------------------
 
-ODD_IDS = [0, "", False, None, "abc", -3, 1.5, [1, "a", None], {"k": [1, {"n": None}]}, "ünïcødé"]
+ODD_IDS = [0, "", False, None, "abc", -3, 1.5, [1, "a", None], {"k": [1, {"n": None}]}, "ünïcødé",
+           10**20, [-(10**30), 2.5]]  # integers beyond 64 bits come back exact
 
 
 @pytest.mark.parametrize("request_id", ODD_IDS)

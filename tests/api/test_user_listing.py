@@ -87,13 +87,13 @@ def test_usernames_are_matched_exactly(admin_api, plain):
     "ident, shown",
     [("nobody-here", "nobody-here"), (987654, "987654"), ("987654", "987654"), (-1, "-1"),
      (2**40, str(2**40)), (1.5, "1.5"), (True, "True"), ([1], "[1]"), ({"a": 1}, "{'a': 1}"),
-     ("a\x00b", "a\x00b")],
+     ("a\x00b", "a\x00b"), (10**20, str(10**20))],
 )
 def test_get_unknown_user(admin_api, ident, shown):
     assert admin_api.error("get_user", userid=ident) == f"user `{shown}` does not exist"
 
 
-@pytest.mark.parametrize("ident", [2**40, "a\x00b", "x/\x00"])
+@pytest.mark.parametrize("ident", [2**40, 10**20, "a\x00b", "x/\x00"])
 @pytest.mark.parametrize(
     "method, arg, kind",
     [("get_repo", "repoid", "repository"), ("get_repo_group", "repogroupid", "repository group"),

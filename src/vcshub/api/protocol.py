@@ -67,7 +67,7 @@ class Dispatcher:
         if not request.body:
             return envelope(None, error="Content-Length is 0")
         try:
-            data = orjson.loads(request.body)
+            data = _parse(request.body)
         except orjson.JSONDecodeError as exc:
             raw = request.body[:1000].decode("utf-8", "replace")
             return envelope(None, error=f"JSON parse error ERR:{exc} RAW:{raw!r}")
@@ -172,6 +172,31 @@ def _bind(method: ApiMethod, raw_args: Mapping[str, Any]) -> dict[str, Any]:
         else:
             kwargs[param.name] = param.default
     return kwargs
+
+
+def _parse(body: bytes) -> Any:
+    """The JSON document; integers beyond 64 bits stay integers (orjson makes them floats:
+    an ``id`` of 10**20 would be echoed as 1e+20). Such documents are read again by the
+    standard library, which only happens when the fast parse produced a float."""
+    data = orjson.loads(body)
+    if _has_float(data):
+        try:
+            data = json.loads(body)
+        except RecursionError:  # nested deeper than the standard library goes: keep the floats
+            pass
+    return data
+
+
+def _has_float(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, float):
+        return True
+    if depth > 64:  # deeper documents are not worth the walk: they keep orjson's reading
+        return False
+    if isinstance(value, dict):
+        return any(_has_float(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v, depth + 1) for v in value)
+    return False
 
 
 def encode(reply: dict[str, Any]) -> bytes:
