@@ -133,8 +133,8 @@ async def serve(
 ) -> bool:
     """Run one git request; True when git finished successfully.
 
-    The response is left open: the caller ends it with ``end_response`` once its own
-    bookkeeping is done, so that a client that saw its push succeed also finds it journaled.
+    The response is left open: the caller ends it with ``end_response``, before or after its
+    own bookkeeping (see :mod:`vcshub.transport.bookkeeping`).
     Raises ClientGone when the client went away before the end.
     """
     protocol = _protocol(git_protocol)
