@@ -58,7 +58,9 @@ def run_client(api_url: str, token: str, methods: list[str], start: float, stop:
             began = time.perf_counter()
             if began >= stop:
                 break
-            body = {"id": request_id, "auth_token": token, "method": method, "args": {}}
+            # both names: RhodeCode 4 and vcshub read auth_token, Kallithea only api_key
+            body = {"id": request_id, "auth_token": token, "api_key": token, "method": method,
+                    "args": {}}
             response = None
             try:
                 response = http.post(api_url, json=body)
