@@ -69,15 +69,18 @@ def serve(ctx, host, port, workers, config_file) -> None:
             workers=settings.workers,
             log_level=settings.log_level,
             proxy_headers=False,  # see below
+            loop="asyncio",  # see below
         )
     else:
         from vcshub.app import create_app
 
         # uvicorn's own proxy-header handling would rewrite the peer address before
         # web/request_info.py applies forwarded_allow_ips and the contract's header order.
+        # The loop is asyncio's even where uvloop is installed (uvicorn[standard]): the git
+        # transport's enlarged pipes fail under uvloop (every git clone answered 500).
         uvicorn.run(
             create_app(settings), host=settings.host, port=settings.port,
-            log_level=settings.log_level, proxy_headers=False,
+            log_level=settings.log_level, proxy_headers=False, loop="asyncio",
         )
 
 
