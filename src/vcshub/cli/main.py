@@ -77,7 +77,8 @@ def serve(ctx, host, port, workers, config_file) -> None:
         # uvicorn's own proxy-header handling would rewrite the peer address before
         # web/request_info.py applies forwarded_allow_ips and the contract's header order.
         # The loop is asyncio's even where uvloop is installed (uvicorn[standard]): the git
-        # transport's enlarged pipes fail under uvloop (every git clone answered 500).
+        # transport enlarges git's stdin pipe through the transport's "pipe" extra info,
+        # which uvloop's transports do not give (every git clone answered 500).
         uvicorn.run(
             create_app(settings), host=settings.host, port=settings.port,
             log_level=settings.log_level, proxy_headers=False, loop="asyncio",
