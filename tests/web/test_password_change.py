@@ -59,7 +59,7 @@ def test_forced_change_before_anything_else(live_server, admin_api):
 
 
 def test_api_and_vcs_are_not_held_back(live_server, admin_api):
-    """RhodeCode asks for the change on the web only: tokens and Basic auth keep working."""
+    """API and VCS clients have no page to change a password on: Basic auth keeps working."""
     repo = make_repo(live_server, admin_api, "hg", rich=False, private=True)
     user = reader(admin_api, repo.name, force_password_change=True)
     response = httpx.get(f"{live_server.url}/{repo.name}/raw/tip/README.txt",
