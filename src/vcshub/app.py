@@ -26,8 +26,7 @@ from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.transport.hg_http import build_hg_asgi
-from vcshub.web import gist_pages, password_pages, sessions
-from vcshub.web.errors import PASSWORD_PAGE
+from vcshub.web import gist_pages, password_pages, sessions, web_auth
 from vcshub.web.pages import index_page, not_found
 from vcshub.web.repo_pages import RepoPages
 from vcshub.web.templating import Templates
@@ -89,7 +88,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/", index_page, methods=["GET"]),
             Route("/_admin/login", sessions.login, methods=["GET", "POST"]),
             Route("/_admin/logout", sessions.logout, methods=["GET", "POST"]),
-            Route(PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
+            Route(web_auth.PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
             Route("/_admin/gists/{gist_id}", gist_pages.gist_page, methods=["GET", "HEAD"]),
             Route(
                 "/_admin/gists/{gist_id}/raw/{filename}",

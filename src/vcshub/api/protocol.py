@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ class ApiRequest:
     client_ip: str
     base_url: str
     server_address: str
+
+
+# an integer beyond 64 bits, or any other run of 20 digits (see _parse)
+_LONG_DIGITS = re.compile(rb"\d{20}")
 
 
 def envelope(request_id: Any, result: Any = None, error: str | None = None) -> dict[str, Any]:
@@ -175,28 +180,16 @@ def _bind(method: ApiMethod, raw_args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _parse(body: bytes) -> Any:
-    """The JSON document; integers beyond 64 bits stay integers (orjson makes them floats:
-    an ``id`` of 10**20 would be echoed as 1e+20). Such documents are read again by the
-    standard library, which only happens when the fast parse produced a float."""
+    """The JSON document; integers beyond 64 bits stay integers (orjson reads them as floats:
+    an ``id`` of 10**20 would be echoed as 1e+20). Such an integer has at least 20 digits: only
+    a body holding 20 digits in a row is read again, by the standard library."""
     data = orjson.loads(body)
-    if _has_float(data):
+    if _LONG_DIGITS.search(body):
         try:
             data = json.loads(body)
-        except RecursionError:  # nested deeper than the standard library goes: keep the floats
+        except RecursionError:  # nested deeper than the standard library goes: keep orjson's
             pass
     return data
-
-
-def _has_float(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, float):
-        return True
-    if depth > 64:  # deeper documents are not worth the walk: they keep orjson's reading
-        return False
-    if isinstance(value, dict):
-        return any(_has_float(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_float(v, depth + 1) for v in value)
-    return False
 
 
 def encode(reply: dict[str, Any]) -> bytes:

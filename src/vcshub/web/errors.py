@@ -11,8 +11,6 @@ from vcshub.services.errors import NotFound, StorageError
 from vcshub.web import download_responses as respond
 from vcshub.web import web_auth
 
-PASSWORD_PAGE = "/_admin/my_account/password"
-
 
 def error_response(exc: Exception) -> ASGIApp:
     """A plain-text answer for ``exc``; unknown errors are re-raised (they are bugs)."""
@@ -20,7 +18,7 @@ def error_response(exc: Exception) -> ASGIApp:
         headers = {"WWW-Authenticate": 'Basic realm="vcshub"'} if exc.challenge else None
         return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
     if isinstance(exc, web_auth.PasswordChangeRequired):
-        return RedirectResponse(PASSWORD_PAGE, status_code=303)
+        return RedirectResponse(web_auth.PASSWORD_PAGE, status_code=303)
     if isinstance(exc, NotFound):
         return respond.text(f"Not found: {exc}\n", 404)
     if isinstance(exc, vcs.CommitNotFound):

@@ -14,7 +14,6 @@ from vcshub.services import password_change
 from vcshub.services.errors import Invalid
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import sessions, web_auth
-from vcshub.web.errors import PASSWORD_PAGE
 
 FIELD_LABELS = {
     "current_password": "Current password",
@@ -34,7 +33,7 @@ async def password_page(request: Request) -> Response:
         return _form(state, request, viewer, came_from)
 
     form = await request.form()
-    came_from = sessions.safe_target(str(form.get("came_from") or "")) or came_from
+    came_from = sessions.safe_target(str(form.get("came_from") or ""))
     if not sessions.csrf_matches(request, form):
         viewer = await run_in_threadpool(_viewer, state, credentials)
         if viewer is None:
@@ -77,7 +76,7 @@ def _form(state, request: Request, viewer, came_from: str, error: str = "", stat
         "password.html",
         status=status,
         viewer=viewer,
-        here=PASSWORD_PAGE,
+        here=web_auth.PASSWORD_PAGE,
         error=error,
         forced=viewer.force_password_change,
         csrf_name=sessions.CSRF_KEY,
@@ -88,4 +87,4 @@ def _form(state, request: Request, viewer, came_from: str, error: str = "", stat
 
 
 def _to_login(request: Request) -> Response:
-    return RedirectResponse(f"/_admin/login?came_from={PASSWORD_PAGE}", status_code=303)
+    return RedirectResponse(f"/_admin/login?came_from={web_auth.PASSWORD_PAGE}", status_code=303)

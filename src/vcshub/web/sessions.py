@@ -22,7 +22,6 @@ from vcshub.config import Settings
 from vcshub.services import installation
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
-from vcshub.web.errors import PASSWORD_PAGE
 from vcshub.web.request_info import request_client_ip
 
 SESSION_COOKIE = "vcshub_session"
@@ -104,7 +103,7 @@ async def login(request: Request) -> Response:
     request.session.clear()
     request.session.update({web_auth.SESSION_USER: user_id, web_auth.SESSION_CHECK: check})
     if must_change:
-        came_from = f"{PASSWORD_PAGE}?{urlencode({'came_from': came_from})}"
+        came_from = f"{web_auth.PASSWORD_PAGE}?{urlencode({'came_from': came_from})}"
     return RedirectResponse(came_from, status_code=302)
 
 

@@ -144,8 +144,11 @@ def session_check(user: User) -> str:
     return hashlib.sha256(f"{user.user_id}\0{user.password_hash}".encode()).hexdigest()[:32]
 
 
+PASSWORD_PAGE = "/_admin/my_account/password"
+
+
 class PasswordChangeRequired(Exception):
-    """The signed-in user must choose a new password before anything else."""
+    """The signed-in user must choose a new password (at PASSWORD_PAGE) before anything else."""
 
 
 def session_user(
