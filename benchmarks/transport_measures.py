@@ -1,0 +1,75 @@
+"""Measuring for the transport benchmark: timed client commands with the server's CPU time,
+result rows, alternation of the servers, load and memory readings."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from transport_baselines import cpu_seconds
+from transport_repos import run
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """The process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return tuple(int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+
+
+def memory_change(pid: int, before: tuple[float, float]) -> str:
+    now, peak = memory_mb(pid)
+    return (f"vcshub server memory: RSS {before[0]:.0f} -> {now:.0f} MB, "
+            f"peak {before[1]:.0f} -> {peak:.0f} MB")
+
+
+
+class Sample:
+    """One timed client command: wall time, and the CPU time the server spent meanwhile."""
+
+    def __init__(self, wall: float, server_cpu: float) -> None:
+        self.wall, self.server_cpu = wall, server_cpu
+
+
+def measure(args: list[str], server_pid: int) -> Sample:
+    before = cpu_seconds(server_pid)
+    began = time.perf_counter()
+    run(args)
+    wall = time.perf_counter() - began
+    time.sleep(0.2)  # let the server reap its last child
+    return Sample(wall, cpu_seconds(server_pid) - before)
+
+
+@dataclass
+class Row:
+    what: str
+    target: float | None  # None: shown for information
+    baseline: list[Sample]
+    vcshub: list[Sample]
+
+    @property
+    def ratio(self) -> float:
+        return min(s.wall for s in self.vcshub) / min(s.wall for s in self.baseline)
+
+
+def alternate(runs: int, *sides: Callable[[int], Sample]) -> list[list[Sample]]:
+    """Every side ``runs`` times, each run in another order (a rotation, then reversed)."""
+    samples: list[list[Sample]] = [[] for _ in sides]
+    for i in range(runs):
+        order = list(range(len(sides)))
+        order = order[i % len(order):] + order[:i % len(order)]
+        for side in order if i % 2 == 0 else reversed(order):
+            samples[side].append(sides[side](i))
+    return samples
+
+
+def walls(samples: list[Sample]) -> str:
+    return "/".join(f"{s.wall:.2f}" for s in samples)
