@@ -10,37 +10,19 @@ asserts two things about one ordinary user ("me") and one object:
   "permission") and ``type``. An empty list means the subject has no entry at all - e.g. a
   repository created after a recursive grant carries no copy of it.
 
-A last test counts the SQL statements of one user's full computation: a handful, the same for
-200 repositories as for 400.
+(test_permission_query_count.py counts the SQL statements of one user's full computation.)
 """
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from sqlalchemy import event
-from vcshub.db.models import (
-    Repository,
-    User,
-)
-from vcshub.permissions.effective import DEFAULT_USERNAME, EffectivePermissions
-from vcshub.services import grants, members
-from vcshub.services.permission_report import permission_report
 
-_seq = itertools.count()
-
+from tests.services import copy_scenarios as copy_sc
 from tests.services import group_scenarios as sc
-from tests.services.permission_world import World, _make_user
-
-
-@pytest.fixture
-def world(uow) -> World:
-    root, me, other = _make_user(uow, admin=True), _make_user(uow), _make_user(uow)
-    default = uow.db.query(User).filter(User.username == DEFAULT_USERNAME).one()
-    w = World(uow, root, me, other, default)
-    w.names.update(me=me.username, other=other.username, default=DEFAULT_USERNAME)
-    return w
+from tests.services import user_group_scenarios as ug_sc
+from vcshub.permissions.effective import DEFAULT_USERNAME, EffectivePermissions
+from vcshub.services import members
+from vcshub.services.permission_report import permission_report
 
 
 # -- the table ----------------------------------------------------------------------------------
@@ -117,31 +99,31 @@ MATRIX = [
     ),
     *_revoke_rows(),
     # later children get nothing, unless created with copy_permissions
-    _row(sc.s_later_repo_no_copy, "repository.read",
+    _row(copy_sc.s_later_repo_no_copy, "repository.read",
          {"me": [], "default": _e("permission repository.read")}),
-    _row(sc.s_later_subgroup_no_copy, "group.read",
+    _row(copy_sc.s_later_subgroup_no_copy, "group.read",
          {"me": [], "default": _e("permission group.read")}),
-    _row(sc.s_later_repo_copy, "repository.write",
+    _row(copy_sc.s_later_repo_copy, "repository.write",
          {"me": _e("permission repository.write"), "default": _e("permission repository.read")}),
-    _row(sc.s_later_subgroup_copy, "group.write",
+    _row(copy_sc.s_later_subgroup_copy, "group.write",
          {"me": _e("permission group.write"), "default": _e("permission group.read")}),
-    _row(sc.s_copy_repo_via_user_group, "repository.admin",
+    _row(copy_sc.s_copy_repo_via_user_group, "repository.admin",
          {"ug": _e("permission repository.admin"), "me": []}),
-    _row(sc.s_copy_repo_user_beats_copied_group, "repository.read",
+    _row(copy_sc.s_copy_repo_user_beats_copied_group, "repository.read",
          {"me": _e("permission repository.read"), "ug": _e("permission repository.admin")}),
-    _row(sc.s_copy_repo_group_none, "repository.none", {"me": _e("permission repository.none")}),
-    _row(sc.s_copy_repo_default_raised, "repository.write",
+    _row(copy_sc.s_copy_repo_group_none, "repository.none", {"me": _e("permission repository.none")}),
+    _row(copy_sc.s_copy_repo_default_raised, "repository.write",
          {"default": _e("permission repository.write"), "me": []}),
-    _row(sc.s_copy_repo_group_owner_row, "repository.admin",
+    _row(copy_sc.s_copy_repo_group_owner_row, "repository.admin",
          {"me": _e("permission repository.admin"),
           "other": _e("owner repository.admin")}),
-    _row(sc.s_copy_private_repo, "repository.read",
+    _row(copy_sc.s_copy_private_repo, "repository.read",
          {"me": _e("permission repository.read"), "default": _e("permission repository.none")}),
-    _row(sc.s_copy_private_repo_default_write, "repository.none",
+    _row(copy_sc.s_copy_private_repo_default_write, "repository.none",
          {"me": [], "default": _e("permission repository.none")}),
-    _row(sc.s_copy_subgroup_only_parent_rows, "group.read",
+    _row(copy_sc.s_copy_subgroup_only_parent_rows, "group.read",
          {"me": [], "default": _e("permission group.read")}),
-    _row(sc.s_copy_subgroup_owner_row, "group.admin",
+    _row(copy_sc.s_copy_subgroup_owner_row, "group.admin",
          {"me": _e("owner group.admin", "permission group.admin")}),
     # user vs user group on a repository group
     _row(sc.s_rg_default, "group.read", {"me": [], "default": _e("permission group.read")}),
@@ -171,15 +153,15 @@ MATRIX = [
     _row(sc.s_rg_not_inheriting_explicit, "group.write", {"me": _e("permission group.write")}),
     _row(sc.s_rg_not_inheriting_user_group, "group.read", {"ug": _e("permission group.read")}),
     # private repositories inside groups
-    _row(sc.s_priv_no_dynamic_inheritance, "repository.none",
+    _row(copy_sc.s_priv_no_dynamic_inheritance, "repository.none",
          {"me": [], "default": _e("permission repository.none")}),
-    _row(sc.s_priv_user_recursive, "repository.write", {"me": _e("permission repository.write")}),
-    _row(sc.s_priv_user_group_recursive, "repository.read",
+    _row(copy_sc.s_priv_user_recursive, "repository.write", {"me": _e("permission repository.write")}),
+    _row(copy_sc.s_priv_user_group_recursive, "repository.read",
          {"ug": _e("permission repository.read"), "me": []}),
-    _row(sc.s_priv_default_recursive_grant, "repository.none",
+    _row(copy_sc.s_priv_default_recursive_grant, "repository.none",
          {"default": _e("permission repository.none")}),
-    _row(sc.s_priv_default_recursive_revoke, None, {"default": [], "me": []}),
-    _row(sc.s_priv_owned_in_group, "repository.admin", {"me": _e("owner repository.admin")}),
+    _row(copy_sc.s_priv_default_recursive_revoke, None, {"default": [], "me": []}),
+    _row(copy_sc.s_priv_owned_in_group, "repository.admin", {"me": _e("owner repository.admin")}),
     # owner of a repository group
     _row(sc.s_rg_owner, "group.admin", {"me": _e("owner group.admin", "permission group.admin")}),
     _row(sc.s_rg_owner_row_lowered, "group.admin",
@@ -195,23 +177,23 @@ MATRIX = [
     _row(sc.s_rg_owner_subgroup_inside, "group.read",
          {"me": [], "other": _e("owner group.admin", "permission group.admin")}),
     # user groups
-    _row(sc.s_ug_default, "usergroup.read", {"me": [], "default": _e("permission usergroup.read")}),
-    _row(sc.s_ug_via_source_group, "usergroup.write",
+    _row(ug_sc.s_ug_default, "usergroup.read", {"me": [], "default": _e("permission usergroup.read")}),
+    _row(ug_sc.s_ug_via_source_group, "usergroup.write",
          {"ug": _e("permission usergroup.write"), "me": []}),
-    _row(sc.s_ug_source_none_replaces_default, "usergroup.none",
+    _row(ug_sc.s_ug_source_none_replaces_default, "usergroup.none",
          {"ug": _e("permission usergroup.none"), "default": _e("permission usergroup.read")}),
-    _row(sc.s_ug_strongest_source, "usergroup.admin",
+    _row(ug_sc.s_ug_strongest_source, "usergroup.admin",
          {"ug": _e("permission usergroup.read"), "ug2": _e("permission usergroup.admin")}),
-    _row(sc.s_ug_explicit_beats_source, "usergroup.read",
+    _row(ug_sc.s_ug_explicit_beats_source, "usergroup.read",
          {"me": _e("permission usergroup.read"), "ug": _e("permission usergroup.admin")}),
-    _row(sc.s_ug_inactive_source, "usergroup.read", {"ug": _e("permission usergroup.admin")}),
-    _row(sc.s_ug_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
-    _row(sc.s_ug_not_inheriting, "usergroup.none", {"default": _e("permission usergroup.read")}),
-    _row(sc.s_ug_not_inheriting_explicit, "usergroup.write",
+    _row(ug_sc.s_ug_inactive_source, "usergroup.read", {"ug": _e("permission usergroup.admin")}),
+    _row(ug_sc.s_ug_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
+    _row(ug_sc.s_ug_not_inheriting, "usergroup.none", {"default": _e("permission usergroup.read")}),
+    _row(ug_sc.s_ug_not_inheriting_explicit, "usergroup.write",
          {"me": _e("permission usergroup.write")}),
-    _row(sc.s_ug_owner, "usergroup.admin",
+    _row(ug_sc.s_ug_owner, "usergroup.admin",
          {"me": _e("owner usergroup.admin", "permission usergroup.admin")}),
-    _row(sc.s_ug_owner_row_lowered, "usergroup.read",
+    _row(ug_sc.s_ug_owner_row_lowered, "usergroup.read",
          {"me": _e("owner usergroup.admin", "permission usergroup.read")}),
     # more of the default user, inheritance, auto-created and moved groups
     _row(sc.s_rg_site_default_write, "group.write", {"default": _e("permission group.write")}),
@@ -221,28 +203,28 @@ MATRIX = [
     _row(sc.s_rg_owner_not_inheriting_via_user_group, "group.admin", {"me": _e("owner group.admin")}),
     _row(sc.s_rg_moved_under_granted_parent, "group.read",
          {"me": [], "default": _e("permission group.read")}),
-    _row(sc.s_copy_top_level_group, "group.read",
+    _row(copy_sc.s_copy_top_level_group, "group.read",
          {"default": _e("permission group.read"),
           "other": _e("owner group.admin", "permission group.admin")}),
-    _row(sc.s_auto_created_parent_group, "group.read",
+    _row(copy_sc.s_auto_created_parent_group, "group.read",
          {"me": [], "first_admin": _e("owner group.admin"),
           "default": _e("permission group.read")}),
-    _row(sc.s_auto_created_parent_repo, "repository.admin",
+    _row(copy_sc.s_auto_created_parent_repo, "repository.admin",
          {"me": _e("owner repository.admin"), "default": _e("permission repository.read")}),
-    _row(sc.s_ug_site_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
-    _row(sc.s_ug_member_of_target, "usergroup.read", {"me": []}),
-    _row(sc.s_ug_owner_not_inheriting, "usergroup.admin",
+    _row(ug_sc.s_ug_site_default_none, "usergroup.none", {"default": _e("permission usergroup.none")}),
+    _row(ug_sc.s_ug_member_of_target, "usergroup.read", {"me": []}),
+    _row(ug_sc.s_ug_owner_not_inheriting, "usergroup.admin",
          {"me": _e("owner usergroup.admin", "permission usergroup.admin")}),
-    _row(sc.s_ug_owner_not_inheriting_row_revoked, "usergroup.none",
+    _row(ug_sc.s_ug_owner_not_inheriting_row_revoked, "usergroup.none",
          {"me": _e("owner usergroup.admin"), "default": _e("permission usergroup.read")}),
     # super-admin
-    _row(sc.s_sa_group, "group.admin", {"me": _e("super-admin group.admin", "permission group.none")}),
-    _row(sc.s_sa_private_repo_in_group, "repository.admin",
+    _row(ug_sc.s_sa_group, "group.admin", {"me": _e("super-admin group.admin", "permission group.none")}),
+    _row(ug_sc.s_sa_private_repo_in_group, "repository.admin",
          {"me": _e("super-admin repository.admin"), "default": _e("permission repository.none")}),
-    _row(sc.s_sa_user_group, "usergroup.admin", {"me": _e("super-admin usergroup.admin")}),
-    _row(sc.s_sa_not_inheriting, "group.admin", {"me": _e("super-admin group.admin")}),
-    _row(sc.s_sa_owns_group, "group.admin", {"me": _e("owner group.admin")}),
-    _row(sc.s_sa_owns_user_group, "usergroup.admin",
+    _row(ug_sc.s_sa_user_group, "usergroup.admin", {"me": _e("super-admin usergroup.admin")}),
+    _row(ug_sc.s_sa_not_inheriting, "group.admin", {"me": _e("super-admin group.admin")}),
+    _row(ug_sc.s_sa_owns_group, "group.admin", {"me": _e("owner group.admin")}),
+    _row(ug_sc.s_sa_owns_user_group, "usergroup.admin",
          {"me": _e("owner usergroup.admin", "permission usergroup.admin")}),
 ]
 
@@ -310,117 +292,3 @@ def test_member_list_order_on_a_repository_group(world):
         (ug.group_name, "group.admin", "user_group"),
     ]
     assert all(e["origin"] == "permission" for e in entries[owner_at + 1:])
-
-
-# -- a handful of queries for all objects of a user ----------------------------------------------
-class _StatementCounter:
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _count(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-
-GROUPS, USER_GROUPS = 20, 5
-
-
-def _add_repositories(w: World, groups, per_group: int, start: int) -> list[int]:
-    """Repository rows inside the groups (no folders: only the permission maps are measured),
-    with their default rows written by the grants service; every fifth one private."""
-    db = w.uow.db
-    created = []
-    for group in groups:
-        for n in range(start, start + per_group):
-            created.append(
-                Repository(
-                    repo_name=f"{group.group_name}/r{n}", repo_type="git",
-                    group_id=group.group_id, owner_id=w.other.user_id, private=n % 5 == 0,
-                )
-            )
-    db.add_all(created)
-    db.flush()
-    public = [r.repo_id for r in created if not r.private]
-    private = [r.repo_id for r in created if r.private]
-    grants.set_user_many(w.uow, sc.REPO, public, w.default.user_id, "repository.read")
-    grants.set_user_many(w.uow, sc.REPO, private, w.default.user_id, "repository.none")
-    return [r.repo_id for r in created]
-
-
-def _grant_everything(w: World, groups, ugs) -> None:
-    """Each user group holds a level on four groups and everything below; ``me`` has explicit
-    rows on two groups' repositories; the same calls again after adding repositories."""
-    levels = ("group.read", "group.write", "group.admin", "group.none", "group.read")
-    for i, ug in enumerate(ugs):
-        for group in groups[i * 4:(i + 1) * 4]:
-            w.grant_ug(group, ug, levels[i], "all")
-    w.grant_user(groups[0], w.me, "group.none", "repos")
-    w.grant_user(groups[7], w.me, "group.admin", "all")
-
-
-def _measure(w: World) -> tuple[int, list[str], EffectivePermissions]:
-    w.uow.db.flush()  # nothing pending may be flushed (and counted) while measuring
-    perms = EffectivePermissions(w.uow.db, w.me)
-    with _StatementCounter(w.uow.db.get_bind()) as counter:
-        assert perms.global_perms
-        perms.repos()
-        perms.repo_groups()
-        perms.user_groups()
-    return len(counter.statements), counter.statements, perms
-
-
-def test_bulk_permissions_use_a_constant_handful_of_queries(world):
-    w = world
-    groups = [w.group() for _ in range(GROUPS)]
-    ugs = [w.user_group(f"ug{i}", w.me) for i in range(USER_GROUPS)]
-    for ug in ugs[:3]:  # permissions on user groups too
-        w.grant_ug_on_ug(w.user_group("", w.other), ug, "usergroup.write")
-    first = _add_repositories(w, groups, 10, 0)
-    _grant_everything(w, groups, ugs)
-
-    count_200, statements_200, perms = _measure(w)
-    repo_map = perms.repos()
-    assert len(first) == 200 and set(first) <= set(repo_map)
-    assert len(perms.repo_groups()) >= GROUPS
-
-    second = _add_repositories(w, groups, 10, 10)
-    _grant_everything(w, groups, ugs)
-    count_400, statements_400, perms = _measure(w)
-    repo_map = perms.repos()
-    assert set(first + second) <= set(repo_map)
-
-    # spot checks of the 400-repository map
-    in_group = {g.group_id: [] for g in groups}
-    for repo_id, group_id, private in w.uow.db.query(
-        Repository.repo_id, Repository.group_id, Repository.private
-    ).filter(Repository.repo_id.in_(first + second)):
-        in_group[group_id].append((repo_id, private))
-    for repo_id, private in in_group[groups[0].group_id]:
-        assert repo_map[repo_id] == "repository.none"  # explicit none beats ug0's read
-    for repo_id, private in in_group[groups[7].group_id]:
-        assert repo_map[repo_id] == "repository.admin"  # explicit admin beats ug1's write
-    for repo_id, private in in_group[groups[5].group_id]:
-        assert repo_map[repo_id] == "repository.write"  # ug1, private or not
-    for repo_id, private in in_group[groups[13].group_id]:
-        assert repo_map[repo_id] == "repository.none"  # ug3's none replaces the default
-    for repo_id, private in in_group[groups[19].group_id]:
-        assert repo_map[repo_id] == "repository.read"  # ug4 (private ones too)
-
-    # twice the groups and user groups (with their repositories and grants): still the same
-    more_groups = [w.group() for _ in range(GROUPS)]
-    more_ugs = [w.user_group(f"ug{USER_GROUPS + i}", w.me) for i in range(USER_GROUPS)]
-    _add_repositories(w, more_groups, 20, 0)
-    _grant_everything(w, more_groups, more_ugs)
-    count_more, statements_more, perms = _measure(w)
-    assert len(perms.repos()) >= 800 and len(perms.repo_groups()) >= 2 * GROUPS
-
-    assert count_400 == count_200, (statements_200, statements_400)
-    assert count_more == count_200, (statements_200, statements_more)
-    assert count_200 <= 20, statements_200  # "a handful", never one per object
