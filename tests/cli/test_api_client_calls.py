@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -214,30 +212,10 @@ def test_non_200_answer_exits_3(live_server, home):
     assert "HTTP 404" in assert_one_line_error(proc, 3)
 
 
-class _HtmlHandler(BaseHTTPRequestHandler):
-    """Answers every POST with 200 and an HTML page, like a web server at the wrong address."""
-
-    def do_POST(self):  # noqa: N802 - http.server naming
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = b"<html><body>not an API</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def html_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def html_server(stub_server):
+    """A web server at the wrong address: every POST gets 200 and an HTML page."""
+    return stub_server(lambda _: ("text/html", b"<html><body>not an API</body></html>")).url
 
 
 def test_non_json_answer_exits_3(home, html_server):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -142,41 +140,24 @@ def test_help_option_documents_listing_and_quoting():
     assert "repoid:'\"123\"'" in text
 
 
-class _FakeApiHandler(BaseHTTPRequestHandler):
-    """A JSON-RPC API answering with ``server.answer(request)``; requests are recorded."""
-
-    def do_POST(self):  # noqa: N802 - http.server naming
-        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        self.server.requests.append(request)
-        body = json.dumps({"id": request.get("id"), **self.server.answer(request)}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def fake_api():
-    """``fake_api(answer)`` starts a fake API server (``.url``, ``.requests``)."""
-    servers = []
+def fake_api(stub_server):
+    """``fake_api(answer)`` starts a fake JSON-RPC API answering with ``answer(request)``
+    (``.url``, and the requests it got in ``.requests``)."""
 
     def start(answer):
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeApiHandler)
-        server.answer = answer
-        server.requests = []
-        server.url = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
+        requests = []
+
+        def respond(raw: bytes) -> tuple[str, bytes]:
+            request = json.loads(raw)
+            requests.append(request)
+            return "application/json", json.dumps({"id": request.get("id"), **answer(request)}).encode()
+
+        server = stub_server(respond)
+        server.requests = requests
         return server
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start
 
 
 def _kallithea(request):
