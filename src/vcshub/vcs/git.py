@@ -8,6 +8,7 @@ from pathlib import Path
 import pygit2
 
 from . import git_index, git_merge, git_remote, git_write
+from .remote_transfer import TransferLimits
 from .base import Commit, Repository
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
 from .git_commit import GitCommit, get_node, list_nodes
@@ -226,18 +227,20 @@ class GitRepository(Repository):
 
     # -- maintenance --------------------------------------------------------
 
-    def fetch(self, source: str) -> None:
+    def fetch(self, source: str, limits: TransferLimits = git_remote.DEFAULT_LIMITS) -> None:
         """Fetch all branches and tags from ``source`` (forced, mirror-like,
         without pruning) and give HEAD a branch if it had none."""
-        git_remote.fetch_mirror(Path(self._git.path), source)
-        self._fix_unborn_head(source)
+        git_remote.fetch_mirror(Path(self._git.path), source, limits)
+        self._fix_unborn_head(source, limits)
 
-    def _fix_unborn_head(self, source: str | None = None) -> None:
+    def _fix_unborn_head(
+        self, source: str | None = None, limits: TransferLimits = git_remote.DEFAULT_LIMITS
+    ) -> None:
         heads = self._snapshot().heads
         current = self._head_branch()
         if not heads or (current and current in heads):
             return
-        wanted = git_remote.remote_head_branch(source) if source else None
+        wanted = git_remote.remote_head_branch(source, limits) if source else None
         if wanted not in heads:
             wanted = self.default_branch
         self.set_default_branch(wanted)
