@@ -42,6 +42,19 @@ class Settings:
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     extra_fields_enabled: bool = True
     gist_gc_interval_seconds: int = 3600
+    # Clones and pulls from remotes (clone_uri, pull): each is stopped after this many seconds
+    # in all, or after remote_stall_seconds without progress; at most remote_max_concurrent
+    # run at once (one more is refused at once).
+    remote_timeout_seconds: int = 3600
+    remote_stall_seconds: int = 120
+    remote_max_concurrent: int = 8
+    # Users other than super-admins may clone only from public addresses unless this is set
+    # (loopback, private, link-local, ... networks are refused: the server must not be made
+    # to reach what only it can reach).
+    remote_allow_private: bool = False
+    # The ssh client for ssh:// remotes; empty: no agent, no identity, no ssh config of the
+    # server account.
+    remote_ssh_command: str = ""
     config_file: Path | None = field(default=None, compare=False)
 
     @property

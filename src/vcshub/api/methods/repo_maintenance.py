@@ -34,7 +34,7 @@ def invalidate_cache(call: Call, repoid, delete_keys: Bool = False):
 def pull(call: Call, repoid):
     repo = repos.administered(call.uow, call.caller, repoid)
     with failing_as(f"Unable to pull changes from `{repo.repo_name}`"):
-        repo_maintenance.pull(call.uow, repo)
+        repo_maintenance.pull(call.uow, call.caller, repo)
     return {"msg": f"Pulled from `{repo.repo_name}`", "repository": repo.repo_name}
 
 
