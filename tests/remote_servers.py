@@ -52,3 +52,34 @@ class SilentServer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class RedirectingServer:
+    """An HTTP server on 127.0.0.1 that answers every GET with a redirect to ``target``."""
+
+    def __init__(self, target: str) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Redirect(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+                self.send_response(301)
+                self.send_header("Location", target + self.path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> RedirectingServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -87,12 +87,21 @@ def cleared_limits(caller: Caller, settings: Settings, uri: str) -> TransferLimi
     for address in addresses:
         if not is_public(address):
             raise _refused(host, address)
-    pinned = ()
-    if urlsplit(uri).scheme.lower() in ("http", "https") and _literal(host) is None:
-        # git connects to the addresses checked here, not to a second (different) answer
-        listed = ",".join(f"[{a}]" if ":" in a else a for a in addresses)
-        pinned = (f"{host}:{port}:{listed}",)
-    return dataclasses.replace(base, public_only=True, pinned=pinned)
+    return dataclasses.replace(base, public_only=True, **_pins(uri, host, port, addresses))
+
+
+def _pins(uri: str, host: str, port: int, addresses: list[str]) -> dict:
+    """Make the transfer connect to the checked addresses (see TransferLimits)."""
+    if _literal(host) is not None:
+        return {}
+    scheme = urlsplit(uri).scheme.lower()
+    bracketed = [f"[{a}]" if ":" in a else a for a in addresses]
+    if scheme in ("http", "https"):
+        return {"pinned": (f"{host}:{port}:{','.join(bracketed)}",)}
+    if scheme == "git":
+        prefix = f"{scheme}://{urlsplit(uri).netloc}/"
+        return {"rewrites": ((prefix, f"git://{bracketed[0]}:{port}/"),)}
+    return {"ssh_address": (host, addresses[0])}
 
 
 def _host_and_port(uri: str) -> tuple[str, int]:

@@ -31,6 +31,8 @@ def _options(limits: TransferLimits) -> list[str]:
                     "-c", "protocol.ext.allow=never"]
         for entry in limits.pinned:
             options += ["-c", f"http.curloptResolve={entry}"]
+        for old, new in limits.rewrites:
+            options += ["-c", f"url.{new}.insteadOf={old}"]
     return options
 
 

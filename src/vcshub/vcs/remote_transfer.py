@@ -45,17 +45,26 @@ class TransferLimits:
     # ssh configuration of the server account (its keys must not open other doors).
     ssh_command: str = ""
     # Set by the host policy for callers limited to public addresses: HTTP redirects are not
-    # followed, git's HTTP transport connects only to the ``pinned`` addresses it was checked
-    # against ("host:port:address", curl's resolve syntax), and hg only to public addresses.
+    # followed and hg connects to public addresses only; the transfer goes to the address that
+    # was checked, not to a second (different) answer of the name server: git over HTTP through
+    # ``pinned`` ("host:port:address", curl's resolve syntax), git:// through ``rewrites``
+    # (git's url.<new>.insteadOf=<old>), ssh through ``ssh_address`` (host keys still checked
+    # under the host's name).
     public_only: bool = False
     pinned: tuple[str, ...] = ()
+    rewrites: tuple[tuple[str, str], ...] = ()
+    ssh_address: tuple[str, str] | None = None  # (host name, address)
 
     def ssh(self) -> str:
-        return self.ssh_command or (
+        command = self.ssh_command or (
             "ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityFile=/dev/null"
             f" -o ConnectTimeout={max(1, int(self.stall))}"
             f" -o ServerAliveInterval={max(1, int(self.stall) // 3)} -o ServerAliveCountMax=3"
         )
+        if self.ssh_address is not None:
+            host, address = self.ssh_address
+            command += f" -o HostName={address} -o HostKeyAlias={host}"
+        return command
 
 
 _slots = threading.Lock()
