@@ -31,7 +31,9 @@ def _run(args: list[str], limits: TransferLimits, command: str) -> None:
     if limits.public_only:
         options += ["--config", f"extensions.vcshub_address_guard={address_guard.__file__}"]
     # No hgrc of the server account or the system (as vcs.hg.make_ui), UTF-8 metadata.
-    env = child_environment(limits, {"HGRCPATH": "", "HGENCODING": "utf-8", "HGPLAIN": "1"})
+    env = child_environment(
+        limits, {"HGRCPATH": "", "HGENCODING": "utf-8", "HGPLAIN": "1", "HGPLAINEXCEPT": "progress"}
+    )
     run_transfer([*_HG, *options, *args], limits, f"hg {command}", env)
 
 
