@@ -152,13 +152,15 @@ def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Reposit
 
 
 def pull(uow: UnitOfWork, caller: Caller, repo: Repository) -> None:
-    """Fetch everything from the repository's clone_uri (no hooks run), then refresh.
+    """Fetch everything from the repository's clone_uri (no hooks run), then refresh; admin on
+    the repository needed.
 
-    ``repo`` comes from :func:`repos.administered`. The fetch may take minutes: the transaction
-    of the checks ends before it (no write lock, no pooled connection held while the remote
-    answers) and the refresh runs in a new one. The host policy is the caller's
-    (:mod:`remote_policy`): the stored URL is checked again, names resolved anew.
+    The fetch may take minutes: the transaction of the checks ends before it (no write lock,
+    no pooled connection held while the remote answers) and the refresh runs in a new one.
+    The host policy is the caller's (:mod:`remote_policy`): the stored URL is checked again,
+    names resolved anew.
     """
+    access.require_repo(caller, repo, "repository.admin")
     if not repo.clone_uri:
         raise StorageError(f"repository `{repo.repo_name}` has no remote to pull from")
     source, folder, kind = repo.clone_uri, repo_disk.path(uow, repo), repo.repo_type
@@ -171,11 +173,10 @@ def pull(uow: UnitOfWork, caller: Caller, repo: Repository) -> None:
     repo_disk.refresh_summary(uow, repo)
 
 
-def strip(uow: UnitOfWork, repo: Repository, revision: object, branch: object) -> None:
-    """Remove a commit and its descendants (git: move ``branch`` back), then refresh.
-
-    ``repo`` comes from :func:`repos.administered`.
-    """
+def strip(uow: UnitOfWork, caller: Caller, repo: Repository, revision: object, branch: object) -> None:
+    """Remove a commit and its descendants (git: move ``branch`` back), then refresh; admin on
+    the repository needed."""
+    access.require_repo(caller, repo, "repository.admin")
     if not isinstance(revision, str):
         raise Invalid("revision", "must be a commit id")
     try:
