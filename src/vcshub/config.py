@@ -42,6 +42,10 @@ class Settings:
     # hop that is not one of these proxies is the client (web/client_address.py).
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     extra_fields_enabled: bool = True
+    # Seconds a client may stay silent while the server waits for its request head or body
+    # (transport/http_timeouts.py): past it the connection is closed. Generous: a push over a
+    # slow link pauses between packets, but never this long.
+    request_timeout: int = 60
     gist_gc_interval_seconds: int = 3600
     config_file: Path | None = field(default=None, compare=False)
 
