@@ -31,7 +31,8 @@ def _local(clients, label: str):
 
 
 def _head(live_server, clients, repo: str) -> str:
-    return clients.git("symbolic-ref", "HEAD", cwd=hosted_path(live_server, repo)).check().stdout.strip()
+    hosted = hosted_path(live_server, repo)
+    return clients.git("symbolic-ref", "HEAD", cwd=hosted).check().stdout.strip()
 
 
 def test_first_push_of_main_points_head_at_it(live_server, admin_api, clients):
@@ -76,6 +77,7 @@ def test_chosen_landing_revision_is_kept(live_server, admin_api, clients):
     repo = unique("head-")
     admin_api.result("create_repo", repo_name=repo, repo_type="git", landing_rev="tag:v1")
     local = _local(clients, "main")
-    clients.git("push", clients.url(repo, _admin(live_server)), "HEAD:refs/heads/main", cwd=local).check()
+    url = clients.url(repo, _admin(live_server))
+    clients.git("push", url, "HEAD:refs/heads/main", cwd=local).check()
     assert _head(live_server, clients, repo) == "refs/heads/main"
     assert admin_api.result("get_repo", repoid=repo)["landing_rev"] == ["tag", "v1"]

@@ -62,7 +62,8 @@ def test_real_ip_is_read_first_when_it_is_an_address():
 
 
 def test_an_unparseable_setting_trusts_nobody():
-    assert client_address("127.0.0.1", TrustedProxies(["localhost"]), None, ["2.2.2.2"]) == "127.0.0.1"
+    typo = TrustedProxies(["localhost"])
+    assert client_address("127.0.0.1", typo, None, ["2.2.2.2"]) == "127.0.0.1"
 
 
 def test_parse_address():

@@ -191,7 +191,9 @@ def _adopt_pushed_default(admitted: Admitted, commands: git_http.PushCommands) -
     """Point a HEAD that names a missing branch at the pushed default (RhodeCode and Gitea
     do the same): a repository created empty has HEAD at ``master``, clients push ``main``."""
     prefix = "refs/heads/"
-    pushed = [u.ref[len(prefix):] for u in commands.updates if u.ref.startswith(prefix) and not u.deletes]
+    pushed = [
+        u.ref[len(prefix):] for u in commands.updates if u.ref.startswith(prefix) and not u.deletes
+    ]
     if not pushed:
         return
     try:

@@ -58,7 +58,8 @@ class GuardedH11Protocol(H11Protocol):
             self._waiting_since = now
         # Silence counts from the later of the last bytes and the moment we began waiting, so
         # a client is never blamed for time the server spent answering or not reading.
-        if self._waiting_since is None or now - max(self._last_heard, self._waiting_since) < self._request_timeout:
+        silent_since = None if self._waiting_since is None else max(self._last_heard, self._waiting_since)
+        if silent_since is None or now - silent_since < self._request_timeout:
             self._silence_check = self.loop.call_later(self._step, self._check_silence)
             return
         self.logger.info(
