@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.factories import make_user, unique
 from tests.repo_content import BINARY_BYTES, WorkingCopy, hosted_folder
 from tests.transport.clients import database
+from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken
 
 both_kinds = pytest.mark.parametrize("kind", ["git", "hg"])
@@ -110,7 +111,7 @@ def new_token(live_server, username: str, role: str = "all") -> str:
 
 def expire_token(live_server, token: str) -> None:
     with Session(database(live_server)) as db:
-        db.execute(update(AuthToken).where(AuthToken.token == token).values(expires=1000.0))
+        db.execute(update(AuthToken).where(AuthToken.token_hash == token_digest(token)).values(expires=1000.0))
         db.commit()
 
 
