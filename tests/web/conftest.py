@@ -115,11 +115,19 @@ def expire_token(live_server, token: str) -> None:
         db.commit()
 
 
+def form_csrf(page: httpx.Response) -> str:
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def logout(client: httpx.Client) -> httpx.Response:
+    """Sign out as a browser does: the logout form (GET) posts its CSRF token back."""
+    csrf = form_csrf(client.get("/_admin/logout"))
+    return client.post("/_admin/logout", data={"csrf_token": csrf})
+
+
 def login(client: httpx.Client, username: str, password: str) -> httpx.Response:
     """Sign in through the form (fetching its CSRF token first); the client keeps the cookie."""
-    form = client.get("/_admin/login")
-    marker = 'name="csrf_token" value="'
-    csrf = form.text.split(marker, 1)[1].split('"', 1)[0]
+    csrf = form_csrf(client.get("/_admin/login"))
     return client.post(
         "/_admin/login",
         data={"username": username, "password": password, "csrf_token": csrf, "came_from": "/"},

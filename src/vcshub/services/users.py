@@ -191,6 +191,8 @@ def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mappin
     for name in ("active", "admin", "force_password_change"):
         if name in changes:
             setattr(user, name, bool(changes[name]))
+    if "active" in changes and not user.active:
+        user.end_sessions()  # reactivating the account must not revive old browser sessions
     for name in ("extern_type", "extern_name"):
         if name in changes:
             setattr(user, name, changes[name] or INTERNAL)
