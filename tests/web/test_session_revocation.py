@@ -3,16 +3,20 @@ of the session cookie taken before logout or deactivation is refused afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import httpx
 
 from tests.web.conftest import form_csrf, login, logout, make_repo, reader
 from vcshub.web.sessions import SESSION_COOKIE
 
 
-def signed_in(live_server, user) -> httpx.Client:
-    browser = httpx.Client(base_url=live_server.url, timeout=60)
-    assert login(browser, user.username, user.password).status_code == 302
-    return browser
+@contextmanager
+def signed_in(live_server, user) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_server.url, timeout=60) as browser:
+        assert login(browser, user.username, user.password).status_code == 302
+        yield browser
 
 
 def copy_of(browser: httpx.Client, live_server) -> httpx.Client:
