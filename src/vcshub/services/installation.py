@@ -44,8 +44,12 @@ def prepare_storage(settings: Settings) -> None:
         # Created empty and private before SQLite opens it: SQLite gives its journal and WAL
         # files the mode of the database file.
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
-    for path in (settings.secret_key_file, settings.initial_admin_file, database):
-        if path is not None and path.exists():
+    private = [settings.secret_key_file, settings.initial_admin_file]
+    if database is not None:
+        # with its journal and WAL files: they hold recent rows, tokens' digests included
+        private += [database, *(Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+    for path in private:
+        if path.exists():
             os.chmod(path, 0o600)
 
 
