@@ -31,7 +31,8 @@ def user_data(user: User, *, secrets: bool) -> dict:
     data = user_basic(user)
     if secrets:
         main = shown_token(user.api_key_prefix, user.revealed_api_key)
-        api_key, api_keys = main, [main, *(shown_token(t.token_prefix, t.revealed_token) for t in user.tokens)]
+        extras = [shown_token(t.token_prefix, t.revealed_token) for t in user.tokens]
+        api_key, api_keys = main, [main, *extras]
     else:
         api_key, api_keys = MASK, [MASK]
     data.update(

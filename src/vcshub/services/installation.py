@@ -47,7 +47,8 @@ def prepare_storage(settings: Settings) -> None:
     private = [settings.secret_key_file, settings.initial_admin_file]
     if database is not None:
         # with its journal and WAL files: they hold recent rows, tokens' digests included
-        private += [database, *(Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+        companions = (Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal"))
+        private += [database, *companions]
     for path in private:
         if path.exists():
             os.chmod(path, 0o600)
