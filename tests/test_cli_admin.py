@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tests.databases import database_url
 from tests.live_server import VCSHUB, free_port, server_env
 from vcshub.auth.passwords import verify_password
+from vcshub.auth.tokens import token_digest
 from vcshub.db import migrate
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.db.models import AuthToken, User, UserGlobalPermission
@@ -91,7 +92,7 @@ def test_init_creates_everything(instance):
     assert boss.admin and boss.active
     assert boss.email == "boss@example.com"
     assert verify_password(boss.password_hash, "boss-pw-1")
-    assert len(boss.api_key) == 40
+    assert len(boss.api_key_hash) == 64 and len(boss.api_key_prefix) == 8  # a digest (issue 14)
     assert [t.role for t in instance.tokens(boss.user_id)] == ["token_role_feed"]
     default = instance.user("default")
     assert default is not None and not default.admin
@@ -110,13 +111,38 @@ def test_init_is_idempotent(instance):
     result = init(instance, password="changed-pw-2")
     assert result.stdout.strip() == "super-admin `boss` is ready"
     again = instance.user("boss")
-    assert again.user_id == first.user_id and again.api_key == first.api_key
+    assert again.user_id == first.user_id and again.api_key_hash == first.api_key_hash
     assert verify_password(again.password_hash, "changed-pw-2")
     assert (instance.data_dir / "secret-key").read_text() == secret
     # the name is matched regardless of case: no second account
     init(instance, username="BOSS")
     with instance.sessions()() as session:
         assert len(session.scalars(select(User).where(User.admin.is_(True))).all()) == 1
+
+
+def test_init_makes_an_existing_data_dir_private(instance, db_backend):
+    """However the data directory was made (by hand, a copy, an older vcshub), init leaves it
+    and the secrets in it readable by the server's account only."""
+    instance.data_dir.mkdir(parents=True, mode=0o755)
+    os.chmod(instance.data_dir, 0o755)
+    secret_key = instance.data_dir / "secret-key"
+    secret_key.write_text("ab" * 32 + "\n")
+    initial = instance.data_dir / "initial-admin.txt"
+    initial.write_text("username: admin\n")
+    for path in (secret_key, initial):
+        os.chmod(path, 0o644)
+    init(instance)
+    database = instance.data_dir / "vcshub.sqlite"
+    private = [secret_key, initial] + ([database] if db_backend == "sqlite" else [])
+    assert mode(instance.data_dir) == 0o700
+    assert {path.name: mode(path) for path in private} == {path.name: 0o600 for path in private}
+    # loosened again after the first init (a restore from backup, say): fixed at the next one
+    os.chmod(instance.data_dir, 0o755)
+    for path in private:
+        os.chmod(path, 0o644)
+    init(instance)
+    assert mode(instance.data_dir) == 0o700
+    assert {path.name: mode(path) for path in private} == {path.name: 0o600 for path in private}
 
 
 def test_init_with_a_bad_admin_name_fails_cleanly(instance):
@@ -183,8 +209,8 @@ def test_token_create(instance):
                           "--description", "for scripts")
     token = result.stdout
     assert re.fullmatch(r"[0-9a-f]{40}\n", token)  # only the token is printed
-    rows = {t.token: t for t in instance.tokens(boss.user_id)}
-    row = rows[token.strip()]
+    rows = {t.token_hash: t for t in instance.tokens(boss.user_id)}
+    row = rows[token_digest(token.strip())]  # stored as its digest
     assert row.role == "token_role_api" and row.description == "for scripts"
     assert before + 300 - 5 <= row.expires <= time.time() + 300 + 5
 
@@ -195,7 +221,7 @@ def test_token_create(instance):
 def test_token_create_defaults(instance, args, role, expires):
     init(instance)
     token = instance.cli("token", "create", "boss", *args).stdout.strip()
-    row = next(t for t in instance.tokens(instance.user("boss").user_id) if t.token == token)
+    row = next(t for t in instance.tokens(instance.user("boss").user_id) if t.token_hash == token_digest(token))
     assert (row.role, row.expires) == (role, expires)
 
 

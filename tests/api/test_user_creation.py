@@ -9,6 +9,7 @@ from tests.api.user_objects import DENIED, USER_KEYS, stored
 from tests.api_client import ApiClient
 from tests.factories import make_user, unique
 from vcshub.auth.passwords import verify_password
+from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken, User, UserEmail
 
 # -- create_user -----------------------------------------------------------------------------------
@@ -35,8 +36,10 @@ def test_create_user_defaults(admin_api, db):
         assert verify_password(row.password_hash, "s3cret-pw")
         assert not row.force_password_change
         tokens = session.scalars(select(AuthToken).where(AuthToken.user_id == row.user_id)).all()
-        assert [(t.token, t.role, t.description, t.expires) for t in tokens] == [
-            (user["api_keys"][1], "token_role_feed", "Generated feed token", -1)
+        # stored as digests (issue 14): the answer to create_user is the one place they show
+        assert row.api_key_hash == token_digest(user["api_key"])
+        assert [(t.token_hash, t.role, t.description, t.expires) for t in tokens] == [
+            (token_digest(user["api_keys"][1]), "token_role_feed", "Generated feed token", -1)
         ]
     # the main token works for the API, the feed token does not
     assert ApiClient(admin_api.api_url, user["api_key"]).result("get_user")["username"] == name

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.factories import make_user, unique
 from tests.repo_content import BINARY_BYTES, WorkingCopy, hosted_folder
 from tests.transport.clients import database
+from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken
 
 both_kinds = pytest.mark.parametrize("kind", ["git", "hg"])
@@ -110,15 +111,23 @@ def new_token(live_server, username: str, role: str = "all") -> str:
 
 def expire_token(live_server, token: str) -> None:
     with Session(database(live_server)) as db:
-        db.execute(update(AuthToken).where(AuthToken.token == token).values(expires=1000.0))
+        db.execute(update(AuthToken).where(AuthToken.token_hash == token_digest(token)).values(expires=1000.0))
         db.commit()
+
+
+def form_csrf(page: httpx.Response) -> str:
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def logout(client: httpx.Client) -> httpx.Response:
+    """Sign out as a browser does: the logout form (GET) posts its CSRF token back."""
+    csrf = form_csrf(client.get("/_admin/logout"))
+    return client.post("/_admin/logout", data={"csrf_token": csrf})
 
 
 def login(client: httpx.Client, username: str, password: str) -> httpx.Response:
     """Sign in through the form (fetching its CSRF token first); the client keeps the cookie."""
-    form = client.get("/_admin/login")
-    marker = 'name="csrf_token" value="'
-    csrf = form.text.split(marker, 1)[1].split('"', 1)[0]
+    csrf = form_csrf(client.get("/_admin/login"))
     return client.post(
         "/_admin/login",
         data={"username": username, "password": password, "csrf_token": csrf, "came_from": "/"},

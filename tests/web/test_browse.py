@@ -14,7 +14,7 @@ import pytest
 
 from tests.factories import make_user, unique
 from tests.repo_content import AUTHOR, HG, WorkingCopy, hosted_folder, push_commits, run
-from tests.web.conftest import both_kinds, login, make_repo, new_token, raw_get, reader
+from tests.web.conftest import both_kinds, login, logout, make_repo, new_token, raw_get, reader
 
 
 @pytest.fixture(scope="module")
@@ -324,7 +324,7 @@ def test_private_repository_pages(live_server, admin_api, kind):
         assert login(browser, allowed.username, allowed.password).status_code == 302
         for path in browse_paths(repo):
             assert allowed.username in page(browser, path)
-        browser.post("/_admin/logout")
+        logout(browser)
         for path in browse_paths(repo):
             assert browser.get(path).status_code == 404, path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.web.conftest import login, make_repo, reader
+from tests.web.conftest import login, logout, make_repo, reader
 
 
 def test_login_form_and_session(live_server, admin_api):
@@ -23,7 +23,7 @@ def test_login_form_and_session(live_server, admin_api):
         cookie = signed_in.headers["set-cookie"].lower()
         assert "vcshub_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
         assert browser.get(raw).status_code == 200
-        browser.get("/_admin/logout")
+        logout(browser)
         assert browser.get(raw).status_code == 404
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.factories import make_user, unique
 from tests.repo_content import AUTHOR, BINARY_BYTES, WorkingCopy, hosted_folder, run
-from tests.web.conftest import PNG_BYTES, both_kinds, login, make_repo, raw_get, reader
+from tests.web.conftest import PNG_BYTES, both_kinds, login, logout, make_repo, raw_get, reader
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -292,7 +292,7 @@ def test_private_repository_through_each_view(live_server, admin_api, kind):
         assert login(browser, allowed.username, allowed.password).status_code == 302
         for path in view_paths(repo):
             assert browser.get(path).status_code == 200, path
-        browser.post("/_admin/logout")
+        logout(browser)
         for path in view_paths(repo):
             assert browser.get(path).status_code == 404, path
 

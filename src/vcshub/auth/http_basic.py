@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from vcshub.auth.identity import InvalidToken, check_role, check_user_access
 from vcshub.auth.passwords import verify_password
+from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken, User
 from vcshub.permissions.effective import DEFAULT_USERNAME
 
@@ -63,12 +64,13 @@ _passwords = _VerifiedPasswords()
 
 
 def _token_owner(db: Session, secret: str, now: float) -> tuple[User, str | None] | None:
-    user = db.scalar(select(User).where(User.api_key == secret))
+    digest = token_digest(secret)
+    user = db.scalar(select(User).where(User.api_key_hash == digest))
     if user is not None:
         return user, None
     row = db.scalar(
         select(AuthToken).where(
-            AuthToken.token == secret, or_(AuthToken.expires == -1, AuthToken.expires > now)
+            AuthToken.token_hash == digest, or_(AuthToken.expires == -1, AuthToken.expires > now)
         )
     )
     return (row.user, row.role) if row is not None else None

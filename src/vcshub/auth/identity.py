@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from vcshub.auth.ip_whitelist import is_allowed
+from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken, User, UserIpAddress
 from vcshub.permissions.effective import DEFAULT_USERNAME
 
@@ -47,14 +48,17 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
     # refuse to even compare a text holding NUL.
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH or "\x00" in token:
         raise InvalidToken()
-    user = db.scalar(select(User).where(User.api_key == token))
+    # Looked up by digest: equal digests are the only match, so comparing them leaks nothing
+    # usable about a stored token.
+    digest = token_digest(token)
+    user = db.scalar(select(User).where(User.api_key_hash == digest))
     role = None
     if user is None:
         # user and role in one query (this runs on every API call)
         row = db.execute(
             select(User, AuthToken.role)
             .join(AuthToken, AuthToken.user_id == User.user_id)
-            .where(AuthToken.token == token)
+            .where(AuthToken.token_hash == digest)
             .where(or_(AuthToken.expires == -1, AuthToken.expires > now))
         ).first()
         if row is None:

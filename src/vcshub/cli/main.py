@@ -168,7 +168,7 @@ def token_create(ctx, username, role, lifetime_minutes, description) -> None:
         with unit_of_work(create_session_factory(engine), settings) as uow:
             user = lookup.user(uow.db, username)
             new = auth_tokens.create_token(uow, user, role, lifetime_minutes, description)
-            click.echo(new.token)
+            click.echo(new.revealed_token)  # the only time it is shown
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

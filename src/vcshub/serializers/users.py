@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vcshub.auth.tokens import shown_token
 from vcshub.db.models import User
 from vcshub.serializers.datetimes import format_datetime
 
@@ -20,12 +21,24 @@ def user_basic(user: User) -> dict:
 
 
 def user_data(user: User, *, secrets: bool) -> dict:
-    """The full user object; ``secrets`` False masks the tokens."""
+    """The full user object; ``secrets`` False masks the tokens.
+
+    Deliberate change to the contract's "user (with secrets)" (REFERENCE.md 3.1): tokens are
+    stored as digests (issue 14), so ``api_key``/``api_keys`` hold the real token only in the
+    answer to the call that created it (create_user); get_user, get_users, update_user and
+    ``locked_by`` show each token as its first 8 characters and "…" instead.
+    """
     data = user_basic(user)
+    if secrets:
+        main = shown_token(user.api_key_prefix, user.revealed_api_key)
+        extras = [shown_token(t.token_prefix, t.revealed_token) for t in user.tokens]
+        api_key, api_keys = main, [main, *extras]
+    else:
+        api_key, api_keys = MASK, [MASK]
     data.update(
         {
-            "api_key": user.api_key if secrets else MASK,
-            "api_keys": [user.api_key, *(t.token for t in user.tokens)] if secrets else [MASK],
+            "api_key": api_key,
+            "api_keys": api_keys,
             "active": user.active,
             "admin": user.admin,
             "extern_type": user.extern_type,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vcshub.auth.tokens import TokenRole, generate_token
+from vcshub.auth.tokens import TokenRole, issue_token
 from vcshub.db.models import AuthToken, User
 from vcshub.services.errors import Invalid
 from vcshub.services.unit_of_work import UnitOfWork
@@ -15,7 +15,11 @@ def create_token(
     lifetime_minutes: int | None = None,
     description: str = "",
 ) -> AuthToken:
-    """Add a token; ``lifetime_minutes`` None or -1 means it never expires."""
+    """Add a token; ``lifetime_minutes`` None or -1 means it never expires.
+
+    Only the returned object knows the clear token (``revealed_token``): show it now, it is
+    stored as a digest.
+    """
     try:
         role = TokenRole.parse(role)
     except ValueError:
@@ -25,9 +29,9 @@ def create_token(
     expires = -1.0
     if lifetime_minutes not in (None, -1):
         expires = uow.clock() + lifetime_minutes * 60
-    token = AuthToken(
+    token = AuthToken.issued(
+        issue_token(),
         user_id=user.user_id,
-        token=generate_token(),
         role=role,
         description=description,
         expires=expires,

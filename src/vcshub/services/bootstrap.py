@@ -7,7 +7,7 @@ import secrets
 from sqlalchemy import select
 
 from vcshub.auth.passwords import hash_password
-from vcshub.auth.tokens import generate_token
+from vcshub.auth.tokens import issue_token
 from vcshub.db.models import User, UserGlobalPermission
 from vcshub.permissions.caller import CONSOLE
 from vcshub.permissions.effective import DEFAULT_USERNAME
@@ -29,9 +29,9 @@ def ensure_default_user(uow: UnitOfWork) -> User:
             lastname="User",
             active=True,
             admin=False,
-            api_key=generate_token(),
             password_hash=None,
         )
+        user.set_api_key(issue_token())  # never shown: the default user cannot authenticate
         uow.db.add(user)
         uow.db.flush()
         for permission in INITIAL_DEFAULT_PERMS:

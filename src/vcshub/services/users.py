@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from vcshub.auth.passwords import hash_password, verify_password
-from vcshub.auth.tokens import TokenRole, generate_token
+from vcshub.auth.tokens import TokenRole, issue_token
 from vcshub.db.models import (
     AuthToken,
     RepoGroup,
@@ -139,10 +139,12 @@ def create_user(
         extern_name=extern_name or INTERNAL,
         extern_type=extern_type or INTERNAL,
         force_password_change=bool(force_password_change),
-        api_key=generate_token(),
     )
+    # The returned user carries both clear tokens for this one answer (create_user shows them
+    # once, REFERENCE.md 4.2); only their digests are stored.
+    user.set_api_key(issue_token())
     user.tokens.append(
-        AuthToken(token=generate_token(), role=TokenRole.FEED, description="Generated feed token")
+        AuthToken.issued(issue_token(), role=TokenRole.FEED, description="Generated feed token")
     )
     uow.db.add(user)
     uow.db.flush()
@@ -188,6 +190,8 @@ def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mappin
     for name in ("active", "admin", "force_password_change"):
         if name in changes:
             setattr(user, name, bool(changes[name]))
+    if "active" in changes and not user.active:
+        user.end_sessions()  # reactivating the account must not revive old browser sessions
     for name in ("extern_type", "extern_name"):
         if name in changes:
             setattr(user, name, changes[name] or INTERNAL)

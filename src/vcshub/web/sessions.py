@@ -1,8 +1,11 @@
 """Browser login: a signed session cookie, the login form at ``/_admin/login``, and logout.
 
 The cookie (Starlette's SessionMiddleware, signed with the instance's secret key) holds the
-user id and a check value derived from the password hash, so changing the password ends every
-other session. The login form carries a per-session CSRF token; the cookie is SameSite=Lax.
+user id and a check value derived from the password hash and the user's session key (see
+web_auth.session_check), so a password change ends every other session, and logout ends all
+of the user's sessions server-side: a copy of the cookie stops working too. Login and logout
+forms carry a per-session CSRF token; the cookie is SameSite=Lax. Logout is POST only (a GET
+shows the form): a link or an image on another page must not sign anybody out.
 """
 
 from __future__ import annotations
@@ -113,6 +116,32 @@ def _check(state, username: str, password: str, client_ip: str) -> tuple[int, st
         return user.user_id, web_auth.session_check(user), user.force_password_change
 
 
+def _logout_form(request: Request, error: str = "", status: int = 200) -> Response:
+    message = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign out · vcshub</title></head>
+<body><h1>Sign out</h1>{message}
+<form method="post" action="/_admin/logout">
+<input type="hidden" name="{CSRF_KEY}" value="{html.escape(csrf_token(request))}">
+<p><button type="submit">Sign out</button></p>
+</form></body></html>"""
+    headers = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
 async def logout(request: Request) -> Response:
+    if request.method != "POST":
+        return _logout_form(request)
+    form = await request.form()
+    if not csrf_matches(request, form):
+        return _logout_form(request, "Your session expired, please try again", 400)
+    state = request.app.state.vcshub
+    credentials = web_auth.WebCredentials.of(request, state.settings)
+    await run_in_threadpool(_end_sessions, state, credentials)
     request.session.clear()
-    return RedirectResponse("/", status_code=302)
+    return RedirectResponse("/", status_code=303)
+
+
+def _end_sessions(state, credentials: web_auth.WebCredentials) -> None:
+    with unit_of_work(state.sessions, state.settings) as uow:
+        web_auth.end_sessions(uow, credentials)

@@ -3,7 +3,8 @@
 Order: a token in the URL counts only on views the ``api_access_controllers_whitelist`` opens
 (elsewhere it is ignored and the request goes on as if it had none); then HTTP Basic (password,
 or token as password, as git and hg clients send it); then the signed session cookie of a
-browser login. ``None`` means anonymous: the services then act as the ``default`` user.
+browser login. ``None`` means anonymous: the services then act as the ``default`` user, and
+the ``default`` user's IP whitelist decides whether an anonymous visitor may come in at all.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import hmac
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -24,10 +26,12 @@ from vcshub.auth.identity import (
     InactiveUser,
     InvalidToken,
     IpNotAllowed,
+    allowed_ips,
     check_role,
     check_user_access,
     find_token_owner,
 )
+from vcshub.auth.ip_whitelist import is_allowed
 from vcshub.auth.passwords import verify_password
 from vcshub.auth.throttle import LoginThrottle
 from vcshub.auth.token_whitelist import token_allowed
@@ -102,7 +106,19 @@ def identify(
     basic = parse_basic(credentials.authorization)
     if basic is not None:
         return _basic_user(uow, credentials, basic, roles, throttle)
-    return session_user(uow, credentials)
+    user = session_user(uow, credentials)
+    if user is None:
+        _admit_anonymous(uow, credentials.client_ip)
+    return user
+
+
+def _admit_anonymous(uow: UnitOfWork, client_ip: str) -> None:
+    """Anonymous visitors act as the ``default`` user, so its IP whitelist applies to them,
+    exactly as to anonymous git and hg clients (vcs_access.anonymous_user): refused with the
+    same 401 and challenge, which lets a browser sign in with HTTP Basic instead."""
+    default = uow.db.scalar(select(User).where(User.username == DEFAULT_USERNAME))
+    if default is not None and not is_allowed(client_ip, allowed_ips(uow.db, default)):
+        raise Refused(401, "Authentication required", challenge=True)
 
 
 def _token_user(uow: UnitOfWork, credentials: WebCredentials, roles: Collection[str]) -> User:
@@ -140,8 +156,32 @@ def _token_message(exc: AuthError) -> str:
 
 # -- browser sessions ---------------------------------------------------------------------------
 def session_check(user: User) -> str:
-    """Changes with the password: a password change ends the user's other sessions."""
-    return hashlib.sha256(f"{user.user_id}\0{user.password_hash}".encode()).hexdigest()[:32]
+    """The value a session cookie must carry to count.
+
+    The cookie is signed but stateless, so revocation works through what it is checked
+    against: it changes with the password (a password change ends the user's other sessions)
+    and with the user's ``session_key``, which logout and deactivation replace.
+    """
+    material = f"{user.user_id}\0{user.password_hash}\0{user.session_key}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def end_sessions(uow: UnitOfWork, credentials: WebCredentials) -> None:
+    """Logout: end every session of the cookie's user, if the cookie is still a valid one.
+
+    Whether the user may still come in (active, IP whitelist) does not matter here: a cookie
+    copied elsewhere must stop working either way.
+    """
+    if credentials.session_user_id is None or not credentials.session_check:
+        return
+    user = uow.db.get(User, credentials.session_user_id)
+    if user is not None and _check_matches(credentials, user):
+        user.end_sessions()
+
+
+def _check_matches(credentials: WebCredentials, user: User) -> bool:
+    presented = str(credentials.session_check or "").encode()
+    return bool(presented) and hmac.compare_digest(presented, session_check(user).encode())
 
 
 PASSWORD_PAGE = "/_admin/my_account/password"
@@ -164,7 +204,7 @@ def session_user(
     user = uow.db.get(User, credentials.session_user_id)
     if user is None or user.username == DEFAULT_USERNAME:
         return None
-    if credentials.session_check != session_check(user):
+    if not _check_matches(credentials, user):
         return None
     try:
         check_user_access(uow.db, user, credentials.client_ip)

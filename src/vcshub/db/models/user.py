@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,7 +25,14 @@ class User(Base):
     admin: Mapped[bool] = mapped_column(Boolean, default=False)
     extern_type: Mapped[str] = mapped_column(String(255), default="rhodecode")
     extern_name: Mapped[str] = mapped_column(String(255), default="rhodecode")
-    api_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # The main token's SHA-256 digest (auth/tokens.py); the column keeps its historical name.
+    api_key_hash: Mapped[str] = mapped_column("api_key", String(255), unique=True)
+    api_key_prefix: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Part of every browser session's check value: replacing it ends all of the user's
+    # sessions (logout, deactivation) even though the cookie itself is stateless.
+    session_key: Mapped[str] = mapped_column(
+        String(32), default=lambda: new_session_key(), server_default=""
+    )
     inherit_default_permissions: Mapped[bool] = mapped_column(Boolean, default=True)
     force_password_change: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str | None] = mapped_column(String(32))
@@ -41,9 +49,26 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan", order_by="AuthToken.token_id"
     )
 
+    # The clear main token, set only on the object that issued it and never stored: the answer
+    # to the call that created the token shows it once.
+    revealed_api_key = None
+
+    def set_api_key(self, issued) -> None:
+        """Store an ``auth.tokens.IssuedToken`` as the main token."""
+        self.api_key_hash = issued.digest
+        self.api_key_prefix = issued.prefix
+        self.revealed_api_key = issued.clear
+
+    def end_sessions(self) -> None:
+        self.session_key = new_session_key()
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.firstname, self.lastname) if p) or self.username
+
+
+def new_session_key() -> str:
+    return secrets.token_hex(16)
 
 
 class UserEmail(Base):
@@ -82,9 +107,19 @@ class AuthToken(Base):
 
     token_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
-    token: Mapped[str] = mapped_column(String(255), unique=True)
+    # SHA-256 digest of the token (auth/tokens.py); the column keeps its historical name.
+    token_hash: Mapped[str] = mapped_column("token", String(255), unique=True)
+    token_prefix: Mapped[str] = mapped_column(String(16), default="", server_default="")
     role: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(String(255), default="")
     expires: Mapped[float] = mapped_column(Float, default=-1)
     created_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    revealed_token = None  # the clear token, on the issuing object only (see User)
+
+    @classmethod
+    def issued(cls, issued, **fields) -> AuthToken:
+        token = cls(token_hash=issued.digest, token_prefix=issued.prefix, **fields)
+        token.revealed_token = issued.clear
+        return token
