@@ -180,16 +180,15 @@ def remove_member(uow: UnitOfWork, group: UserGroup, user: User) -> bool:
 
 
 def user_grant_target(
-    uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object = None
+    uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object = grants.REVOKING
 ) -> tuple[UserGroup, User, str | None]:
     """Group (admin needed), user and permission of a user grant, checked in the contract's order.
 
-    ``perm`` None skips the permission checks (revokes).
+    ``perm`` left out skips the permission checks (revokes).
     """
     group = administered(uow, caller, ident)
     user = lookup.user(uow.db, userid)
-    if perm is not None:
-        perm = grants.validate_permission(perm, "usergroup")
+    perm = None if perm is grants.REVOKING else grants.validate_permission(perm, "usergroup")
     return group, user, perm
 
 
@@ -204,7 +203,7 @@ def revoke_user(uow: UnitOfWork, group: UserGroup, user: User) -> None:
 
 
 def user_group_grant_target(
-    uow: UnitOfWork, caller: Caller, ident: object, source_ident: object, perm: object = None
+    uow: UnitOfWork, caller: Caller, ident: object, source_ident: object, perm: object = grants.REVOKING
 ) -> tuple[UserGroup, UserGroup, str | None]:
     """Source and target of a user-group grant, checked in the contract's order.
 
@@ -213,8 +212,7 @@ def user_group_grant_target(
     """
     source = lookup.user_group(uow.db, source_ident)
     target = lookup.user_group(uow.db, ident)
-    if perm is not None:
-        perm = grants.validate_permission(perm, "usergroup")
+    perm = None if perm is grants.REVOKING else grants.validate_permission(perm, "usergroup")
     if not access.can_user_group(caller, target, "usergroup.admin"):
         raise NotFound("to user group", ident)
     if not access.can_user_group(caller, source, "usergroup.read"):
