@@ -71,15 +71,13 @@ def _whole(value: object) -> int:
 
 @dataclass(frozen=True)
 class AsText:
-    """Text as RhodeCode would take it: a number or boolean becomes its text (``str()``, what a
-    command-line client sends anyway), null stays null (the method decides what null means).
-    Lists and objects are refused, and so is NUL, which no database column can hold."""
+    """Text, and only text: null stays null (the method decides what null means); numbers,
+    lists and objects are refused, as RhodeCode's schemas refuse them ("is not a string"), and
+    so is NUL, which PostgreSQL cannot store. Command-line clients send text anyway."""
 
     def __call__(self, value: object) -> str | None:
         if value is None:
             return None
-        if isinstance(value, bool | int | float):
-            return str(value)
         if not isinstance(value, str):
             raise CoercionError("invalid `{name}`: a string is expected")
         if "\0" in value:

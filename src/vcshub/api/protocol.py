@@ -149,7 +149,9 @@ class Dispatcher:
             return envelope(request_id, error=exc.message)
         except CoercionError as exc:
             call.uow.rollback()
-            return envelope(request_id, error=str(exc))
+            # A method whose every failure has one text in the contract keeps it (4.x: "any
+            # failure → failed to create ..."); others tell which argument is wrong.
+            return envelope(request_id, error=method.failure_message(raw_args) or exc.message)
         except DomainError as exc:
             call.uow.rollback()
             message = contract_message(exc) or method.failure_message(raw_args) or str(exc)
