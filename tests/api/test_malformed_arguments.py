@@ -156,3 +156,12 @@ def test_nul_in_pull_request_text_is_refused(admin_api, pull_request, server_log
     assert admin_api.error("comment_pull_request", repoid=name, pullrequestid=pr_id,
                            message="\x00") == refused.format("message")
     assert "Traceback" not in server_log.new_text()
+
+
+def test_expected_refusals_log_no_traceback(admin_api, server_log):
+    owner = make_user(admin_api)
+    admin_api.result("create_user_group", group_name=unique("owned"), owner=owner.username)
+    assert admin_api.error("delete_user", userid=owner.user_id) == (
+        f"failed to delete user ID:{owner.user_id} {owner.username}"
+    )
+    assert "Traceback" not in server_log.new_text()

@@ -10,6 +10,7 @@ from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.users import user_data
 from vcshub.services import lookup, users
+from vcshub.services.errors import DomainError
 from vcshub.services.permission_report import permission_report
 
 log = logging.getLogger(__name__)
@@ -98,11 +99,14 @@ def delete_user(call: Call, userid):
     users.require_admin(call.caller)
     target = lookup.user(call.uow.db, userid)
     user_id, username = target.user_id, target.username
+    failed = f"failed to delete user ID:{user_id} {username}"
     try:
         users.delete_user(call.uow, call.caller, user_id)
+    except DomainError:  # an expected refusal (still owns repositories, ...): no traceback
+        raise ApiError(failed) from None
     except Exception:  # 4.2: any failure at all is reported with this one text
         log.exception("delete_user %s failed", user_id)
-        raise ApiError(f"failed to delete user ID:{user_id} {username}") from None
+        raise ApiError(failed) from None
     return {"msg": f"deleted user ID:{user_id} {username}", "user": None}
 
 
