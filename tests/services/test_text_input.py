@@ -16,9 +16,9 @@ def admin(uow):
     return Caller(uow.db, lookup.user(uow.db, "admin"))
 
 
-def test_new_rows_with_nul_are_refused(uow):
+def test_new_rows_with_nul_are_refused(uow, admin):
     with pytest.raises(Invalid) as refused:
-        users.create_user(uow, None, username="nul-first", email="nf@example.com",
+        users.create_user(uow, admin, username="nul-first", email="nf@example.com",
                           firstname="a\0b")
         uow.db.flush()
     assert refused.value.field == "firstname"
@@ -26,7 +26,7 @@ def test_new_rows_with_nul_are_refused(uow):
 
 
 def test_changed_rows_with_nul_are_refused(uow, admin):
-    user = users.create_user(uow, None, username="nul-later", email="nl@example.com")
+    user = users.create_user(uow, admin, username="nul-later", email="nl@example.com")
     uow.db.flush()
     with pytest.raises(Invalid) as refused:
         users.update_user(uow, admin, user.user_id, {"lastname": "\0"})
