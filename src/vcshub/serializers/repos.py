@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from vcshub.db.models import Repository
 from vcshub.serializers.commits import empty_summary
 from vcshub.serializers.datetimes import format_datetime, format_timestamp
 from vcshub.serializers.users import user_data
+
+MASK = "*****"
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/]*@")
 
 if TYPE_CHECKING:
     from vcshub.services.repos import ListedRepo
@@ -16,6 +21,22 @@ if TYPE_CHECKING:
 def landing_rev(value: str) -> list[str]:
     kind, _, name = value.partition(":")
     return [kind, name]
+
+
+def masked_clone_uri(uri: str | None) -> str:
+    """``uri`` with its password replaced by ``*****``, as RhodeCode shows it:
+    ``http://user:*****@host/path``."""
+    if not uri:
+        return ""
+    try:
+        parts = urlsplit(uri)
+        password = parts.password
+    except ValueError:  # not parseable as a URL (e.g. a broken IPv6 host): mask by pattern
+        return _USERINFO.sub(rf"\1:{MASK}@", uri)
+    if password is None:
+        return uri
+    user = parts.netloc.rpartition("@")[0].split(":", 1)[0]
+    return parts._replace(netloc=f"{user}:{MASK}@{parts.netloc.rpartition('@')[2]}").geturl()
 
 
 def repo_data(
@@ -29,7 +50,8 @@ def repo_data(
         "repo_id": repo.repo_id,
         "repo_name": repo.repo_name,
         "repo_type": repo.repo_type,
-        "clone_uri": repo.clone_uri or "",
+        # The stored URL keeps its password for pulling; readers never see it.
+        "clone_uri": masked_clone_uri(repo.clone_uri),
         "url": f"{base_url}/{repo.repo_name}",
         "private": repo.private,
         "created_on": format_datetime(repo.created_on),

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from vcshub import vcs
+from vcshub.config import Settings
 from vcshub.db.models import Repository
 from vcshub.serializers.commits import commit_summary
 from vcshub.services import storage
 from vcshub.services.errors import StorageError
 from vcshub.services.unit_of_work import UnitOfWork
+
+# Clones are made here, under the storage root (same file system: they move into place with a
+# rename) in a folder no repository name can take (names never start with a dot) and that
+# rescan skips.
+STAGING_DIR = ".vcshub-clones"
 
 
 def load_backends() -> None:
@@ -31,24 +41,58 @@ def open_vcs(uow: UnitOfWork, repo: Repository) -> vcs.Repository:
 
 
 def create_on_disk(
-    uow: UnitOfWork, name: str, kind: str, clone_from: str | None = None
+    uow: UnitOfWork, name: str, kind: str, staged: Path | None = None
 ) -> vcs.Repository:
-    """Create (or clone) the repository folder; the unit of work removes it if it fails later."""
+    """Create the repository folder, or move the ``staged`` clone (:func:`staged_clone`) there;
+    the unit of work removes it if it fails later."""
     target = storage.path_of(uow, name)
     if target.exists():
         raise StorageError(f"`{name}` already exists on disk")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if staged is not None:
+        return _move_into_place(uow, name, kind, staged, target)
     try:
-        created = (
-            vcs.clone_repository(clone_from, target, kind)
-            if clone_from
-            else vcs.create_repository(target, kind)
-        )
+        created = vcs.create_repository(target, kind)
     except vcs.VCSError as exc:
         shutil.rmtree(target, ignore_errors=True)
         raise StorageError(str(exc)) from exc
     uow.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
     return created
+
+
+def _move_into_place(uow: UnitOfWork, name: str, kind: str, staged: Path, target: Path):
+    try:
+        # mkdir claims the name (it fails if another request got there first); the rename then
+        # replaces that empty folder, so the undo step removes only what this request made.
+        target.mkdir()
+    except OSError as exc:
+        raise StorageError(f"`{name}` already exists on disk") from exc
+    uow.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
+    try:
+        os.rename(staged, target)
+        return vcs.open_repository(target, kind)
+    except (OSError, vcs.VCSError) as exc:
+        raise StorageError(f"cannot move the clone of `{name}` into place: {exc}") from exc
+
+
+@contextlib.contextmanager
+def staged_clone(
+    settings: Settings, source: str, kind: str, limits: vcs.TransferLimits
+) -> Iterator[Path]:
+    """Clone ``source`` into a scratch folder under the storage root, touching no database:
+    the slow part of creating a repository from a remote. The folder is removed on exit
+    unless :func:`create_on_disk` moved the clone into place."""
+    base = settings.repos_dir.resolve() / STAGING_DIR
+    base.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="clone-", dir=base))
+    try:
+        try:
+            vcs.clone_repository(source, scratch / "repo", kind, limits)
+        except vcs.VCSError as exc:
+            raise StorageError(str(exc)) from exc
+        yield scratch / "repo"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def refresh_summary(uow: UnitOfWork, repo: Repository) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from vcshub import vcs
 from vcshub.db.models import RepoGroup, Repository, UserFollowing
 from vcshub.permissions.caller import Caller
-from vcshub.services import access, grants, repo_disk, repo_groups, storage
+from vcshub.services import access, grants, remote_policy, repo_disk, repo_groups, storage
 from vcshub.services.errors import Invalid, StorageError
 from vcshub.services.names import validate_path
 from vcshub.services.unit_of_work import UnitOfWork
@@ -153,12 +153,21 @@ def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Reposit
 
 def pull(uow: UnitOfWork, caller: Caller, repo: Repository) -> None:
     """Fetch everything from the repository's clone_uri (no hooks run), then refresh; admin on
-    the repository needed."""
+    the repository needed.
+
+    The fetch may take minutes: the transaction of the checks ends before it (no write lock,
+    no pooled connection held while the remote answers) and the refresh runs in a new one.
+    The host policy is the caller's (:mod:`remote_policy`): the stored URL is checked again,
+    names resolved anew.
+    """
     access.require_repo(caller, repo, "repository.admin")
     if not repo.clone_uri:
         raise StorageError(f"repository `{repo.repo_name}` has no remote to pull from")
+    source, folder, kind = repo.clone_uri, repo_disk.path(uow, repo), repo.repo_type
+    uow.commit()
+    limits = remote_policy.cleared_limits(caller, uow.settings, source)
     try:
-        repo_disk.open_vcs(uow, repo).fetch(repo.clone_uri)
+        vcs.open_repository(folder, kind).fetch(source, limits)
     except vcs.VCSError as exc:
         raise StorageError(str(exc)) from exc
     repo_disk.refresh_summary(uow, repo)

@@ -9,6 +9,7 @@ from vcshub.db.models import RepoField, RepoGroup, Repository
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
 from vcshub.services import access, grants, lookup, repo_groups, repos, storage, vcs_access
+from vcshub.services import remote_policy
 from vcshub.services.errors import Conflict, Invalid
 from vcshub.services.names import validate_path
 from vcshub.services.unit_of_work import UnitOfWork
@@ -46,7 +47,9 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
         if repo.private:
             grants.set_user(uow, grants.REPO, repo.repo_id, default_user_id(uow.db), "repository.none")
     if "clone_uri" in changes:
-        repo.clone_uri = repos.validate_clone_uri(caller, changes["clone_uri"])
+        repo.clone_uri = remote_policy.updated_clone_uri(
+            caller, uow.settings, changes["clone_uri"], repo.clone_uri
+        )
     if "landing_rev" in changes:
         repo.landing_rev = repos.validate_landing_rev(changes["landing_rev"])
     for flag in _FLAGS:

@@ -1,12 +1,14 @@
 """Repositories: create, fork, read, list and delete real Git and Mercurial repositories (4.4).
 
-The database row and the folder on disk change together inside one unit of work.
+The database row and the folder on disk change together inside one unit of work; a clone
+(create_repo with ``clone_uri``, fork_repo) runs between two transactions, holding none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import re
+import functools
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -15,7 +17,16 @@ from vcshub import vcs
 from vcshub.db.models import RepoField, RepoGroup, Repository, User, UserFollowing
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
-from vcshub.services import access, grants, lookup, repo_disk, repo_groups, storage, vcs_access
+from vcshub.services import (
+    access,
+    grants,
+    lookup,
+    remote_policy,
+    repo_disk,
+    repo_groups,
+    storage,
+    vcs_access,
+)
 from vcshub.services.errors import (
     AccessDenied,
     AlreadyExists,
@@ -29,7 +40,6 @@ from vcshub.services.names import clean_path, validate_path
 from vcshub.services.unit_of_work import UnitOfWork
 
 LANDING_TYPES = ("rev", "branch", "book", "bookmark", "tag")
-_REMOTE_URL = re.compile(r"^(https?|ssh|git)://", re.IGNORECASE)
 
 
 @dataclass
@@ -50,17 +60,6 @@ def validate_landing_rev(value: object) -> str:
     if not isinstance(value, str) or value.partition(":")[0] not in LANDING_TYPES or ":" not in value:
         raise Invalid("landing_rev", "must be <type>:<name>, e.g. rev:tip or branch:default")
     return value
-
-
-def validate_clone_uri(caller: Caller, uri: object) -> str | None:
-    """Remote URLs for everybody; local paths only for super-admins (they expose the disk)."""
-    if uri in (None, ""):
-        return None
-    if not isinstance(uri, str):
-        raise Invalid("clone_uri", "must be a URL")
-    if not _REMOTE_URL.match(uri) and not caller.is_admin:
-        raise Invalid("clone_uri", "only http(s), ssh and git URLs are allowed")
-    return uri
 
 
 def may_create_in(caller: Caller, group: RepoGroup | None) -> bool:
@@ -109,18 +108,45 @@ def create_repo(
         raise Invalid("repo_type", f"unsupported repository type `{repo_type}`")
     validate_path("repo_name", path)
     validate_landing_rev(spec.landing_rev)
-    clone_uri = validate_clone_uri(caller, spec.clone_uri)
-    return _create(uow, caller, path, repo_type, spec, owner_user, clone_uri)
+    clone_uri = remote_policy.validate_clone_uri(caller, uow.settings, spec.clone_uri)
+    if clone_uri is None:
+        return _create(uow, caller, path, repo_type, spec, owner_user)
+    _check_place(uow, path)
+    clearance = functools.partial(remote_policy.cleared_limits, caller, uow.settings, clone_uri)
+    with _cloned_outside_transaction(uow, clone_uri, repo_type, clearance) as staged:
+        return _create(uow, caller, path, repo_type, spec, owner_user, staged)
 
 
-def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, clone_from, fork_of=None):
+@contextlib.contextmanager
+def _cloned_outside_transaction(uow: UnitOfWork, source: str, kind: str, clearance):
+    """Phase 2 of a creation from a clone: the transfer, with no transaction open.
+
+    Phase 1 (the caller's checks) only read: its transaction ends here, so that no write lock
+    (SQLite's is database-wide) and no pooled connection is held while a remote answers, which
+    may take minutes. ``clearance()`` (the host policy, which may resolve names) gives the
+    transfer's limits. Phase 3, :func:`_create` in a new transaction, checks the name again and
+    moves the clone into place; the staged clone is removed whatever happens.
+    """
+    uow.commit()
+    with repo_disk.staged_clone(uow.settings, source, kind, clearance()) as staged:
+        yield staged
+
+
+def _check_place(uow: UnitOfWork, path: str) -> None:
+    """The name is free: no repository, no group, no repository sharing its clone URL."""
+    if find(uow, path) is not None:
+        raise AlreadyExists("repository", path)
     if repo_groups.find(uow, path) is not None:
         raise Conflict(f"`{path}` is already a repository group")
     twin = vcs_access.clone_url_twin(uow, path)
     if twin is not None:
         raise Conflict(f"`{path}` would share its clone URL with repository `{twin}`")
+
+
+def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, fork_of=None):
+    _check_place(uow, path)
     parent = repo_groups.ensure_parents(uow, path)
-    repo_disk.create_on_disk(uow, path, kind, clone_from)
+    repo_disk.create_on_disk(uow, path, kind, staged)
     private = bool(spec.private)
     repo = Repository(
         repo_name=path,
@@ -194,9 +220,11 @@ def fork_repo(
     validate_path("fork_name", path)
     validate_landing_rev(spec.landing_rev)
     source_path = str(repo_disk.path(uow, source))
-    return _create(
-        uow, caller, path, source.repo_type, spec, owner_user, source_path, fork_of=source
-    )
+    clearance = functools.partial(remote_policy.limits, uow.settings)  # our own disk
+    with _cloned_outside_transaction(uow, source_path, source.repo_type, clearance) as staged:
+        return _create(
+            uow, caller, path, source.repo_type, spec, owner_user, staged, fork_of=source
+        )
 
 
 def find(uow: UnitOfWork, path: str) -> Repository | None:

@@ -20,6 +20,7 @@ from .errors import (
 )
 from .merges import MergeResult, MergeStatus
 from .nodes import Node, normalize_path
+from .remote_transfer import TransferLimits, TransferRefused, TransferStalled
 from .registry import (
     KINDS,
     clone_repository,
@@ -35,7 +36,7 @@ __all__ = [
     "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
     "create_repository", "detect_kind", "load_backends", "diff_stats", "normalize_path",
-    "open_repository", "split_diff",
+    "open_repository", "split_diff", "TransferLimits", "TransferRefused", "TransferStalled",
 ]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import CommitNotFound, VCSError
 from .merges import MergeResult
+from .remote_transfer import TransferLimits
 from .nodes import Node
 
 EMPTY_ID = "0" * 40
@@ -235,8 +236,8 @@ class Repository(ABC):
         """Number of commits."""
 
     @abstractmethod
-    def fetch(self, source: str) -> None:
-        """Pull every change from ``source`` (URL or local path)."""
+    def fetch(self, source: str, limits: TransferLimits = ...) -> None:
+        """Pull every change from ``source`` (URL or local path) within ``limits``."""
 
     @abstractmethod
     def strip(self, rev: str, branch: str | None = None) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pygit2
 
 from . import git_index, git_merge, git_remote, git_write
+from .remote_transfer import TransferLimits
 from .base import Commit, Repository
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
 from .git_commit import GitCommit, get_node, list_nodes
@@ -89,6 +91,29 @@ class GitRepository(Repository):
     def set_default_branch(self, name: str) -> None:
         """Point HEAD at ``refs/heads/<name>``."""
         self._git.set_head(f"refs/heads/{name}")
+
+    def adopt_pushed_default(self, pushed: Sequence[str]) -> tuple[str, str] | None:
+        """After a push: if HEAD names a branch that does not exist, point it at a pushed one
+        (main, then master, else the first pushed) and return (HEAD's old branch, new one);
+        else None.
+
+        Without this a repository created empty keeps HEAD at ``master`` and every clone of
+        a ``main``-only repository warns and checks out nothing. A HEAD that names an existing
+        branch, or is detached, was chosen by someone and is left alone.
+        """
+        current = self._head_branch()
+        heads = self._snapshot().heads
+        if current is None or current in heads:
+            return None
+        arrived = [name for name in pushed if name in heads]
+        if not arrived:
+            return None
+        chosen = next((n for n in _PREFERRED_DEFAULTS if n in arrived), arrived[0])
+        try:
+            self.set_default_branch(chosen)
+        except pygit2.GitError as exc:
+            raise RepositoryError(f"cannot point HEAD at {chosen!r}: {exc}") from None
+        return current, chosen
 
     # -- commits ------------------------------------------------------------
 
@@ -226,18 +251,20 @@ class GitRepository(Repository):
 
     # -- maintenance --------------------------------------------------------
 
-    def fetch(self, source: str) -> None:
+    def fetch(self, source: str, limits: TransferLimits = git_remote.DEFAULT_LIMITS) -> None:
         """Fetch all branches and tags from ``source`` (forced, mirror-like,
         without pruning) and give HEAD a branch if it had none."""
-        git_remote.fetch_mirror(Path(self._git.path), source)
-        self._fix_unborn_head(source)
+        git_remote.fetch_mirror(Path(self._git.path), source, limits)
+        self._fix_unborn_head(source, limits)
 
-    def _fix_unborn_head(self, source: str | None = None) -> None:
+    def _fix_unborn_head(
+        self, source: str | None = None, limits: TransferLimits = git_remote.DEFAULT_LIMITS
+    ) -> None:
         heads = self._snapshot().heads
         current = self._head_branch()
         if not heads or (current and current in heads):
             return
-        wanted = git_remote.remote_head_branch(source) if source else None
+        wanted = git_remote.remote_head_branch(source, limits) if source else None
         if wanted not in heads:
             wanted = self.default_branch
         self.set_default_branch(wanted)

@@ -11,13 +11,14 @@ import itertools
 import os
 from pathlib import Path
 
-from mercurial import encoding, error, exchange, hg, repair, scmutil
+from mercurial import encoding, error, hg, repair, scmutil
 from mercurial import node as hgnode
 from mercurial import ui as uimod
 
 from .base import Commit, Repository
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
-from . import hg_merge, hg_write
+from . import hg_merge, hg_remote, hg_write
+from .remote_transfer import TransferLimits
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
 from .merges import MergeResult
 from .nodes import Node
@@ -75,7 +76,8 @@ def hg_message(exc: BaseException) -> str:
 
 
 def clone(source: str, dest: Path) -> None:
-    """Clone ``source`` into the new folder ``dest`` without a checkout."""
+    """Clone the local repository ``source`` into the new folder ``dest`` without a checkout,
+    in this process (merge scratch copies; anything remote goes through :mod:`hg_remote`)."""
     ui = make_ui()
     try:
         _hg_clone(ui, {}, os.fsencode(source), os.fsencode(str(dest)),
@@ -240,17 +242,11 @@ class HgRepository(Repository):
 
     # -- maintenance --------------------------------------------------------
 
-    def fetch(self, source: str) -> None:
-        """Pull every changeset, bookmark and phase from ``source``."""
-        repo = self.repo
+    def fetch(self, source: str, limits: TransferLimits = hg_remote.DEFAULT_LIMITS) -> None:
+        """Pull every changeset, bookmark and phase from ``source`` (in a child process:
+        see :mod:`hg_remote`)."""
         try:
-            other = hg.peer(repo, {}, os.fsencode(source))
-            try:
-                exchange.pull(repo, other)
-            finally:
-                other.close()
-        except Exception as exc:  # noqa: BLE001 - report any pull failure
-            raise CloneError(f"hg pull failed: {hg_message(exc)}") from None
+            hg_remote.pull(self.path, source, limits)
         finally:
             self._hg = self._open()
 

@@ -7,9 +7,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import git_remote
+from . import git_remote, hg_remote
 from .base import Repository
 from .errors import CloneError, RepositoryError, RepositoryNotFound, VCSError
+from .remote_transfer import TransferLimits
 
 KINDS = ("git", "hg")
 
@@ -72,14 +73,18 @@ def create_repository(path: Path, kind: str) -> Repository:
     return backend.create(path)
 
 
-def clone_repository(source: str, path: Path, kind: str) -> Repository:
+def clone_repository(
+    source: str, path: Path, kind: str, limits: TransferLimits | None = None
+) -> Repository:
     """Clone ``source`` (URL or local path) into ``path`` with every ref
     (git: mirror clone; hg: no checkout).
 
     The clone is made in a temporary sibling folder and renamed into place
     only on success, so a failure never leaves a partial repository at
-    ``path``. Raises :class:`CloneError` on failure.
+    ``path``. The transfer runs within ``limits`` (:mod:`remote_transfer`).
+    Raises :class:`CloneError` on failure.
     """
+    limits = limits or TransferLimits()
     path = Path(path)
     backend = _backend(kind)
     _check_target(path)
@@ -88,10 +93,9 @@ def clone_repository(source: str, path: Path, kind: str) -> Repository:
     target = staging / "repo"
     try:
         if kind == "git":
-            git_remote.clone_mirror(str(source), target)
+            git_remote.clone_mirror(str(source), target, limits)
         else:
-            from .hg import clone as hg_clone
-            hg_clone(str(source), target)
+            hg_remote.clone(str(source), target, limits)
         if path.exists():
             path.rmdir()  # empty, checked above
         os.replace(target, path)
