@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import time
 
+import httpx
 import pytest
 
 from tests.factories import make_user
+from vcshub.services.gists import MAX_LIFETIME_MINUTES as MAX_LIFETIME
 
 FILES = {
     "hello.py": {"content": "print('héllo')\n", "lexer": "python"},
@@ -97,6 +100,11 @@ def test_owner_argument(admin_api):
         {"a.txt": {"content": ""}},
         {"a.txt": {"content": "x", "lexer": "no-such-lexer"}},
         {"a.txt": "just text"},
+        # a new line in a name would corrupt the gist's Mercurial manifest (issue 14, defect 12)
+        {"a\nb.txt": {"content": "x"}},
+        {"a\rb.txt": {"content": "x"}},
+        {"ok.txt": {"content": "x"}, "tab\tname": {"content": "y"}},
+        {"nul\x00.txt": {"content": "x"}},
     ],
 )
 def test_bad_files_are_refused_and_nothing_is_stored(admin_api, live_server, files):
@@ -108,9 +116,27 @@ def test_bad_files_are_refused_and_nothing_is_stored(admin_api, live_server, fil
     assert (set(store.iterdir()) if store.exists() else set()) == before
 
 
-@pytest.mark.parametrize("lifetime", [0, -2, -100])
+@pytest.mark.parametrize("lifetime", [0, -2, -100, MAX_LIFETIME + 1, 2**63, "99999999999999999999"])
 def test_bad_lifetime_refused(admin_api, lifetime):
     user = make_user(admin_api)
     assert user.api.error("create_gist", files={"a": {"content": "x"}}, lifetime=lifetime) == (
         "failed to create gist"
     )
+
+
+@pytest.mark.parametrize("lifetime", [None, 1.5, "soon", [5], {"m": 5}])
+def test_lifetime_that_is_not_an_integer_means_forever(admin_api, lifetime):
+    """REFERENCE.md 1.7: a non-integer lifetime is -1; null is no integer either (defect 17)."""
+    user = make_user(admin_api)
+    gist = user.api.result("create_gist", files={"a": {"content": "x"}}, lifetime=lifetime)["gist"]
+    assert gist["expires"] == -1
+
+
+def test_longest_lifetime_is_shown_on_the_gist_page(admin_api):
+    """A century is accepted, and its page shows the date (a larger one answered HTTP 500)."""
+    gist = admin_api.result("create_gist", files={"a.txt": {"content": "x"}},
+                            lifetime=MAX_LIFETIME)["gist"]
+    assert gist["expires"] > time.time() + (MAX_LIFETIME - 1) * 60
+    page = httpx.get(gist["url"], timeout=60)
+    assert page.status_code == 200
+    assert "expires " in page.text

@@ -312,8 +312,11 @@ def test_get_pull_requests_status_filter(admin_api, live_server, project, kind):
     assert listed(status="closed") == {closed: "closed", merged: "closed"}
     # `open` is a valid filter value but no pull request is ever put in that state.
     assert listed(status="open") == {}
-    # The contract knows exactly `new`, `open` and `closed`; `all` selects no state.
-    assert listed(status="all") == {}
+    # The contract knows exactly `new`, `open` and `closed`; another word is refused (issue 14:
+    # RC4 listed nothing, and a list or object reached SQL).
+    assert admin_api.error("get_pull_requests", repoid=name, status="all") == (
+        "status must be one of ['new', 'open', 'closed'], got 'all'"
+    )
     # A pull request closed through update_pull_request moves between the lists too.
     admin_api.result("update_pull_request", repoid=name, pullrequestid=still_new, close_pull_request=True)
     assert listed() == {}

@@ -43,6 +43,16 @@ class ApiRequest:
 # an integer beyond 64 bits, or any other run of 20 digits (see _parse)
 _LONG_DIGITS = re.compile(rb"\d{20}")
 
+# No argument nests deeper than a few levels, but an ``id`` is any JSON value, echoed (a
+# 300-level id is echoed: tests/api/test_protocol.py). Past this depth a document would exhaust
+# Python's recursion limit (1,000 frames) further on: repr in error texts, encoding the id.
+MAX_DEPTH = 512
+
+
+class TooDeep(ValueError):
+    def __str__(self) -> str:
+        return f"JSON nested deeper than {MAX_DEPTH} levels"
+
 
 def envelope(request_id: Any, result: Any = None, error: str | None = None) -> dict[str, Any]:
     return {"id": request_id, "result": result, "error": error}
@@ -73,7 +83,7 @@ class Dispatcher:
             return envelope(None, error="Content-Length is 0")
         try:
             data = _parse(request.body)
-        except orjson.JSONDecodeError as exc:
+        except (orjson.JSONDecodeError, TooDeep) as exc:
             raw = request.body[:1000].decode("utf-8", "replace")
             return envelope(None, error=f"JSON parse error ERR:{exc} RAW:{raw!r}")
         if not isinstance(data, dict):
@@ -139,7 +149,9 @@ class Dispatcher:
             return envelope(request_id, error=exc.message)
         except CoercionError as exc:
             call.uow.rollback()
-            return envelope(request_id, error=str(exc))
+            # A method whose every failure has one text in the contract keeps it (4.x: "any
+            # failure → failed to create ..."); others tell which argument is wrong.
+            return envelope(request_id, error=method.failure_message(raw_args) or exc.message)
         except DomainError as exc:
             call.uow.rollback()
             message = contract_message(exc) or method.failure_message(raw_args) or str(exc)
@@ -173,7 +185,10 @@ def _bind(method: ApiMethod, raw_args: Mapping[str, Any]) -> dict[str, Any]:
     for param in method.params:
         if param.name in raw_args:
             value = raw_args[param.name]
-            kwargs[param.name] = param.coerce(value) if param.coerce else value
+            try:
+                kwargs[param.name] = param.coerce(value) if param.coerce else value
+            except CoercionError as exc:
+                raise exc.for_argument(param.name) from None
         else:
             kwargs[param.name] = param.default
     return kwargs
@@ -184,12 +199,31 @@ def _parse(body: bytes) -> Any:
     an ``id`` of 10**20 would be echoed as 1e+20). Such an integer has at least 20 digits: only
     a body holding 20 digits in a row is read again, by the standard library."""
     data = orjson.loads(body)
+    # Depth is only worth measuring when the body holds enough brackets to reach it.
+    if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
+        raise TooDeep()
     if _LONG_DIGITS.search(body):
         try:
             data = json.loads(body)
         except RecursionError:  # nested deeper than the standard library goes: keep orjson's
             pass
     return data
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and objects nest in ``data`` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((item, level + 1) for item in value)
+    return deepest
 
 
 def encode(reply: dict[str, Any]) -> bytes:

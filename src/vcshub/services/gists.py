@@ -26,6 +26,12 @@ from vcshub.services.errors import Invalid, NotFound, OwnerNotAllowed
 from vcshub.services.unit_of_work import UnitOfWork
 
 GIST_TYPES = ("public", "private")
+# The web page shows the expiry date, and a date past year 9999 cannot be shown; a century is
+# longer than any gist is meant to live (-1 is "forever").
+MAX_LIFETIME_MINUTES = 100 * 365 * 24 * 60
+# Mercurial stores file names one per line in its manifest: a new line (or any other control
+# character) in a name would corrupt the gist's repository.
+_CONTROL_CHARACTERS = frozenset(map(chr, [*range(0x20), 0x7F]))
 ACL_LEVELS = ("acl_public", "acl_private")
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -42,7 +48,8 @@ def validate_files(files: object) -> dict[str, tuple[bytes, str | None]]:
     for name, spec in files.items():
         if (
             not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name
-            or name in (".", "..") or "\0" in name or name.startswith(".hg")
+            or name in (".", "..") or name.startswith(".hg")
+            or not _CONTROL_CHARACTERS.isdisjoint(name)
         ):
             raise Invalid("files", f"invalid file name {name!r}")
         if not isinstance(spec, Mapping) or not isinstance(spec.get("content"), str):
@@ -66,6 +73,8 @@ def _expiry(uow: UnitOfWork, lifetime: object) -> float:
         return -1.0
     if lifetime <= 0:
         raise Invalid("lifetime", "must be -1 (forever) or a positive number of minutes")
+    if lifetime > MAX_LIFETIME_MINUTES:
+        raise Invalid("lifetime", f"must be at most {MAX_LIFETIME_MINUTES} minutes (100 years)")
     return uow.clock() + lifetime * 60
 
 

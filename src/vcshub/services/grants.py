@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
@@ -41,6 +42,17 @@ USER_GROUP = Target(
     "usergroup", UserGroupUserPermission, UserGroupUserGroupPermission, "target_group_id",
     group_column="source_group_id",
 )
+
+
+class _Revoking:
+    def __repr__(self) -> str:
+        return "REVOKING"
+
+
+# The ``perm`` of a grant-target lookup made for a revoke: there is no permission to check.
+# A distinct marker, not None: a grant sent with ``perm: null`` must be refused like any other
+# unknown permission (``permission `None` does not exist``), not slip through unchecked.
+REVOKING: Any = _Revoking()
 
 
 def validate_permission(permission: object, prefix: str) -> str:

@@ -316,16 +316,16 @@ def _children(
 
 
 def user_grant_target(
-    uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object = None
+    uow: UnitOfWork, caller: Caller, ident: object, userid: object,
+    perm: object = grants.REVOKING,
 ) -> tuple[RepoGroup, User, str | None]:
     """Group (admin needed), user and permission of a user grant, in the contract's order.
 
-    ``perm`` None skips the permission checks (revokes).
+    ``perm`` left out skips the permission checks (revokes).
     """
     group = administered(uow, caller, ident)
     user = lookup.user(uow.db, userid)
-    if perm is not None:
-        perm = grants.validate_permission(perm, "group")
+    perm = None if perm is grants.REVOKING else grants.validate_permission(perm, "group")
     return group, user, perm
 
 
@@ -367,15 +367,15 @@ def _without_private_defaults(repos: list[tuple[int, bool]], user: User) -> list
 
 
 def user_group_grant_target(
-    uow: UnitOfWork, caller: Caller, ident: object, usergroupid: object, perm: object = None
+    uow: UnitOfWork, caller: Caller, ident: object, usergroupid: object,
+    perm: object = grants.REVOKING,
 ) -> tuple[RepoGroup, UserGroup, str | None]:
     """Group and user group of a user-group grant, checked in the contract's order.
 
     Non-admins need ``group.admin`` on the group and at least read on the user group.
     """
     group = lookup.repo_group(uow.db, ident)
-    if perm is not None:
-        perm = grants.validate_permission(perm, "group")
+    perm = None if perm is grants.REVOKING else grants.validate_permission(perm, "group")
     user_group = lookup.user_group(uow.db, usergroupid)
     if not access.can_repo_group(caller, group, "group.admin"):
         raise NotFound("repository group", ident)

@@ -184,16 +184,16 @@ def remove_member(uow: UnitOfWork, caller: Caller, group: UserGroup, user: User)
 
 
 def user_grant_target(
-    uow: UnitOfWork, caller: Caller, ident: object, userid: object, perm: object = None
+    uow: UnitOfWork, caller: Caller, ident: object, userid: object,
+    perm: object = grants.REVOKING,
 ) -> tuple[UserGroup, User, str | None]:
     """Group (admin needed), user and permission of a user grant, checked in the contract's order.
 
-    ``perm`` None skips the permission checks (revokes).
+    ``perm`` left out skips the permission checks (revokes).
     """
     group = administered(uow, caller, ident)
     user = lookup.user(uow.db, userid)
-    if perm is not None:
-        perm = grants.validate_permission(perm, "usergroup")
+    perm = None if perm is grants.REVOKING else grants.validate_permission(perm, "usergroup")
     return group, user, perm
 
 
@@ -210,7 +210,8 @@ def revoke_user(uow: UnitOfWork, caller: Caller, group: UserGroup, user: User) -
 
 
 def user_group_grant_target(
-    uow: UnitOfWork, caller: Caller, ident: object, source_ident: object, perm: object = None
+    uow: UnitOfWork, caller: Caller, ident: object, source_ident: object,
+    perm: object = grants.REVOKING,
 ) -> tuple[UserGroup, UserGroup, str | None]:
     """Source and target of a user-group grant, checked in the contract's order.
 
@@ -219,8 +220,7 @@ def user_group_grant_target(
     """
     source = lookup.user_group(uow.db, source_ident)
     target = lookup.user_group(uow.db, ident)
-    if perm is not None:
-        perm = grants.validate_permission(perm, "usergroup")
+    perm = None if perm is grants.REVOKING else grants.validate_permission(perm, "usergroup")
     if not access.can_user_group(caller, target, "usergroup.admin"):
         raise NotFound("to user group", ident)
     if not access.can_user_group(caller, source, "usergroup.read"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import AsInt, Bool
+from vcshub.api.coercion import AsInt, Bool, Text
 from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.gists import gist_data
@@ -35,10 +35,10 @@ def create_gist(
     call: Call,
     files,
     owner=None,
-    gist_type="public",
+    gist_type: Text = "public",
     lifetime: Annotated[int, AsInt(fallback=-1)] = -1,
-    acl_level="acl_public",
-    description="",
+    acl_level: Text = "acl_public",
+    description: Text = "",
 ):
     gist = gists.create_gist(
         call.uow, call.caller, files, owner, gist_type, lifetime, acl_level, description

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from vcshub.api.call import Call
-from vcshub.api.coercion import Bool
+from vcshub.api.coercion import Bool, OneOf, Text
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.pull_requests import pull_request_data
 from vcshub.services import comments, pr_merge, pull_requests, reviews
 
 methods = MethodSet()
+
+# REFERENCE.md 4.6: a filter on these three states only (RC4 would list nothing for another).
+PullRequestStatus = Annotated[str, OneOf(["new", "open", "closed"])]
+
 
 def serialize(call: Call, pr) -> dict:
     votes = reviews.latest_votes(call.uow, pr)
@@ -30,7 +36,7 @@ def get_pull_request(call: Call, repoid, pullrequestid):
 
 
 @methods.method()
-def get_pull_requests(call: Call, repoid, status="new"):
+def get_pull_requests(call: Call, repoid, status: PullRequestStatus = "new"):
     return [
         serialize(call, pr)
         for pr in pull_requests.list_pull_requests(call.uow, call.caller, repoid, status)
@@ -49,7 +55,9 @@ def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
 
 
 @methods.method()
-def close_pull_request(call: Call, repoid, pullrequestid, userid=None, message="", status=None):
+def close_pull_request(
+    call: Call, repoid, pullrequestid, userid=None, message: Text = "", status: Text = None
+):
     pr, comment = comments.close_pull_request(
         call.uow, call.caller, repoid, pullrequestid, userid, message, status
     )
@@ -64,13 +72,13 @@ def comment_pull_request(
     call: Call,
     repoid,
     pullrequestid,
-    message=None,
-    status=None,
+    message: Text = None,
+    status: Text = None,
     userid=None,
-    comment_type="note",
+    comment_type: Text = "note",
     resolves_comment_id=None,
-    f_path=None,
-    line=None,
+    f_path: Text = None,
+    line: Text = None,
 ):
     options = comments.CommentOptions(comment_type, f_path, line, resolves_comment_id)
     pr, comment = comments.comment_pull_request(
@@ -85,8 +93,8 @@ def comment_pull_request(
 
 @methods.method()
 def create_pull_request(
-    call: Call, source_repo, target_repo, source_ref, target_ref, title, description="",
-    reviewers=None,
+    call: Call, source_repo, target_repo, source_ref: Text, target_ref: Text, title: Text,
+    description: Text = "", reviewers=None,
 ):
     pr = pull_requests.create_pull_request(
         call.uow, call.caller, source_repo, target_repo, source_ref, target_ref, title,
@@ -100,8 +108,8 @@ def update_pull_request(
     call: Call,
     repoid,
     pullrequestid,
-    title="",
-    description="",
+    title: Text = "",
+    description: Text = "",
     reviewers=None,
     update_commits: Bool = None,
     close_pull_request: Bool = None,
@@ -141,14 +149,17 @@ def _comment_commit(call: Call, repoid, commit_id, message, userid, status, opti
 
 @methods.method(failure=_comment_failure)
 def comment_commit(
-    call: Call, repoid, commit_id, message, userid=None, status=None,
-    comment_type="note", resolves_comment_id=None, f_path=None, line=None,
+    call: Call, repoid, commit_id, message: Text, userid=None, status: Text = None,
+    comment_type: Text = "note", resolves_comment_id=None, f_path: Text = None,
+    line: Text = None,
 ):
     options = comments.CommentOptions(comment_type, f_path, line, resolves_comment_id)
     return _comment_commit(call, repoid, commit_id, message, userid, status, options)
 
 
 @methods.method("changeset_comment", deprecated_for="comment_commit", failure=_comment_failure)
-def changeset_comment(call: Call, repoid, revision, message, userid=None, status=None):
+def changeset_comment(
+    call: Call, repoid, revision, message: Text, userid=None, status: Text = None
+):
     # `revision` is this method's own name for the commit (a missing one is reported by it).
     return _comment_commit(call, repoid, revision, message, userid, status, None)

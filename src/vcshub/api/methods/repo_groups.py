@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import Bool
+from vcshub.api.coercion import Bool, Text
 from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.groups import repo_group_data
@@ -40,7 +40,8 @@ def _create_failure(args) -> str:
 
 @methods.method(failure=_create_failure)
 def create_repo_group(
-    call: Call, group_name, description="", owner=None, copy_permissions: Bool = False
+    call: Call, group_name: Text, description: Text = "", owner=None,
+    copy_permissions: Bool = False,
 ):
     group = repo_groups.create_repo_group(
         call.uow, call.caller, group_name, description, owner, copy_permissions
@@ -55,8 +56,8 @@ def create_repo_group(
 def update_repo_group(
     call: Call,
     repogroupid,
-    group_name=None,
-    description=None,
+    group_name: Text = None,
+    description: Text = None,
     owner=None,
     parent=None,
     enable_locking: Bool = None,
@@ -94,7 +95,7 @@ def _group_failure(usergroup, group) -> str:
 
 @methods.method()
 def grant_user_permission_to_repo_group(
-    call: Call, repogroupid, userid, perm, apply_to_children="none"
+    call: Call, repogroupid, userid, perm, apply_to_children: Text = "none"
 ):
     group, user, perm = repo_groups.user_grant_target(
         call.uow, call.caller, repogroupid, userid, perm
@@ -110,7 +111,7 @@ def grant_user_permission_to_repo_group(
 
 @methods.method()
 def revoke_user_permission_from_repo_group(
-    call: Call, repogroupid, userid, apply_to_children="none"
+    call: Call, repogroupid, userid, apply_to_children: Text = "none"
 ):
     group, user, _ = repo_groups.user_grant_target(call.uow, call.caller, repogroupid, userid)
     with failing_as(_user_failure(userid, group)):
@@ -124,7 +125,7 @@ def revoke_user_permission_from_repo_group(
 
 @methods.method()
 def grant_user_group_permission_to_repo_group(
-    call: Call, repogroupid, usergroupid, perm, apply_to_children="none"
+    call: Call, repogroupid, usergroupid, perm, apply_to_children: Text = "none"
 ):
     group, user_group, perm = repo_groups.user_group_grant_target(
         call.uow, call.caller, repogroupid, usergroupid, perm
@@ -140,7 +141,7 @@ def grant_user_group_permission_to_repo_group(
 
 @methods.method()
 def revoke_user_group_permission_from_repo_group(
-    call: Call, repogroupid, usergroupid, apply_to_children="none"
+    call: Call, repogroupid, usergroupid, apply_to_children: Text = "none"
 ):
     group, user_group, _ = repo_groups.user_group_grant_target(
         call.uow, call.caller, repogroupid, usergroupid

@@ -30,7 +30,8 @@ def get_repo_changeset(call: Call, repoid, revision, details="basic"):
 
 @methods.method()
 def get_repo_changesets(
-    call: Call, repoid, start_rev, limit: Annotated[int, AsInt()], details="basic"
+    call: Call, repoid, start_rev, limit: Annotated[int, AsInt(allow_null=False)],
+    details="basic",
 ):
     repo, backend = repo_history.readable(call.uow, call.caller, repoid)
     if details not in DETAILS:

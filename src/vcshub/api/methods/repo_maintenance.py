@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import Bool
+from vcshub.api.coercion import Bool, Text
 from vcshub.api.methods.repos import serializer
 from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
@@ -39,7 +39,7 @@ def pull(call: Call, repoid):
 
 
 @methods.method()
-def strip(call: Call, repoid, revision, branch):
+def strip(call: Call, repoid, revision: Text, branch: Text):
     repo = repos.administered(call.uow, call.caller, repoid)
     with failing_as(f"Unable to strip commit {revision} from repo `{repo.repo_name}`"):
         repo_maintenance.strip(call.uow, call.caller, repo, revision, branch)

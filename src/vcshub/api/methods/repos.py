@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import Bool
+from vcshub.api.coercion import Bool, Text
 from vcshub.api.errors import ApiError
 from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
@@ -56,13 +56,13 @@ def get_repos(call: Call):
 )
 def create_repo(
     call: Call,
-    repo_name,
-    repo_type,
+    repo_name: Text,
+    repo_type: Text,
     owner=ABSENT,
-    description="",
+    description: Text = "",
     private: Bool = False,
-    clone_uri=None,
-    landing_rev="rev:tip",
+    clone_uri: Text = None,
+    landing_rev: Text = "rev:tip",
     enable_statistics: Bool = False,
     enable_locking: Bool = False,
     enable_downloads: Bool = False,
@@ -88,14 +88,14 @@ def create_repo(
 def update_repo(
     call: Call,
     repoid,
-    name=None,
+    name: Text = None,
     owner=None,
     group=None,
     fork_of=None,
-    description=None,
+    description: Text = None,
     private: Bool = None,
-    clone_uri=None,
-    landing_rev=None,
+    clone_uri: Text = None,
+    landing_rev: Text = None,
     enable_statistics: Bool = None,
     enable_locking: Bool = None,
     enable_downloads: Bool = None,
@@ -118,12 +118,12 @@ def _fork_failure(args) -> str:
 def fork_repo(
     call: Call,
     repoid,
-    fork_name,
+    fork_name: Text,
     owner=ABSENT,
-    description="",
+    description: Text = "",
     copy_permissions: Bool = False,
     private: Bool = False,
-    landing_rev="rev:tip",
+    landing_rev: Text = "rev:tip",
 ):
     spec = repos.RepoSpec(
         description=description or "",
@@ -146,7 +146,7 @@ def fork_repo(
 
 
 @methods.method(legacy_args={"repo_name": "repoid"})
-def delete_repo(call: Call, repoid, forks=""):
+def delete_repo(call: Call, repoid, forks: Text = ""):
     repo = repos.administered(call.uow, call.caller, repoid)
     name = repo.repo_name
     # Also a repository that still has forks (RC4 wraps that refusal in this text).
@@ -161,7 +161,9 @@ def delete_repo(call: Call, repoid, forks=""):
 
 
 @methods.method(failure="failed to create new field for repository `{repoid}`")
-def add_field_to_repo(call: Call, repoid, key, label="", description=""):
+def add_field_to_repo(
+    call: Call, repoid, key: Text, label: Text = "", description: Text = ""
+):
     try:
         repo_settings.add_field(call.uow, call.caller, repoid, key, label, description)
     except repo_settings.FieldExists:
@@ -170,7 +172,7 @@ def add_field_to_repo(call: Call, repoid, key, label="", description=""):
 
 
 @methods.method(failure="failed to delete field for repository `{repoid}`")
-def remove_field_from_repo(call: Call, repoid, key):
+def remove_field_from_repo(call: Call, repoid, key: Text):
     try:
         repo_settings.remove_field(call.uow, call.caller, repoid, key)
     except repo_settings.FieldMissing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 
 from vcshub.api.call import Call
+from vcshub.api.coercion import Text
 from vcshub.api.registry import MethodSet
 from vcshub.services import ip_addresses, server_info, site_settings
 from vcshub.services.users import require_admin
@@ -33,7 +34,7 @@ def get_license_info(call: Call):
 
 
 @methods.method(failure="license key is not valid")
-def set_license_key(call: Call, key):
+def set_license_key(call: Call, key: Text):
     stored = site_settings.set_license_key(call.uow, call.caller, key)
     return {"msg": "updated license information", "key": stored}
 

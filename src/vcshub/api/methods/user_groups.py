@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import Bool
+from vcshub.api.coercion import Bool, Text
 from vcshub.api.errors import ApiError, contract_message
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.groups import user_group_data
@@ -66,7 +66,9 @@ def get_user_groups(call: Call):
     legacy_args={"name": "group_name"},
     failure="failed to create group `{group_name}`",
 )
-def create_user_group(call: Call, group_name, description="", owner=None, active: Bool = True):
+def create_user_group(
+    call: Call, group_name: Text, description: Text = "", owner=None, active: Bool = True
+):
     group = user_groups.create_user_group(
         call.uow, call.caller, group_name, description, owner, active
     )
@@ -78,7 +80,8 @@ def create_user_group(call: Call, group_name, description="", owner=None, active
 
 @methods.method(failure="failed to update user group `{usergroupid}`")
 def update_user_group(
-    call: Call, usergroupid, group_name=None, description=None, owner=None, active: Bool = None
+    call: Call, usergroupid, group_name: Text = None, description: Text = None, owner=None,
+    active: Bool = None,
 ):
     changes = call.supplied("group_name", "description", "owner", "active")
     group = user_groups.update_user_group(call.uow, call.caller, usergroupid, changes)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import Bool
+from vcshub.api.coercion import Bool, Text
 from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.users import user_data
 from vcshub.services import lookup, users
+from vcshub.services.errors import DomainError
 from vcshub.services.permission_report import permission_report
 
 log = logging.getLogger(__name__)
@@ -33,17 +34,17 @@ def get_users(call: Call):
 @methods.method(failure="failed to create user `{username}`")
 def create_user(
     call: Call,
-    username,
-    email,
-    password="",
-    firstname="",
-    lastname="",
+    username: Text,
+    email: Text,
+    password: Text = "",
+    firstname: Text = "",
+    lastname: Text = "",
     active: Bool = True,
     admin: Bool = False,
-    extern_name="rhodecode",
-    extern_type="rhodecode",
+    extern_name: Text = "rhodecode",
+    extern_type: Text = "rhodecode",
     force_password_change: Bool = False,
-    ldap_dn=None,
+    ldap_dn: Text = None,
 ):
     legacy = _from_ldap_dn(call)
     extern_name = legacy.get("extern_name", extern_name)
@@ -69,16 +70,16 @@ def create_user(
 def update_user(
     call: Call,
     userid,
-    username=None,
-    email=None,
-    password=None,
-    firstname=None,
-    lastname=None,
+    username: Text = None,
+    email: Text = None,
+    password: Text = None,
+    firstname: Text = None,
+    lastname: Text = None,
     active: Bool = None,
     admin: Bool = None,
-    extern_type=None,
-    extern_name=None,
-    ldap_dn=None,
+    extern_type: Text = None,
+    extern_name: Text = None,
+    ldap_dn: Text = None,
 ):
     changes = call.supplied(
         "username", "email", "password", "firstname", "lastname", "active", "admin",
@@ -98,11 +99,14 @@ def delete_user(call: Call, userid):
     users.require_admin(call.caller)
     target = lookup.user(call.uow.db, userid)
     user_id, username = target.user_id, target.username
+    failed = f"failed to delete user ID:{user_id} {username}"
     try:
         users.delete_user(call.uow, call.caller, user_id)
+    except DomainError:  # an expected refusal (still owns repositories, ...): no traceback
+        raise ApiError(failed) from None
     except Exception:  # 4.2: any failure at all is reported with this one text
         log.exception("delete_user %s failed", user_id)
-        raise ApiError(f"failed to delete user ID:{user_id} {username}") from None
+        raise ApiError(failed) from None
     return {"msg": f"deleted user ID:{user_id} {username}", "user": None}
 
 
