@@ -105,3 +105,13 @@ def test_nul_in_urls_and_credentials_is_refused_cleanly(live_server, admin_api, 
     response = http.post("/_admin/login", data={
         "username": "a\x00b", "password": "x", "csrf_token": csrf, "came_from": "/"})
     assert response.status_code == 401
+
+
+def test_an_expiry_beyond_the_calendar_does_not_break_the_page(live_server, admin_api, http):
+    """Gists stored before lifetimes were capped (issue 14) may expire after year 9999."""
+    gist = create(make_user(admin_api))
+    with Session(database(live_server)) as db:
+        db.execute(update(Gist).where(Gist.gist_id == gist["gist_id"]).values(expires=1e17))
+        db.commit()
+    page = http.get(f"/_admin/gists/{gist['access_id']}")
+    assert page.status_code == 200 and "never expires" in page.text

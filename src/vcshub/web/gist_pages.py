@@ -52,10 +52,7 @@ def _answer(state, request: Request, credentials, build: Callable) -> Response:
 
 
 def _show(state, uow, request: Request, viewer, gist) -> Response:
-    expires = (
-        dt.datetime.fromtimestamp(gist.expires, dt.UTC).strftime("%Y-%m-%d %H:%M")
-        if gist.expires != -1 else None
-    )
+    expires = _expiry_text(gist.expires)
     return state.templates.page(
         "gist.html",
         viewer=viewer,
@@ -72,3 +69,15 @@ def _show(state, uow, request: Request, viewer, gist) -> Response:
 def _raw(state, uow, request: Request, viewer, gist) -> Response:
     found = gists.gist_file(uow, gist, request.path_params["filename"])
     return respond.raw_file(found, download=False)
+
+
+def _expiry_text(expires: float) -> str | None:
+    """When the gist expires, as the page says it; None for never. An expiry stored before
+    lifetimes were capped may lie past the calendar's end (year 9999): it reads as "never"
+    rather than failing the page."""
+    if expires == -1:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(expires, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):
+        return None
