@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from vcshub import vcs
 from vcshub.db.models import Repository
 from vcshub.serializers.commits import commit_summary
 from vcshub.services import storage
-from vcshub.services.errors import StorageError
+from vcshub.services.errors import AlreadyExists, StorageError
 from vcshub.services.unit_of_work import UnitOfWork
 
 
@@ -33,11 +32,16 @@ def open_vcs(uow: UnitOfWork, repo: Repository) -> vcs.Repository:
 def create_on_disk(
     uow: UnitOfWork, name: str, kind: str, clone_from: str | None = None
 ) -> vcs.Repository:
-    """Create (or clone) the repository folder; the unit of work removes it if it fails later."""
-    target = storage.path_of(uow, name)
-    if target.exists():
-        raise StorageError(f"`{name}` already exists on disk")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Create (or clone) the repository folder; the unit of work removes it if it fails later.
+
+    Two requests may create the same repository at once (PostgreSQL lets both pass the name
+    check): the folder is claimed first, the loser answers "already exists", and each clean-up
+    removes only the folder its own request made.
+    """
+    try:
+        target, claimed = storage.claim_dir(uow, name)
+    except StorageError:
+        raise AlreadyExists("repository", name) from None
     try:
         created = (
             vcs.clone_repository(clone_from, target, kind)
@@ -45,9 +49,12 @@ def create_on_disk(
             else vcs.create_repository(target, kind)
         )
     except vcs.VCSError as exc:
-        shutil.rmtree(target, ignore_errors=True)
+        # A failed clone has removed the claimed folder itself, and another request may have
+        # claimed the name since: only the folder still ours goes.
+        storage.remove_if_same(target, claimed)
         raise StorageError(str(exc)) from exc
-    uow.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
+    made = storage.folder_id(target)  # a clone moves its own folder into place
+    uow.on_rollback(lambda: storage.remove_if_same(target, made))
     return created
 
 
