@@ -12,7 +12,7 @@ import pytest
 from tests.api_client import ApiClient
 from tests.concurrency import run_together
 from tests.factories import make_user, unique
-from tests.repo_content import hosted_folder
+from tests.repo_content import hosted_folder, log_ids, make_source_repository
 from tests.transport.clients import Clients, Credentials
 
 WRITERS = 8
@@ -50,34 +50,45 @@ def test_concurrent_create_repo_all_succeed(admin_api, live_server):
         assert admin_api.result("get_repo", repoid=name)["repo_name"] == name
 
 
+@pytest.mark.parametrize("cloned", [False, True], ids=["new", "cloned"])
 @pytest.mark.parametrize("kind", ["hg", "git"])
-def test_same_repository_created_twice_at_once(admin_api, live_server, tmp_path, kind):
+def test_same_repository_created_twice_at_once(admin_api, live_server, tmp_path, kind, cloned):
     """One creation wins, the other is told the repository exists, and the winner's folder
-    survives the loser's clean-up."""
+    survives the loser's clean-up. A clone (from a local path here) leaves the widest window:
+    both requests used to clone, and the loser then removed the winner's folder."""
     clients = Clients(live_server.url, tmp_path)
     admin = Credentials(live_server.admin_username, live_server.admin_password)
+    source, ids = None, []
+    if cloned:
+        files = [{f"f{i}.txt": f"{i}\n" * 100} for i in range(5)]
+        _, ids = make_source_repository(tmp_path / "source", kind, *files)
+        source = str(tmp_path / "source")
     for _ in range(ROUNDS):
         name = unique(f"twin-{kind}-")
 
         def create(_: int) -> dict:
             client = ApiClient(live_server.api_url, live_server.admin_token)
             try:
-                return client.call("create_repo", repo_name=name, repo_type=kind)
+                return client.call("create_repo", repo_name=name, repo_type=kind, clone_uri=source)
             finally:
                 client.close()
 
         replies = run_together(2, create)
         assert not any(isinstance(r, Exception) for r in replies), replies
         errors = sorted((r["error"] for r in replies), key=lambda e: e is not None)
-        assert errors == [None, f"repo `{name}` already exist"]
+        assert errors[0] is None  # one of them succeeded
 
         assert admin_api.result("get_repo", repoid=name)["repo_type"] == kind
-        folder = str(hosted_folder(live_server, name))
+        folder = hosted_folder(live_server, name)
+        assert folder.is_dir()
         if kind == "git":
-            clients.git("-C", folder, "fsck").check()
+            clients.git("-C", str(folder), "fsck").check()
         else:
-            clients.hg("verify", "-R", folder).check()
-        cloned, work = clients.clone(kind, name, admin)
-        cloned.check()
+            clients.hg("verify", "-R", str(folder)).check()
+        assert log_ids(folder, kind) == ids
+        cloned_ok, work = clients.clone(kind, name, admin)
+        cloned_ok.check()
         work.commit()
         work.push(admin).check()
+        # checked last, so that a failure before shows the harm done to the winner first
+        assert errors[1] == f"repo `{name}` already exist"
