@@ -36,11 +36,16 @@ class Settings:
     api_access_controllers_whitelist: tuple[str, ...] = ("FeedController:*",)
     lock_ret_code: int = 423
     # REFERENCE.md 1.5 takes the client IP from X-Real-IP / X-Forwarded-For. Anybody can send
-    # those headers, so they count only on connections from these proxy addresses ("*": from
-    # everywhere; empty: never), as uvicorn's forwarded_allow_ips; otherwise a client could
-    # step around IP whitelists and the login throttle.
+    # those headers, so they count only on connections from these proxy addresses or networks
+    # ("*": from everywhere; empty: never), as uvicorn's forwarded_allow_ips; otherwise a client
+    # could step around IP whitelists and the login throttle. Of X-Forwarded-For, the rightmost
+    # hop that is not one of these proxies is the client (web/client_address.py).
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     extra_fields_enabled: bool = True
+    # Seconds a client may stay silent while the server waits for its request head or body
+    # (transport/http_timeouts.py): past it the connection is closed. Generous: a push over a
+    # slow link pauses between packets, but never this long.
+    request_timeout: int = 60
     gist_gc_interval_seconds: int = 3600
     config_file: Path | None = field(default=None, compare=False)
 

@@ -176,9 +176,10 @@ def test_ip_whitelist(live_server, admin_api, db, entries, allowed, refused):
 def test_ip_from_x_forwarded_for_and_ports(live_server, admin_api, db):
     user = make_user(admin_api)
     whitelist(db, user.user_id, "10.0.0.0/8")
+    # the rightmost hop that is not a trusted proxy: a client cannot prepend his way in (14.15)
     assert call_from(live_server, user.token,
-                     {"X-Forwarded-For": "10.2.3.4, 192.168.0.1"})["error"] is None
-    assert call_from(live_server, user.token, {"X-Forwarded-For": "192.168.0.1, 10.2.3.4"}) == {
+                     {"X-Forwarded-For": "192.168.0.1, 10.2.3.4"})["error"] is None
+    assert call_from(live_server, user.token, {"X-Forwarded-For": "10.2.3.4, 192.168.0.1"}) == {
         "id": 1, "result": None, "error": "Request from IP:192.168.0.1 not allowed"}
     assert call_from(live_server, user.token, {"X-Real-IP": "10.9.9.9:5555"})["error"] is None
     # X-Real-IP wins over X-Forwarded-For

@@ -55,10 +55,13 @@ def test_get_ip_for_the_caller(admin_api):
     "headers, seen",
     [
         ({"X-Real-IP": "10.1.2.3"}, "10.1.2.3"),
-        ({"X-Forwarded-For": "10.9.9.9, 10.0.0.1"}, "10.9.9.9"),
+        # the rightmost hop that is not a trusted proxy (issue 14.15)
+        ({"X-Forwarded-For": "10.9.9.9, 10.0.0.1"}, "10.0.0.1"),
+        ({"X-Forwarded-For": "10.9.9.9, 10.0.0.1, 127.0.0.1"}, "10.0.0.1"),
+        ({"X-Forwarded-For": "10.9.9.9, garbage"}, "127.0.0.1"),
         ({"X-Real-IP": "10.1.2.3", "X-Forwarded-For": "10.9.9.9"}, "10.1.2.3"),
         ({"X-Real-IP": "10.1.1.1:8080"}, "10.1.1.1"),
-        ({"X-Forwarded-For": "[2001:db8::1]:443, 10.0.0.1"}, "2001:db8::1"),
+        ({"X-Forwarded-For": "10.0.0.1, [2001:db8::1]:443"}, "2001:db8::1"),
         ({"X-Real-IP": "2001:db8::7"}, "2001:db8::7"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from vcshub.permissions.caller import CONSOLE
 from vcshub.db.models import (
     User,
     UserGlobalPermission,
@@ -62,7 +63,7 @@ class World:
         owner_name = None if by is not None and owner is None else (owner or self.other).username
         ug = user_groups.create_user_group(self.uow, caller, self._name("pug"), owner=owner_name)
         for user in member_users:
-            assert user_groups.add_member(self.uow, ug, user)
+            assert user_groups.add_member(self.uow, self.caller, ug, user)
         if not active:
             changes = {"active": False}
             user_groups.update_user_group(self.uow, self.caller, ug.users_group_id, changes)
@@ -75,42 +76,42 @@ class World:
         g, u, p = repo_groups.user_grant_target(
             self.uow, self.caller, group.group_name, user.username, perm
         )
-        repo_groups.grant_user(self.uow, g, u, p, apply)
+        repo_groups.grant_user(self.uow, self.caller, g, u, p, apply)
 
     def revoke_user(self, group, user, apply="none"):
         g, u, _ = repo_groups.user_grant_target(self.uow, self.caller, group.group_id, user.user_id)
-        repo_groups.revoke_user(self.uow, g, u, apply)
+        repo_groups.revoke_user(self.uow, self.caller, g, u, apply)
 
     def grant_ug(self, group, ug, perm, apply="none"):
         g, source, p = repo_groups.user_group_grant_target(
             self.uow, self.caller, group.group_name, ug.group_name, perm
         )
-        repo_groups.grant_user_group(self.uow, g, source, p, apply)
+        repo_groups.grant_user_group(self.uow, self.caller, g, source, p, apply)
 
     def revoke_ug(self, group, ug, apply="none"):
         g, source, _ = repo_groups.user_group_grant_target(
             self.uow, self.caller, group.group_id, ug.users_group_id
         )
-        repo_groups.revoke_user_group(self.uow, g, source, apply)
+        repo_groups.revoke_user_group(self.uow, self.caller, g, source, apply)
 
     # user-group permissions (4.3)
     def grant_user_on_ug(self, target, user, perm):
         t, u, p = user_groups.user_grant_target(
             self.uow, self.caller, target.group_name, user.username, perm
         )
-        user_groups.grant_user(self.uow, t, u, p)
+        user_groups.grant_user(self.uow, self.caller, t, u, p)
 
     def revoke_user_on_ug(self, target, user):
         t, u, _ = user_groups.user_grant_target(
             self.uow, self.caller, target.group_name, user.user_id
         )
-        user_groups.revoke_user(self.uow, t, u)
+        user_groups.revoke_user(self.uow, self.caller, t, u)
 
     def grant_ug_on_ug(self, target, source, perm):
         s, t, p = user_groups.user_group_grant_target(
             self.uow, self.caller, target.group_name, source.group_name, perm
         )
-        user_groups.grant_user_group(self.uow, s, t, p)
+        user_groups.grant_user_group(self.uow, self.caller, s, t, p)
 
     # the user's own flags
     def not_inheriting(self):
@@ -137,4 +138,4 @@ class World:
 
 def _make_user(uow, admin=False) -> User:
     name = f"pmg{next(_seq)}"
-    return users.create_user(uow, None, username=name, email=f"{name}@example.com", admin=admin)
+    return users.create_user(uow, CONSOLE, username=name, email=f"{name}@example.com", admin=admin)

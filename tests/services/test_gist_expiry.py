@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from vcshub.permissions.caller import CONSOLE
 from vcshub.permissions.caller import Caller
 from vcshub.services import gists, users
 
 
 def test_expired_gists_are_hidden_then_collected(uow):
-    owner = users.create_user(uow, None, username="gistowner1", email="go1@example.com")
+    owner = users.create_user(uow, CONSOLE, username="gistowner1", email="go1@example.com")
     caller = Caller(uow.db, owner)
     now = [1_000_000.0]
     uow.clock = lambda: now[0]

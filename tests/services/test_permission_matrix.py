@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from vcshub.permissions.caller import CONSOLE
 from vcshub.db.models import Repository, UserGlobalPermission, UserGroup, UserGroupMember
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import EffectivePermissions, default_user_id
@@ -16,7 +17,7 @@ _seq = itertools.count()
 
 def _user(uow, admin=False):
     name = f"pm{next(_seq)}"
-    return users.create_user(uow, None, username=name, email=f"{name}@example.com", admin=admin)
+    return users.create_user(uow, CONSOLE, username=name, email=f"{name}@example.com", admin=admin)
 
 
 def _repo(uow, owner, private=False):

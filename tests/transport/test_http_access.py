@@ -232,10 +232,11 @@ def test_ip_whitelist(live_server, admin_api, clients, kind):
         return probe(live_server.url, kind, repo, "pull", credentials, headers=headers).status_code
 
     assert status(**{"X-Real-IP": "10.20.3.4"}) == 200
-    assert status(**{"X-Forwarded-For": "10.20.9.9, 192.0.2.1"}) == 200
+    # the rightmost hop that is not a trusted proxy: what the client prepends does not count
+    assert status(**{"X-Forwarded-For": "192.0.2.1, 10.20.9.9"}) == 200
     assert status(**{"X-Real-IP": "2001:db8::1"}) == 200
     assert status(**{"X-Real-IP": "10.21.0.1"}) == 401
-    assert status(**{"X-Forwarded-For": "192.0.2.1, 10.20.9.9"}) == 401
+    assert status(**{"X-Forwarded-For": "10.20.9.9, 192.0.2.1"}) == 401
     # X-Real-IP wins over X-Forwarded-For
     assert status(**{"X-Real-IP": "192.0.2.7", "X-Forwarded-For": "10.20.1.1"}) == 401
     assert status() == 401  # the test client itself, 127.0.0.1, is not listed

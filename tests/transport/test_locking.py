@@ -140,3 +140,33 @@ def test_lock_is_ignored_without_enable_locking(live_server, admin_api, clients,
     admin_api.result("lock", repoid=repo, locked=True)
     copy.commit("x.txt", "x\n")
     copy.push(auth).check()
+
+
+@pytest.mark.parametrize(
+    ("kind", "options"), [("git", {"GIT_PROTOCOL_VERSION": "0"}), ("git", {}), ("hg", {})]
+)
+def test_pull_with_nothing_new_locks(live_server, admin_api, clients, kind, options):
+    """RhodeCode locks on any pull by a writer, not only on one that brings commits: with git's
+    protocol v0 an up-to-date pull is the advertisement alone."""
+    repo = unique(f"nopull-{kind}-")
+    admin_api.result("create_repo", repo_name=repo, repo_type=kind, private=True)
+    push_commits(live_server, repo, kind, {"README": "one\n"})
+    holder, holder_auth = new_user(admin_api, repo)
+    other, other_auth = new_user(admin_api, repo)
+    result, holder_copy = clients.clone(kind, repo, holder_auth)
+    result.check()
+    result, other_copy = clients.clone(kind, repo, other_auth)
+    result.check()
+    admin_api.result("update_repo", repoid=repo, enable_locking=True)
+
+    if options:
+        holder_copy.git("config", "protocol.version", options["GIT_PROTOCOL_VERSION"]).check()
+    result = holder_copy.pull(holder_auth).check()  # up to date: nothing to fetch
+    assert "Already up to date" in result.output or "no changes found" in result.output
+    state = lock_state(admin_api, repo)
+    assert (state["locked"], state["locked_by"], state["lock_reason"]) == (
+        True, holder.username, "lock_pull",
+    )
+    assert admin_api.result("get_repo", repoid=repo)["locked_by"]["username"] == holder.username
+    other_copy.commit("other.txt", "from the other user\n")
+    assert "423" in other_copy.push(other_auth).refused().output

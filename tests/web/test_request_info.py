@@ -19,8 +19,9 @@ def request_from(peer: str, headers=()) -> Request:
 def test_local_proxy_names_the_client(peer):
     settings = load_settings(environ={})
     assert request_client_ip(request_from(peer, SPOOFED), settings) == "10.9.9.9"
+    # the rightmost hop the trusted proxy appended, not what its client put in front (issue 14.15)
     forwarded = request_from(peer, SPOOFED[1:])
-    assert request_client_ip(forwarded, settings) == "10.8.8.8"
+    assert request_client_ip(forwarded, settings) == "10.7.7.7"
 
 
 def test_other_peers_cannot_pick_their_address():

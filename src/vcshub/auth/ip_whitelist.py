@@ -45,18 +45,3 @@ def is_allowed(client_ip: str, entries: Iterable[str]) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     return any(address.version == n.version and address in n for n in networks)
-
-
-def client_ip(peer: str | None, headers: dict[str, str] | None = None) -> str:
-    """The client address: X-Real-IP, else the first X-Forwarded-For hop, else the peer.
-
-    Any ``:port`` suffix is dropped (but IPv6 addresses keep their colons).
-    """
-    headers = headers or {}
-    raw = headers.get("x-real-ip") or (headers.get("x-forwarded-for") or "").split(",")[0]
-    raw = (raw or peer or "").strip()
-    if raw.startswith("["):  # [v6]:port
-        return raw[1:].split("]", 1)[0]
-    if raw.count(":") == 1:  # v4:port
-        return raw.split(":", 1)[0]
-    return raw

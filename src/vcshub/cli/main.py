@@ -70,6 +70,7 @@ def serve(ctx, host, port, workers, config_file) -> None:
             log_level=settings.log_level,
             proxy_headers=False,  # see below
             loop="asyncio",  # see below
+            **_connection_limits(settings),
         )
     else:
         from vcshub.app import create_app
@@ -82,7 +83,30 @@ def serve(ctx, host, port, workers, config_file) -> None:
         uvicorn.run(
             create_app(settings), host=settings.host, port=settings.port,
             log_level=settings.log_level, proxy_headers=False, loop="asyncio",
+            **_connection_limits(settings),
         )
+
+
+def _connection_limits(settings: Settings) -> dict:
+    """uvicorn's limits on what clients may hold, chosen rather than left to defaults."""
+    from vcshub.transport.http_timeouts import guarded_h11
+
+    return {
+        # h11 with a deadline on silent clients: uvicorn alone waits forever for a half-sent
+        # request head or an announced body that never comes, each one holding a socket (and,
+        # for hg, once a worker thread). httptools, when installed, would get no such deadline.
+        "http": guarded_h11(settings.request_timeout),
+        # Idle keep-alive connections between requests: git and hg send their next request at
+        # once, so a few seconds is plenty; uvicorn's default, stated.
+        "timeout_keep_alive": 5,
+        # hg sends command arguments in X-HgArg-N headers: a big discovery exchange passes h11's
+        # 16 KiB default for a request head. 64 KiB stays a small bound on what a half-sent
+        # head can pin, per connection, for at most request_timeout.
+        "h11_max_incomplete_event_size": 64 * 1024,
+        # No limit_concurrency: past it uvicorn answers 503 to everybody, so a crowd of slow
+        # clients would shut everyone out; silent ones are closed instead (request_timeout).
+        # The listen backlog stays uvicorn's 2048.
+    }
 
 
 @cli.command()

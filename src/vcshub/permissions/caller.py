@@ -40,3 +40,32 @@ class Caller:
     def forget_permissions(self) -> None:
         """Drop the cached maps after this unit of work changed grants."""
         self.__dict__.pop("perms", None)
+
+
+class _Everything:
+    """The permission maps of the console: every global permission."""
+
+    def has_global(self, permission: str) -> bool:
+        return True
+
+
+class ConsoleCaller:
+    """The machine's administrator at the console (``vcshub init``, CLI commands).
+
+    He may do anything, but is no user: a service that needs one (an owner, an author) must be
+    given it. Passing this object is how a trusted local boundary says so explicitly, instead of
+    a ``None`` caller that any adapter could pass by mistake.
+    """
+
+    user = None
+    user_id = None
+    username = "console"
+    token_role = None
+    is_admin = True
+    perms = _Everything()
+
+    def forget_permissions(self) -> None:
+        pass
+
+
+CONSOLE = ConsoleCaller()

@@ -49,3 +49,23 @@ def can_user_group(caller: Caller, found: UserGroup, needed: str) -> bool:
     return caller.is_admin or names.at_least(
         caller.perms.user_group(found.users_group_id), needed
     )
+
+
+# Guards for writers that receive objects already resolved: a service never trusts that the
+# adapter checked (a web button or CLI command may call it directly), so it checks again. The
+# permission maps are cached per caller, so a repeated check costs no query.
+
+
+def require_repo(caller: Caller, found: Repository, needed: str) -> None:
+    if not can_repo(caller, found, needed):
+        raise NotFound("repository", found.repo_name)
+
+
+def require_repo_group(caller: Caller, found: RepoGroup, needed: str) -> None:
+    if not can_repo_group(caller, found, needed):
+        raise NotFound("repository group", found.group_name)
+
+
+def require_user_group(caller: Caller, found: UserGroup, needed: str) -> None:
+    if not can_user_group(caller, found, needed):
+        raise NotFound("user group", found.group_name)

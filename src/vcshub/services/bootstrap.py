@@ -9,6 +9,7 @@ from sqlalchemy import select
 from vcshub.auth.passwords import hash_password
 from vcshub.auth.tokens import generate_token
 from vcshub.db.models import User, UserGlobalPermission
+from vcshub.permissions.caller import CONSOLE
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.permissions.names import INITIAL_DEFAULT_PERMS
 from vcshub.services import lookup, users
@@ -62,5 +63,5 @@ def ensure_admin(
     generated = None
     if not password:
         password = generated = secrets.token_urlsafe(16)
-    user = users.create_user(uow, None, username=username, email=email, password=password, admin=True)
+    user = users.create_user(uow, CONSOLE, username=username, email=email, password=password, admin=True)
     return user, generated

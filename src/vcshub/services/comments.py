@@ -25,14 +25,31 @@ class CommentOptions:
 
 def comment_pull_request(
     uow: UnitOfWork,
+    caller: Caller,
+    repoid: object,
+    pull_request_id: object,
+    message: object = None,
+    status: object = None,
+    userid: object = None,
+    options: CommentOptions | None = None,
+) -> tuple[PullRequest, Comment]:
+    """A comment by the caller (or the user he may act as); the vote is applied only if that user
+    may vote, silently ignored otherwise (4.6)."""
+    repo = pull_requests.readable_repo(uow, caller, repoid)
+    actor = pull_requests.acting_caller(uow, caller, repo, userid)
+    pr = pull_requests.in_repo(uow, repo, pull_request_id)
+    return pr, _comment_on(uow, actor, repoid, pr, message, status, options)
+
+
+def _comment_on(
+    uow: UnitOfWork,
     actor: Caller,
     repoid: object,
     pr: PullRequest,
     message: object,
     status: object,
-    options: CommentOptions | None = None,
+    options: CommentOptions | None,
 ) -> Comment:
-    """A comment by ``actor``; the vote is applied only if he may vote, silently ignored otherwise."""
     if not access.can_repo(actor, pr.target_repo, "repository.read"):
         raise NotFound("repository", repoid)
     if not message and not status:
@@ -54,32 +71,41 @@ def comment_pull_request(
     return comment
 
 
-def close_with_comment(
+def close_pull_request(
     uow: UnitOfWork,
-    actor: Caller,
+    caller: Caller,
     repoid: object,
     pull_request_id: object,
+    userid: object = None,
     message: object = "",
     status: object = None,
 ) -> tuple[PullRequest, Comment | None]:
     """Close the pull request; RC-later's ``message`` or ``status`` adds a closing comment."""
-    pr = pull_requests.close_pull_request(uow, actor, repoid, pull_request_id)
+    repo = pull_requests.readable_repo(uow, caller, repoid)
+    actor = pull_requests.acting_caller(uow, caller, repo, userid)
+    pr = pull_requests.close(uow, actor, pull_requests.in_repo(uow, repo, pull_request_id), pull_request_id)
     if not (message or status):
         return pr, None
-    return pr, comment_pull_request(uow, actor, repoid, pr, message, status)
+    return pr, _comment_on(uow, actor, repoid, pr, message, status, None)
 
 
 def comment_commit(
     uow: UnitOfWork,
-    actor: Caller,
+    caller: Caller,
     repoid: object,
     commit_id: object,
     message: object,
     status: object = None,
+    userid: object = None,
     options: CommentOptions | None = None,
-) -> tuple[Comment, str]:
-    """Comment on a commit (resolved to its full id), optionally voting on it."""
-    repo = access.repo(uow, actor, repoid, "repository.read")
+) -> tuple[Comment, str, str]:
+    """Comment on a commit (resolved to its full id) as the caller or the user he may act as,
+    optionally voting on it. Returns the comment, the full commit id and the repository's name."""
+    # The repository first: a private one must not be told apart from a missing one (1.8).
+    repo = access.repo(uow, caller, repoid, "repository.read")
+    actor = pull_requests.acting_caller(uow, caller, repo, userid)
+    if actor is not caller and not access.can_repo(actor, repo, "repository.read"):
+        raise NotFound("repository", repoid)
     if status is not None and status not in reviews.STATUSES:
         raise ReviewError("bad_commit_status", status=status)
     try:
@@ -98,4 +124,4 @@ def comment_commit(
     )
     if status is not None:
         reviews.vote(uow, repo, actor.user, status, commit_id=commit.raw_id, comment=comment)
-    return comment, commit.raw_id
+    return comment, commit.raw_id, repo.repo_name

@@ -80,7 +80,7 @@ def _owner(uow: UnitOfWork, caller: Caller, owner: object) -> User:
         raise OwnerNotAllowed()
     if target is None:
         raise Invalid("owner", f"user `{owner}` does not exist")
-    return target
+    return lookup.ownable(target)
 
 
 def create_gist(
@@ -208,7 +208,9 @@ def list_gists(uow: UnitOfWork, caller: Caller, userid: object = None) -> list[G
 
 
 def delete_gist(uow: UnitOfWork, caller: Caller, gist: Gist) -> None:
-    """Delete the record; the repository folder goes once the deletion is committed."""
+    """Delete the record (the owner or a super-admin); the folder goes once that is committed."""
+    if not (caller.is_admin or gist.owner_id == caller.user_id):
+        raise NotFound("gist", gist.access_id)
     path = gist_path(uow, gist)
     uow.db.delete(gist)
     uow.db.flush()

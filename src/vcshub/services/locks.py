@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, users
+from vcshub.services.errors import NotYourUser
 from vcshub.services.unit_of_work import UnitOfWork
 
 REASON_API = "lock_api"
@@ -28,6 +29,23 @@ def set_lock(uow: UnitOfWork, repo: Repository, user: User, reason: str = REASON
     uow.db.flush()
     uow.db.refresh(repo)
     return now
+
+
+def lock(uow: UnitOfWork, caller: Caller, repo: Repository, user: User) -> float:
+    """Lock ``repo`` for ``user`` through the API: write+ needed; only admins name someone else."""
+    _require_lock_rights(caller, repo, user)
+    return set_lock(uow, repo, user)
+
+
+def unlock(uow: UnitOfWork, caller: Caller, repo: Repository, user: User) -> None:
+    _require_lock_rights(caller, repo, user)
+    release_lock(uow, repo)
+
+
+def _require_lock_rights(caller: Caller, repo: Repository, user: User) -> None:
+    access.require_repo(caller, repo, "repository.write")
+    if user.user_id != caller.user_id and not caller.is_admin:
+        raise NotYourUser()
 
 
 def release_lock(uow: UnitOfWork, repo: Repository) -> None:

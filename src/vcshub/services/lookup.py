@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vcshub.db.models import RepoGroup, Repository, User, UserGroup
-from vcshub.services.errors import NotFound
+from vcshub.permissions.effective import DEFAULT_USERNAME
+from vcshub.services.errors import Invalid, NotFound
 
 
 # Ids are 32-bit integers in every database; a larger number can name nothing (and
@@ -91,3 +92,11 @@ def user_group(db: Session, ident: object) -> UserGroup:
     if found is None:
         raise NotFound("user group", _text(ident))
     return found
+
+
+def ownable(user: User) -> User:
+    """The user, unless it is the anonymous ``default`` user: an owner administers what he owns,
+    so owning would hand every anonymous visitor admin and push rights."""
+    if user.username == DEFAULT_USERNAME:
+        raise Invalid("owner", f"the anonymous `{DEFAULT_USERNAME}` user cannot own anything")
+    return user

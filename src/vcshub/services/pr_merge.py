@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from vcshub import vcs
 from vcshub.db.models import PullRequest
 from vcshub.permissions.caller import Caller
-from vcshub.services import journal, repo_disk, reviews
+from vcshub.services import journal, pull_requests, repo_disk, reviews
 from vcshub.services.errors import NotFound, ReviewError
 from vcshub.services.pr_refs import Ref, current_head
-from vcshub.services.pull_requests import can_merge
 from vcshub.services.unit_of_work import UnitOfWork
 
 FAILURE_REASONS = {
@@ -85,12 +84,18 @@ def mergeable(uow: UnitOfWork, pr: PullRequest) -> dict:
     return {"status": reason == 0, "message": MERGEABLE_MESSAGES[reason]}
 
 
-def merge_pull_request(uow: UnitOfWork, actor: Caller, repoid: object, pr: PullRequest) -> MergeReport:
-    """Merge as ``actor``; a merge that cannot be done is reported, not raised."""
-    if not can_merge(actor, pr):
+def merge_pull_request(
+    uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: object, userid: object = None
+) -> MergeReport:
+    """Merge as the caller (or the user he may act as); a merge that cannot be done is reported,
+    not raised. Checks in 4.6's order, all judged on the pull request's own target repository."""
+    repo = pull_requests.readable_repo(uow, caller, repoid)
+    actor = pull_requests.acting_caller(uow, caller, repo, userid)
+    pr = pull_requests.in_repo(uow, repo, pull_request_id)
+    if not pull_requests.can_merge(actor, pr):
         raise NotFound("repository", repoid)
     if pr.status == "closed":
-        raise ReviewError("merge_closed", pr.pull_request_id)
+        raise ReviewError("merge_closed", pull_request_id)
     user = actor.user
     before = journal.snapshot(uow, pr.target_repo)
     reason, commit_id = _attempt(uow, pr, f"{user.full_name} <{user.email}>", dry_run=False)

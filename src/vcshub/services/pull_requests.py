@@ -17,6 +17,7 @@ from vcshub.db.models import (
     PullRequest,
     PullRequestReviewer,
     PullRequestVersion,
+    Repository,
     User,
 )
 from vcshub.permissions.caller import Caller
@@ -25,7 +26,6 @@ from vcshub.services.errors import NotFound, NotYourUser, ReviewError
 from vcshub.services.pr_refs import Ref, current_head, resolve
 from vcshub.services.unit_of_work import UnitOfWork
 
-LIST_STATUSES = ("new", "open", "closed")
 _LOAD = (
     selectinload(PullRequest.reviewers).selectinload(PullRequestReviewer.user),
     selectinload(PullRequest.author),
@@ -46,11 +46,14 @@ def can_vote(caller: Caller, pr: PullRequest) -> bool:
     return can_update(caller, pr) or any(r.user_id == caller.user_id for r in pr.reviewers)
 
 
-def acting_caller(uow: UnitOfWork, caller: Caller, repoid: object, userid: object) -> Caller:
-    """Impersonation (4.6): only super-admins and admins of ``repoid`` may act as someone else."""
+def acting_caller(uow: UnitOfWork, caller: Caller, repo: Repository, userid: object) -> Caller:
+    """Impersonation (4.6): only super-admins and admins of ``repo`` may act as someone else.
+
+    ``repo`` is the repository the pull request was found in, never one the caller merely named:
+    judging the rule on a repository of the caller's own let anyone act as anyone.
+    """
     if userid is None:
         return caller
-    repo = lookup.repo(uow.db, repoid)
     if not (caller.is_admin or access.can_repo(caller, repo, "repository.admin")):
         raise NotYourUser()
     return Caller(uow.db, lookup.user(uow.db, userid))
@@ -67,7 +70,7 @@ def pull_request_number(value: object) -> int:
 
 
 def find(uow: UnitOfWork, pull_request_id: object) -> PullRequest:
-    """The pull request with this id (checked here, after the repository: 4.6's order)."""
+    """The pull request with this id, whatever its repository: callers must check that."""
     number = lookup.possible_id(pull_request_number(pull_request_id))
     pr = None
     if number is not None:
@@ -79,12 +82,26 @@ def find(uow: UnitOfWork, pull_request_id: object) -> PullRequest:
     return pr
 
 
-def get_pull_request(uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: int) -> PullRequest:
-    lookup.repo(uow.db, repoid)
+def readable_repo(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
+    """The ``repoid`` of a pull-request method, if the caller may read it.
+
+    Checked before the pull request is looked up, so that a private repository answers exactly
+    like a missing one (1.8) instead of "pull request does not exist".
+    """
+    return access.repo(uow, caller, repoid, "repository.read")
+
+
+def in_repo(uow: UnitOfWork, repo: Repository, pull_request_id: object) -> PullRequest:
+    """The pull request targeting ``repo``; one that targets another repository does not exist
+    here (RhodeCode checks the same), so every rule below is judged on ``repo``."""
     pr = find(uow, pull_request_id)
-    if not access.can_repo(caller, pr.target_repo, "repository.read"):
-        raise NotFound("repository", repoid)
+    if pr.target_repo_id != repo.repo_id:
+        raise NotFound("pull request", pull_request_id)
     return pr
+
+
+def get_pull_request(uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: object) -> PullRequest:
+    return in_repo(uow, readable_repo(uow, caller, repoid), pull_request_id)
 
 
 def list_pull_requests(uow: UnitOfWork, caller: Caller, repoid: object, status: object = "new") -> list[PullRequest]:
@@ -206,8 +223,7 @@ def update_pull_request(
     close: bool = False,
 ) -> UpdateReport:
     """Title/description, then commits, then reviewers, then closing — in that order."""
-    lookup.repo(uow.db, repoid)
-    pr = find(uow, pull_request_id)
+    pr = in_repo(uow, readable_repo(uow, caller, repoid), pull_request_id)
     if not can_update(caller, pr):
         raise ReviewError("update_denied", pull_request_id)
     _require_open(pr, "update_closed")
@@ -295,14 +311,13 @@ def _replace_reviewers(
     uow.db.flush()
 
 
-def close_pull_request(
-    uow: UnitOfWork, actor: Caller, repoid: object, pull_request_id: object
-) -> PullRequest:
-    lookup.repo(uow.db, repoid)
-    pr = find(uow, pull_request_id)
+def close(uow: UnitOfWork, actor: Caller, pr: PullRequest, ident: object) -> PullRequest:
+    """Close ``pr`` as ``actor`` if he may (the author or a writer of its target); ``ident`` is
+    the id as the client sent it, for the messages."""
     if not can_update(actor, pr):
-        raise ReviewError("close_denied", pull_request_id)
-    _require_open(pr, "already_closed")
+        raise ReviewError("close_denied", ident)
+    if pr.status == "closed":
+        raise ReviewError("already_closed", ident)
     pr.status = "closed"
     uow.db.flush()
     return pr

@@ -53,12 +53,19 @@ def create_repo_group(
     path = clean_path("group_name", group_name) if group_name is not None else ""
     if not path:
         raise Required("group_name")
-    if find(uow, path) is not None:
-        raise AlreadyExists("repository group", path)
     parent_path = path.rsplit("/", 1)[0] if "/" in path else None
     parent = find(uow, parent_path) if parent_path else None
+    # Where the caller could never create, say so before telling whether names exist there: a
+    # group he may not read is missing to him, and its children with it (1.8).
+    anywhere = caller.perms.has_global("hg.repogroup.create.true")
+    if parent is not None and not (anywhere or access.can_repo_group(caller, parent, "group.read")):
+        parent = None
     if parent_path and parent is None:
         raise NotFound("repository group", parent_path)
+    if parent_path is None and not anywhere:
+        raise AccessDenied()
+    if find(uow, path) is not None:
+        raise AlreadyExists("repository group", path)
     if not _may_create_in(caller, parent):
         raise AccessDenied()
     _validate_full_path(path)
@@ -66,6 +73,7 @@ def create_repo_group(
     owner_user = caller.user if owner is None else lookup.find_user(uow.db, owner)
     if owner_user is None:
         raise Invalid("owner", f"user `{owner}` does not exist")
+    lookup.ownable(owner_user)
     if name_in_use(uow, path):
         raise Conflict(f"`{path}` is already used by a repository")
     group = _new_group(uow, path, parent, owner_user, description or path)
@@ -200,7 +208,7 @@ def update_repo_group(
         owner = lookup.find_user(uow.db, changes["owner"])
         if owner is None:
             raise Invalid("owner", f"user `{changes['owner']}` does not exist")
-        group.owner_id = owner.user_id
+        group.owner_id = lookup.ownable(owner).user_id
     if "description" in changes:
         group.description = _validate_description(changes["description"]) or ""
     if "enable_locking" in changes:
@@ -271,6 +279,7 @@ def _propagate_locking(uow: UnitOfWork, group: RepoGroup) -> None:
 
 def delete_repo_group(uow: UnitOfWork, caller: Caller, group: RepoGroup) -> None:
     """Delete an empty group; its folder is moved aside to the storage root, not erased."""
+    access.require_repo_group(caller, group, "group.admin")
     if descendant_groups(uow, group) or descendant_repos(uow, group):
         raise Conflict(f"repository group `{group.group_name}` is not empty")
     storage.move_aside(uow, group.group_name, f"_GROUP_{group.short_name}", to_root=True)
@@ -322,9 +331,15 @@ def user_grant_target(
 
 
 def grant_user(
-    uow: UnitOfWork, group: RepoGroup, user: User, perm: str, apply_to_children: object = "none"
+    uow: UnitOfWork,
+    caller: Caller,
+    group: RepoGroup,
+    user: User,
+    perm: str,
+    apply_to_children: object = "none",
 ) -> None:
     """Set the user's row on the group and, per ``apply_to_children``, below it (2.6)."""
+    access.require_repo_group(caller, group, "group.admin")
     groups, repos = _children(uow, group, apply_to_children)
     grants.set_user_many(uow, grants.REPO_GROUP, groups, user.user_id, perm)
     repos = _without_private_defaults(repos, user)
@@ -333,9 +348,10 @@ def grant_user(
 
 
 def revoke_user(
-    uow: UnitOfWork, group: RepoGroup, user: User, apply_to_children: object = "none"
+    uow: UnitOfWork, caller: Caller, group: RepoGroup, user: User, apply_to_children: object = "none"
 ) -> None:
     """Remove the user's rows on the group and, per ``apply_to_children``, below it."""
+    access.require_repo_group(caller, group, "group.admin")
     groups, repos = _children(uow, group, apply_to_children)
     grants.revoke_user_many(uow, grants.REPO_GROUP, groups, user.user_id)
     # Unlike a grant (2.6), a recursive revoke removes private repositories' rows too (RC4).
@@ -371,12 +387,15 @@ def user_group_grant_target(
 
 def grant_user_group(
     uow: UnitOfWork,
+    caller: Caller,
     group: RepoGroup,
     user_group: UserGroup,
     perm: str,
     apply_to_children: object = "none",
 ) -> None:
     """Set the user group's row on the group and, per ``apply_to_children``, below it."""
+    access.require_repo_group(caller, group, "group.admin")
+    access.require_user_group(caller, user_group, "usergroup.read")
     groups, repos = _children(uow, group, apply_to_children)
     grants.set_user_group_many(uow, grants.REPO_GROUP, groups, user_group.users_group_id, perm)
     repo_perm = names.translate(perm, grants.REPO.prefix)
@@ -385,9 +404,15 @@ def grant_user_group(
 
 
 def revoke_user_group(
-    uow: UnitOfWork, group: RepoGroup, user_group: UserGroup, apply_to_children: object = "none"
+    uow: UnitOfWork,
+    caller: Caller,
+    group: RepoGroup,
+    user_group: UserGroup,
+    apply_to_children: object = "none",
 ) -> None:
     """Remove the user group's rows on the group and, per ``apply_to_children``, below it."""
+    access.require_repo_group(caller, group, "group.admin")
+    access.require_user_group(caller, user_group, "usergroup.read")
     groups, repos = _children(uow, group, apply_to_children)
     grants.revoke_user_group_many(uow, grants.REPO_GROUP, groups, user_group.users_group_id)
     repo_ids = [repo_id for repo_id, _ in repos]

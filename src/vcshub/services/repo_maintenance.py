@@ -151,11 +151,10 @@ def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Reposit
     return repo
 
 
-def pull(uow: UnitOfWork, repo: Repository) -> None:
-    """Fetch everything from the repository's clone_uri (no hooks run), then refresh.
-
-    ``repo`` comes from :func:`repos.administered`.
-    """
+def pull(uow: UnitOfWork, caller: Caller, repo: Repository) -> None:
+    """Fetch everything from the repository's clone_uri (no hooks run), then refresh; admin on
+    the repository needed."""
+    access.require_repo(caller, repo, "repository.admin")
     if not repo.clone_uri:
         raise StorageError(f"repository `{repo.repo_name}` has no remote to pull from")
     try:
@@ -165,11 +164,10 @@ def pull(uow: UnitOfWork, repo: Repository) -> None:
     repo_disk.refresh_summary(uow, repo)
 
 
-def strip(uow: UnitOfWork, repo: Repository, revision: object, branch: object) -> None:
-    """Remove a commit and its descendants (git: move ``branch`` back), then refresh.
-
-    ``repo`` comes from :func:`repos.administered`.
-    """
+def strip(uow: UnitOfWork, caller: Caller, repo: Repository, revision: object, branch: object) -> None:
+    """Remove a commit and its descendants (git: move ``branch`` back), then refresh; admin on
+    the repository needed."""
+    access.require_repo(caller, repo, "repository.admin")
     if not isinstance(revision, str):
         raise Invalid("revision", "must be a commit id")
     try:

@@ -39,13 +39,15 @@ def user_revoke_target(
     return repo, user
 
 
-def grant_user(uow: UnitOfWork, repo: Repository, user: User, perm: str) -> None:
+def grant_user(uow: UnitOfWork, caller: Caller, repo: Repository, user: User, perm: str) -> None:
     """Create or replace the user's row on the repository."""
+    access.require_repo(caller, repo, "repository.admin")
     grants.set_user(uow, grants.REPO, repo.repo_id, user.user_id, perm)
 
 
-def revoke_user(uow: UnitOfWork, repo: Repository, user: User) -> None:
+def revoke_user(uow: UnitOfWork, caller: Caller, repo: Repository, user: User) -> None:
     """Remove the user's row (none is fine); for ``default`` that removes the object default."""
+    access.require_repo(caller, repo, "repository.admin")
     grants.revoke_user(uow, grants.REPO, repo.repo_id, user.user_id)
 
 
@@ -69,9 +71,15 @@ def user_group_revoke_target(
     return repo, access.user_group(uow, caller, usergroupid, "usergroup.read")
 
 
-def grant_user_group(uow: UnitOfWork, repo: Repository, user_group: UserGroup, perm: str) -> None:
+def grant_user_group(
+    uow: UnitOfWork, caller: Caller, repo: Repository, user_group: UserGroup, perm: str
+) -> None:
+    access.require_repo(caller, repo, "repository.admin")
+    access.require_user_group(caller, user_group, "usergroup.read")
     grants.set_user_group(uow, grants.REPO, repo.repo_id, user_group.users_group_id, perm)
 
 
-def revoke_user_group(uow: UnitOfWork, repo: Repository, user_group: UserGroup) -> None:
+def revoke_user_group(uow: UnitOfWork, caller: Caller, repo: Repository, user_group: UserGroup) -> None:
+    access.require_repo(caller, repo, "repository.admin")
+    access.require_user_group(caller, user_group, "usergroup.read")
     grants.revoke_user_group(uow, grants.REPO, repo.repo_id, user_group.users_group_id)

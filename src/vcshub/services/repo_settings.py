@@ -38,7 +38,7 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
         owner = lookup.find_user(uow.db, changes["owner"])
         if owner is None:
             raise Invalid("owner", f"user `{changes['owner']}` does not exist")
-        repo.owner_id = owner.user_id
+        repo.owner_id = lookup.ownable(owner).user_id
     if "description" in changes:
         repo.description = changes["description"] or ""
     if "private" in changes:

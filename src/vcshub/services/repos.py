@@ -85,7 +85,7 @@ def _owner(uow: UnitOfWork, caller: Caller, owner: object, supplied: bool) -> Us
         return caller.user
     if not caller.is_admin:
         raise OwnerNotAllowed()
-    return lookup.user(uow.db, owner)
+    return lookup.ownable(lookup.user(uow.db, owner))
 
 
 def create_repo(
@@ -160,9 +160,13 @@ def _initial_permissions(uow, repo: Repository, parent, fork_of, copy_permission
 
 def fork_source(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository:
     """The repository to fork: needs the global fork right, then read access to it."""
+    _require_fork_right(caller)
+    return access.repo(uow, caller, repoid, "repository.read")
+
+
+def _require_fork_right(caller: Caller) -> None:
     if not caller.perms.has_global("hg.fork.repository"):
         raise AccessDenied()
-    return access.repo(uow, caller, repoid, "repository.read")
 
 
 def fork_repo(
@@ -175,6 +179,8 @@ def fork_repo(
     owner_supplied: bool = False,
 ) -> Repository:
     """Clone ``source`` (from :func:`fork_source`) into a new repository recording ``fork_of``."""
+    _require_fork_right(caller)
+    access.require_repo(caller, source, "repository.read")
     if owner_supplied and owner is not None and not caller.is_admin:
         raise OwnerNotAllowed()
     path = clean_path("fork_name", fork_name)
@@ -334,13 +340,21 @@ def forks_of(uow: UnitOfWork, repo: Repository) -> list[Repository]:
 
 
 def delete_repo(uow: UnitOfWork, caller: Caller, repo: Repository, forks: object = "") -> int:
-    """Delete the row; move the folder aside as ``rm__<stamp>__<name>``. Returns forks handled."""
+    """Delete the row; move the folder aside as ``rm__<stamp>__<name>``. Returns forks handled.
+
+    Admin on the repository needed; with ``forks="delete"`` its forks go too, whoever owns them
+    (RC4's rule: deleting a repository may take its forks along)."""
+    access.require_repo(caller, repo, "repository.admin")
+    return _delete(uow, caller, repo, forks)
+
+
+def _delete(uow: UnitOfWork, caller: Caller, repo: Repository, forks: object) -> int:
     children = forks_of(uow, repo)
     if children and forks not in ("detach", "delete"):
         raise Conflict(f"Cannot delete `{repo.repo_name}` it still contains attached forks")
     for child in children:
         if forks == "delete":
-            delete_repo(uow, caller, child, forks="delete")
+            _delete(uow, caller, child, forks="delete")
         else:
             child.fork_id = None
     uow.db.flush()

@@ -35,7 +35,7 @@ def add_comment(
     if comment_type not in COMMENT_TYPES:
         raise ReviewError("bad_comment_type", status=comment_type)
     if resolves_comment_id is not None:
-        resolves_comment_id = _existing_comment_id(uow, resolves_comment_id)
+        resolves_comment_id = _resolvable_comment_id(uow, repo, pull_request, resolves_comment_id)
     comment = Comment(
         repo_id=repo.repo_id,
         user_id=author.user_id,
@@ -115,10 +115,17 @@ def closed_pull_request_with(uow: UnitOfWork, repo: Repository, commit_id: str) 
     return any(commit_id in (revisions or []) for revisions in rows)
 
 
-def _existing_comment_id(uow: UnitOfWork, ident: object) -> int:
-    """The id of an existing comment, given as a number or its decimal text."""
+def _resolvable_comment_id(
+    uow: UnitOfWork, repo: Repository, pull_request: PullRequest | None, ident: object
+) -> int:
+    """The id of a comment this one may resolve: one of the same pull request, or of the same
+    repository for commit comments. A comment elsewhere does not exist from here: resolving it
+    would reach into a repository the author may not see."""
     text = str(ident).strip()
     number = lookup.possible_id(int(text)) if text.isascii() and text.isdigit() else None
-    if isinstance(ident, bool) or number is None or uow.db.get(Comment, number) is None:
+    found = None if isinstance(ident, bool) or number is None else uow.db.get(Comment, number)
+    if found is None or found.repo_id != repo.repo_id or (
+        pull_request is not None and found.pull_request_id != pull_request.pull_request_id
+    ):
         raise ReviewError("bad_resolves", status=ident)
     return number

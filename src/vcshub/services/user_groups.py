@@ -60,6 +60,7 @@ def create_user_group(
     owner_user = caller.user if owner is None else lookup.find_user(uow.db, owner)
     if owner_user is None:
         raise Invalid("owner", f"user `{owner}` does not exist")
+    lookup.ownable(owner_user)
     group = UserGroup(
         group_name=name, description=description, active=bool(active), owner_id=owner_user.user_id
     )
@@ -97,7 +98,7 @@ def update_user_group(
     """Change only the supplied keys; the owner is looked up before anything changes."""
     group = administered(uow, caller, ident)
     if "owner" in changes:
-        owner = lookup.user(uow.db, changes["owner"])
+        owner = lookup.ownable(lookup.user(uow.db, changes["owner"]))
         group.owner_id = owner.user_id
     if "group_name" in changes:
         name = validate_user_group_name(changes["group_name"])
@@ -118,11 +119,12 @@ def administered(uow: UnitOfWork, caller: Caller, ident: object) -> UserGroup:
     return access.user_group(uow, caller, ident, "usergroup.admin")
 
 
-def delete_user_group(uow: UnitOfWork, group: UserGroup) -> None:
+def delete_user_group(uow: UnitOfWork, caller: Caller, group: UserGroup) -> None:
     """Refused while the group holds a permission on a repository or repository group.
 
     Its memberships and its rows on other user groups go with it.
     """
+    access.require_user_group(caller, group, "usergroup.admin")
     repos = uow.db.execute(
         select(Repository.repo_id, Repository.repo_name)
         .join(RepoUserGroupPermission, RepoUserGroupPermission.repo_id == Repository.repo_id)
@@ -152,8 +154,9 @@ def member_target(
     return user, administered(uow, caller, ident)
 
 
-def add_member(uow: UnitOfWork, group: UserGroup, user: User) -> bool:
+def add_member(uow: UnitOfWork, caller: Caller, group: UserGroup, user: User) -> bool:
     """Add a user; False when he already was a member."""
+    access.require_user_group(caller, group, "usergroup.admin")
     if any(m.user_id == user.user_id for m in group.members):
         return False
     group.members.append(UserGroupMember(user_id=user.user_id))
@@ -161,8 +164,9 @@ def add_member(uow: UnitOfWork, group: UserGroup, user: User) -> bool:
     return True
 
 
-def remove_member(uow: UnitOfWork, group: UserGroup, user: User) -> bool:
+def remove_member(uow: UnitOfWork, caller: Caller, group: UserGroup, user: User) -> bool:
     """Remove a user; False when he was not a member."""
+    access.require_user_group(caller, group, "usergroup.admin")
     member = next((m for m in group.members if m.user_id == user.user_id), None)
     if member is None:
         return False
@@ -185,13 +189,15 @@ def user_grant_target(
     return group, user, perm
 
 
-def grant_user(uow: UnitOfWork, group: UserGroup, user: User, perm: str) -> None:
+def grant_user(uow: UnitOfWork, caller: Caller, group: UserGroup, user: User, perm: str) -> None:
     """Create or replace the user's row on the group."""
+    access.require_user_group(caller, group, "usergroup.admin")
     grants.set_user(uow, grants.USER_GROUP, group.users_group_id, user.user_id, perm)
 
 
-def revoke_user(uow: UnitOfWork, group: UserGroup, user: User) -> None:
+def revoke_user(uow: UnitOfWork, caller: Caller, group: UserGroup, user: User) -> None:
     """Remove the user's row on the group, if any."""
+    access.require_user_group(caller, group, "usergroup.admin")
     grants.revoke_user(uow, grants.USER_GROUP, group.users_group_id, user.user_id)
 
 
@@ -214,8 +220,12 @@ def user_group_grant_target(
     return source, target, perm
 
 
-def grant_user_group(uow: UnitOfWork, source: UserGroup, target: UserGroup, perm: str) -> None:
+def grant_user_group(
+    uow: UnitOfWork, caller: Caller, source: UserGroup, target: UserGroup, perm: str
+) -> None:
     """Give the members of ``source`` the permission ``perm`` on ``target``."""
+    access.require_user_group(caller, target, "usergroup.admin")
+    access.require_user_group(caller, source, "usergroup.read")
     if source.users_group_id == target.users_group_id:
         raise Conflict("a user group cannot hold a permission on itself")
     grants.set_user_group(
@@ -223,8 +233,10 @@ def grant_user_group(uow: UnitOfWork, source: UserGroup, target: UserGroup, perm
     )
 
 
-def revoke_user_group(uow: UnitOfWork, source: UserGroup, target: UserGroup) -> None:
+def revoke_user_group(uow: UnitOfWork, caller: Caller, source: UserGroup, target: UserGroup) -> None:
     """Remove the row of ``source`` on ``target``, if any."""
+    access.require_user_group(caller, target, "usergroup.admin")
+    access.require_user_group(caller, source, "usergroup.read")
     grants.revoke_user_group(
         uow, grants.USER_GROUP, target.users_group_id, source.users_group_id
     )

@@ -109,12 +109,11 @@ def create_user(
 ) -> User:
     """Create an account with its main token and a feed token.
 
-    ``caller`` None means a trusted local boundary (the ``vcshub init`` command).
+    The console (``vcshub init``) passes :data:`vcshub.permissions.caller.CONSOLE`.
     An external account (``extern_name`` other than internal) gets a random password: it
     authenticates elsewhere.
     """
-    if caller is not None:
-        require_admin(caller)
+    require_admin(caller)
     if isinstance(username, str) and lookup.find_user_by_name_ci(uow.db, username) is not None:
         raise AlreadyExists("user", username)
     if isinstance(email, str) and email_taken(uow, email.strip()):

@@ -123,8 +123,9 @@ def authorize(
     return VcsGrant(repo=repo, user=subject, action=action)
 
 
-def enforce_lock(uow: UnitOfWork, grant: VcsGrant, transfers_data: bool) -> None:
-    """Refuse anyone but the holder while locked; a data pull by a writer takes the lock."""
+def enforce_lock(uow: UnitOfWork, grant: VcsGrant, locks_on_pull: bool) -> None:
+    """Refuse anyone but the holder while locked; a pull by a writer takes the lock on the
+    requests the transport says (``locks_on_pull``), whether or not they bring new data."""
     repo = grant.repo
     if not repo.enable_locking:
         return
@@ -132,7 +133,7 @@ def enforce_lock(uow: UnitOfWork, grant: VcsGrant, transfers_data: bool) -> None
         raise RepositoryLocked(repo.repo_name, repo.locked_by.username, repo.lock_reason)
     if (
         grant.action == PULL
-        and transfers_data
+        and locks_on_pull
         and repo.locked_by_id is None
         and not grant.anonymous
         and access.can_repo(Caller(uow.db, grant.user), repo, "repository.write")

@@ -103,9 +103,9 @@ class PushBookkeeping:
 class WaitForBookkeeping:
     """ASGI middleware: an HTTP request first waits for the push bookkeeping in progress.
 
-    Except the VCS requests that neither push nor send repository data (hg's ``listkeys`` that
-    ends every hg push, say): they read the repository, not what the bookkeeping writes — at
-    worst they meet a lock that is about to be released.
+    Except the VCS requests that neither push, send repository data nor may take a lock (hg's
+    ``listkeys`` that ends every hg push, say): they read the repository, not what the
+    bookkeeping writes — at worst they meet a lock that is about to be released.
     """
 
     def __init__(self, app: ASGIApp, bookkeeping: PushBookkeeping) -> None:
@@ -121,4 +121,5 @@ class WaitForBookkeeping:
 def _waits(scope: Scope) -> bool:
     request = Request(scope)
     wanted = classify(request.method, request.url.path, request.query_params)
-    return wanted is None or wanted.action == PUSH or wanted.transfers_data
+    # requests that may take a lock must see the release a push's bookkeeping makes
+    return wanted is None or wanted.action == PUSH or wanted.transfers_data or wanted.locks

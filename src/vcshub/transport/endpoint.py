@@ -29,6 +29,8 @@ from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import git_http
 from vcshub.transport.hg_http import SCOPE_KEY, HgPush, HgRequestContext
 from vcshub.transport.requests import PUSH, VcsRequest, classify
+from vcshub.vcs import registry as vcs
+from vcshub.vcs.errors import VCSError
 from vcshub.web.request_info import request_client_ip
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class Admitted:
     anonymous: bool
     may_push: bool
     refs_before: dict | None
+    # git: (branch HEAD named, branch it names now) when this push gave HEAD a real branch
+    head_moved: tuple[str, str] | None = None
 
 
 @dataclass
@@ -110,6 +114,8 @@ class VcsEndpoint:
                 await state.push_bookkeeping.run(bookkeeping)
             raise
         if push:
+            # Before the response ends: the pusher's next clone must find HEAD's branch.
+            await run_in_threadpool(_adopt_pushed_default, admitted, commands)
             await state.push_bookkeeping.finish(lambda: git_http.end_response(send), bookkeeping)
         else:
             await git_http.end_response(send)
@@ -156,7 +162,7 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
             grant = vcs_access.authorize(
                 uow, wanted.repo_name, wanted.kind, user, wanted.action, client_ip
             )
-            vcs_access.enforce_lock(uow, grant, wanted.transfers_data)
+            vcs_access.enforce_lock(uow, grant, wanted.locks)
         except vcs_access.LoginRequired:
             return Refused(401, "Authentication required", challenge=True)
         except vcs_access.RepositoryUnknown:
@@ -183,7 +189,27 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
         )
 
 
+def _adopt_pushed_default(admitted: Admitted, commands: git_http.PushCommands) -> None:
+    """Point a HEAD that names a missing branch at the pushed default (RhodeCode and Gitea
+    do the same): a repository created empty has HEAD at ``master``, clients push ``main``."""
+    prefix = "refs/heads/"
+    pushed = [
+        u.ref[len(prefix):] for u in commands.updates if u.ref.startswith(prefix) and not u.deletes
+    ]
+    if not pushed:
+        return
+    try:
+        moved = vcs.open_repository(admitted.repo_path, "git").adopt_pushed_default(pushed)
+    except (VCSError, OSError):
+        log.exception("could not point HEAD of %s at a pushed branch", admitted.repo_name)
+        return
+    if moved is not None:
+        admitted.head_moved = moved
+
+
 def _after_git_push(state, admitted: Admitted, commands: git_http.PushCommands) -> None:
+    if admitted.head_moved is None:  # the push was cut off before its response
+        _adopt_pushed_default(admitted, commands)
     done = git_http.updated_refs(admitted.repo_path, commands.updates)
     claim = journal.claim_for_git_refs(u.ref for u in done)
     _after_push(state, admitted, admitted.refs_before or {}, claim)
@@ -228,6 +254,15 @@ def _record_push(state, admitted: Admitted, before: journal.RefState, claim) -> 
         user = uow.db.get(User, admitted.user_id)
         if repo is None or user is None:
             return
+        if admitted.head_moved is not None:
+            _follow_head(repo, *admitted.head_moved)
         journal.record_push(uow, repo, user, before, claim)
         grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
         vcs_access.release_after_push(uow, grant)
+
+
+def _follow_head(repo: Repository, previous: str, now: str) -> None:
+    """The landing revision follows HEAD when it meant HEAD: the default ``rev:tip`` (git's
+    tip is HEAD) or the branch HEAD named before. Any other choice is the owner's."""
+    if repo.landing_rev in ("rev:tip", f"branch:{previous}"):
+        repo.landing_rev = f"branch:{now}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pygit2
@@ -89,6 +90,29 @@ class GitRepository(Repository):
     def set_default_branch(self, name: str) -> None:
         """Point HEAD at ``refs/heads/<name>``."""
         self._git.set_head(f"refs/heads/{name}")
+
+    def adopt_pushed_default(self, pushed: Sequence[str]) -> tuple[str, str] | None:
+        """After a push: if HEAD names a branch that does not exist, point it at a pushed one
+        (main, then master, else the first pushed) and return (HEAD's old branch, new one);
+        else None.
+
+        Without this a repository created empty keeps HEAD at ``master`` and every clone of
+        a ``main``-only repository warns and checks out nothing. A HEAD that names an existing
+        branch, or is detached, was chosen by someone and is left alone.
+        """
+        current = self._head_branch()
+        heads = self._snapshot().heads
+        if current is None or current in heads:
+            return None
+        arrived = [name for name in pushed if name in heads]
+        if not arrived:
+            return None
+        chosen = next((n for n in _PREFERRED_DEFAULTS if n in arrived), arrived[0])
+        try:
+            self.set_default_branch(chosen)
+        except pygit2.GitError as exc:
+            raise RepositoryError(f"cannot point HEAD at {chosen!r}: {exc}") from None
+        return current, chosen
 
     # -- commits ------------------------------------------------------------
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from vcshub.auth.ip_whitelist import client_ip
 from vcshub.config import Settings
+from vcshub.web.client_address import client_address, trusted_proxies
 
 
 def request_client_ip(request: Request, settings: Settings) -> str:
-    """The client's address; forwarded headers count only from the configured proxies."""
-    peer = request.client.host if request.client else None
-    proxies = settings.forwarded_allow_ips
-    if "*" not in proxies and client_ip(peer) not in proxies:
-        return client_ip(peer)
-    return client_ip(peer, {k: v for k, v in request.headers.items()})
+    """The client's address; forwarded headers count only from the configured proxies
+    (see :mod:`vcshub.web.client_address`)."""
+    return client_address(
+        request.client.host if request.client else None,
+        trusted_proxies(settings.forwarded_allow_ips),
+        request.headers.get("x-real-ip"),
+        request.headers.getlist("x-forwarded-for"),
+    )
 
 
 def base_url(request: Request, settings: Settings) -> str:

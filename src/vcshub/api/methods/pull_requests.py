@@ -6,7 +6,7 @@ from vcshub.api.call import Call
 from vcshub.api.coercion import Bool
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.pull_requests import pull_request_data
-from vcshub.services import access, comments, lookup, pr_merge, pull_requests, reviews
+from vcshub.services import comments, pr_merge, pull_requests, reviews
 
 methods = MethodSet()
 
@@ -39,10 +39,7 @@ def get_pull_requests(call: Call, repoid, status="new"):
 
 @methods.method()
 def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
-    lookup.repo(call.uow.db, repoid)
-    actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
-    pr = pull_requests.find(call.uow, pullrequestid)
-    report = pr_merge.merge_pull_request(call.uow, actor, repoid, pr)
+    report = pr_merge.merge_pull_request(call.uow, call.caller, repoid, pullrequestid, userid)
     return {
         "possible": report.possible,
         "executed": report.executed,
@@ -53,10 +50,8 @@ def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
 
 @methods.method()
 def close_pull_request(call: Call, repoid, pullrequestid, userid=None, message="", status=None):
-    lookup.repo(call.uow.db, repoid)
-    actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
-    pr, comment = comments.close_with_comment(
-        call.uow, actor, repoid, pullrequestid, message, status
+    pr, comment = comments.close_pull_request(
+        call.uow, call.caller, repoid, pullrequestid, userid, message, status
     )
     result = {"pull_request_id": pr.pull_request_id, "closed": True}
     if comment is not None:  # RC-later's closing comment
@@ -77,12 +72,9 @@ def comment_pull_request(
     f_path=None,
     line=None,
 ):
-    lookup.repo(call.uow.db, repoid)
-    actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
-    pr = pull_requests.find(call.uow, pullrequestid)
     options = comments.CommentOptions(comment_type, f_path, line, resolves_comment_id)
-    comment = comments.comment_pull_request(
-        call.uow, actor, repoid, pr, message, status, options
+    pr, comment = comments.comment_pull_request(
+        call.uow, call.caller, repoid, pullrequestid, message, status, userid, options
     )
     return {
         "pull_request_id": pr.pull_request_id,
@@ -119,7 +111,7 @@ def update_pull_request(
         title=title or "", description=description or "", reviewers=reviewers,
         update_commits=bool(update_commits), close=bool(close_pull_request),
     )
-    pr = pull_requests.find(call.uow, pullrequestid)
+    pr = pull_requests.get_pull_request(call.uow, call.caller, repoid, pullrequestid)
     return {
         "msg": f"Updated pull request `{pr.pull_request_id}`",
         "pull_request": serialize(call, pr),
@@ -137,14 +129,11 @@ def _comment_failure(call_args) -> str:
 
 
 def _comment_commit(call: Call, repoid, commit_id, message, userid, status, options):
-    # The repository first: a private one must not be told apart from a missing one (1.8).
-    repo = access.repo(call.uow, call.caller, repoid, "repository.read")
-    actor = pull_requests.acting_caller(call.uow, call.caller, repoid, userid)
-    comment, full_id = comments.comment_commit(
-        call.uow, actor, repoid, commit_id, message, status, options
+    _, full_id, repo_name = comments.comment_commit(
+        call.uow, call.caller, repoid, commit_id, message, status, userid, options
     )
     return {
-        "msg": f"Commented on commit `{full_id}` for repository `{repo.repo_name}`",
+        "msg": f"Commented on commit `{full_id}` for repository `{repo_name}`",
         "status_change": status,
         "success": True,
     }
@@ -159,9 +148,7 @@ def comment_commit(
     return _comment_commit(call, repoid, commit_id, message, userid, status, options)
 
 
-@methods.method(
-    "changeset_comment", deprecated_for="comment_commit", legacy_args={"revision": "commit_id"},
-    failure=_comment_failure,
-)
-def changeset_comment(call: Call, repoid, commit_id, message, userid=None, status=None):
-    return _comment_commit(call, repoid, commit_id, message, userid, status, None)
+@methods.method("changeset_comment", deprecated_for="comment_commit", failure=_comment_failure)
+def changeset_comment(call: Call, repoid, revision, message, userid=None, status=None):
+    # `revision` is this method's own name for the commit (a missing one is reported by it).
+    return _comment_commit(call, repoid, revision, message, userid, status, None)

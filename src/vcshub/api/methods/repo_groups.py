@@ -100,7 +100,7 @@ def grant_user_permission_to_repo_group(
         call.uow, call.caller, repogroupid, userid, perm
     )
     with failing_as(_user_failure(userid, group)):
-        repo_groups.grant_user(call.uow, group, user, perm, apply_to_children)
+        repo_groups.grant_user(call.uow, call.caller, group, user, perm, apply_to_children)
     return {
         "msg": f"Granted perm: `{perm}` (recursive:{apply_to_children}) for user: "
         f"`{user.username}` in repo group: `{group.short_name}`",
@@ -114,7 +114,7 @@ def revoke_user_permission_from_repo_group(
 ):
     group, user, _ = repo_groups.user_grant_target(call.uow, call.caller, repogroupid, userid)
     with failing_as(_user_failure(userid, group)):
-        repo_groups.revoke_user(call.uow, group, user, apply_to_children)
+        repo_groups.revoke_user(call.uow, call.caller, group, user, apply_to_children)
     return {
         "msg": f"Revoked perm (recursive:{apply_to_children}) for user: "
         f"`{user.username}` in repo group: `{group.short_name}`",
@@ -130,7 +130,7 @@ def grant_user_group_permission_to_repo_group(
         call.uow, call.caller, repogroupid, usergroupid, perm
     )
     with failing_as(_group_failure(usergroupid, group)):
-        repo_groups.grant_user_group(call.uow, group, user_group, perm, apply_to_children)
+        repo_groups.grant_user_group(call.uow, call.caller, group, user_group, perm, apply_to_children)
     return {
         "msg": f"Granted perm: `{perm}` (recursive:{apply_to_children}) for user group: "
         f"`{user_group.group_name}` in repo group: `{group.short_name}`",
@@ -147,7 +147,7 @@ def revoke_user_group_permission_from_repo_group(
     )
     # Unlike the grant, RC4 names the user group here, not the argument as passed.
     with failing_as(_group_failure(user_group.group_name, group)):
-        repo_groups.revoke_user_group(call.uow, group, user_group, apply_to_children)
+        repo_groups.revoke_user_group(call.uow, call.caller, group, user_group, apply_to_children)
     return {
         "msg": f"Revoked perm (recursive:{apply_to_children}) for user group: "
         f"`{user_group.group_name}` in repo group: `{group.short_name}`",

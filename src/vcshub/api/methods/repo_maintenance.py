@@ -34,7 +34,7 @@ def invalidate_cache(call: Call, repoid, delete_keys: Bool = False):
 def pull(call: Call, repoid):
     repo = repos.administered(call.uow, call.caller, repoid)
     with failing_as(f"Unable to pull changes from `{repo.repo_name}`"):
-        repo_maintenance.pull(call.uow, repo)
+        repo_maintenance.pull(call.uow, call.caller, repo)
     return {"msg": f"Pulled from `{repo.repo_name}`", "repository": repo.repo_name}
 
 
@@ -42,7 +42,7 @@ def pull(call: Call, repoid):
 def strip(call: Call, repoid, revision, branch):
     repo = repos.administered(call.uow, call.caller, repoid)
     with failing_as(f"Unable to strip commit {revision} from repo `{repo.repo_name}`"):
-        repo_maintenance.strip(call.uow, repo, revision, branch)
+        repo_maintenance.strip(call.uow, call.caller, repo, revision, branch)
     return {
         "msg": f"Stripped commit {revision} from repo `{repo.repo_name}`",
         "repository": repo.repo_name,
@@ -55,9 +55,9 @@ def lock(call: Call, repoid, locked: Bool = ABSENT, userid=None):
     if locked is ABSENT:
         return _lock_state(repo)
     with failing_as(f"Error occurred locking repository `{repo.repo_name}`"):
-        since = locks.set_lock(call.uow, repo, user) if locked else None
+        since = locks.lock(call.uow, call.caller, repo, user) if locked else None
         if not locked:
-            locks.release_lock(call.uow, repo)
+            locks.unlock(call.uow, call.caller, repo, user)
     return {
         "repo": repo.repo_name,
         "locked": bool(locked),

@@ -28,7 +28,7 @@ def _grant_user(call: Call, repoid, userid, perm) -> dict:
         call.uow, call.caller, repoid, userid, perm
     )
     with failing_as(_user_failure(userid, repoid)):
-        repo_permissions.grant_user(call.uow, repo, user, perm)
+        repo_permissions.grant_user(call.uow, call.caller, repo, user, perm)
     return {
         "msg": f"Granted perm: `{perm}` for user: `{user.username}` in repo: `{repo.repo_name}`",
         "success": True,
@@ -38,7 +38,7 @@ def _grant_user(call: Call, repoid, userid, perm) -> dict:
 def _revoke_user(call: Call, repoid, userid) -> dict:
     repo, user = repo_permissions.user_revoke_target(call.uow, call.caller, repoid, userid)
     with failing_as(_user_failure(userid, repoid)):
-        repo_permissions.revoke_user(call.uow, repo, user)
+        repo_permissions.revoke_user(call.uow, call.caller, repo, user)
     return {
         "msg": f"Revoked perm for user: `{user.username}` in repo: `{repo.repo_name}`",
         "success": True,
@@ -50,7 +50,7 @@ def _grant_user_group(call: Call, repoid, usergroupid, perm) -> dict:
         call.uow, call.caller, repoid, usergroupid, perm
     )
     with failing_as(_group_failure(usergroupid, repo)):
-        repo_permissions.grant_user_group(call.uow, repo, user_group, perm)
+        repo_permissions.grant_user_group(call.uow, call.caller, repo, user_group, perm)
     return {
         "msg": f"Granted perm: `{perm}` for user group: `{user_group.group_name}` "
         f"in repo: `{repo.repo_name}`",
@@ -63,7 +63,7 @@ def _revoke_user_group(call: Call, repoid, usergroupid) -> dict:
         call.uow, call.caller, repoid, usergroupid
     )
     with failing_as(_group_failure(user_group.group_name, repo)):
-        repo_permissions.revoke_user_group(call.uow, repo, user_group)
+        repo_permissions.revoke_user_group(call.uow, call.caller, repo, user_group)
     return {
         "msg": f"Revoked perm for user group: `{user_group.group_name}` "
         f"in repo: `{repo.repo_name}`",

@@ -93,7 +93,7 @@ def delete_user_group(call: Call, usergroupid):
     group = user_groups.administered(call.uow, call.caller, usergroupid)
     ident = f"ID:{group.users_group_id} {group.group_name}"
     with failing_as(f"failed to delete user group {ident}"):
-        user_groups.delete_user_group(call.uow, group)
+        user_groups.delete_user_group(call.uow, call.caller, group)
     return {"msg": f"deleted user group {ident}", "user_group": None}
 
 
@@ -103,7 +103,7 @@ def delete_user_group(call: Call, usergroupid):
 def add_user_to_user_group(call: Call, usergroupid, userid):
     user, group = user_groups.member_target(call.uow, call.caller, usergroupid, userid)
     with failing_as(f"failed to add member to user group `{group.group_name}`"):
-        added = user_groups.add_member(call.uow, group, user)
+        added = user_groups.add_member(call.uow, call.caller, group, user)
     if not added:
         return {"success": False, "msg": "User is already in that group"}
     return {
@@ -116,7 +116,7 @@ def add_user_to_user_group(call: Call, usergroupid, userid):
 def remove_user_from_user_group(call: Call, usergroupid, userid):
     user, group = user_groups.member_target(call.uow, call.caller, usergroupid, userid)
     with failing_as(f"failed to remove member from user group `{group.group_name}`"):
-        removed = user_groups.remove_member(call.uow, group, user)
+        removed = user_groups.remove_member(call.uow, call.caller, group, user)
     if not removed:
         return {"success": False, "msg": "User wasn't in group"}
     return {
@@ -135,7 +135,7 @@ def grant_user_permission_to_user_group(call: Call, usergroupid, userid, perm):
         call.uow, call.caller, usergroupid, userid, perm
     )
     with failing_as(_user_failure(userid, group)):
-        user_groups.grant_user(call.uow, group, user, perm)
+        user_groups.grant_user(call.uow, call.caller, group, user, perm)
     return {
         "msg": f"Granted perm: `{perm}` for user: `{user.username}` "
         f"in user group: `{group.group_name}`",
@@ -147,7 +147,7 @@ def grant_user_permission_to_user_group(call: Call, usergroupid, userid, perm):
 def revoke_user_permission_from_user_group(call: Call, usergroupid, userid):
     group, user, _ = user_groups.user_grant_target(call.uow, call.caller, usergroupid, userid)
     with failing_as(_user_failure(userid, group)):
-        user_groups.revoke_user(call.uow, group, user)
+        user_groups.revoke_user(call.uow, call.caller, group, user)
     return {
         "msg": f"Revoked perm for user: `{user.username}` in user group: `{group.group_name}`",
         "success": True,
@@ -167,7 +167,7 @@ def grant_user_group_permission_to_user_group(call: Call, usergroupid, sourceuse
         call.uow, call.caller, usergroupid, sourceusergroupid, perm
     )
     with failing_as(_group_failure(sourceusergroupid, target)):
-        user_groups.grant_user_group(call.uow, source, target, perm)
+        user_groups.grant_user_group(call.uow, call.caller, source, target, perm)
     return {
         "msg": f"Granted perm: `{perm}` for user group: `{source.group_name}` "
         f"in user group: `{target.group_name}`",
@@ -181,7 +181,7 @@ def revoke_user_group_permission_from_user_group(call: Call, usergroupid, source
         call.uow, call.caller, usergroupid, sourceusergroupid
     )
     with failing_as(_group_failure(sourceusergroupid, target)):
-        user_groups.revoke_user_group(call.uow, source, target)
+        user_groups.revoke_user_group(call.uow, call.caller, source, target)
     return {
         "msg": f"Revoked perm for user group: `{source.group_name}` "
         f"in user group: `{target.group_name}`",

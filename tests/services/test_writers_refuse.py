@@ -1,0 +1,397 @@
+"""Every service function that changes state refuses a caller without the right — by itself.
+
+The adapters check too (to answer in the contract's order), but a web button or a CLI command
+that calls a service directly must not be able to skip authorization: the pull-request
+impersonation hole came from a service that trusted its adapter. Each case below calls one writer
+straight, as a user who may not do it, and proves it is refused with nothing changed, in the
+database or on disk.
+
+The writers are found by walking the services' public functions: a new writer without a case
+here (or a reason in ``NOT_JUDGED``) fails :func:`test_every_writer_is_walked`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import itertools
+import os
+import pkgutil
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+import vcshub.services
+from tests.repo_content import WorkingCopy
+from vcshub.db.models import Base, User
+from vcshub.permissions.caller import CONSOLE, Caller
+from vcshub.services import (
+    comments,
+    gists,
+    locks,
+    pr_merge,
+    pull_requests,
+    repo_disk,
+    repo_groups,
+    repo_maintenance,
+    repo_permissions,
+    repo_settings,
+    repos,
+    site_settings,
+    user_groups,
+    users,
+)
+from vcshub.services.errors import (
+    AccessDenied,
+    NotFound,
+    NotYourUser,
+    OwnerNotAllowed,
+    ReviewError,
+)
+
+_seq = itertools.count()
+
+# Verbs that name a change of state in the services' public functions.
+WRITE_VERBS = re.compile(
+    r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
+    r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
+    r"vote|initialize|prepare|make|move|enforce)(_|$)"
+)
+
+# Writers that take no caller, and why that is safe.
+NOT_JUDGED = {
+    # The console: the machine's administrator, no API, web or VCS request reaches these.
+    "auth_tokens.create_token": "CLI `vcshub token create` only",
+    "bootstrap.ensure_admin": "vcshub init",
+    "bootstrap.ensure_default_user": "vcshub init",
+    "installation.initialize": "vcshub init / server start",
+    "installation.prepare_storage": "vcshub init / server start",
+    "gists.collect_expired": "the server's own expiry timer",
+    # Steps of writers that checked their caller before calling them.
+    "grants.copy_rows": "step of create_repo / create_repo_group",
+    "grants.write_initial_rows": "step of creations",
+    "grants.set_user": "step of the grant writers",
+    "grants.set_user_group": "step of the grant writers",
+    "grants.set_user_many": "step of the grant writers",
+    "grants.set_user_group_many": "step of the grant writers",
+    "grants.revoke_user": "step of the revoke writers",
+    "grants.revoke_user_group": "step of the revoke writers",
+    "grants.revoke_user_many": "step of the revoke writers",
+    "grants.revoke_user_group_many": "step of the revoke writers",
+    "journal.record_push": "step of a push admitted by vcs_access.authorize, or of a merge",
+    "locks.set_lock": "step of locks.lock and of vcs_access.enforce_lock",
+    "locks.release_lock": "step of locks.unlock and of vcs_access.release_after_push",
+    "vcs_access.enforce_lock": "step of a transfer admitted by vcs_access.authorize",
+    "vcs_access.release_after_push": "step of a push admitted by vcs_access.authorize",
+    "repo_disk.create_on_disk": "step of create_repo / fork_repo",
+    "repo_disk.refresh_summary": "a cache of what is on disk, refreshed by checked writers",
+    "repo_groups.ensure_parents": "step of create_repo",
+    "reviews.add_comment": "step of the comment, merge and update writers",
+    "reviews.vote": "step of the comment and update writers",
+    "site_settings.set_setting": "step of set_license_key",
+    "storage.ensure_dir": "disk step of checked writers",
+    "storage.make_dir": "disk step of checked writers",
+    "storage.move": "disk step of checked writers",
+    "storage.move_aside": "disk step of checked writers",
+    "storage.remove_tree_after_commit": "disk step of checked writers",
+    "archives.prepare": "a cache of a repository its reader was admitted to",
+    "tree_archive.write_tar": "writes an archive file for archives.prepare",
+    "tree_archive.write_zip": "writes an archive file for archives.prepare",
+    # Named like writers, change nothing: they resolve and check a writer's target.
+    "locks.lock_target": "changes nothing",
+    "repos.fork_source": "changes nothing",
+    "pr_merge.merge_message": "changes nothing: a text",
+    "pull_requests.pull_request_number": "changes nothing: parses an id",
+    # Acts on the signed-in user alone, who proves himself with his current password.
+    "password_change.change_own_password": "the session's own user, current password checked",
+}
+
+
+@dataclass
+class Scene:
+    """Objects of a super-admin (``root``), a user with no rights on them (``other``), and a
+    user who administers his own repository only (``dave``)."""
+
+    uow: object
+    root: Caller
+    other: Caller
+    dave: Caller
+    secret: object  # a private git repository with a pull request (feature → master)
+    commit: str
+    pr_id: int
+    dave_repo: object
+    group: object
+    user_group: object
+    gist: object
+    root_user: User
+    other_user: User
+
+
+def _user(uow, admin=False) -> User:
+    name = f"wr{next(_seq)}x{os.getpid()}"
+    return users.create_user(uow, CONSOLE, username=name, email=f"{name}@example.com", admin=admin)
+
+
+@pytest.fixture
+def scene(uow, tmp_path) -> Scene:
+    root_user, other_user, dave_user = _user(uow, admin=True), _user(uow), _user(uow)
+    db = uow.db
+    root = Caller(db, root_user)
+    n = next(_seq)
+    secret = repos.create_repo(
+        uow, root, f"wr-secret{n}", "git", repos.RepoSpec(private=True)
+    )
+    work = WorkingCopy.clone(repo_disk.path(uow, secret), tmp_path / "work", "git")
+    work.commit({"a.txt": "base\n"}, "base")
+    work.push("master")
+    commit = work.commit({"b.txt": "feature\n"}, "feature", branch="feature")
+    work.push("feature")
+    pr = pull_requests.create_pull_request(
+        uow, root, secret.repo_name, secret.repo_name, "branch:feature", "branch:master", "t"
+    )
+    dave_repo = repos.create_repo(
+        uow, root, f"wr-dave{n}", "git", repos.RepoSpec(),
+        owner=dave_user.username, owner_supplied=True,
+    )
+    group = repo_groups.create_repo_group(uow, root, f"wr-group{n}")
+    user_group = user_groups.create_user_group(uow, root, f"wr-ug{n}")
+    gist = gists.create_gist(uow, root, {"a.txt": {"content": "x"}})
+    return Scene(
+        uow, root, Caller(db, other_user), Caller(db, dave_user), secret, commit,
+        pr.pull_request_id, dave_repo, group, user_group, gist, root_user, other_user,
+    )
+
+
+def _fingerprint(uow) -> str:
+    """Every row of every table, and every path in the data directory."""
+    digest = hashlib.sha256()
+    for table in Base.metadata.sorted_tables:
+        rows = sorted(repr(tuple(row)) for row in uow.db.execute(select(table)))
+        digest.update(f"{table.name}:{rows}".encode())
+    for folder, dirs, files in os.walk(uow.settings.data_dir):
+        dirs.sort()
+        digest.update(f"{folder}:{sorted(files)}".encode())
+    return digest.hexdigest()
+
+
+REFUSED_REVIEWS = {"close_denied", "update_denied"}
+
+# name → ways to call it as someone who may not; each must be refused.
+CASES = {
+    "comments.comment_pull_request": [
+        lambda s: comments.comment_pull_request(s.uow, s.other, s.secret.repo_name, s.pr_id, "hi"),
+        # The impersonation hole: rules judged on a repository of the caller's own.
+        lambda s: comments.comment_pull_request(
+            s.uow, s.dave, s.dave_repo.repo_name, s.pr_id, "hi", "approved", s.root_user.username
+        ),
+    ],
+    "comments.close_pull_request": [
+        lambda s: comments.close_pull_request(s.uow, s.other, s.secret.repo_name, s.pr_id),
+        lambda s: comments.close_pull_request(
+            s.uow, s.dave, s.dave_repo.repo_name, s.pr_id, s.root_user.username
+        ),
+    ],
+    "comments.comment_commit": [
+        lambda s: comments.comment_commit(s.uow, s.other, s.secret.repo_name, s.commit, "hi"),
+        lambda s: comments.comment_commit(
+            s.uow, s.dave, s.secret.repo_name, s.commit, "hi", userid=s.root_user.username
+        ),
+    ],
+    "pr_merge.merge_pull_request": [
+        lambda s: pr_merge.merge_pull_request(s.uow, s.other, s.secret.repo_name, s.pr_id),
+        lambda s: pr_merge.merge_pull_request(
+            s.uow, s.dave, s.dave_repo.repo_name, s.pr_id, s.root_user.username
+        ),
+        lambda s: pr_merge.merge_pull_request(
+            s.uow, s.dave, s.dave_repo.repo_id, s.pr_id, s.root_user.user_id
+        ),
+    ],
+    "pull_requests.update_pull_request": [
+        lambda s: pull_requests.update_pull_request(
+            s.uow, s.other, s.secret.repo_name, s.pr_id, title="mine"
+        ),
+        lambda s: pull_requests.update_pull_request(
+            s.uow, s.dave, s.dave_repo.repo_name, s.pr_id, title="mine", close=True
+        ),
+    ],
+    "pull_requests.create_pull_request": [
+        lambda s: pull_requests.create_pull_request(
+            s.uow, s.other, s.secret.repo_name, s.secret.repo_name, "branch:feature",
+            "branch:master", "t",
+        ),
+    ],
+    "pull_requests.close": [
+        lambda s: pull_requests.close(
+            s.uow, s.other, pull_requests.find(s.uow, s.pr_id), s.pr_id
+        ),
+    ],
+    "gists.create_gist": [
+        lambda s: gists.create_gist(
+            s.uow, s.other, {"a.txt": {"content": "x"}}, owner=s.root_user.username
+        ),
+    ],
+    "gists.delete_gist": [lambda s: gists.delete_gist(s.uow, s.other, s.gist)],
+    "locks.lock": [lambda s: locks.lock(s.uow, s.other, s.secret, s.other_user)],
+    "locks.unlock": [lambda s: locks.unlock(s.uow, s.other, s.secret, s.other_user)],
+    "repo_groups.create_repo_group": [
+        lambda s: repo_groups.create_repo_group(s.uow, s.other, "wr-new-top"),
+        lambda s: repo_groups.create_repo_group(s.uow, s.other, f"{s.group.group_name}/sub"),
+    ],
+    "repo_groups.update_repo_group": [
+        lambda s: repo_groups.update_repo_group(
+            s.uow, s.other, s.group.group_name, {"description": "x"}
+        ),
+    ],
+    "repo_groups.delete_repo_group": [
+        lambda s: repo_groups.delete_repo_group(s.uow, s.other, s.group),
+    ],
+    "repo_groups.grant_user": [
+        lambda s: repo_groups.grant_user(s.uow, s.other, s.group, s.other_user, "group.admin"),
+    ],
+    "repo_groups.revoke_user": [
+        lambda s: repo_groups.revoke_user(s.uow, s.other, s.group, s.root_user),
+    ],
+    "repo_groups.grant_user_group": [
+        lambda s: repo_groups.grant_user_group(
+            s.uow, s.other, s.group, s.user_group, "group.admin"
+        ),
+    ],
+    "repo_groups.revoke_user_group": [
+        lambda s: repo_groups.revoke_user_group(s.uow, s.other, s.group, s.user_group),
+    ],
+    "repo_maintenance.invalidate_cache": [
+        lambda s: repo_maintenance.invalidate_cache(s.uow, s.other, s.secret.repo_name),
+    ],
+    "repo_maintenance.rescan": [lambda s: repo_maintenance.rescan(s.uow, s.other, True)],
+    "repo_maintenance.pull": [lambda s: repo_maintenance.pull(s.uow, s.other, s.secret)],
+    "repo_maintenance.strip": [
+        lambda s: repo_maintenance.strip(s.uow, s.other, s.secret, s.commit, "feature"),
+    ],
+    "repo_permissions.grant_user": [
+        lambda s: repo_permissions.grant_user(
+            s.uow, s.other, s.secret, s.other_user, "repository.admin"
+        ),
+    ],
+    "repo_permissions.revoke_user": [
+        lambda s: repo_permissions.revoke_user(s.uow, s.other, s.secret, s.root_user),
+    ],
+    "repo_permissions.grant_user_group": [
+        lambda s: repo_permissions.grant_user_group(
+            s.uow, s.other, s.secret, s.user_group, "repository.admin"
+        ),
+    ],
+    "repo_permissions.revoke_user_group": [
+        lambda s: repo_permissions.revoke_user_group(s.uow, s.other, s.secret, s.user_group),
+    ],
+    "repo_settings.update_repo": [
+        lambda s: repo_settings.update_repo(
+            s.uow, s.other, s.secret.repo_name, {"private": False}
+        ),
+    ],
+    "repo_settings.add_field": [
+        lambda s: repo_settings.add_field(s.uow, s.other, s.secret.repo_name, "k"),
+    ],
+    "repo_settings.remove_field": [
+        lambda s: repo_settings.remove_field(s.uow, s.other, s.secret.repo_name, "k"),
+    ],
+    "repos.create_repo": [
+        # (``other`` holds the site default hg.create.repository: he may create, not for others)
+        lambda s: repos.create_repo(
+            s.uow, s.other, "wr-owned", "git", repos.RepoSpec(),
+            owner=s.root_user.username, owner_supplied=True,
+        ),
+    ],
+    "repos.fork_repo": [
+        lambda s: repos.fork_repo(s.uow, s.other, s.secret, "wr-fork", repos.RepoSpec()),
+    ],
+    "repos.delete_repo": [lambda s: repos.delete_repo(s.uow, s.other, s.secret)],
+    "site_settings.set_license_key": [
+        lambda s: site_settings.set_license_key(s.uow, s.other, "key"),
+    ],
+    "user_groups.create_user_group": [
+        lambda s: user_groups.create_user_group(s.uow, s.other, "wr-new-ug"),
+    ],
+    "user_groups.update_user_group": [
+        lambda s: user_groups.update_user_group(
+            s.uow, s.other, s.user_group.group_name, {"description": "x"}
+        ),
+    ],
+    "user_groups.delete_user_group": [
+        lambda s: user_groups.delete_user_group(s.uow, s.other, s.user_group),
+    ],
+    "user_groups.add_member": [
+        lambda s: user_groups.add_member(s.uow, s.other, s.user_group, s.other_user),
+    ],
+    "user_groups.remove_member": [
+        lambda s: user_groups.remove_member(s.uow, s.other, s.user_group, s.root_user),
+    ],
+    "user_groups.grant_user": [
+        lambda s: user_groups.grant_user(
+            s.uow, s.other, s.user_group, s.other_user, "usergroup.admin"
+        ),
+    ],
+    "user_groups.revoke_user": [
+        lambda s: user_groups.revoke_user(s.uow, s.other, s.user_group, s.root_user),
+    ],
+    "user_groups.grant_user_group": [
+        lambda s: user_groups.grant_user_group(
+            s.uow, s.other, s.user_group, s.user_group, "usergroup.admin"
+        ),
+    ],
+    "user_groups.revoke_user_group": [
+        lambda s: user_groups.revoke_user_group(s.uow, s.other, s.user_group, s.user_group),
+    ],
+    "users.create_user": [
+        lambda s: users.create_user(s.uow, s.other, username="wr-new", email="wr-new@example.com"),
+    ],
+    "users.update_user": [
+        lambda s: users.update_user(s.uow, s.other, s.other_user.user_id, {"admin": True}),
+    ],
+    "users.delete_user": [lambda s: users.delete_user(s.uow, s.other, s.root_user.user_id)],
+}
+
+
+def _writers() -> dict[str, object]:
+    found = {}
+    for info in pkgutil.iter_modules(vcshub.services.__path__):
+        module = importlib.import_module(f"vcshub.services.{info.name}")
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            if func.__module__ == module.__name__ and WRITE_VERBS.match(name):
+                found[f"{info.name}.{name}"] = func
+    return found
+
+
+def test_every_writer_is_walked():
+    writers = _writers()
+    unaccounted = sorted(set(writers) - set(CASES) - set(NOT_JUDGED))
+    assert unaccounted == [], "writers with neither a refusal case nor a reason"
+    assert sorted(set(CASES) - set(writers)) == [], "cases for functions that are not writers"
+    assert sorted(set(NOT_JUDGED) - set(writers)) == [], "reasons for functions that are gone"
+    for name in CASES:
+        params = list(inspect.signature(writers[name]).parameters)
+        assert params[1] in ("caller", "actor"), f"{name} does not take the caller"
+
+
+def test_each_writer_refuses_a_caller_without_the_right(scene):
+    """One scene for all cases (a refused call changes nothing, so they cannot disturb each
+    other); every failure is reported, not just the first."""
+    failures = []
+    for name, calls in CASES.items():
+        for index, call in enumerate(calls):
+            before = _fingerprint(scene.uow)
+            try:
+                call(scene)
+            except (AccessDenied, NotFound, NotYourUser, OwnerNotAllowed) as exc:
+                refusal = exc
+            except ReviewError as exc:
+                refusal = exc if exc.problem in REFUSED_REVIEWS else None
+            else:
+                refusal = None
+            if refusal is None:
+                failures.append(f"{name}[{index}] was not refused")
+            elif _fingerprint(scene.uow) != before:
+                failures.append(f"{name}[{index}] was refused but changed something")
+    assert failures == []
