@@ -25,7 +25,7 @@ from vcshub.auth.tokens import API_ROLES
 from vcshub.config import Settings
 from vcshub.permissions.caller import Caller
 from vcshub.services.errors import DomainError
-from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.services.unit_of_work import UnitOfWork, open_session
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class Dispatcher:
         raw_args = data["args"] if isinstance(data["args"], dict) else {}
         raw_args = _apply_legacy_names(raw_args, method.legacy_args)
 
-        with self.sessions() as db:
+        with open_session(self.sessions, writes=method.writes_for(raw_args)) as db:
             uow = UnitOfWork(db=db, settings=self.settings, clock=self.clock)
             try:
                 user, role = find_token_owner(db, token, self.clock())

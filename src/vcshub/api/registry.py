@@ -39,6 +39,12 @@ class ApiMethod:
     legacy_args: Mapping[str, str] = field(default_factory=dict)
     failure: str | Callable[[Mapping[str, Any]], str] | None = None
     deprecated_for: str | None = None
+    # False for a method that only reads: its request then never waits for the write lock (see
+    # services/unit_of_work.py); a function of the arguments when only some calls write.
+    writes: bool | Callable[[Mapping[str, Any]], bool] = True
+
+    def writes_for(self, raw_args: Mapping[str, Any]) -> bool:
+        return self.writes(raw_args) if callable(self.writes) else self.writes
 
     def failure_message(self, raw_args: Mapping[str, Any]) -> str | None:
         """The method's generic failure text, with arguments echoed as passed."""
@@ -88,6 +94,7 @@ class MethodSet:
         legacy_args: Mapping[str, str] | None = None,
         failure: str | Callable[[Mapping[str, Any]], str] | None = None,
         deprecated_for: str | None = None,
+        writes: bool | Callable[[Mapping[str, Any]], bool] = True,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
             method = ApiMethod(
@@ -97,6 +104,7 @@ class MethodSet:
                 legacy_args=dict(legacy_args or {}),
                 failure=failure,
                 deprecated_for=deprecated_for,
+                writes=writes,
             )
             self.methods.append((method, tuple(aliases)))
             return func

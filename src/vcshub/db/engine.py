@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# Execution option carried by a writer's connections (see writer_engine).
+_WRITER = "vcshub_writer"
+
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine with the per-backend settings vcshub relies on.
@@ -18,9 +21,34 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take it over.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The same engine (pool, settings), for a unit of work that will write.
+
+    On SQLite its transactions begin with ``BEGIN IMMEDIATE``; PostgreSQL needs nothing: its
+    writers wait for each other's row locks by themselves.
+    """
+    return engine.execution_options(**{_WRITER: True})
+
+
+def _sqlite_begin(conn) -> None:
+    """Writers take SQLite's write lock as they begin; readers never take it.
+
+    A deferred ``BEGIN`` that has read and then writes must upgrade to the write lock. In WAL
+    mode that upgrade fails at once with SQLITE_BUSY when another writer holds the lock or has
+    committed since this transaction's snapshot: the busy timeout cannot help, since waiting
+    would not make the snapshot current. Of N such writers started together, one succeeded.
+    ``BEGIN IMMEDIATE`` waits (busy timeout) for the write lock before reading anything, so
+    writers queue and all succeed. Readers keep the deferred ``BEGIN``: under WAL they read a
+    snapshot and never wait for a writer, so taking the lock for them would only serialise
+    every page view and clone behind the writers.
+    """
+    writer = conn.get_execution_options().get(_WRITER, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -14,7 +14,7 @@ from vcshub.config import Settings
 from vcshub.db.models import Repository
 from vcshub.serializers.commits import commit_summary
 from vcshub.services import storage
-from vcshub.services.errors import StorageError
+from vcshub.services.errors import AlreadyExists, StorageError
 from vcshub.services.unit_of_work import UnitOfWork
 
 # Clones are made here, under the storage root (same file system: they move into place with a
@@ -44,35 +44,31 @@ def create_on_disk(
     uow: UnitOfWork, name: str, kind: str, staged: Path | None = None
 ) -> vcs.Repository:
     """Create the repository folder, or move the ``staged`` clone (:func:`staged_clone`) there;
-    the unit of work removes it if it fails later."""
-    target = storage.path_of(uow, name)
-    if target.exists():
-        raise StorageError(f"`{name}` already exists on disk")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if staged is not None:
-        return _move_into_place(uow, name, kind, staged, target)
-    try:
-        created = vcs.create_repository(target, kind)
-    except vcs.VCSError as exc:
-        shutil.rmtree(target, ignore_errors=True)
-        raise StorageError(str(exc)) from exc
-    uow.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
-    return created
+    the unit of work removes it if it fails later.
 
-
-def _move_into_place(uow: UnitOfWork, name: str, kind: str, staged: Path, target: Path):
+    Two requests may create the same repository at once (PostgreSQL lets both pass the name
+    check): the folder is claimed first, the loser answers "already exists", and each clean-up
+    removes only the folder its own request made.
+    """
     try:
-        # mkdir claims the name (it fails if another request got there first); the rename then
-        # replaces that empty folder, so the undo step removes only what this request made.
-        target.mkdir()
-    except OSError as exc:
-        raise StorageError(f"`{name}` already exists on disk") from exc
-    uow.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
+        target, claimed = storage.claim_dir(uow, name)
+    except StorageError:
+        raise AlreadyExists("repository", name) from None
+    made = claimed
     try:
-        os.rename(staged, target)
-        return vcs.open_repository(target, kind)
+        if staged is not None:
+            os.rename(staged, target)  # replaces the claimed empty folder
+            made = storage.folder_id(target)
+            created = vcs.open_repository(target, kind)
+        else:
+            created = vcs.create_repository(target, kind)
     except (OSError, vcs.VCSError) as exc:
-        raise StorageError(f"cannot move the clone of `{name}` into place: {exc}") from exc
+        # Only the folder still ours goes: never one another request made under this name.
+        storage.remove_if_same(target, made)
+        raise StorageError(f"cannot create `{name}` on disk: {exc}") from exc
+    made = storage.folder_id(target)
+    uow.on_rollback(lambda: storage.remove_if_same(target, made))
+    return created
 
 
 @contextlib.contextmanager

@@ -20,11 +20,10 @@ from vcshub.services.errors import (
     NotFound,
     Required,
 )
-from vcshub.services.names import clean_path, validate_path
+from vcshub.services.names import check_path_limits, clean_path, validate_path
 from vcshub.services.unit_of_work import UnitOfWork
 
 _LOAD = (selectinload(RepoGroup.owner), selectinload(RepoGroup.repositories))
-PATH_LIMIT = 1024  # width of the full-path columns
 
 
 def find(uow: UnitOfWork, path: str) -> RepoGroup | None:
@@ -96,9 +95,7 @@ def _may_create_in(caller: Caller, parent: RepoGroup | None) -> bool:
 
 
 def _validate_full_path(path: str) -> None:
-    validate_path("group_name", path)
-    if len(path) > PATH_LIMIT:
-        raise Invalid("group_name", f"the full path is longer than {PATH_LIMIT} characters")
+    validate_path("group_name", path)  # length and depth limits included
 
 
 def _validate_description(description: object) -> str | None:
@@ -251,9 +248,13 @@ def _move(uow: UnitOfWork, group: RepoGroup, new_path: str, parent: RepoGroup | 
     storage.move(uow, old_path, new_path)
     old_prefix, new_prefix = old_path + "/", new_path + "/"
     for child in descendant_groups(uow, group):
-        child.group_name = new_prefix + child.group_name[len(old_prefix):]
+        child.group_name = check_path_limits(
+            "group_name", new_prefix + child.group_name[len(old_prefix):]
+        )
     for repo in descendant_repos(uow, group):
-        repo.repo_name = new_prefix + repo.repo_name[len(old_prefix):]
+        repo.repo_name = check_path_limits(
+            "group_name", new_prefix + repo.repo_name[len(old_prefix):]
+        )
     group.group_name = new_path
     group.parent_id = parent.group_id if parent else None
     uow.db.flush()

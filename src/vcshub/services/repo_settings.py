@@ -14,7 +14,7 @@ from vcshub.services.errors import Conflict, Invalid
 from vcshub.services.names import validate_path
 from vcshub.services.unit_of_work import UnitOfWork
 
-_FIELD_KEY = re.compile(r"^[A-Za-z0-9_-]{1,250}$")
+_FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,250}")
 _FLAGS = ("enable_statistics", "enable_locking", "enable_downloads")
 
 
@@ -124,7 +124,7 @@ def add_field(
     repo = access.repo(uow, caller, repoid, "repository.admin")
     if any(f.field_key == key for f in repo.fields):
         raise FieldExists(str(key))
-    if not isinstance(key, str) or not _FIELD_KEY.match(key):
+    if not isinstance(key, str) or not _FIELD_KEY.fullmatch(key):
         raise Invalid("key", "letters, digits, `_` and `-` only")
     repo.fields.append(
         RepoField(field_key=key, field_label=label or key, field_desc=description or "")

@@ -6,6 +6,7 @@ undo step with the unit of work, so a failed operation leaves the disk as it fou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -29,14 +30,27 @@ def path_of(uow: UnitOfWork, name: str) -> Path:
     return path
 
 
+def claim_dir(uow: UnitOfWork, name: str) -> tuple[Path, FolderId]:
+    """Create the empty folder ``name``, which must not exist yet, and say which folder it is.
+
+    The ``mkdir`` is the arbiter between two requests creating the same name at once (a check
+    for existence first would let both through): the loser gets StorageError and never touches
+    the folder. Undo and clean-up steps then remove it only while it is still this folder
+    (:func:`remove_if_same`), never one that another request made under the same name.
+    """
+    path = path_of(uow, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir()
+    except FileExistsError:
+        raise StorageError(f"`{name}` already exists on disk") from None
+    return path, folder_id(path)
+
+
 def make_dir(uow: UnitOfWork, name: str) -> Path:
     """Create a group folder; it must not exist yet."""
-    path = path_of(uow, name)
-    if path.exists():
-        raise StorageError(f"`{name}` already exists on disk")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.mkdir()
-    uow.on_rollback(lambda: path.rmdir() if path.is_dir() else None)
+    path, made = claim_dir(uow, name)
+    uow.on_rollback(lambda: remove_if_same(path, made, whole_tree=False))
     return path
 
 
@@ -46,6 +60,33 @@ def ensure_dir(uow: UnitOfWork, name: str) -> Path:
     if not path.is_dir():
         make_dir(uow, name)
     return path
+
+
+FolderId = tuple[int, int]
+
+
+def folder_id(path: Path) -> FolderId | None:
+    """What tells this folder from another one made later under the same name."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def remove_if_same(path: Path, made: FolderId | None, *, whole_tree: bool = True) -> None:
+    """Remove ``path`` if it is still the folder ``made`` (from :func:`folder_id`).
+
+    ``whole_tree=False`` removes it only while empty: something another request put inside
+    (a repository in a new group) stays.
+    """
+    if made is None or folder_id(path) != made:
+        return
+    if whole_tree:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.rmdir()
 
 
 def move(uow: UnitOfWork, old: str, new: str) -> None:

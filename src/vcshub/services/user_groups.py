@@ -20,21 +20,13 @@ from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, grants, lookup
 from vcshub.services.errors import AlreadyExists, Conflict, Invalid, NotFound, UserGroupInUse
+from vcshub.services.names import validate_user_group_name
 from vcshub.services.unit_of_work import UnitOfWork
 
 _LOAD = (
     selectinload(UserGroup.members).selectinload(UserGroupMember.user),
     selectinload(UserGroup.owner),
 )
-
-
-def _validate_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise Invalid("group_name", "Required")
-    name = name.strip()
-    if len(name) > 255 or "/" in name:
-        raise Invalid("group_name", "invalid user group name")
-    return name
 
 
 def _validate_description(description: object) -> str | None:
@@ -63,7 +55,7 @@ def create_user_group(
     access.require_global(caller, "hg.usergroup.create.true")
     if isinstance(group_name, str) and _name_taken(uow, group_name):
         raise AlreadyExists("user group", group_name)
-    name = _validate_name(group_name)
+    name = validate_user_group_name(group_name)
     description = _validate_description(description)
     owner_user = caller.user if owner is None else lookup.find_user(uow.db, owner)
     if owner_user is None:
@@ -109,7 +101,7 @@ def update_user_group(
         owner = lookup.ownable(lookup.user(uow.db, changes["owner"]))
         group.owner_id = owner.user_id
     if "group_name" in changes:
-        name = _validate_name(changes["group_name"])
+        name = validate_user_group_name(changes["group_name"])
         if _name_taken(uow, name, group.users_group_id):
             raise Conflict(f"user group `{name}` already exists")
         group.group_name = name

@@ -144,7 +144,9 @@ async def _refuse(refusal: Refused, scope, receive, send) -> None:
 
 def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str):
     """Authenticate, authorize and apply locking rules; runs in a worker thread."""
-    with unit_of_work(state.sessions, state.settings) as uow:
+    # A reader: every clone and push passes here (with a password hash check), and only a pull
+    # that takes a repository lock writes.
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
         user = None
         credentials = parse_basic(authorization)
         if credentials is not None:

@@ -41,7 +41,7 @@ async def _respond(request: Request, build: Callable) -> Response:
 
 def _answer(state, request: Request, credentials, build: Callable) -> Response:
     try:
-        with unit_of_work(state.sessions, state.settings) as uow:
+        with unit_of_work(state.sessions, state.settings, writes=False) as uow:
             viewer = web_auth.identify(
                 uow, credentials, GIST_VIEW_NAMES, False, state.login_throttle
             )

@@ -23,7 +23,7 @@ async def index_page(request: Request) -> Response:
 
 def _home(state, here: str, credentials: web_auth.WebCredentials) -> Response:
     try:
-        with unit_of_work(state.sessions, state.settings) as uow:
+        with unit_of_work(state.sessions, state.settings, writes=False) as uow:
             viewer = web_auth.identify(
                 uow, credentials, HOME_VIEW_NAMES, False, state.login_throttle
             )

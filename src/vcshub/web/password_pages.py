@@ -51,7 +51,7 @@ async def password_page(request: Request) -> Response:
 
 
 def _viewer(state, credentials):
-    with unit_of_work(state.sessions, state.settings) as uow:
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
         return web_auth.session_user(uow, credentials, changing_password=True)
 
 

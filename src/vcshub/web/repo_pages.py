@@ -159,7 +159,7 @@ class RepoPages:
 def _answer(state, wanted: list[Wanted], credentials, context: Context) -> ASGIApp:
     """Authenticate, authorize and build the response, in one unit of work (a worker thread)."""
     try:
-        with unit_of_work(state.sessions, state.settings) as uow:
+        with unit_of_work(state.sessions, state.settings, writes=False) as uow:
             chosen = wanted[downloads.first_existing(uow, [w.repo_name for w in wanted])]
             view = chosen.view
             user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)

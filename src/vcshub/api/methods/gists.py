@@ -15,14 +15,14 @@ from vcshub.services.errors import DomainError
 methods = MethodSet()
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_gist(call: Call, gistid, content: Bool = False):
     gist = gists.get_gist(call.uow, call.caller, gistid)
     files = gists.file_contents(call.uow, gist) if content else None
     return gist_data(gist, base_url=call.base_url, content=files)
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_gists(call: Call, userid=None):
     return [
         gist_data(g, base_url=call.base_url)

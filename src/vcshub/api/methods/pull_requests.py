@@ -28,14 +28,14 @@ def serialize(call: Call, pr) -> dict:
     )
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_pull_request(call: Call, repoid, pullrequestid):
     return serialize(
         call, pull_requests.get_pull_request(call.uow, call.caller, repoid, pullrequestid)
     )
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_pull_requests(call: Call, repoid, status: PullRequestStatus = "new"):
     return [
         serialize(call, pr)

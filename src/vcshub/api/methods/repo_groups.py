@@ -15,7 +15,7 @@ from vcshub.services.names import clean_path
 methods = MethodSet()
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_repo_group(call: Call, repogroupid):
     group = repo_groups.get_repo_group(call.uow, call.caller, repogroupid)
     data = repo_group_data(group)
@@ -23,7 +23,7 @@ def get_repo_group(call: Call, repogroupid):
     return data
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_repo_groups(call: Call):
     return [repo_group_data(g) for g in repo_groups.list_repo_groups(call.uow, call.caller)]
 

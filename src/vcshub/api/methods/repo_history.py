@@ -18,7 +18,7 @@ methods = MethodSet()
 _DETAILS_ERROR = "ret_type must be one of basic,extended,full"
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_repo_changeset(call: Call, repoid, revision, details="basic"):
     repo, backend = repo_history.readable(call.uow, call.caller, repoid)
     if details not in DETAILS:
@@ -28,7 +28,7 @@ def get_repo_changeset(call: Call, repoid, revision, details="basic"):
     return commit_data(repo_history.commit_or_empty(backend, revision), details)
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_repo_changesets(
     call: Call, repoid, start_rev, limit: Annotated[int, AsInt(allow_null=False)],
     details="basic",
@@ -45,7 +45,7 @@ def get_repo_changesets(
         raise ApiError("Error occurred during commit fetching") from None
 
 
-@methods.method(legacy_args={"repo_name": "repoid"})
+@methods.method(legacy_args={"repo_name": "repoid"}, writes=False)
 def get_repo_nodes(
     call: Call,
     repoid,

@@ -89,11 +89,11 @@ def _lock_state(repo) -> dict:
     }
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_user_locks(call: Call, userid=None):
     return list(map(serializer(call), locks.locks_of(call.uow, call.caller, userid)))
 
 
-@methods.method("get_locks", deprecated_for="get_user_locks")
+@methods.method("get_locks", deprecated_for="get_user_locks", writes=False)
 def get_locks(call: Call, userid=None):
     return get_user_locks(call, userid)

@@ -32,7 +32,12 @@ def serialize(call: Call, repo) -> dict:
     return serializer(call)(repo)
 
 
-@methods.method(legacy_args={"name": "repoid"})
+def _refreshes(raw_args) -> bool:
+    """get_repo writes only when asked to refresh its cached summary (any ``cache`` sent)."""
+    return "cache" in raw_args
+
+
+@methods.method(legacy_args={"name": "repoid"}, writes=_refreshes)
 def get_repo(call: Call, repoid, cache: Bool = True):
     repo = repos.get_repo(call.uow, call.caller, repoid, refresh=not cache)
     data = serialize(call, repo)
@@ -45,7 +50,7 @@ def get_repo(call: Call, repoid, cache: Bool = True):
     return data
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_repos(call: Call):
     return list(map(serializer(call), repos.list_repos(call.uow, call.caller)))
 

@@ -13,22 +13,22 @@ from vcshub.services.users import require_admin
 methods = MethodSet()
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_server_info(call: Call):
     return server_info.server_info(call.uow, call.caller, call.server_address)
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_ip(call: Call, userid=None):
     return ip_addresses.describe_ip(call.uow, call.caller, call.client_ip, userid)
 
 
-@methods.method("show_ip", deprecated_for="get_ip")
+@methods.method("show_ip", deprecated_for="get_ip", writes=False)
 def show_ip(call: Call, userid=None):
     return ip_addresses.describe_ip(call.uow, call.caller, call.client_ip, userid)
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_license_info(call: Call):
     return site_settings.license_info(call.uow, call.caller)
 
@@ -39,7 +39,7 @@ def set_license_key(call: Call, key: Text):
     return {"msg": "updated license information", "key": stored}
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_method(call: Call, pattern="*"):
     """RhodeCode 4.x+: method names matching a glob; with one match, also its arguments."""
     require_admin(call.caller)

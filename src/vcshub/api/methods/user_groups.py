@@ -44,7 +44,7 @@ _GROUP_ARG = {"usersgroupid": "usergroupid", "group_name": "usergroupid"}
 _MEMBER_ARGS = {**_GROUP_ARG, "username": "userid", "user_name": "userid"}
 
 
-@methods.method(aliases=["get_users_group"], legacy_args=_GROUP_ARG)
+@methods.method(aliases=["get_users_group"], legacy_args=_GROUP_ARG, writes=False)
 def get_user_group(call: Call, usergroupid):
     group = user_groups.get_user_group(call.uow, call.caller, usergroupid)
     data = user_group_data(group, secrets=False)
@@ -52,7 +52,7 @@ def get_user_group(call: Call, usergroupid):
     return data
 
 
-@methods.method(aliases=["get_users_groups"])
+@methods.method(aliases=["get_users_groups"], writes=False)
 def get_user_groups(call: Call):
     secrets = call.caller.is_admin
     return [

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 methods = MethodSet()
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_user(call: Call, userid=None):
     user = users.target_user(call.uow, call.caller, userid)
     data = user_data(user, secrets=True)
@@ -26,7 +26,7 @@ def get_user(call: Call, userid=None):
     return data
 
 
-@methods.method()
+@methods.method(writes=False)
 def get_users(call: Call):
     return [user_data(u, secrets=True) for u in users.list_users(call.uow, call.caller)]
 
