@@ -58,7 +58,7 @@ _seq = itertools.count()
 WRITE_VERBS = re.compile(
     r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
     r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
-    r"vote|initialize|prepare|make|move|enforce)(_|$)"
+    r"vote|initialize|prepare|make|move|enforce|take)(_|$)"
 )
 
 # Writers that take no caller, and why that is safe.
@@ -82,9 +82,10 @@ NOT_JUDGED = {
     "grants.revoke_user_many": "step of the revoke writers",
     "grants.revoke_user_group_many": "step of the revoke writers",
     "journal.record_push": "step of a push admitted by vcs_access.authorize, or of a merge",
-    "locks.set_lock": "step of locks.lock and of vcs_access.enforce_lock",
+    "locks.set_lock": "step of locks.lock and of vcs_access.take_pull_lock",
     "locks.release_lock": "step of locks.unlock and of vcs_access.release_after_push",
-    "vcs_access.enforce_lock": "step of a transfer admitted by vcs_access.authorize",
+    "vcs_access.enforce_lock": "changes nothing: says whether a pull must take the lock",
+    "vcs_access.take_pull_lock": "step of a pull admitted by vcs_access.authorize/enforce_lock",
     "vcs_access.release_after_push": "step of a push admitted by vcs_access.authorize",
     "repo_disk.create_on_disk": "step of create_repo / fork_repo",
     "repo_disk.refresh_summary": "a cache of what is on disk, refreshed by checked writers",
@@ -97,6 +98,7 @@ NOT_JUDGED = {
     "storage.move": "disk step of checked writers",
     "storage.move_aside": "disk step of checked writers",
     "storage.remove_tree_after_commit": "disk step of checked writers",
+    "storage.remove_if_same": "disk step of checked writers (undo of their own folder)",
     "archives.prepare": "a cache of a repository its reader was admitted to",
     "tree_archive.write_tar": "writes an archive file for archives.prepare",
     "tree_archive.write_zip": "writes an archive file for archives.prepare",

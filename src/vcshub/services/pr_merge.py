@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from vcshub import vcs
 from vcshub.db.models import PullRequest
@@ -51,22 +52,47 @@ def merge_message(pr: PullRequest) -> str:
     )
 
 
-def _attempt(uow: UnitOfWork, pr: PullRequest, author: str, dry_run: bool) -> tuple[int, str | None]:
+@dataclass(frozen=True)
+class _Plan:
+    """What a merge needs, read from the database beforehand: the merge itself touches only
+    the disk, so it can run with no transaction open."""
+
+    locked: bool
+    target_path: Path
+    target_kind: str
+    target_ref: Ref
+    source_path: Path
+    source_commit: str
+    message: str
+
+
+def _plan(uow: UnitOfWork, pr: PullRequest) -> _Plan:
     target = pr.target_repo
-    if target.enable_locking and target.locked_by_id is not None:
+    return _Plan(
+        locked=bool(target.enable_locking and target.locked_by_id is not None),
+        target_path=repo_disk.path(uow, target),
+        target_kind=target.repo_type,
+        target_ref=Ref.parse_stored(pr.target_ref),
+        source_path=repo_disk.path(uow, pr.source_repo),
+        source_commit=Ref.parse_stored(pr.source_ref).commit_id,
+        message=merge_message(pr),
+    )
+
+
+def _attempt(plan: _Plan, author: str, dry_run: bool) -> tuple[int, str | None]:
+    if plan.locked:
         return LOCKED, None
-    target_ref = Ref.parse_stored(pr.target_ref)
-    source_ref = Ref.parse_stored(pr.source_ref)
-    backend = repo_disk.open_vcs(uow, target)
-    target_head = current_head(backend, target_ref)
+    backend = vcs.open_repository(plan.target_path, plan.target_kind)
+    target_head = current_head(backend, plan.target_ref)
     if target_head is None:
         return FAILURE_REASONS[vcs.MergeStatus.MISSING_REF], None
+    ref = plan.target_ref
     result = backend.merge(
-        repo_disk.path(uow, pr.source_repo),
-        source_ref.commit_id,
-        target_ref.name if target_ref.type != "rev" else backend.default_branch,
+        plan.source_path,
+        plan.source_commit,
+        ref.name if ref.type != "rev" else backend.default_branch,
         target_head,
-        merge_message(pr),
+        plan.message,
         author,
         dry_run=dry_run,
     )
@@ -78,7 +104,7 @@ def mergeable(uow: UnitOfWork, pr: PullRequest) -> dict:
     if pr.status == "closed":
         return {"status": False, "message": "This pull request is closed."}
     try:
-        reason, _ = _attempt(uow, pr, "vcshub <vcshub@localhost>", dry_run=True)
+        reason, _ = _attempt(_plan(uow, pr), "vcshub <vcshub@localhost>", dry_run=True)
     except (vcs.VCSError, OSError):
         reason = 1
     return {"status": reason == 0, "message": MERGEABLE_MESSAGES[reason]}
@@ -98,7 +124,11 @@ def merge_pull_request(
         raise ReviewError("merge_closed", pull_request_id)
     user = actor.user
     before = journal.snapshot(uow, pr.target_repo)
-    reason, commit_id = _attempt(uow, pr, f"{user.full_name} <{user.email}>", dry_run=False)
+    plan, author = _plan(uow, pr), f"{user.full_name} <{user.email}>"
+    # The merge may take a while: the checks' transaction ends first, so that no write lock
+    # (SQLite's is database-wide) is held meanwhile; the outcome is stored in a new one.
+    uow.commit()
+    reason, commit_id = _attempt(plan, author, dry_run=False)
     if reason != 0:
         return MergeReport(possible=False, executed=False, merge_commit_id=None, failure_reason=reason)
     pr.status = "closed"

@@ -123,30 +123,33 @@ def authorize(
     return VcsGrant(repo=repo, user=subject, action=action)
 
 
-def enforce_lock(uow: UnitOfWork, grant: VcsGrant, locks_on_pull: bool) -> None:
-    """Refuse anyone but the holder while locked; a pull by a writer takes the lock on the
-    requests the transport says (``locks_on_pull``), whether or not they bring new data."""
+def enforce_lock(uow: UnitOfWork, grant: VcsGrant, locks_on_pull: bool) -> bool:
+    """Refuse anyone but the holder while locked. True when this is a pull by a writer that must
+    take the lock (on the requests the transport says, ``locks_on_pull``, whether or not they
+    bring new data): the caller then takes it with :func:`take_pull_lock` in a unit of work
+    that writes, since the admission itself only reads."""
     repo = grant.repo
     if not repo.enable_locking:
-        return
+        return False
     if repo.locked_by_id is not None and repo.locked_by_id != grant.user.user_id:
         raise RepositoryLocked(repo.repo_name, repo.locked_by.username, repo.lock_reason)
-    if (
+    return (
         grant.action == PULL
         and locks_on_pull
         and repo.locked_by_id is None
         and not grant.anonymous
         and access.can_repo(Caller(uow.db, grant.user), repo, "repository.write")
-    ):
-        _lock_for_pull(uow, repo, grant.user)
+    )
 
 
-def _lock_for_pull(uow: UnitOfWork, repo: Repository, user: User) -> None:
-    """Take the lock unless another writer's pull took it a moment ago.
+def take_pull_lock(uow: UnitOfWork, repo_id: int, user_id: int) -> None:
+    """Take the lock for a writer's pull unless another one took it a moment ago (a step of an
+    admission that :func:`enforce_lock` asked for).
 
     The conditional UPDATE is the arbiter: of two pulls that both saw the repository unlocked,
     only one gets the lock; the other is refused like any pull of a locked repository.
     """
+    repo, user = uow.db.get(Repository, repo_id), uow.db.get(User, user_id)
     claimed = uow.db.execute(
         update(Repository)
         .where(Repository.repo_id == repo.repo_id, Repository.locked_by_id.is_(None))

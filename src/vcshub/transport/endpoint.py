@@ -47,6 +47,7 @@ class Admitted:
     anonymous: bool
     may_push: bool
     refs_before: dict | None
+    takes_lock: bool = False  # a writer's pull of a locking repository: lock it for him
     # git: (branch HEAD named, branch it names now) when this push gave HEAD a real branch
     head_moved: tuple[str, str] | None = None
 
@@ -144,8 +145,19 @@ async def _refuse(refusal: Refused, scope, receive, send) -> None:
 
 def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str):
     """Authenticate, authorize and apply locking rules; runs in a worker thread."""
-    # A reader: every clone and push passes here (with a password hash check), and only a pull
-    # that takes a repository lock writes.
+    # A reader: every clone and push passes here (with a password hash check); a pull that
+    # takes a repository lock takes it afterwards, in a short unit that writes.
+    admitted = _check(state, wanted, authorization, client_ip)
+    if isinstance(admitted, Admitted) and admitted.takes_lock:
+        try:
+            with unit_of_work(state.sessions, state.settings) as uow:
+                vcs_access.take_pull_lock(uow, admitted.repo_id, admitted.user_id)
+        except vcs_access.RepositoryLocked as exc:
+            return Refused(state.settings.lock_ret_code, str(exc))
+    return admitted
+
+
+def _check(state, wanted: VcsRequest, authorization: str | None, client_ip: str):
     with unit_of_work(state.sessions, state.settings, writes=False) as uow:
         user = None
         credentials = parse_basic(authorization)
@@ -162,7 +174,7 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
             grant = vcs_access.authorize(
                 uow, wanted.repo_name, wanted.kind, user, wanted.action, client_ip
             )
-            vcs_access.enforce_lock(uow, grant, wanted.locks)
+            takes_lock = vcs_access.enforce_lock(uow, grant, wanted.locks)
         except vcs_access.LoginRequired:
             return Refused(401, "Authentication required", challenge=True)
         except vcs_access.RepositoryUnknown:
@@ -186,6 +198,7 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
             # "batch" of a pull request, say
             may_push=wanted.action == PUSH and not grant.anonymous,
             refs_before=refs_before,
+            takes_lock=takes_lock,
         )
 
 

@@ -111,9 +111,12 @@ async def login(request: Request) -> Response:
 
 
 def _check(state, username: str, password: str, client_ip: str) -> tuple[int, str, bool]:
-    with unit_of_work(state.sessions, state.settings) as uow:
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
         user = web_auth.log_in(uow, username, password, client_ip)
-        return user.user_id, web_auth.session_check(user), user.force_password_change
+        checked = user.user_id, web_auth.session_check(user), user.force_password_change
+    with unit_of_work(state.sessions, state.settings) as uow:
+        web_auth.record_login(uow, checked[0])
+    return checked
 
 
 def _logout_form(request: Request, error: str = "", status: int = 200) -> Response:
