@@ -54,7 +54,9 @@ def clear_tokens_of_0004(engine, main: str, extra: str) -> None:
         ), {"token": extra, "now": dt.datetime(2026, 1, 1)})
 
 
-def test_tokens_stored_in_clear_are_hashed_and_sealed_in_place_and_keep_working(db_backend, tmp_path):
+def test_tokens_stored_in_clear_are_hashed_and_sealed_in_place_and_keep_working(
+    db_backend, tmp_path
+):
     """0005: an install from before issue 14 keeps its tokens working, stored as digests and
     sealed copies, and get_user's serializer still shows them (REFERENCE.md 3.1)."""
     main, extra = "a" * 8 + "1" * 32, "b" * 8 + "2" * 32
@@ -89,13 +91,16 @@ def test_tokens_stored_in_clear_are_hashed_and_sealed_in_place_and_keep_working(
                 environ={}, data_dir=tmp_path / "data", database_url=url, secret_key=SECRET_KEY
             )
             with create_session_factory(engine)() as db:
-                shown = user_data(UnitOfWork(db=db, settings=settings).db.get(User, 7), secrets=True)
+                unit = UnitOfWork(db=db, settings=settings)
+                shown = user_data(unit.db.get(User, 7), secrets=True)
             assert (shown["api_key"], shown["api_keys"]) == (main, [main, extra])
         finally:
             engine.dispose()
 
 
-def test_sealing_clear_tokens_without_the_secret_key_is_refused_and_changes_nothing(db_backend, tmp_path):
+def test_sealing_clear_tokens_without_the_secret_key_is_refused_and_changes_nothing(
+    db_backend, tmp_path
+):
     main, extra = "c" * 8 + "3" * 32, "d" * 8 + "4" * 32
     with database_url(db_backend, "migrations", tmp_path) as url:
         engine = create_db_engine(url)
@@ -105,7 +110,8 @@ def test_sealing_clear_tokens_without_the_secret_key_is_refused_and_changes_noth
                 migrate.upgrade(engine)
             assert migrate.current_revision(engine) == "0004"
             with engine.connect() as connection:
-                assert connection.scalar(text("SELECT api_key FROM users WHERE user_id = 7")) == main
-                assert connection.scalar(text("SELECT token FROM auth_tokens WHERE token_id = 3")) == extra
+                main_row = connection.scalar(text("SELECT api_key FROM users WHERE user_id = 7"))
+                extra_row = connection.scalar(text("SELECT token FROM auth_tokens WHERE token_id = 3"))
+            assert (main_row, extra_row) == (main, extra)
         finally:
             engine.dispose()

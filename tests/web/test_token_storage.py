@@ -37,7 +37,8 @@ def test_database_holds_digests_and_the_tokens_still_work(live_server, admin_api
     )
     assert main_stored == hashlib.sha256(user.token.encode()).hexdigest()
     assert sorted(extras_stored) == sorted(hashlib.sha256(t.encode()).hexdigest() for t in (feed, extra))
-    assert len(extras_sealed) == 2 and all(s.startswith("v1:") for s in (main_sealed, *extras_sealed))
+    assert len(extras_sealed) == 2
+    assert all(s.startswith("v1:") for s in (main_sealed, *extras_sealed))
     for token in (user.token, feed, extra):
         for value in (main_stored, *extras_stored, main_sealed, *extras_sealed):
             assert token not in value and token[8:] not in value
@@ -80,4 +81,5 @@ def test_get_user_shows_the_real_tokens_after_creation(admin_api):
     again = admin_api.result("get_user", userid=created["user_id"])
     assert again["api_key"] == created["api_key"]
     assert again["api_keys"] == created["api_keys"] and len(again["api_keys"]) == 2
-    assert ApiClient(admin_api.api_url, again["api_key"]).result("get_user")["user_id"] == again["user_id"]
+    own = ApiClient(admin_api.api_url, again["api_key"])
+    assert own.result("get_user")["user_id"] == again["user_id"]

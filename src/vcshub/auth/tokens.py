@@ -56,7 +56,11 @@ def token_prefix(token: str) -> str:
 
 
 def shown_token(
-    seal: TokenSeal | None, prefix: str, digest: str, sealed: str | None, revealed: str | None = None
+    seal: TokenSeal | None,
+    prefix: str,
+    digest: str,
+    sealed: str | None,
+    revealed: str | None = None,
 ) -> str:
     """What a "with secrets" answer shows for a stored token: the token itself (``revealed`` on
     the object that issued it, else its sealed copy opened), or only its prefix and an

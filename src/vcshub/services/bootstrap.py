@@ -32,7 +32,8 @@ def ensure_default_user(uow: UnitOfWork) -> User:
             admin=False,
             password_hash=None,
         )
-        user.set_api_key(issue_token(required_seal(uow.db)))  # never shown: the default user cannot authenticate
+        # listed by get_user like any token, but the default user cannot authenticate
+        user.set_api_key(issue_token(required_seal(uow.db)))
         uow.db.add(user)
         uow.db.flush()
         for permission in INITIAL_DEFAULT_PERMS:

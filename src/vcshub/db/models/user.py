@@ -126,7 +126,10 @@ class AuthToken(Base):
     @classmethod
     def issued(cls, issued, **fields) -> AuthToken:
         token = cls(
-            token_hash=issued.digest, token_prefix=issued.prefix, token_sealed=issued.sealed, **fields
+            token_hash=issued.digest,
+            token_prefix=issued.prefix,
+            token_sealed=issued.sealed,
+            **fields,
         )
         token.revealed_token = issued.clear
         return token

@@ -117,7 +117,11 @@ def upgrade() -> None:
         connection.execute(
             auth_tokens.update()
             .where(auth_tokens.c.token_id == token_id)
-            .values(token=digest, token_prefix=token[:PREFIX_LENGTH], token_sealed=seal.seal(token, digest))
+            .values(
+                token=digest,
+                token_prefix=token[:PREFIX_LENGTH],
+                token_sealed=seal.seal(token, digest),
+            )
         )
 
     # The server defaults stay (the models declare them too): dropping them would make SQLite
