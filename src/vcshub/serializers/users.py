@@ -30,8 +30,8 @@ def user_data(user: User, *, secrets: bool) -> dict:
     opened from their sealed copies with the instance's secret key (the database holds only
     digests and sealed copies, issue 14). A token whose sealed copy cannot be opened (the
     secret key was changed or is missing, or the user object is detached from its unit of
-    work) is shown as its first 8 characters and "…" instead: it still works, but only its
-    owner's own copy, or a new token, can be used from then on.
+    work) is shown as its first 8 characters and "…" instead: the token keeps working for
+    whoever holds it, the API just cannot show it any more (a new token can be).
     """
     data = user_basic(user)
     if secrets:
