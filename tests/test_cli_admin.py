@@ -17,12 +17,17 @@ from sqlalchemy import select
 
 from tests.databases import database_url
 from tests.live_server import VCSHUB, free_port, server_env
+from tests.test_migrations import clear_tokens_of_0004
+from vcshub.auth.identity import find_token_owner
 from vcshub.auth.passwords import verify_password
 from vcshub.auth.tokens import token_digest
+from vcshub.config import load_settings
 from vcshub.db import migrate
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.db.models import AuthToken, User, UserGlobalPermission
 from vcshub.permissions.names import INITIAL_DEFAULT_PERMS
+from vcshub.serializers.users import user_data
+from vcshub.services.unit_of_work import UnitOfWork
 
 
 class Instance:
@@ -197,6 +202,24 @@ def test_db_upgrade(instance):
     # the schema is usable: init finds it in place
     init(instance)
     assert instance.user("boss").admin
+
+
+def test_db_upgrade_seals_the_clear_tokens_of_an_older_install(instance):
+    """0005 needs the secret key: `db upgrade` hands in the one of the data directory."""
+    main, extra = "e" * 8 + "5" * 32, "f" * 8 + "6" * 32
+    instance.data_dir.mkdir(parents=True)
+    engine = create_db_engine(instance.url)
+    try:
+        clear_tokens_of_0004(engine, main, extra)
+    finally:
+        engine.dispose()
+    instance.cli("db", "upgrade")
+    settings = load_settings(environ={}, data_dir=instance.data_dir, database_url=instance.url)
+    with instance.sessions()() as session:
+        unit = UnitOfWork(db=session, settings=settings)
+        assert find_token_owner(unit.db, extra, 0.0)[0].username == "old"
+        shown = user_data(unit.db.get(User, 7), secrets=True)
+    assert (shown["api_key"], shown["api_keys"]) == (main, [main, extra])
 
 
 # -- token create ----------------------------------------------------------------------------------

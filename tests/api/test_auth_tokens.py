@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from tests.api_client import ApiClient
 from tests.factories import make_user
 from vcshub.db.engine import create_db_engine, create_session_factory
-from vcshub.auth.tokens import generate_token, token_digest
+from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken, User, UserIpAddress
 
 INVALID = "Invalid API KEY"
@@ -31,11 +31,6 @@ def new_token(live_server, username: str, role: str = "all", *extra: str) -> str
     token = live_server.cli("token", "create", username, "--role", role, *extra).stdout.strip()
     assert len(token) == 40
     return token
-
-
-def shown(token: str) -> str:
-    """How get_user lists a token after the call that created it: its prefix only."""
-    return token[:8] + "\u2026"
 
 
 def api(live_server, token: str) -> ApiClient:
@@ -78,8 +73,8 @@ def test_extra_tokens_with_api_roles_work(live_server, admin_api, role):
     token = new_token(live_server, user.username, role)
     me = api(live_server, token).result("get_user")
     assert me["user_id"] == user.user_id
-    assert shown(token) in me["api_keys"]  # listed after the main token
-    assert me["api_keys"][0] == shown(user.token)
+    assert token in me["api_keys"]  # listed after the main token
+    assert me["api_keys"][0] == user.token
 
 
 @pytest.mark.parametrize("role", ["vcs", "feed", "http"])
@@ -88,7 +83,7 @@ def test_extra_tokens_with_other_roles_are_refused(live_server, admin_api, role)
     token = new_token(live_server, user.username, role)
     assert api(live_server, token).error("get_user") == BAD_ROLE
     # still listed among the user's tokens
-    assert shown(token) in admin_api.result("get_user", userid=user.user_id)["api_keys"]
+    assert token in admin_api.result("get_user", userid=user.user_id)["api_keys"]
 
 
 def test_unknown_method_beats_a_bad_role(live_server, admin_api):
@@ -143,7 +138,7 @@ def test_inactive_user_is_refused_with_every_token(live_server, admin_api):
     assert user.api.error("get_user") == INACTIVE
     assert api(live_server, extra).error("get_user") == INACTIVE
     # also before the role check (step 11 before 13)
-    feed = user.data["api_keys"][1]  # create_user's answer shows the clear tokens
+    feed = admin_api.result("get_user", userid=user.user_id)["api_keys"][1]
     assert api(live_server, feed).error("get_user") == INACTIVE
     admin_api.result("update_user", userid=user.user_id, active=True)
     assert user.api.result("get_user")["active"] is True
@@ -242,14 +237,12 @@ def test_default_user_whitelist_is_inherited(live_server, admin_api, db):
 
 # -- the default user -------------------------------------------------------------------------------
 
-def test_default_user_never_authenticates(live_server, admin_api, db):
-    # Only digests are stored: give the default user a main token whose clear text we know.
-    token = generate_token()
-    with db.begin() as session:
-        session.execute(
-            update(User).where(User.username == "default").values(api_key_hash=token_digest(token))
-        )
-    assert api(live_server, token).error("get_user") == INVALID
+def test_default_user_never_authenticates(live_server, admin_api):
+    default = admin_api.result("get_user", userid="default")
+    assert default["username"] == "default"
+    assert len(default["api_key"]) == 40  # the real token (REFERENCE.md 3.1), which opens nothing
+    for token in default["api_keys"]:
+        assert api(live_server, token).error("get_user") == INVALID
 
 
 def test_default_user_extra_token_is_invalid(live_server):

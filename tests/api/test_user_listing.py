@@ -11,11 +11,6 @@ NOT_SAME = "userid is not the same as your user"
 MASK = "*" * 40
 
 
-def shown(token: str) -> str:
-    """Tokens are stored as digests: after the call that created them only a prefix is shown."""
-    return token[:8] + "\u2026"
-
-
 # -- get_user ------------------------------------------------------------------------------------
 
 def test_get_user_self_as_admin(admin_api, live_server):
@@ -23,11 +18,10 @@ def test_get_user_self_as_admin(admin_api, live_server):
     assert set(me) == USER_KEYS | {"permissions"}
     assert me["username"] == live_server.admin_username
     assert me["admin"] is True and me["active"] is True
-    # secrets: the main token first, then every extra token (the test token among them), each
-    # shown by its prefix since tokens are stored as digests (issue 14)
-    assert me["api_key"] != MASK and len(me["api_key"]) == 9
+    # secrets: the real main token first, then every extra token (the test token among them)
+    assert me["api_key"] != MASK and len(me["api_key"]) == 40
     assert me["api_keys"][0] == me["api_key"]
-    assert shown(live_server.admin_token) in me["api_keys"]
+    assert live_server.admin_token in me["api_keys"]
     assert me["extern_type"] == "rhodecode" and me["extern_name"] == "rhodecode"
     assert set(me["permissions"]) == {"global", "repositories", "repositories_groups",
                                       "user_groups"}
@@ -40,8 +34,8 @@ def test_get_user_self_as_plain_user(plain):
     assert me["user_id"] == plain.user_id
     assert me["firstname"] == "Plain" and me["lastname"] == "User"
     # a plain user reading himself gets his secrets too
-    assert me["api_key"] == shown(plain.token)
-    assert me["api_keys"][0] == shown(plain.token) and len(me["api_keys"]) == 2  # main + feed token
+    assert me["api_key"] == plain.token
+    assert me["api_keys"][0] == plain.token and len(me["api_keys"]) == 2  # main + feed token
     assert me["emails"] == [me["email"]]
     assert me["ip_addresses"] == [] and me["last_login"] is None
     perms = me["permissions"]
@@ -73,7 +67,7 @@ def test_admin_reads_anybody_by_id_name_or_digit_string(admin_api, plain):
     for ident in (plain.user_id, plain.username, str(plain.user_id)):
         user = admin_api.result("get_user", userid=ident)
         assert user["user_id"] == plain.user_id
-        assert user["api_key"] == shown(plain.token)  # with "secrets": the prefix
+        assert user["api_key"] == plain.token  # with secrets
         assert "permissions" in user
 
 
@@ -122,7 +116,7 @@ def test_get_users(admin_api, plain):
         assert set(user) == USER_KEYS
         assert user["api_key"] != MASK
     mine = next(u for u in listed if u["username"] == plain.username)
-    assert mine["api_key"] == shown(plain.token)
+    assert mine["api_key"] == plain.token
 
 
 def test_get_users_order_is_by_username(admin_api):

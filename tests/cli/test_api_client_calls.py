@@ -138,8 +138,7 @@ def test_json_values_are_sent_as_json(live_server, home):
 
     # A non-admin may read himself only when userid is his id as a JSON *number* (REFERENCE 1.8),
     # so this tells numbers and strings apart.
-    # (update_user shows only a token's prefix: the clear token is in create_user's answer.)
-    own_key = {"--apikey": user["api_key"], "--apihost": live_server.url}
+    own_key = {"--apikey": updated["api_key"], "--apihost": live_server.url}
     own = [f"{k}={v}" for k, v in own_key.items()]
     as_number = run_api(home, *own, "--format=json", "get_user", f"userid:{user['user_id']}")
     assert result_of(as_number)["username"] == user["username"]

@@ -1,8 +1,10 @@
 """Authentication tokens: generation, storage form, roles and what each role opens.
 
-A token is stored only as its SHA-256 digest (plus a short prefix to recognise it by): the
-tokens are 160 random bits, so a plain fast hash is enough to make a stolen database useless
-for logging in, and lookups stay a single indexed equality on the digest.
+A token is looked up only by its SHA-256 digest: the tokens are 160 random bits, so a plain
+fast hash is enough to make a stolen database useless for logging in, and lookups stay a
+single indexed equality on the digest. Beside it are a short prefix to recognise it by and a
+sealed copy (auth/token_seal.py) that only the instance's secret key opens, for the API
+answers that show the real token (REFERENCE.md 3.1).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+
+from vcshub.auth.token_seal import TokenSeal
 
 
 class TokenRole(StrEnum):
@@ -51,10 +55,18 @@ def token_prefix(token: str) -> str:
     return token[:PREFIX_LENGTH]
 
 
-def shown_token(prefix: str, revealed: str | None = None) -> str:
-    """What the API shows for a stored token: the clear token only in the answer to the call
-    that created it (``revealed``), afterwards only its prefix and an ellipsis."""
-    return revealed or f"{prefix}\u2026"
+def shown_token(
+    seal: TokenSeal | None,
+    prefix: str,
+    digest: str,
+    sealed: str | None,
+    revealed: str | None = None,
+) -> str:
+    """What a "with secrets" answer shows for a stored token: the token itself (``revealed`` on
+    the object that issued it, else its sealed copy opened), or only its prefix and an
+    ellipsis when the sealed copy cannot be opened (the secret key was changed or is missing)."""
+    clear = revealed or (seal.open(sealed, digest) if seal is not None else None)
+    return clear or f"{prefix}\u2026"
 
 
 @dataclass(frozen=True)
@@ -62,8 +74,10 @@ class IssuedToken:
     clear: str
     digest: str
     prefix: str
+    sealed: str
 
 
-def issue_token() -> IssuedToken:
+def issue_token(seal: TokenSeal) -> IssuedToken:
     clear = generate_token()
-    return IssuedToken(clear, token_digest(clear), token_prefix(clear))
+    digest = token_digest(clear)
+    return IssuedToken(clear, digest, token_prefix(clear), seal.seal(clear, digest))

@@ -119,7 +119,7 @@ def init(ctx, admin_username, admin_password, admin_email) -> None:
     settings = _settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     installation.prepare_storage(settings)
-    migrate.upgrade(engine)
+    installation.migrate_schema(settings, engine)
     try:
         with unit_of_work(create_session_factory(engine), settings) as uow:
             user, _ = bootstrap.ensure_admin(uow, admin_username, admin_email, admin_password)
@@ -142,7 +142,7 @@ def db_upgrade(ctx) -> None:
     settings = _settings(ctx)
     installation.prepare_storage(settings)
     engine = create_db_engine(settings.effective_database_url)
-    migrate.upgrade(engine)
+    installation.migrate_schema(settings, engine)
     click.echo(f"database at revision {migrate.current_revision(engine)}")
     engine.dispose()
 

@@ -13,17 +13,26 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def _config(connection=None) -> Config:
+# Where a migration finds the instance's secret key (config.attributes): never in the database.
+SECRET_KEY_ATTRIBUTE = "secret_key"
+
+
+def _config(connection=None, secret_key: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
+    config.attributes[SECRET_KEY_ATTRIBUTE] = secret_key
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "head", *, secret_key: str | None = None) -> None:
+    """Bring the database schema up to ``revision`` (default: the newest).
+
+    ``secret_key`` is the instance's (services/installation.py::secret_key): 0005 seals the
+    tokens it finds stored in clear with it, and refuses to run without it when there are any.
+    """
     with engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+        command.upgrade(_config(connection, secret_key), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import object_session
+
+from vcshub.auth.token_seal import seal_of
 from vcshub.auth.tokens import shown_token
 from vcshub.db.models import User
 from vcshub.serializers.datetimes import format_datetime
@@ -21,17 +24,25 @@ def user_basic(user: User) -> dict:
 
 
 def user_data(user: User, *, secrets: bool) -> dict:
-    """The full user object; ``secrets`` False masks the tokens.
+    """The full user object; ``secrets`` False masks the tokens (40 ``*``).
 
-    Deliberate change to the contract's "user (with secrets)" (REFERENCE.md 3.1): tokens are
-    stored as digests (issue 14), so ``api_key``/``api_keys`` hold the real token only in the
-    answer to the call that created it (create_user); get_user, get_users, update_user and
-    ``locked_by`` show each token as its first 8 characters and "…" instead.
+    With secrets, ``api_key``/``api_keys`` hold the real tokens as REFERENCE.md 3.1 says,
+    opened from their sealed copies with the instance's secret key (the database holds only
+    digests and sealed copies, issue 14). A token whose sealed copy cannot be opened (the
+    secret key was changed or is missing, or the user object is detached from its unit of
+    work) is shown as its first 8 characters and "…" instead: the token keeps working for
+    whoever holds it, the API just cannot show it any more (a new token can be).
     """
     data = user_basic(user)
     if secrets:
-        main = shown_token(user.api_key_prefix, user.revealed_api_key)
-        extras = [shown_token(t.token_prefix, t.revealed_token) for t in user.tokens]
+        seal = seal_of(object_session(user))
+        main = shown_token(
+            seal, user.api_key_prefix, user.api_key_hash, user.api_key_sealed, user.revealed_api_key
+        )
+        extras = [
+            shown_token(seal, t.token_prefix, t.token_hash, t.token_sealed, t.revealed_token)
+            for t in user.tokens
+        ]
         api_key, api_keys = main, [main, *extras]
     else:
         api_key, api_keys = MASK, [MASK]

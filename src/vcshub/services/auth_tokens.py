@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vcshub.auth.token_seal import required_seal
 from vcshub.auth.tokens import TokenRole, issue_token
 from vcshub.db.models import AuthToken, User
 from vcshub.services.errors import Invalid
@@ -17,8 +18,8 @@ def create_token(
 ) -> AuthToken:
     """Add a token; ``lifetime_minutes`` None or -1 means it never expires.
 
-    Only the returned object knows the clear token (``revealed_token``): show it now, it is
-    stored as a digest.
+    The returned object carries the clear token (``revealed_token``); the row keeps its digest
+    and a sealed copy that "with secrets" answers open again.
     """
     try:
         role = TokenRole.parse(role)
@@ -30,7 +31,7 @@ def create_token(
     if lifetime_minutes not in (None, -1):
         expires = uow.clock() + lifetime_minutes * 60
     token = AuthToken.issued(
-        issue_token(),
+        issue_token(required_seal(uow.db)),
         user_id=user.user_id,
         role=role,
         description=description,

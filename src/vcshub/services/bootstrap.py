@@ -7,6 +7,7 @@ import secrets
 from sqlalchemy import select
 
 from vcshub.auth.passwords import hash_password
+from vcshub.auth.token_seal import required_seal
 from vcshub.auth.tokens import issue_token
 from vcshub.db.models import User, UserGlobalPermission
 from vcshub.permissions.caller import CONSOLE
@@ -31,7 +32,8 @@ def ensure_default_user(uow: UnitOfWork) -> User:
             admin=False,
             password_hash=None,
         )
-        user.set_api_key(issue_token())  # never shown: the default user cannot authenticate
+        # listed by get_user like any token, but the default user cannot authenticate
+        user.set_api_key(issue_token(required_seal(uow.db)))
         uow.db.add(user)
         uow.db.flush()
         for permission in INITIAL_DEFAULT_PERMS:

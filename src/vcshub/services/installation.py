@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, make_url
 
+from vcshub.auth.token_seal import instance_secret
 from vcshub.config import Settings
 from vcshub.db import migrate
 from vcshub.db.engine import create_session_factory
@@ -63,7 +64,12 @@ def sqlite_file(settings: Settings) -> Path | None:
 
 
 def secret_key(settings: Settings) -> str:
-    return settings.secret_key or settings.secret_key_file.read_text().strip()
+    return instance_secret(settings)
+
+
+def migrate_schema(settings: Settings, engine: Engine) -> None:
+    """Upgrade the schema with the secret key at hand: migrations that seal tokens need it."""
+    migrate.upgrade(engine, secret_key=secret_key(settings))
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -79,7 +85,7 @@ def initialize(settings: Settings, engine: Engine) -> InitialAdmin | None:
     Returns the generated credentials when an admin was created (to be shown once).
     """
     prepare_storage(settings)
-    migrate.upgrade(engine)
+    migrate_schema(settings, engine)
     sessions = create_session_factory(engine)
     with unit_of_work(sessions, settings) as uow:
         bootstrap.ensure_default_user(uow)

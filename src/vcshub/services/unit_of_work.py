@@ -41,6 +41,10 @@ class UnitOfWork:
     _undo: list[Callable[[], None]] = field(default_factory=list)
     _after_commit: list[Callable[[], None]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # What opens sealed tokens for serializers that see only ORM objects (auth/token_seal.py).
+        self.db.info.setdefault("settings", self.settings)
+
     def on_rollback(self, undo: Callable[[], None]) -> None:
         """Register how to undo a disk change if the unit fails."""
         self._undo.append(undo)

@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from vcshub.auth.passwords import hash_password, verify_password
+from vcshub.auth.token_seal import required_seal
 from vcshub.auth.tokens import TokenRole, issue_token
 from vcshub.db.models import (
     AuthToken,
@@ -140,11 +141,11 @@ def create_user(
         extern_type=extern_type or INTERNAL,
         force_password_change=bool(force_password_change),
     )
-    # The returned user carries both clear tokens for this one answer (create_user shows them
-    # once, REFERENCE.md 4.2); only their digests are stored.
-    user.set_api_key(issue_token())
+    # Stored as digests (lookup) and sealed copies (shown again with secrets, REFERENCE.md 3.1).
+    seal = required_seal(uow.db)
+    user.set_api_key(issue_token(seal))
     user.tokens.append(
-        AuthToken.issued(issue_token(), role=TokenRole.FEED, description="Generated feed token")
+        AuthToken.issued(issue_token(seal), role=TokenRole.FEED, description="Generated feed token")
     )
     uow.db.add(user)
     uow.db.flush()

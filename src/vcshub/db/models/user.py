@@ -28,6 +28,9 @@ class User(Base):
     # The main token's SHA-256 digest (auth/tokens.py); the column keeps its historical name.
     api_key_hash: Mapped[str] = mapped_column("api_key", String(255), unique=True)
     api_key_prefix: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # The main token encrypted under the instance's secret key (auth/token_seal.py), for the
+    # answers that show it; None when there is none to open (the prefix is shown instead).
+    api_key_sealed: Mapped[str | None] = mapped_column(String(255))
     # Part of every browser session's check value: replacing it ends all of the user's
     # sessions (logout, deactivation) even though the cookie itself is stateless.
     session_key: Mapped[str] = mapped_column(
@@ -49,14 +52,15 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan", order_by="AuthToken.token_id"
     )
 
-    # The clear main token, set only on the object that issued it and never stored: the answer
-    # to the call that created the token shows it once.
+    # The clear main token, set only on the object that issued it and never stored in clear:
+    # the answer to the call that created it needs no unsealing.
     revealed_api_key = None
 
     def set_api_key(self, issued) -> None:
         """Store an ``auth.tokens.IssuedToken`` as the main token."""
         self.api_key_hash = issued.digest
         self.api_key_prefix = issued.prefix
+        self.api_key_sealed = issued.sealed
         self.revealed_api_key = issued.clear
 
     def end_sessions(self) -> None:
@@ -110,6 +114,7 @@ class AuthToken(Base):
     # SHA-256 digest of the token (auth/tokens.py); the column keeps its historical name.
     token_hash: Mapped[str] = mapped_column("token", String(255), unique=True)
     token_prefix: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    token_sealed: Mapped[str | None] = mapped_column(String(255))  # as User.api_key_sealed
     role: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(String(255), default="")
     expires: Mapped[float] = mapped_column(Float, default=-1)
@@ -120,6 +125,11 @@ class AuthToken(Base):
 
     @classmethod
     def issued(cls, issued, **fields) -> AuthToken:
-        token = cls(token_hash=issued.digest, token_prefix=issued.prefix, **fields)
+        token = cls(
+            token_hash=issued.digest,
+            token_prefix=issued.prefix,
+            token_sealed=issued.sealed,
+            **fields,
+        )
         token.revealed_token = issued.clear
         return token
