@@ -14,13 +14,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from vcshub import vcs
 from vcshub.api.endpoint import ApiEndpoint
 from vcshub.api.methods import build_registry
 from vcshub.api.protocol import Dispatcher
 from vcshub.auth.throttle import LoginThrottle
 from vcshub.config import Settings, load_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
-from vcshub.services import repo_disk
 from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
@@ -47,7 +47,7 @@ class AppState:
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
-    repo_disk.load_backends()
+    vcs.load_backends()  # once, before requests arrive on several threads
     engine = create_db_engine(settings.effective_database_url)
     sessions = create_session_factory(engine)
     return AppState(

@@ -42,9 +42,3 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
-
-
-def make_revision(engine: Engine, message: str) -> None:
-    """Developer tool: autogenerate a new migration from the models."""
-    with engine.begin() as connection:
-        command.revision(_config(connection), message=message, autogenerate=True)

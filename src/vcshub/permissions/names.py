@@ -72,15 +72,6 @@ def level(permission: str) -> str:
     return permission.rsplit(".", 1)[1]
 
 
-def family_of(permission: str) -> str | None:
-    """The global family a permission belongs to, or None for object permissions."""
-    for families in (CONFIGURABLE_FAMILIES, SITE_FAMILIES, OBJECT_DEFAULT_FAMILIES):
-        for family, members in families.items():
-            if permission in members:
-                return family
-    return None
-
-
 def at_least(permission: str | None, needed: str) -> bool:
     """True when ``permission`` (e.g. ``repository.write``) is as strong as ``needed``."""
     return permission is not None and weight(permission) >= weight(needed)

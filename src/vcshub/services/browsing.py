@@ -90,9 +90,6 @@ class FileContent:
     def name(self) -> str:
         return self.path.rsplit("/", 1)[-1]
 
-    @property
-    def too_large(self) -> bool:
-        return self.size > MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)

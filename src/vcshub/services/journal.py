@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from vcshub import vcs
 from vcshub.db.models import JournalEntry, Repository, User
 from vcshub.services import repo_disk
@@ -108,14 +106,3 @@ def _new_commits(backend: vcs.Repository, before: RefState, moved_to: dict) -> l
     if not new_heads:
         return []
     return backend.new_commits(list(before.values()), new_heads)
-
-
-def entries_for(uow: UnitOfWork, repo: Repository, limit: int = 50) -> list[JournalEntry]:
-    return list(
-        uow.db.scalars(
-            select(JournalEntry)
-            .where(JournalEntry.repo_id == repo.repo_id)
-            .order_by(JournalEntry.entry_id.desc())
-            .limit(limit)
-        )
-    )

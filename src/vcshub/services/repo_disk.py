@@ -23,11 +23,6 @@ from vcshub.services.unit_of_work import UnitOfWork
 STAGING_DIR = ".vcshub-clones"
 
 
-def load_backends() -> None:
-    """Load the VCS backends once, before serving requests from several threads."""
-    vcs.load_backends()
-
-
 def path(uow: UnitOfWork, repo: Repository) -> Path:
     return storage.path_of(uow, repo.repo_name)
 

@@ -94,17 +94,6 @@ def review_status(reviewer_votes: list[str]) -> str:
     return "under_review"
 
 
-def commit_status(uow: UnitOfWork, repo: Repository, commit_id: str) -> str:
-    """The newest vote on a commit, ``not_reviewed`` when nobody voted."""
-    status = uow.db.scalar(
-        select(ReviewStatus.status)
-        .where(ReviewStatus.repo_id == repo.repo_id, ReviewStatus.commit_id == commit_id)
-        .order_by(ReviewStatus.status_id.desc())
-        .limit(1)
-    )
-    return status or "not_reviewed"
-
-
 def closed_pull_request_with(uow: UnitOfWork, repo: Repository, commit_id: str) -> bool:
     """Whether the commit belongs to a closed pull request targeting this repository."""
     rows = uow.db.scalars(

@@ -54,14 +54,6 @@ def make_dir(uow: UnitOfWork, name: str) -> Path:
     return path
 
 
-def ensure_dir(uow: UnitOfWork, name: str) -> Path:
-    """Create the folder if missing (intermediate groups); leave an existing one alone."""
-    path = path_of(uow, name)
-    if not path.is_dir():
-        make_dir(uow, name)
-    return path
-
-
 FolderId = tuple[int, int]
 
 
@@ -112,8 +104,3 @@ def move_aside(uow: UnitOfWork, name: str, label: str, *, to_root: bool = False)
     source.rename(dest)
     uow.on_rollback(lambda: dest.rename(source))
     return dest
-
-
-def remove_tree_after_commit(uow: UnitOfWork, path: Path) -> None:
-    """Erase a folder once the database change is committed (gists, temporary clones)."""
-    uow.after_commit(lambda: shutil.rmtree(path, ignore_errors=True))

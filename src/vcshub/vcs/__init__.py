@@ -9,7 +9,7 @@ Typical use::
 """
 
 from .base import EMPTY_COMMIT, EMPTY_ID, Commit, EmptyCommit, FileChange, Repository
-from .diffs import FileDiff, diff_stats, split_diff
+from .diffs import FileDiff, split_diff
 from .errors import (
     CloneError,
     CommitNotFound,
@@ -35,7 +35,7 @@ __all__ = [
     "EmptyCommit", "FileChange", "FileDiff", "MergeResult", "MergeStatus", "Node",
     "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
-    "create_repository", "detect_kind", "load_backends", "diff_stats", "normalize_path",
+    "create_repository", "detect_kind", "load_backends", "normalize_path",
     "open_repository", "split_diff", "TransferLimits", "TransferRefused", "TransferStalled",
 ]
 

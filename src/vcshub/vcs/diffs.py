@@ -122,12 +122,3 @@ def split_diff(text: str) -> list[FileDiff]:
         elif sections:
             sections[-1].append(line)
     return [_parse_section(section) for section in sections]
-
-
-def diff_stats(text: str) -> tuple[int, int]:
-    """Total (added, deleted) line counts of a diff."""
-    added = deleted = 0
-    for piece in split_diff(text):
-        added += piece.added_lines
-        deleted += piece.deleted_lines
-    return added, deleted

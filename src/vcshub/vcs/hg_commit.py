@@ -87,11 +87,6 @@ class HgCommit(Commit):
         return [to_str(b) for b in self._ctx.bookmarks()]
 
     @cached_property
-    def phase(self) -> str:
-        """"public", "draft" or "secret"."""
-        return to_str(self._ctx.phasestr())
-
-    @cached_property
     def closesbranch(self) -> bool:
         """True if this changeset closes its branch."""
         return bool(self._ctx.closesbranch())
