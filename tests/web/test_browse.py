@@ -71,6 +71,18 @@ def test_index_lists_what_the_viewer_may_read(live_server, admin_api):
         assert f'href="/{private}"' in signed_in and allowed.username in signed_in
 
 
+def test_pages_that_depend_on_the_viewer_are_never_stored(live_server, admin_api):
+    """What a page shows depends on who asks: no proxy or browser cache may keep it."""
+    private = unique("nostore-")
+    admin_api.result("create_repo", repo_name=private, repo_type="git", private=True)
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
+        auth = (live_server.admin_username, live_server.admin_password)
+        for url in ("/", f"/{private}"):
+            response = http.get(url, auth=auth)
+            assert response.status_code == 200
+            assert response.headers["cache-control"] == "no-store"
+
+
 # -- summary -------------------------------------------------------------------------------------
 @both_kinds
 def test_summary(live_server, repos, http, kind):

@@ -7,8 +7,13 @@ from starlette.responses import HTMLResponse
 
 from vcshub import __version__
 
-# Pages show user content: never framed by other sites, never cached by proxies.
-PAGE_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"}
+# Pages show user content, and what a page shows depends on who asks (private repositories,
+# the signed-in user): never framed by other sites, never stored by proxies or the browser.
+PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
 
 
 class Templates:
