@@ -60,20 +60,28 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200):
+def _form_page(
+    request: Request, title: str, action: str, fields: str, error: str, status: int
+) -> Response:
+    """A small form page (sign in, sign out) with its CSRF token, never cached or framed."""
     message = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
     page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in · vcshub</title></head>
-<body><h1>Sign in</h1>{message}
-<form method="post" action="/_admin/login">
+<html lang="en"><head><meta charset="utf-8"><title>{title} · vcshub</title></head>
+<body><h1>{title}</h1>{message}
+<form method="post" action="{action}">
 <input type="hidden" name="{CSRF_KEY}" value="{html.escape(csrf_token(request))}">
-<input type="hidden" name="came_from" value="{html.escape(came_from)}">
-<p><label>Username <input name="username" autocomplete="username" value="{html.escape(username)}" required autofocus></label></p>
-<p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
-<p><button type="submit">Sign in</button></p>
+{fields}<p><button type="submit">{title}</button></p>
 </form></body></html>"""
     headers = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
     return HTMLResponse(page, status_code=status, headers=headers)
+
+
+def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200):
+    fields = f"""<input type="hidden" name="came_from" value="{html.escape(came_from)}">
+<p><label>Username <input name="username" autocomplete="username" value="{html.escape(username)}" required autofocus></label></p>
+<p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
+"""
+    return _form_page(request, "Sign in", "/_admin/login", fields, error, status)
 
 
 def csrf_matches(request: Request, form) -> bool:
@@ -120,16 +128,7 @@ def _check(state, username: str, password: str, client_ip: str) -> tuple[int, st
 
 
 def _logout_form(request: Request, error: str = "", status: int = 200) -> Response:
-    message = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign out · vcshub</title></head>
-<body><h1>Sign out</h1>{message}
-<form method="post" action="/_admin/logout">
-<input type="hidden" name="{CSRF_KEY}" value="{html.escape(csrf_token(request))}">
-<p><button type="submit">Sign out</button></p>
-</form></body></html>"""
-    headers = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
-    return HTMLResponse(page, status_code=status, headers=headers)
+    return _form_page(request, "Sign out", "/_admin/logout", "", error, status)
 
 
 async def logout(request: Request) -> Response:
