@@ -5,7 +5,7 @@ repository with 100,000 commits and 20,000 files.
     then bulk SQLAlchemy Core inserts: 1,000 users, 100 user groups, 500 repository groups and
     10,000 repository rows with their default rows and explicit grants; no folders). Times
     ``get_repos`` for one ordinary user, through the service and serializer path
-    (``services.repos.list_repos`` + ``serializers.repos.repo_data``) and over HTTP against a
+    (``services.repo_listing.list_repos`` + ``serializers.repos.repo_data``) and over HTTP against a
     live ``vcshub serve`` on that data directory.
 (b) The git repository of benchmarks/vcs_history.py (generated once with ``git fast-import`` and
     cached in CACHE_DIR), mirrored into the same storage and registered with ``rescan_repos``.
@@ -50,7 +50,7 @@ from vcshub.db.models import User  # noqa: E402
 from vcshub.permissions.caller import Caller  # noqa: E402
 from vcshub.serializers.commits import commit_data, node_data  # noqa: E402
 from vcshub.serializers.repos import repo_data  # noqa: E402
-from vcshub.services import installation, repo_history, repos  # noqa: E402
+from vcshub.services import installation, repo_history, repo_listing  # noqa: E402
 from vcshub.services.unit_of_work import unit_of_work  # noqa: E402
 
 BIG_REPO = "bench/history"
@@ -144,7 +144,7 @@ def repos_through_services(sessions, settings, user_id: int) -> list[dict]:
         return [
             repo_data(r, base_url="http://bench", secrets=False,
                       extra_fields=settings.extra_fields_enabled)
-            for r in repos.list_repos(uow, caller)
+            for r in repo_listing.list_repos(uow, caller)
         ]
 
 

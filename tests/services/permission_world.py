@@ -11,7 +11,7 @@ from vcshub.db.models import (
     UserGlobalPermission,
 )
 from vcshub.permissions.caller import Caller
-from vcshub.services import repo_groups, repos, user_groups, users
+from vcshub.services import repo_group_permissions, repo_groups, repos, user_groups, users
 
 _seq = itertools.count()
 
@@ -73,26 +73,26 @@ class World:
 
     # repository-group permissions (4.5), apply_to_children per 2.6
     def grant_user(self, group, user, perm, apply="none"):
-        g, u, p = repo_groups.user_grant_target(
+        g, u, p = repo_group_permissions.user_grant_target(
             self.uow, self.caller, group.group_name, user.username, perm
         )
-        repo_groups.grant_user(self.uow, self.caller, g, u, p, apply)
+        repo_group_permissions.grant_user(self.uow, self.caller, g, u, p, apply)
 
     def revoke_user(self, group, user, apply="none"):
-        g, u, _ = repo_groups.user_grant_target(self.uow, self.caller, group.group_id, user.user_id)
-        repo_groups.revoke_user(self.uow, self.caller, g, u, apply)
+        g, u, _ = repo_group_permissions.user_grant_target(self.uow, self.caller, group.group_id, user.user_id)
+        repo_group_permissions.revoke_user(self.uow, self.caller, g, u, apply)
 
     def grant_ug(self, group, ug, perm, apply="none"):
-        g, source, p = repo_groups.user_group_grant_target(
+        g, source, p = repo_group_permissions.user_group_grant_target(
             self.uow, self.caller, group.group_name, ug.group_name, perm
         )
-        repo_groups.grant_user_group(self.uow, self.caller, g, source, p, apply)
+        repo_group_permissions.grant_user_group(self.uow, self.caller, g, source, p, apply)
 
     def revoke_ug(self, group, ug, apply="none"):
-        g, source, _ = repo_groups.user_group_grant_target(
+        g, source, _ = repo_group_permissions.user_group_grant_target(
             self.uow, self.caller, group.group_id, ug.users_group_id
         )
-        repo_groups.revoke_user_group(self.uow, self.caller, g, source, apply)
+        repo_group_permissions.revoke_user_group(self.uow, self.caller, g, source, apply)
 
     # user-group permissions (4.3)
     def grant_user_on_ug(self, target, user, perm):

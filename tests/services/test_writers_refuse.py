@@ -35,6 +35,7 @@ from vcshub.services import (
     pr_merge,
     pull_requests,
     repo_disk,
+    repo_group_permissions,
     repo_groups,
     repo_maintenance,
     repo_permissions,
@@ -248,19 +249,19 @@ CASES = {
     "repo_groups.delete_repo_group": [
         lambda s: repo_groups.delete_repo_group(s.uow, s.other, s.group),
     ],
-    "repo_groups.grant_user": [
-        lambda s: repo_groups.grant_user(s.uow, s.other, s.group, s.other_user, "group.admin"),
+    "repo_group_permissions.grant_user": [
+        lambda s: repo_group_permissions.grant_user(s.uow, s.other, s.group, s.other_user, "group.admin"),
     ],
-    "repo_groups.revoke_user": [
-        lambda s: repo_groups.revoke_user(s.uow, s.other, s.group, s.root_user),
+    "repo_group_permissions.revoke_user": [
+        lambda s: repo_group_permissions.revoke_user(s.uow, s.other, s.group, s.root_user),
     ],
-    "repo_groups.grant_user_group": [
-        lambda s: repo_groups.grant_user_group(
+    "repo_group_permissions.grant_user_group": [
+        lambda s: repo_group_permissions.grant_user_group(
             s.uow, s.other, s.group, s.user_group, "group.admin"
         ),
     ],
-    "repo_groups.revoke_user_group": [
-        lambda s: repo_groups.revoke_user_group(s.uow, s.other, s.group, s.user_group),
+    "repo_group_permissions.revoke_user_group": [
+        lambda s: repo_group_permissions.revoke_user_group(s.uow, s.other, s.group, s.user_group),
     ],
     "repo_maintenance.invalidate_cache": [
         lambda s: repo_maintenance.invalidate_cache(s.uow, s.other, s.secret.repo_name),

@@ -44,7 +44,7 @@ def repo_data(
 ) -> dict:
     """``secrets`` decides whether ``locked_by`` shows real tokens (super-admin callers).
 
-    ``repo`` is a model, or an entry of ``services.repos.list_repos`` (same attribute names).
+    ``repo`` is a model, or an entry of ``services.repo_listing.list_repos`` (same attribute names).
     """
     data = {
         "repo_id": repo.repo_id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from vcshub import vcs
 from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
-from vcshub.services import repo_disk, repos, vcs_access
+from vcshub.services import repo_disk, repo_listing, vcs_access
 from vcshub.services.unit_of_work import UnitOfWork
 
 CHANGELOG_PAGE = 50
@@ -147,12 +147,12 @@ class Changeset:
 
 
 # -- reading -------------------------------------------------------------------------------------
-def repo_list(uow: UnitOfWork, user: User | None) -> list[repos.ListedRepo]:
+def repo_list(uow: UnitOfWork, user: User | None) -> list[repo_listing.ListedRepo]:
     """The repositories ``user`` (None: anonymous, i.e. the ``default`` user) may read, by name."""
     subject = user or vcs_access.anonymous_user(uow)
     if subject is None:  # anonymous access is disabled
         return []
-    listed = repos.list_repos(uow, Caller(uow.db, subject))
+    listed = repo_listing.list_repos(uow, Caller(uow.db, subject))
     return sorted(listed, key=lambda repo: repo.repo_name.lower())
 
 

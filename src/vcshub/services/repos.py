@@ -1,4 +1,6 @@
-"""Repositories: create, fork, read, list and delete real Git and Mercurial repositories (4.4).
+"""Repositories: create, fork, read and delete real Git and Mercurial repositories (4.4).
+
+Listing them is :mod:`repo_listing`.
 
 The database row and the folder on disk change together inside one unit of work; a clone
 (create_repo with ``clone_uri``, fork_repo) runs between two transactions, holding none.
@@ -7,14 +9,13 @@ The database row and the folder on disk change together inside one unit of work;
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from vcshub import vcs
-from vcshub.db.models import RepoField, RepoGroup, Repository, User, UserFollowing
+from vcshub.db.models import RepoGroup, Repository, User, UserFollowing
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
 from vcshub.services import (
@@ -241,115 +242,6 @@ def get_repo(uow: UnitOfWork, caller: Caller, repoid: object, refresh: bool = Fa
     if refresh:
         repo_disk.refresh_summary(uow, repo)
     return repo
-
-
-@dataclass(slots=True)
-class Named:
-    """The owner (``username``) or fork parent (``repo_name``) of a listed repository."""
-
-    username: str | None = None
-    repo_name: str | None = None
-
-
-@dataclass(slots=True)
-class ListedField:
-    field_key: str
-    field_value: str
-
-
-@dataclass(slots=True)
-class ListedRepo:
-    """A repository as get_repos shows it, with the attribute names of :class:`Repository`
-    (so ``serializers.repos.repo_data`` takes either), read from plain column queries:
-    building 10,000 ORM objects alone would take most of get_repos' 200 ms budget."""
-
-    repo_id: int
-    repo_name: str
-    repo_type: str
-    clone_uri: str | None
-    private: bool
-    created_on: dt.datetime
-    description: str
-    landing_rev: str
-    enable_statistics: bool
-    enable_locking: bool
-    enable_downloads: bool
-    changeset_cache: dict | None
-    locked_since: float | None
-    lock_reason: str | None
-    owner: Named
-    fork_of: Named | None = None
-    locked_by: User | None = None
-    fields: list[ListedField] = field(default_factory=list)
-
-
-_LISTED_COLUMNS = (
-    Repository.repo_id, Repository.repo_name, Repository.repo_type, Repository.clone_uri,
-    Repository.private, Repository.created_on, Repository.description, Repository.landing_rev,
-    Repository.enable_statistics, Repository.enable_locking, Repository.enable_downloads,
-    Repository.changeset_cache, Repository.locked_since, Repository.lock_reason,
-)
-# Below this many readable repositories an id filter in SQL beats reading every row.
-_FEW = 500
-
-
-def list_repos(uow: UnitOfWork, caller: Caller) -> list[ListedRepo]:
-    """Repositories the caller may read, by id: one permission computation and a few set-based
-    queries for all of them, whatever their number."""
-    query = (
-        select(*_LISTED_COLUMNS, User.username, Repository.fork_id, Repository.locked_by_id)
-        .join(User, User.user_id == Repository.owner_id)
-        .order_by(Repository.repo_id)
-    )
-    readable = None
-    if not caller.is_admin:
-        readable = {r for r, perm in caller.perms.repos().items() if perm != "repository.none"}
-        if not readable:
-            return []
-        if len(readable) <= _FEW:
-            query = query.where(Repository.repo_id.in_(readable))
-    owners: dict[str, Named] = {}
-    listed, forks, lockers = [], {}, {}
-    # Through the session's connection: plain rows, without the ORM's per-row processing.
-    for *columns, owner, fork_id, locked_by_id in uow.db.connection().execute(query):
-        if readable is not None and columns[0] not in readable:
-            continue
-        named = owners.get(owner) or owners.setdefault(owner, Named(username=owner))
-        repo = ListedRepo(*columns, owner=named)
-        if fork_id is not None:
-            forks.setdefault(fork_id, []).append(repo)
-        if locked_by_id is not None:
-            lockers.setdefault(locked_by_id, []).append(repo)
-        listed.append(repo)
-    _attach_related(uow, listed, forks, lockers)
-    return listed
-
-
-def _attach_related(uow: UnitOfWork, listed: list[ListedRepo], forks: dict, lockers: dict) -> None:
-    """Fork parents, lock holders and extra fields: few rows, one query each."""
-    for parent_id, name in _in_chunks(uow, select(Repository.repo_id, Repository.repo_name),
-                                      Repository.repo_id, forks):
-        for repo in forks[parent_id]:
-            repo.fork_of = Named(repo_name=name)
-    for (user,) in _in_chunks(uow, select(User), User.user_id, lockers):
-        for repo in lockers[user.user_id]:
-            repo.locked_by = user
-    by_id = {repo.repo_id: repo for repo in listed}
-    fields = uow.db.execute(
-        select(RepoField.repo_id, RepoField.field_key, RepoField.field_value)
-        .order_by(RepoField.field_id)
-    )
-    for repo_id, key, value in fields:
-        if repo_id in by_id:
-            by_id[repo_id].fields.append(ListedField(key, value))
-
-
-def _in_chunks(uow: UnitOfWork, query, column, ids) -> list:
-    ids = list(ids)
-    rows = []
-    for start in range(0, len(ids), _FEW):
-        rows += uow.db.execute(query.where(column.in_(ids[start:start + _FEW]))).all()
-    return rows
 
 
 def followers(uow: UnitOfWork, repo: Repository) -> list[User]:

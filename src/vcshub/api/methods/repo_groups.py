@@ -7,7 +7,7 @@ from vcshub.api.coercion import Bool, Text
 from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.groups import repo_group_data
-from vcshub.services import grants, repo_groups
+from vcshub.services import grants, repo_group_permissions, repo_groups
 from vcshub.services.errors import Invalid
 from vcshub.services.members import member_entries
 from vcshub.services.names import clean_path
@@ -97,11 +97,11 @@ def _group_failure(usergroup, group) -> str:
 def grant_user_permission_to_repo_group(
     call: Call, repogroupid, userid, perm, apply_to_children: Text = "none"
 ):
-    group, user, perm = repo_groups.user_grant_target(
+    group, user, perm = repo_group_permissions.user_grant_target(
         call.uow, call.caller, repogroupid, userid, perm
     )
     with failing_as(_user_failure(userid, group)):
-        repo_groups.grant_user(call.uow, call.caller, group, user, perm, apply_to_children)
+        repo_group_permissions.grant_user(call.uow, call.caller, group, user, perm, apply_to_children)
     return {
         "msg": f"Granted perm: `{perm}` (recursive:{apply_to_children}) for user: "
         f"`{user.username}` in repo group: `{group.short_name}`",
@@ -113,9 +113,9 @@ def grant_user_permission_to_repo_group(
 def revoke_user_permission_from_repo_group(
     call: Call, repogroupid, userid, apply_to_children: Text = "none"
 ):
-    group, user, _ = repo_groups.user_grant_target(call.uow, call.caller, repogroupid, userid)
+    group, user, _ = repo_group_permissions.user_grant_target(call.uow, call.caller, repogroupid, userid)
     with failing_as(_user_failure(userid, group)):
-        repo_groups.revoke_user(call.uow, call.caller, group, user, apply_to_children)
+        repo_group_permissions.revoke_user(call.uow, call.caller, group, user, apply_to_children)
     return {
         "msg": f"Revoked perm (recursive:{apply_to_children}) for user: "
         f"`{user.username}` in repo group: `{group.short_name}`",
@@ -127,11 +127,11 @@ def revoke_user_permission_from_repo_group(
 def grant_user_group_permission_to_repo_group(
     call: Call, repogroupid, usergroupid, perm, apply_to_children: Text = "none"
 ):
-    group, user_group, perm = repo_groups.user_group_grant_target(
+    group, user_group, perm = repo_group_permissions.user_group_grant_target(
         call.uow, call.caller, repogroupid, usergroupid, perm
     )
     with failing_as(_group_failure(usergroupid, group)):
-        repo_groups.grant_user_group(call.uow, call.caller, group, user_group, perm, apply_to_children)
+        repo_group_permissions.grant_user_group(call.uow, call.caller, group, user_group, perm, apply_to_children)
     return {
         "msg": f"Granted perm: `{perm}` (recursive:{apply_to_children}) for user group: "
         f"`{user_group.group_name}` in repo group: `{group.short_name}`",
@@ -143,12 +143,12 @@ def grant_user_group_permission_to_repo_group(
 def revoke_user_group_permission_from_repo_group(
     call: Call, repogroupid, usergroupid, apply_to_children: Text = "none"
 ):
-    group, user_group, _ = repo_groups.user_group_grant_target(
+    group, user_group, _ = repo_group_permissions.user_group_grant_target(
         call.uow, call.caller, repogroupid, usergroupid
     )
     # Unlike the grant, RC4 names the user group here, not the argument as passed.
     with failing_as(_group_failure(user_group.group_name, group)):
-        repo_groups.revoke_user_group(call.uow, call.caller, group, user_group, apply_to_children)
+        repo_group_permissions.revoke_user_group(call.uow, call.caller, group, user_group, apply_to_children)
     return {
         "msg": f"Revoked perm (recursive:{apply_to_children}) for user group: "
         f"`{user_group.group_name}` in repo group: `{group.short_name}`",

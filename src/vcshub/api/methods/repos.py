@@ -12,7 +12,7 @@ from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.repos import repo_data
 from vcshub.serializers.users import user_data
-from vcshub.services import grants, repo_settings, repos
+from vcshub.services import grants, repo_listing, repo_settings, repos
 from vcshub.services.members import member_entries
 
 methods = MethodSet()
@@ -52,7 +52,7 @@ def get_repo(call: Call, repoid, cache: Bool = True):
 
 @methods.method(writes=False)
 def get_repos(call: Call):
-    return list(map(serializer(call), repos.list_repos(call.uow, call.caller)))
+    return list(map(serializer(call), repo_listing.list_repos(call.uow, call.caller)))
 
 
 @methods.method(
