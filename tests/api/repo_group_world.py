@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import unique
+from tests.factories.api import create_repo
 
 
 def new_group(api, name: str | None = None, **fields) -> dict:
@@ -33,7 +34,7 @@ def new_user_group(admin_api) -> str:
 
 
 def new_repo(admin_api, name: str, **fields) -> None:
-    admin_api.result("create_repo", repo_name=name, repo_type="git", **fields)
+    create_repo(admin_api, "git", name, **fields)
 
 
 def _tree(admin_api) -> tuple[str, list[str]]:

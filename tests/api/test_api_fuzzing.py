@@ -32,7 +32,7 @@ from starlette.testclient import TestClient
 
 from tests.databases import database_url
 from tests.live_server import VCSHUB, server_env
-from tests.repo_content import WorkingCopy
+from tests.factories.commits import WorkingCopy
 from vcshub.api.methods import build_registry
 from vcshub.app import create_app
 from vcshub.config import load_settings

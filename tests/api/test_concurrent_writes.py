@@ -12,7 +12,8 @@ import pytest
 from tests.api_client import ApiClient
 from tests.concurrency import run_together
 from tests.factories import make_user, unique
-from tests.repo_content import hosted_folder, log_ids, make_source_repository
+from tests.factories.api import hosted_folder
+from tests.factories.commits import log_ids, make_source_repository
 from tests.transport.clients import Clients, Credentials
 
 WRITERS = 8

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import WorkingCopy, hosted_folder
+from tests.factories.api import hosted_folder
+from tests.factories.commits import WorkingCopy
 
 @pytest.fixture
 def server_log(live_server):

@@ -4,7 +4,7 @@ defect 11), with the methods' failure texts and nothing left behind."""
 from __future__ import annotations
 
 from tests.factories import unique
-from tests.repo_content import hosted_folder
+from tests.factories.api import hosted_folder
 
 
 def test_trailing_newline_is_refused(admin_api, live_server):

@@ -15,7 +15,8 @@ from tests.databases import database_url
 from tests.factories import make_user, unique
 from tests.live_server import start_server
 from tests.remote_servers import SilentServer
-from tests.repo_content import REPO_TYPES, create_repo, make_source_repository, push_commits
+from tests.factories.api import REPO_TYPES, create_repo, push_commits
+from tests.factories.commits import make_source_repository
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

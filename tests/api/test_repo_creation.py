@@ -2,7 +2,7 @@
 
 Every test runs for Git and Mercurial repositories, against a live server on each database
 backend. Repositories are real folders in the server's storage; commits are made with the real
-command-line clients (tests/repo_content.py).
+command-line clients (tests/factories/commits.py).
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ import pytest
 
 from tests.api.repo_objects import DATETIME, REPO_KEYS, default_row, is_repository
 from tests.factories import make_user, unique
-from tests.repo_content import (
+from tests.factories.api import (
     EMPTY_ID,
     REPO_TYPES,
     create_repo,
     drop_create_right,
     head_branch,
     hosted_folder,
-    log_ids,
-    make_source_repository,
 )
+from tests.factories.commits import log_ids, make_source_repository
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

@@ -8,16 +8,8 @@ import hashlib
 import pytest
 
 from tests.factories import make_user
-from tests.repo_content import (
-    AUTHOR,
-    BINARY_BYTES,
-    EMPTY_ID,
-    REPO_TYPES,
-    create_repo,
-    head_branch,
-    push_commits,
-    sample_tree,
-)
+from tests.factories.api import EMPTY_ID, REPO_TYPES, create_repo, head_branch, push_commits
+from tests.factories.commits import AUTHOR, BINARY_BYTES, sample_tree
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

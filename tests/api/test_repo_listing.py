@@ -8,8 +8,7 @@ import pytest
 
 from tests.api.repo_objects import DATETIME, REPO_KEYS
 from tests.factories import make_user, unique
-from tests.repo_content import (
-    AUTHOR,
+from tests.factories.api import (
     EMPTY_ID,
     REPO_TYPES,
     create_repo,
@@ -17,6 +16,7 @@ from tests.repo_content import (
     hosted_folder,
     push_commits,
 )
+from tests.factories.commits import AUTHOR
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

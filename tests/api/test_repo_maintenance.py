@@ -11,18 +11,8 @@ import time
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import (
-    EMPTY_ID,
-    GIT,
-    HG,
-    REPO_TYPES,
-    create_repo,
-    hosted_folder,
-    log_ids,
-    make_source_repository,
-    push_commits,
-    run,
-)
+from tests.factories.api import EMPTY_ID, REPO_TYPES, create_repo, hosted_folder, push_commits
+from tests.factories.commits import GIT, HG, log_ids, make_source_repository, run
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

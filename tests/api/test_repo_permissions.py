@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import REPO_TYPES, create_repo
+from tests.factories.api import REPO_TYPES, create_repo
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

@@ -9,15 +9,15 @@ import pytest
 
 from tests.api.repo_objects import REPO_KEYS, default_row, is_repository
 from tests.factories import make_user, unique
-from tests.repo_content import (
+from tests.factories.api import (
     REPO_TYPES,
     create_repo,
     drop_create_right,
     head_branch,
     hosted_folder,
-    log_ids,
     push_commits,
 )
+from tests.factories.commits import log_ids
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import unique
-from tests.repo_content import WorkingCopy, hosted_folder
+from tests.factories.api import create_repo, hosted_folder
+from tests.factories.commits import WorkingCopy
 
 
 @pytest.fixture(params=["git", "hg"])
@@ -16,8 +17,7 @@ def kind(request):
 @pytest.fixture
 def project(admin_api, live_server, kind, tmp_path):
     """A hosted repository with one commit on the main branch and a working copy of it."""
-    name = unique("prrepo")
-    admin_api.result("create_repo", repo_name=name, repo_type=kind)
+    name = create_repo(admin_api, kind, unique("prrepo"))
     work = WorkingCopy.clone(hosted_folder(live_server, name), tmp_path / "work", kind)
     if kind == "git":
         work.git("checkout", "--quiet", "-b", "master")

@@ -1,7 +1,7 @@
 """A pull request's state as the tests read it: reviewers' votes, stored versions and comments.
 
 What the contract keeps server-side only (the versions a pull request had and which version a
-comment was made on) is read from the server's database, as tests/repo_content.py does for global
+comment was made on) is read from the server's database, as tests/factories/api.py does for global
 permissions: the API has no method that returns it.
 """
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import WorkingCopy, hosted_folder
+from tests.factories.api import hosted_folder
+from tests.factories.commits import WorkingCopy
 from tests.review.pull_request_state import (
     NOTHING_CHANGED,
     reviewer_votes,

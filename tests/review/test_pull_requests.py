@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import WorkingCopy, hosted_folder, log_ids
+from tests.factories.api import hosted_folder
+from tests.factories.commits import WorkingCopy, log_ids
 from tests.review.workflow import MAIN, back_to_main, push_to
 
 def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_path):

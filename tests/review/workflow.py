@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.repo_content import WorkingCopy
+from tests.factories.commits import WorkingCopy
 
 MAIN = {"git": "master", "hg": "default"}
 

@@ -16,3 +16,29 @@ def world(uow) -> World:
     w = World(uow, root, me, other, default)
     w.names.update(me=me.username, other=other.username, default=DEFAULT_USERNAME)
     return w
+
+
+@pytest.fixture
+def committing_uow(service_env):
+    """A unit of work for services that commit midway (fork, clone, merge: they end their
+    transaction before slow work). Its commits only release savepoints inside one outer
+    transaction that is rolled back after the test, so the database stays as the test found it.
+    Folders made before such a commit stay on disk (unique names keep them apart)."""
+    from sqlalchemy.orm import Session
+
+    from vcshub.services.unit_of_work import UnitOfWork
+
+    settings, sessions = service_env
+    with sessions.kw["bind"].connect() as connection:
+        outer = connection.begin()
+        session = Session(
+            bind=connection, join_transaction_mode="create_savepoint",
+            expire_on_commit=False, autoflush=True,
+        )
+        work = UnitOfWork(db=session, settings=settings)
+        try:
+            yield work
+        finally:
+            work.rollback()
+            session.close()
+            outer.rollback()

@@ -5,13 +5,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from vcshub.permissions.caller import CONSOLE
-from vcshub.db.models import (
-    User,
-    UserGlobalPermission,
-)
+from tests.factories import people
+from tests.factories import repos as repo_factory
+from vcshub.db.models import User, UserGlobalPermission
 from vcshub.permissions.caller import Caller
-from vcshub.services import repo_group_permissions, repo_groups, repos, user_groups, users
+from vcshub.services import repo_group_permissions, user_groups, users
 
 _seq = itertools.count()
 
@@ -38,16 +36,15 @@ class World:
     # objects
     def group(self, path: str | None = None, owner: User | None = None, *, copy=False, by=None):
         caller = Caller(self.uow.db, by) if by is not None else self.caller
-        owner_name = None if by is not None and owner is None else (owner or self.other).username
-        return repo_groups.create_repo_group(
-            self.uow, caller, path or self._name("pg"), owner=owner_name, copy_permissions=copy
+        owner = None if by is not None and owner is None else (owner or self.other)
+        return repo_factory.repo_group(
+            self.uow, caller, path or self._name("pg"), owner=owner, copy_permissions=copy
         )
 
     def repo(self, path: str, owner: User | None = None, *, private=False, copy=False):
-        spec = repos.RepoSpec(private=private, copy_permissions=copy)
-        owner = owner or self.other
-        return repos.create_repo(
-            self.uow, self.caller, path, "git", spec, owner=owner.username, owner_supplied=True
+        return repo_factory.repo(
+            self.uow, self.caller, path, "git", owner=owner or self.other, private=private,
+            copy_permissions=copy,
         )
 
     def tree(self, owner: User | None = None) -> dict:
@@ -60,8 +57,8 @@ class World:
 
     def user_group(self, symbol: str, *member_users: User, active=True, owner=None, by=None):
         caller = Caller(self.uow.db, by) if by is not None else self.caller
-        owner_name = None if by is not None and owner is None else (owner or self.other).username
-        ug = user_groups.create_user_group(self.uow, caller, self._name("pug"), owner=owner_name)
+        owner = None if by is not None and owner is None else (owner or self.other)
+        ug = people.user_group(self.uow, caller, name=self._name("pug"), owner=owner)
         for user in member_users:
             assert user_groups.add_member(self.uow, self.caller, ug, user)
         if not active:
@@ -137,5 +134,4 @@ class World:
 
 
 def _make_user(uow, admin=False) -> User:
-    name = f"pmg{next(_seq)}"
-    return users.create_user(uow, CONSOLE, username=name, email=f"{name}@example.com", admin=admin)
+    return people.user(uow, username=f"pmg{next(_seq)}", admin=admin)

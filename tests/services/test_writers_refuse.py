@@ -25,16 +25,16 @@ import pytest
 from sqlalchemy import select
 
 import vcshub.services
-from tests.repo_content import WorkingCopy
+from tests.factories import people
+from tests.factories import repos as repo_factory
 from vcshub.db.models import Base, User
-from vcshub.permissions.caller import CONSOLE, Caller
+from vcshub.permissions.caller import Caller
 from vcshub.services import (
     comments,
     gists,
     locks,
     pr_merge,
     pull_requests,
-    repo_disk,
     repo_group_permissions,
     repo_groups,
     repo_maintenance,
@@ -132,33 +132,24 @@ class Scene:
 
 
 def _user(uow, admin=False) -> User:
-    name = f"wr{next(_seq)}x{os.getpid()}"
-    return users.create_user(uow, CONSOLE, username=name, email=f"{name}@example.com", admin=admin)
+    return people.user(uow, username=f"wr{next(_seq)}x{os.getpid()}", admin=admin)
 
 
 @pytest.fixture
-def scene(uow, tmp_path) -> Scene:
+def scene(uow) -> Scene:
     root_user, other_user, dave_user = _user(uow, admin=True), _user(uow), _user(uow)
     db = uow.db
     root = Caller(db, root_user)
     n = next(_seq)
-    secret = repos.create_repo(
-        uow, root, f"wr-secret{n}", "git", repos.RepoSpec(private=True)
-    )
-    work = WorkingCopy.clone(repo_disk.path(uow, secret), tmp_path / "work", "git")
-    work.commit({"a.txt": "base\n"}, "base")
-    work.push("master")
-    commit = work.commit({"b.txt": "feature\n"}, "feature", branch="feature")
-    work.push("feature")
+    secret = repo_factory.repo(uow, root, f"wr-secret{n}", "git", private=True)
+    repo_factory.add_commits(uow, secret, {"a.txt": "base\n"})
+    [commit] = repo_factory.add_commits(uow, secret, {"b.txt": "feature\n"}, branch="feature")
     pr = pull_requests.create_pull_request(
         uow, root, secret.repo_name, secret.repo_name, "branch:feature", "branch:master", "t"
     )
-    dave_repo = repos.create_repo(
-        uow, root, f"wr-dave{n}", "git", repos.RepoSpec(),
-        owner=dave_user.username, owner_supplied=True,
-    )
-    group = repo_groups.create_repo_group(uow, root, f"wr-group{n}")
-    user_group = user_groups.create_user_group(uow, root, f"wr-ug{n}")
+    dave_repo = repo_factory.repo(uow, root, f"wr-dave{n}", "git", owner=dave_user)
+    group = repo_factory.repo_group(uow, root, f"wr-group{n}")
+    user_group = people.user_group(uow, root, name=f"wr-ug{n}")
     gist = gists.create_gist(uow, root, {"a.txt": {"content": "x"}})
     return Scene(
         uow, root, Caller(db, other_user), Caller(db, dave_user), secret, commit,

@@ -1,27 +1,15 @@
-"""Hosted repositories for the HTTP tests: seeded with a commit, a user who may write, the tip."""
+"""Users who may write to hosted repositories, and their tip, for the HTTP tests.
+
+Hosted repositories themselves are made by :func:`tests.factories.api.seeded_repo`."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_user, unique
-from tests.repo_content import push_commits
+from tests.factories import make_user
 from tests.transport.clients import Clients, Credentials
 
 both_kinds = pytest.mark.parametrize("kind", ["git", "hg"])
-
-
-def new_repo(admin_api, kind: str, name: str | None = None, **fields) -> str:
-    name = name or unique(f"tr-{kind}-")
-    admin_api.result("create_repo", repo_name=name, repo_type=kind, **fields)
-    return name
-
-
-def seeded_repo(live_server, admin_api, kind: str, name: str | None = None, **fields) -> str:
-    """A repository with one commit, written straight into the storage (not over HTTP)."""
-    name = new_repo(admin_api, kind, name, **fields)
-    push_commits(live_server, name, kind, {"README": "seed\n"})
-    return name
 
 
 def writer(admin_api, repo_name: str, perm: str = "repository.write", **fields):

@@ -8,6 +8,7 @@ then ``master``, else the first branch pushed) and the landing revision follows.
 from __future__ import annotations
 
 from tests.factories import unique
+from tests.factories.api import create_repo
 from tests.transport.clients import Credentials, hosted_path
 
 
@@ -16,9 +17,7 @@ def _admin(live_server) -> Credentials:
 
 
 def _new_repo(admin_api) -> str:
-    repo = unique("head-")
-    admin_api.result("create_repo", repo_name=repo, repo_type="git")
-    return repo
+    return create_repo(admin_api, "git", unique("head-"))
 
 
 def _local(clients, label: str):

@@ -13,7 +13,8 @@ import httpx
 
 from tests.factories import unique
 from tests.transport.clients import hosted_path, journal_entries
-from tests.transport.hosted_repos import password_of, seeded_repo, writer
+from tests.factories.api import seeded_repo
+from tests.transport.hosted_repos import password_of, writer
 
 
 # -- git only: the smart protocol in detail ------------------------------------------------------

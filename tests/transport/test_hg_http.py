@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import push_commits
+from tests.factories.api import push_commits
 from tests.transport.clients import Clients, Credentials, journal_entries, probe
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from tests.factories import make_user, unique
+from tests.factories.api import seeded_repo
 from tests.transport.clients import (
     Credentials,
     database,
@@ -24,7 +25,6 @@ from tests.transport.hosted_repos import (
     both_kinds,
     hosted_tip,
     password_of,
-    seeded_repo,
     writer,
 )
 from vcshub.db.models import UserIpAddress

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import push_commits
+from tests.factories.api import push_commits
 from tests.transport.clients import Clients, Credentials, journal_entries, probe
 
 both_kinds = pytest.mark.parametrize("kind", ["git", "hg"])

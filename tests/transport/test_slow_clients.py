@@ -19,7 +19,7 @@ from tests.api_client import ApiClient
 from tests.databases import database_url
 from tests.factories import unique
 from tests.live_server import start_server
-from tests.repo_content import push_commits
+from tests.factories.api import push_commits
 from tests.transport.clients import Clients
 
 REQUEST_TIMEOUT = 2

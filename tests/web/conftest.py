@@ -15,7 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.factories import make_user, unique
-from tests.repo_content import BINARY_BYTES, WorkingCopy, hosted_folder
+from tests.factories.api import create_repo, hosted_folder
+from tests.factories.commits import BINARY_BYTES, WorkingCopy
 from tests.transport.clients import database
 from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken
@@ -63,8 +64,7 @@ def rich_tree(work: WorkingCopy) -> None:
 def make_repo(live_server, admin_api, kind: str, *, rich: bool = True, name: str | None = None,
               **fields) -> Repo:
     """A hosted repository with two commits: a tree (rich or one file), then a change."""
-    name = name or unique(f"web-{kind}-")
-    admin_api.result("create_repo", repo_name=name, repo_type=kind, **fields)
+    name = create_repo(admin_api, kind, name or unique(f"web-{kind}-"), **fields)
     with tempfile.TemporaryDirectory(prefix="vcshub-web-") as tmp:
         work = WorkingCopy.clone(hosted_folder(live_server, name), Path(tmp) / "w", kind)
         if rich:

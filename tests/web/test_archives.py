@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.factories import unique
-from tests.repo_content import WorkingCopy, hosted_folder
+from tests.factories.api import hosted_folder
+from tests.factories.commits import WorkingCopy
 from tests.web.conftest import both_kinds, make_repo, raw_get, reader
 
 FORMATS = {".zip": "application/zip", ".tar.gz": "application/gzip", ".tar.bz2": "application/x-bzip2"}

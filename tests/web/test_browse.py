@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import AUTHOR, HG, WorkingCopy, hosted_folder, push_commits, run
+from tests.factories.api import hosted_folder, push_commits
+from tests.factories.commits import AUTHOR, HG, WorkingCopy, run
 from tests.web.conftest import both_kinds, login, logout, make_repo, new_token, raw_get, reader
 
 

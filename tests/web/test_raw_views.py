@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.repo_content import AUTHOR, BINARY_BYTES, WorkingCopy, hosted_folder, run
+from tests.factories.api import hosted_folder
+from tests.factories.commits import AUTHOR, BINARY_BYTES, WorkingCopy, run
 from tests.web.conftest import PNG_BYTES, both_kinds, login, logout, make_repo, raw_get, reader
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -1,9 +1,11 @@
 """Real commits in real repositories, made with the real ``git`` and ``hg`` command-line clients.
 
-Hosted repositories are reached through their folder in the server's storage (a local path),
-exactly as an administrator working on the server would: clone, commit, push back.
-Every command runs with a clean, fixed identity and no user or system configuration, so the
-results do not depend on the machine running the tests.
+The one way every tier puts commits into a repository: the vcs tests into a bare repository
+made by ``vcshub.vcs``, the service tests into a repository made by ``services.repos``, the
+API/transport/web tests into one hosted by the live server. All of them are reached through
+their folder (a local path), exactly as an administrator working on the server would: clone,
+commit, push back. Every command runs with a clean, fixed identity and no user or system
+configuration, so the results do not depend on the machine running the tests.
 """
 
 from __future__ import annotations
@@ -131,20 +133,16 @@ class WorkingCopy:
         return run([HG, *args], cwd=self.path, home=self.path.parent)
 
 
-def hosted_folder(live_server, repo_name: str) -> Path:
-    """The folder of a hosted repository in the server's storage."""
-    return Path(live_server.data_dir) / "repos" / repo_name
+def commit_into(folder: Path, kind: str, *changes: Files, branch: str | None = None) -> list[str]:
+    """Clone the repository at ``folder``, make one commit per mapping, push; the new commit ids.
 
-
-def push_commits(live_server, repo_name: str, kind: str, *changes: Files) -> list[str]:
-    """Clone the hosted repository, make one commit per mapping, push; the new commit ids.
-
-    Git commits go to the branch the hosted repository's HEAD names (``master``).
+    Git commits go to ``branch``, by default the branch the repository's HEAD names (``master``);
+    Mercurial commits to ``branch`` (a named branch) or to the working copy's branch.
     """
-    folder = hosted_folder(live_server, repo_name)
     with tempfile.TemporaryDirectory(prefix="vcshub-work-") as tmp:
         work = WorkingCopy.clone(folder, Path(tmp) / "w", kind)
-        branch = _hosted_head_branch(folder) if kind == "git" else None
+        if kind == "git":
+            branch = branch or _hosted_head_branch(folder)
         if branch is not None:
             work._switch_branch(branch)
         ids = [
@@ -191,59 +189,3 @@ def sample_tree() -> dict[str, bytes | str]:
         "src/main.py": "print('hello')\n",
         "logo.bin": BINARY_BYTES,
     }
-
-
-# -- API-level set-up shared by the repository tests ---------------------------------------------
-
-REPO_TYPES = ("git", "hg")
-EMPTY_ID = "0" * 40
-
-
-def create_repo(api, repo_type: str, name: str | None = None, **args) -> str:
-    """Create a repository through the API; returns its full name."""
-    name = name or _unique_repo_name(repo_type)
-    reply = api.result("create_repo", repo_name=name, repo_type=repo_type, **args)
-    assert reply == {"msg": f"Created new repository `{name}`", "success": True, "task": None}
-    return name
-
-
-def _unique_repo_name(repo_type: str) -> str:
-    from tests.factories import unique
-
-    return unique(f"repo-{repo_type}-")
-
-
-def head_branch(repo_type: str) -> str:
-    """The branch commits made by :func:`push_commits` land on."""
-    return "master" if repo_type == "git" else "default"
-
-
-def drop_create_right(live_server, user_id: int, *, fork: bool = True) -> None:
-    """Take ``hg.create.repository`` (and optionally ``hg.fork.repository``) from one user.
-
-    The API has no method for a user's own global permissions, so the rows are written directly
-    in the server's database: the user stops inheriting the default user's global permissions
-    and gets his own set, identical except for the rights taken away. Object permissions still
-    follow the defaults (``hg.inherit_default_perms.true`` is kept).
-    """
-    from sqlalchemy.orm import Session
-
-    from vcshub.db.engine import create_db_engine
-    from vcshub.db.models import User, UserGlobalPermission
-
-    own = [
-        "hg.create.none",
-        "hg.fork.repository" if fork else "hg.fork.none",
-        "hg.repogroup.create.false",
-        "hg.usergroup.create.false",
-        "hg.create.write_on_repogroup.true",
-        "hg.inherit_default_perms.true",
-    ]
-    engine = create_db_engine(live_server.database_url)
-    try:
-        with Session(engine) as db:
-            db.get(User, user_id).inherit_default_permissions = False
-            db.add_all(UserGlobalPermission(user_id=user_id, permission=p) for p in own)
-            db.commit()
-    finally:
-        engine.dispose()
