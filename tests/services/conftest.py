@@ -42,3 +42,11 @@ def committing_uow(service_env):
             work.rollback()
             session.close()
             outer.rollback()
+
+
+@pytest.fixture
+def root(uow):
+    """A super-admin of the test's own, as the caller of services."""
+    from tests.factories import people
+
+    return people.caller(uow, people.admin(uow))

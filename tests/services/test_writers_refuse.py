@@ -12,7 +12,6 @@ here (or a reason in ``NOT_JUDGED``) fails :func:`test_every_writer_is_walked`.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import inspect
 import itertools
@@ -22,12 +21,12 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
 
 import vcshub.services
 from tests.factories import people
 from tests.factories import repos as repo_factory
-from vcshub.db.models import Base, User
+from tests.services.state import fingerprint
+from vcshub.db.models import User
 from vcshub.permissions.caller import Caller
 from vcshub.services import (
     comments,
@@ -155,18 +154,6 @@ def scene(uow) -> Scene:
         uow, root, Caller(db, other_user), Caller(db, dave_user), secret, commit,
         pr.pull_request_id, dave_repo, group, user_group, gist, root_user, other_user,
     )
-
-
-def _fingerprint(uow) -> str:
-    """Every row of every table, and every path in the data directory."""
-    digest = hashlib.sha256()
-    for table in Base.metadata.sorted_tables:
-        rows = sorted(repr(tuple(row)) for row in uow.db.execute(select(table)))
-        digest.update(f"{table.name}:{rows}".encode())
-    for folder, dirs, files in os.walk(uow.settings.data_dir):
-        dirs.sort()
-        digest.update(f"{folder}:{sorted(files)}".encode())
-    return digest.hexdigest()
 
 
 REFUSED_REVIEWS = {"close_denied", "update_denied"}
@@ -373,7 +360,7 @@ def test_each_writer_refuses_a_caller_without_the_right(scene):
     failures = []
     for name, calls in CASES.items():
         for index, call in enumerate(calls):
-            before = _fingerprint(scene.uow)
+            before = fingerprint(scene.uow)
             try:
                 call(scene)
             except (AccessDenied, NotFound, NotYourUser, OwnerNotAllowed) as exc:
@@ -384,6 +371,6 @@ def test_each_writer_refuses_a_caller_without_the_right(scene):
                 refusal = None
             if refusal is None:
                 failures.append(f"{name}[{index}] was not refused")
-            elif _fingerprint(scene.uow) != before:
+            elif fingerprint(scene.uow) != before:
                 failures.append(f"{name}[{index}] was refused but changed something")
     assert failures == []
