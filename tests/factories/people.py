@@ -37,24 +37,26 @@ def default_user(uow) -> User:
     return uow.db.scalar(select(User).where(User.username == DEFAULT_USERNAME))
 
 
-def without_global(uow, who: User, *taken: str) -> None:
-    """``who`` stops inheriting the default user's global rights and keeps all but ``taken``.
+def global_rights(uow, who: User, *rights: str) -> None:
+    """``who`` stops inheriting the default user's global rights (2.4) and holds his own: the
+    default user's, with each of ``rights`` in place of its family's value.
 
-    E.g. ``without_global(uow, u, "hg.create.repository")``: he may no longer create repositories
-    at the top level (2.4). The rows are written directly: no service grants global rights.
+    E.g. ``global_rights(uow, u, "hg.create.none")``: he may no longer create repositories at
+    the top level. The rows are written directly: no service grants global rights.
     """
+    def family(permission: str) -> str:  # hg.create.none → hg.create
+        return permission.rsplit(".", 1)[0]
+
     defaults = uow.db.scalars(
         select(UserGlobalPermission.permission).where(
             UserGlobalPermission.user_id == default_user(uow).user_id
         )
     ).all()
-    replacements = {"hg.create.repository": "hg.create.none", "hg.fork.repository": "hg.fork.none",
-                    "hg.repogroup.create.true": "hg.repogroup.create.false",
-                    "hg.usergroup.create.true": "hg.usergroup.create.false"}
-    kept = [replacements.get(p, p) if p in taken else p for p in defaults
-            if not p.startswith(("repository.", "group.", "usergroup."))]
+    replaced = {family(r): r for r in rights}
+    own = {replaced.get(family(p), p) for p in defaults
+           if not p.startswith(("repository.", "group.", "usergroup."))} | set(rights)
     who.inherit_default_permissions = False
-    uow.db.add_all(UserGlobalPermission(user_id=who.user_id, permission=p) for p in kept)
+    uow.db.add_all(UserGlobalPermission(user_id=who.user_id, permission=p) for p in sorted(own))
     uow.db.flush()
 
 

@@ -158,14 +158,14 @@ def test_the_default_user_owns_nothing(uow, root):
 
 def test_without_the_create_right_the_top_level_is_denied(uow, root):
     carol = people.user(uow)
-    people.without_global(uow, carol, "hg.create.repository")
+    people.global_rights(uow, carol, "hg.create.none")
     with unchanged(uow), pytest.raises(AccessDenied):
         repos.create_repo(uow, people.caller(uow, carol), unique("top"), "git", repos.RepoSpec())
 
 
 def test_without_the_create_right_a_group_admin_creates_in_his_group_only(uow, root):
     carol = people.user(uow)
-    people.without_global(uow, carol, "hg.create.repository")
+    people.global_rights(uow, carol, "hg.create.none")
     mine, theirs = make.repo_group(uow, root), make.repo_group(uow, root)
     repo_group_permissions.grant_user(uow, root, mine, carol, "group.admin")
     as_carol = people.caller(uow, carol)
@@ -259,7 +259,7 @@ def test_a_move_into_a_group_moves_the_folder_and_keeps_the_short_name(uow, root
 
 def test_a_move_needs_the_right_to_create_in_the_target_group(uow, root):
     carol = people.user(uow)
-    people.without_global(uow, carol, "hg.create.repository")
+    people.global_rights(uow, carol, "hg.create.none")
     repo = make.repo(uow, root, owner=carol)
     readable = make.repo_group(uow, root)  # group.read for everybody, admin for nobody
     with unchanged(uow), pytest.raises(Invalid) as refused:
@@ -375,7 +375,7 @@ def test_forking_needs_the_fork_right_and_read_on_the_source(uow, root):
     carol = people.user(uow)
     with unchanged(uow), pytest.raises(NotFound):
         repos.fork_source(uow, people.caller(uow, carol), source.repo_name)
-    people.without_global(uow, carol, "hg.fork.repository")
+    people.global_rights(uow, carol, "hg.fork.none")
     public = make.repo(uow, root)
     with unchanged(uow), pytest.raises(AccessDenied):
         repos.fork_source(uow, people.caller(uow, carol), public.repo_name)
