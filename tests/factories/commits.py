@@ -113,6 +113,16 @@ class WorkingCopy:
         else:
             self.hg("branch", "--force", branch)
 
+    def continue_branch(self, branch: str) -> None:
+        """Commit on top of ``branch`` as the cloned repository has it, or start it here."""
+        if self.kind == "git":
+            known = self.git("branch", "--remotes", "--list", f"origin/{branch}").strip()
+            self.git("checkout", "--quiet", "-B", branch, *([f"origin/{branch}"] if known else []))
+        elif branch in self.hg("branches", "--template", "{branch}\n").split():
+            self.hg("update", "--quiet", branch)
+        else:
+            self.hg("branch", "--force", branch)
+
     def tip(self) -> str:
         if self.kind == "git":
             return self.git("rev-parse", "HEAD").strip()
@@ -144,7 +154,7 @@ def commit_into(folder: Path, kind: str, *changes: Files, branch: str | None = N
         if kind == "git":
             branch = branch or _hosted_head_branch(folder)
         if branch is not None:
-            work._switch_branch(branch)
+            work.continue_branch(branch)
         ids = [
             work.commit(files, message=f"commit {i}\n\ndetails of commit {i}")
             for i, files in enumerate(changes)

@@ -3,12 +3,15 @@ pull request from the branch to the main branch, made through ``services.pull_re
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.factories import repos as repo_factory
+from tests.factories.commits import WorkingCopy
 from vcshub.db.models import PullRequest, Repository
 from vcshub.permissions.caller import Caller
-from vcshub.services import pull_requests
+from vcshub.services import pull_requests, repo_disk
 
 MAIN = repo_factory.MAIN
 
@@ -26,11 +29,16 @@ class Project:
 
 def project(uow, by: Caller, kind: str = "git", *, feature_commits: int = 1, **repo_fields) -> Project:
     made = repo_factory.repo(uow, by, kind=kind, **repo_fields)
-    [base] = repo_factory.add_commits(uow, made, {"base.txt": "one\ntwo\n"})
-    feature = repo_factory.add_commits(
-        uow, made, *({f"feature{i}.txt": f"feature {i}\n"} for i in range(feature_commits)),
-        branch="feature",
-    )
+    with tempfile.TemporaryDirectory(prefix="vcshub-review-") as tmp:  # one clone for both
+        work = WorkingCopy.clone(repo_factory.folder(uow, made), Path(tmp) / "w", kind)
+        work.continue_branch(MAIN[kind])
+        base = work.commit({"base.txt": "one\ntwo\n"}, "base")
+        work.push(MAIN[kind])
+        work.continue_branch("feature")
+        feature = [work.commit({f"feature{i}.txt": f"feature {i}\n"}, f"feature {i}")
+                   for i in range(feature_commits)]
+        work.push("feature")
+    repo_disk.refresh_summary(uow, made)
     return Project(made, kind, base, feature)
 
 
