@@ -22,11 +22,17 @@ def world(uow) -> World:
 def committing_uow(service_env):
     """A unit of work for services that commit midway (fork, clone, merge: they end their
     transaction before slow work). Its commits only release savepoints inside one outer
-    transaction that is rolled back after the test, so the database stays as the test found it.
-    Folders made before such a commit stay on disk (unique names keep them apart)."""
+    transaction, and keep their disk undo steps: after the test the outer transaction is rolled
+    back and every folder made is removed, so database and disk stay as the test found them."""
     from sqlalchemy.orm import Session
 
     from vcshub.services.unit_of_work import UnitOfWork
+
+    class SavepointUnitOfWork(UnitOfWork):
+        def commit(self) -> None:
+            undo = list(self._undo)
+            super().commit()
+            self._undo[:0] = undo
 
     settings, sessions = service_env
     with sessions.kw["bind"].connect() as connection:
@@ -35,7 +41,7 @@ def committing_uow(service_env):
             bind=connection, join_transaction_mode="create_savepoint",
             expire_on_commit=False, autoflush=True,
         )
-        work = UnitOfWork(db=session, settings=settings)
+        work = SavepointUnitOfWork(db=session, settings=settings)
         try:
             yield work
         finally:
