@@ -49,13 +49,16 @@ def _environment(home: Path) -> dict[str, str]:
     return env
 
 
-def run(args: list[str], cwd: Path | None = None, home: Path | None = None) -> str:
-    """Run a client command; fail loudly with its output."""
+def run(args: list[str], cwd: Path | None = None, home: Path | None = None, *,
+        env: Mapping[str, str] | None = None, ok_codes: tuple[int, ...] = (0,)) -> str:
+    """Run a client command (``env``: variables on top of the clean environment); fail loudly
+    with its output unless it exits with one of ``ok_codes``."""
     home = home or Path(tempfile.gettempdir())
     proc = subprocess.run(
-        args, cwd=cwd, env=_environment(home), capture_output=True, text=True, timeout=120
+        args, cwd=cwd, env={**_environment(home), **(env or {})}, capture_output=True,
+        text=True, timeout=120,
     )
-    if proc.returncode != 0:
+    if proc.returncode not in ok_codes:
         raise AssertionError(f"{' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc.stdout
 
@@ -87,8 +90,10 @@ class WorkingCopy:
         return cls(path, kind)
 
     # -- changing it ------------------------------------------------------------------------
-    def commit(self, files: Files, message: str = "change", branch: str | None = None) -> str:
-        """Write (or delete) files and commit them; returns the new commit's full id."""
+    def commit(self, files: Files, message: str = "change", branch: str | None = None, *,
+               date: int | None = None) -> str:
+        """Write (or delete) files and commit them (at ``date``, Unix seconds UTC, if given);
+        returns the new commit's full id."""
         if branch is not None:
             self._switch_branch(branch)
         for name, content in files.items():
@@ -102,9 +107,9 @@ class WorkingCopy:
             target.write_bytes(content)
         if self.kind == "git":
             self.git("add", "--all")
-            self.git("commit", "--quiet", "--allow-empty", "-m", message)
+            self.git("commit", "--quiet", "--allow-empty", "-m", message, env=git_date(date))
         else:
-            self.hg("commit", "--addremove", "-u", AUTHOR, "-m", message)
+            self.hg("commit", "--addremove", "-u", AUTHOR, "-m", message, *hg_date(date))
         return self.tip()
 
     def _switch_branch(self, branch: str) -> None:
@@ -136,11 +141,22 @@ class WorkingCopy:
         else:
             self.hg("push", "--new-branch", "--quiet")
 
-    def git(self, *args: str) -> str:
-        return run([GIT, *args], cwd=self.path, home=self.path.parent)
+    def git(self, *args: str, **options) -> str:
+        return run([GIT, *args], cwd=self.path, home=self.path.parent, **options)
 
-    def hg(self, *args: str) -> str:
-        return run([HG, *args], cwd=self.path, home=self.path.parent)
+    def hg(self, *args: str, **options) -> str:
+        return run([HG, *args], cwd=self.path, home=self.path.parent, **options)
+
+
+def git_date(date: int | None) -> dict[str, str]:
+    """The environment that dates a git commit or tag (none: now)."""
+    stamp = f"{date} +0000"
+    return {} if date is None else {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+
+
+def hg_date(date: int | None) -> list[str]:
+    """The arguments that date an hg commit or tag (none: now)."""
+    return [] if date is None else ["-d", f"{date} 0"]
 
 
 def commit_into(folder: Path, kind: str, *changes: Files, branch: str | None = None) -> list[str]:

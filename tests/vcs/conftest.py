@@ -1,37 +1,33 @@
 """Fixtures building real git/hg repositories with the command-line clients.
 
-Commits are made in a working clone and pushed into a server repository
-created by :func:`vcshub.vcs.create_repository`, exactly like users do.
+Commits are made in a working clone (the factories' :class:`~tests.factories.commits.WorkingCopy`)
+and pushed into a server repository created by :func:`vcshub.vcs.create_repository`, exactly
+like users do.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.factories import commits
+from tests.factories.commits import AUTHOR, AUTHOR_EMAIL, AUTHOR_NAME, HG, run
 from vcshub.vcs import create_repository
 
-HG = str(Path(sys.executable).with_name("hg"))
-if not os.path.exists(HG):
-    HG = shutil.which("hg") or "hg"
+__all__ = ["AUTHOR", "HG", "WorkingCopy", "run"]
 
-AUTHOR = "Test User <test@example.com>"
 BASE_TS = 1_700_000_000
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path):
-    """Deterministic identities and no user configuration."""
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test User")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.com")
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test User")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.com")
+    """Deterministic identities and no user configuration (for the library under test too)."""
+    monkeypatch.setenv("GIT_AUTHOR_NAME", AUTHOR_NAME)
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", AUTHOR_EMAIL)
+    monkeypatch.setenv("GIT_COMMITTER_NAME", AUTHOR_NAME)
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", AUTHOR_EMAIL)
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("HGUSER", AUTHOR)
@@ -47,38 +43,25 @@ def kind(request) -> str:
     return request.param
 
 
-def run(args: list[str], cwd: Path | None = None, env: dict | None = None,
-        ok_codes=(0,)) -> str:
-    proc = subprocess.run(args, cwd=cwd, capture_output=True, env=env)
-    if proc.returncode not in ok_codes:
-        raise AssertionError(
-            f"{args} failed ({proc.returncode}):\n{proc.stdout.decode()}\n"
-            f"{proc.stderr.decode()}")
-    return proc.stdout.decode("utf-8", "replace")
+class WorkingCopy(commits.WorkingCopy):
+    """A clone of ``server`` in the vcs tests' convention: write files, then commit them all.
 
-
-class WorkingCopy:
-    """A client-side clone that commits and pushes to the server repo."""
+    Dates strictly increase, one minute per commit or tag, so date ordering is unambiguous.
+    """
 
     def __init__(self, kind: str, server: Path, path: Path) -> None:
-        self.kind = kind
+        commits.WorkingCopy.clone(server, path, kind)
+        super().__init__(path, kind)
         self.server = server
-        self.path = path
         self._tick = 0
-        if kind == "git":
-            run(["git", "-c", "init.defaultBranch=master", "clone", "-q",
-                 str(server), str(path)])
-            run(["git", "symbolic-ref", "HEAD", "refs/heads/master"], cwd=path)
-        else:
-            run([HG, "clone", "-q", str(server), str(path)])
+        if kind == "git":  # an empty clone's HEAD names no branch yet
+            self.git("symbolic-ref", "HEAD", "refs/heads/master")
         self.main_branch = "master" if kind == "git" else "default"
 
     def write(self, name: str, content: bytes | str) -> None:
         target = self.path / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            content = content.encode()
-        target.write_bytes(content)
+        target.write_bytes(content.encode() if isinstance(content, str) else content)
 
     def remove(self, name: str) -> None:
         (self.path / name).unlink()
@@ -86,62 +69,49 @@ class WorkingCopy:
     def symlink(self, name: str, target: str) -> None:
         os.symlink(target, self.path / name)
 
-    def _env(self) -> dict:
-        # Strictly increasing dates keep date ordering unambiguous.
+    def _next_date(self) -> int:
         self._tick += 1
-        stamp = f"{BASE_TS + self._tick * 60} +0000"
-        env = dict(os.environ)
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = stamp
-        return env
+        return BASE_TS + self._tick * 60
 
-    def commit(self, message: str) -> str:
-        """Commit everything; return the new commit id."""
-        env = self._env()
-        if self.kind == "git":
-            run(["git", "add", "-A"], cwd=self.path)
-            run(["git", "commit", "-q", "-m", message], cwd=self.path, env=env)
-            return run(["git", "rev-parse", "HEAD"], cwd=self.path).strip()
-        stamp = env["GIT_AUTHOR_DATE"].replace("+0000", "0")
-        out = run([HG, "commit", "-A", "--debug", "-m", message, "-d", stamp],
-                  cwd=self.path)
-        return re.search(r"committed changeset \d+:([0-9a-f]{40})", out).group(1)
+    def commit(self, message: str) -> str:  # type: ignore[override]
+        """Commit everything written; return the new commit id."""
+        return super().commit({}, message, date=self._next_date())
 
     def branch(self, name: str) -> None:
         """Start a new branch from the current commit."""
         if self.kind == "git":
-            run(["git", "checkout", "-q", "-b", name], cwd=self.path)
+            self.git("checkout", "-q", "-b", name)
         else:
-            run([HG, "branch", "-q", name], cwd=self.path)
+            self.hg("branch", "-q", name)
 
     def switch(self, name: str) -> None:
         if self.kind == "git":
-            run(["git", "checkout", "-q", name], cwd=self.path)
+            self.git("checkout", "-q", name)
         else:
-            run([HG, "update", "-q", name], cwd=self.path)
+            self.hg("update", "-q", name)
 
     def tag(self, name: str, rev: str) -> None:
         """Tag ``rev`` (hg adds a tagging commit, git an annotated tag)."""
+        date = self._next_date()
         if self.kind == "git":
-            run(["git", "tag", "-a", name, "-m", f"tag {name}", rev],
-                cwd=self.path, env=self._env())
+            self.git("tag", "-a", name, "-m", f"tag {name}", rev, env=commits.git_date(date))
         else:
-            stamp = self._env()["GIT_AUTHOR_DATE"].replace("+0000", "0")
-            run([HG, "tag", "-r", rev, "-d", stamp, name], cwd=self.path)
+            self.hg("tag", "-r", rev, *commits.hg_date(date), name)
 
     def bookmark(self, name: str, rev: str) -> None:
-        run([HG, "bookmark", "-r", rev, name], cwd=self.path)
+        self.hg("bookmark", "-r", rev, name)
 
-    def push(self, bookmarks: tuple[str, ...] = ()) -> None:
+    def push(self, bookmarks: tuple[str, ...] = ()) -> None:  # type: ignore[override]
         if self.kind == "git":
-            run(["git", "push", "-q", "origin", "--all"], cwd=self.path)
-            run(["git", "push", "-q", "origin", "--tags"], cwd=self.path)
+            self.git("push", "-q", "origin", "--all")
+            self.git("push", "-q", "origin", "--tags")
         else:
             # Exit code 1 means "nothing to push".
-            run([HG, "push", "-q", "--new-branch"], cwd=self.path, ok_codes=(0, 1))
+            self.hg("push", "-q", "--new-branch", ok_codes=(0, 1))
             if bookmarks:
                 # Separate push: -B would restrict the push to the bookmark.
                 extra = [arg for b in bookmarks for arg in ("-B", b)]
-                run([HG, "push", "-q", *extra], cwd=self.path, ok_codes=(0, 1))
+                self.hg("push", "-q", *extra, ok_codes=(0, 1))
 
 
 @pytest.fixture
