@@ -11,14 +11,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tests.factories.api import seeded_repo
 from tests.transport.clients import Clients, Credentials, hosted_path, journal_entries
-from tests.transport.hosted_repos import (
-    both_kinds,
-    hosted_tip,
-    password_of,
-    seeded_repo,
-    writer,
-)
+from tests.transport.hosted_repos import both_kinds, hosted_tip, password_of, writer
 
 
 # -- concurrency and interrupted pushes -------------------------------------------------------
