@@ -103,5 +103,4 @@ class OneOf:
 
 # Markers used in method signatures: ``active: Bool = True``.
 Bool = Annotated[bool, str2bool]
-Int = Annotated[int, AsInt()]
 Text = Annotated[str, AsText()]
