@@ -102,3 +102,12 @@ def ownable(user: User) -> User:
     if user.username == DEFAULT_USERNAME:
         raise Invalid("owner", f"the anonymous `{DEFAULT_USERNAME}` user cannot own anything")
     return user
+
+
+def new_owner(db: Session, ident: object) -> User:
+    """The user an update names as the new owner: ``owner`` is an invalid argument (not a
+    missing object) when nobody has that name, and the anonymous user cannot own."""
+    owner = find_user(db, ident)
+    if owner is None:
+        raise Invalid("owner", f"user `{ident}` does not exist")
+    return ownable(owner)

@@ -36,10 +36,7 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     if new_path != repo.repo_name:
         _rename(uow, repo, new_path, group)
     if "owner" in changes:
-        owner = lookup.find_user(uow.db, changes["owner"])
-        if owner is None:
-            raise Invalid("owner", f"user `{changes['owner']}` does not exist")
-        repo.owner_id = lookup.ownable(owner).user_id
+        repo.owner_id = lookup.new_owner(uow.db, changes["owner"]).user_id
     if "description" in changes:
         repo.description = changes["description"] or ""
     if "private" in changes:
