@@ -51,6 +51,7 @@ from vcshub.services.errors import (
     NotYourUser,
     OwnerNotAllowed,
     ReviewError,
+    ReviewProblem,
 )
 
 _seq = itertools.count()
@@ -178,7 +179,7 @@ def _fingerprint(uow) -> str:
     return digest.hexdigest()
 
 
-REFUSED_REVIEWS = {"close_denied", "update_denied"}
+REFUSED_REVIEWS = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
 
 # name → ways to call it as someone who may not; each must be refused.
 CASES = {

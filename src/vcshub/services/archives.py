@@ -29,8 +29,7 @@ from vcshub import vcs
 from vcshub.config import child_process_env
 from vcshub.db.models import Repository
 from vcshub.services import repo_disk
-from vcshub.services.downloads import DownloadsDisabled
-from vcshub.services.errors import DomainError, NotFound
+from vcshub.services.errors import ArchiveFailed, DownloadsDisabled, NotFound
 from vcshub.services.tree_archive import write_tar, write_zip
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -50,10 +49,6 @@ TGZ = ArchiveFormat("tgz", ".tar.gz", "application/gzip")
 TBZ2 = ArchiveFormat("tbz2", ".tar.bz2", "application/x-bzip2")
 # RhodeCode's names, longest first so that ".tar.gz" wins over a ref ending in ".tar".
 EXTENSIONS = {".tar.bz2": TBZ2, ".tar.gz": TGZ, ".tbz2": TBZ2, ".tgz": TGZ, ".zip": ZIP}
-
-
-class ArchiveFailed(DomainError):
-    """The archiver stopped with an error after the download had started."""
 
 
 def parse_name(fname: str) -> tuple[str, ArchiveFormat]:

@@ -16,17 +16,11 @@ from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
 from vcshub.serializers import patches
 from vcshub.services import access, repo_disk, vcs_access
-from vcshub.services.errors import DomainError, NotFound
+from vcshub.services.errors import NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 
 FEED_ITEMS = 20
 FEED_FILES = 50  # changed files listed per feed entry
-
-
-class DownloadsDisabled(DomainError):
-    def __init__(self, repo_name: str) -> None:
-        super().__init__(f"Downloads are disabled for repository `{repo_name}`")
-        self.repo_name = repo_name
 
 
 def first_existing(uow: UnitOfWork, names: Sequence[str]) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 from starlette.types import Receive, Send
 
 from vcshub.config import child_process_env
+from vcshub.transport.errors import ClientGone
 
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
@@ -32,10 +33,6 @@ _PROTOCOL_HEADER = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
 # "<old> <new> <ref>" (then NUL and capabilities on the first line), SHA-1 or SHA-256 ids.
 _COMMAND = re.compile(rb"^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (refs/[^\0\n ]+)")
 _MAX_PKT = 65520
-
-
-class ClientGone(Exception):
-    pass
 
 
 def pkt_line(text: str) -> bytes:

@@ -19,19 +19,11 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .errors import CloneError
+from .errors import CloneError, TransferRefused, TransferStalled
 
 # Keep this much of a child's stderr for the error message (progress output can be long).
 _STDERR_KEPT = 64 * 1024
 _POLL_SECONDS = 0.2
-
-
-class TransferRefused(CloneError):
-    """Too many remote operations are running; try again later."""
-
-
-class TransferStalled(CloneError):
-    """The remote stopped sending, or the whole transfer took too long."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from vcshub.config import Settings
 from vcshub.services import installation
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
+from vcshub.web.errors import LoginFailed
 from vcshub.web.request_info import request_client_ip
 
 SESSION_COOKIE = "vcshub_session"
@@ -107,7 +108,7 @@ async def login(request: Request) -> Response:
         user_id, check, must_change = await run_in_threadpool(
             _check, state, username, password, client_ip
         )
-    except web_auth.LoginFailed as exc:
+    except LoginFailed as exc:
         state.login_throttle.failed(client_ip)
         return _form(request, came_from, username, str(exc), 401)
     state.login_throttle.succeeded(client_ip)
