@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -87,18 +88,30 @@ def run(
     git binary raises RepositoryError naming the command, with git's own last lines."""
     what = _name(args)
     try:
-        proc = subprocess.run(
-            _argv(args, git_dir), input=input, capture_output=True, timeout=timeout,
-            env=environment(**extra_env), check=False,
-            stdin=None if input is not None else subprocess.DEVNULL,
+        # A group of its own: on timeout git's helpers (pack-objects, repack, ...) go too;
+        # left alive they would hold the pipes open and the wait would last as long as they do.
+        proc = subprocess.Popen(
+            _argv(args, git_dir), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment(**extra_env),
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        raise RepositoryError(f"{what} timed out after {timeout:g}s") from None
     except OSError as exc:
         raise RepositoryError(f"cannot run git: {exc}") from None
+    try:
+        stdout, stderr = proc.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise RepositoryError(f"{what} timed out after {timeout:g}s") from None
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
     if proc.returncode != 0:
-        raise RepositoryError(f"{what} failed: {_last_words(proc.stderr, proc.returncode)}")
-    return proc.stdout
+        raise RepositoryError(f"{what} failed: {_last_words(stderr, proc.returncode)}")
+    return stdout
 
 
 def stream(args: Sequence[str], *, git_dir: Path | str | None = None,
