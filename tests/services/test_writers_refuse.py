@@ -100,8 +100,6 @@ NOT_JUDGED = {
     "storage.move_aside": "disk step of checked writers",
     "storage.remove_if_same": "disk step of checked writers (undo of their own folder)",
     "archives.prepare": "a cache of a repository its reader was admitted to",
-    "tree_archive.write_tar": "writes an archive file for archives.prepare",
-    "tree_archive.write_zip": "writes an archive file for archives.prepare",
     # Named like writers, change nothing: they resolve and check a writer's target.
     "locks.lock_target": "changes nothing",
     "repos.fork_source": "changes nothing",

@@ -221,7 +221,7 @@ def _adopt_pushed_default(admitted: Admitted, commands: git_http.PushCommands) -
     if not pushed:
         return
     try:
-        moved = vcs.open_repository(admitted.repo_path, "git").adopt_pushed_default(pushed)
+        moved = vcs.open_repository(admitted.repo_path).adopt_pushed_default(pushed)
     except (VCSError, OSError):
         log.exception("could not point HEAD of %s at a pushed branch", admitted.repo_name)
         return
