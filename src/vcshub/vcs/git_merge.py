@@ -23,9 +23,9 @@ import pygit2
 from pygit2.enums import SortMode
 
 from .authors import split_author
-from .errors import CommitNotFound, RepositoryError, RepositoryNotFound, VCSError
+from .errors import RepositoryError, RepositoryNotFound, VCSError
 from . import git_command
-from .merges import MergeResult, MergeStatus, merge_workspace, same_repository
+from .merges import MergeResult, MergeStatus, merge_workspace, require_both, same_repository
 
 def _run_git(command: str, *args: str, git_dir: Path | None = None) -> None:
     """Run ``git [--git-dir DIR] command args``; failures raise RepositoryError with git's own
@@ -72,10 +72,7 @@ def _commit_pair(target_path, source_path, source_commit, target_commit):
     view, source = _open_pair(Path(target_path), Path(source_path))
     source_id = _resolve(source, source_commit)
     target_id = _resolve(view, target_commit)
-    if source_id is None:
-        raise CommitNotFound(f"unknown source revision {source_commit!r}")
-    if target_id is None:
-        raise CommitNotFound(f"unknown target revision {target_commit!r}")
+    require_both(source_id, target_id, source_commit, target_commit)
     return view, source_id, target_id
 
 
