@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from tests.databases import database_url
 from vcshub.auth.http_basic import authenticate_basic
-from vcshub.auth.identity import InvalidToken, find_token_owner
+from vcshub.auth.errors import InvalidToken
+from vcshub.auth.identity import find_token_owner
 from vcshub.auth.tokens import API_ROLES
 from vcshub.config import load_settings
 from vcshub.db import migrate

@@ -1,65 +1,25 @@
-"""The ASGI application: routes, middleware and the objects every request shares."""
+"""The ASGI application: routes, middleware, and the periodic jobs beside them."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from vcshub import vcs
 from vcshub.api.endpoint import ApiEndpoint
-from vcshub.api.methods import build_registry
-from vcshub.api.protocol import Dispatcher
-from vcshub.auth.throttle import LoginThrottle
+from vcshub.app_state import build_state
 from vcshub.config import Settings, load_settings
-from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
-from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
+from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
-from vcshub.transport.hg_http import build_hg_asgi
 from vcshub.web import gist_pages, password_pages, sessions, web_auth
 from vcshub.web.pages import index_page, not_found
 from vcshub.web.repo_pages import RepoPages
-from vcshub.web.templating import Templates
-
-
-@dataclass
-class AppState:
-    """Everything a request handler needs, built once per process."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    dispatcher: Dispatcher
-    login_throttle: LoginThrottle
-    hg_app: object
-    templates: Templates
-    push_bookkeeping: PushBookkeeping
-
-
-def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
-    vcs.load_backends()  # once, before requests arrive on several threads
-    engine = create_db_engine(settings.effective_database_url)
-    sessions = create_session_factory(engine)
-    return AppState(
-        settings=settings,
-        engine=engine,
-        sessions=sessions,
-        dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
-        login_throttle=LoginThrottle(),
-        hg_app=build_hg_asgi(),
-        templates=Templates(),
-        push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
-    )
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -147,10 +147,3 @@ def load_settings(
         if raw is not None:
             values[name] = _coerce(name, raw)
     return Settings(config_file=config_file, **values)  # type: ignore[arg-type]
-
-
-def child_process_env(**extra: str) -> dict[str, str]:
-    """The environment for child processes (git), with ``extra`` variables added."""
-    env = dict(os.environ)
-    env.update(extra)
-    return env

@@ -21,19 +21,6 @@ def repos_dir(live_server):
     return live_server.data_dir / "repos"
 
 
-@pytest.fixture(scope="session")
-def has_create_repo(admin_api) -> bool:
-    """Repository methods arrived after the repository-group tests: cover them when present."""
-    reply = admin_api.call("create_repo", repo_name=unique("probe"), repo_type="git")
-    return reply["error"] is None
-
-
-@pytest.fixture
-def need_repos(has_create_repo):
-    if not has_create_repo:
-        pytest.skip("create_repo is not available on this server")
-
-
 @pytest.fixture(scope="module")
 def db(live_server):
     engine = create_db_engine(live_server.database_url)

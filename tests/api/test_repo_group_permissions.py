@@ -253,7 +253,7 @@ def test_moving_needs_the_right_to_create_there(admin_api, db_engine):
     assert result["repo_group"]["group_name"] == top_name
 
 
-def test_group_and_repository_names_do_not_clash(admin_api, need_repos):
+def test_group_and_repository_names_do_not_clash(admin_api):
     top = new_group(admin_api)["group_name"]
     repo = f"{top}/taken"
     new_repo(admin_api, repo)
@@ -265,7 +265,7 @@ def test_group_and_repository_names_do_not_clash(admin_api, need_repos):
                            group_name="taken") == f"failed to update repository group `{top}/free`"
 
 
-def test_recursive_revoke_of_default_keeps_owner_access(admin_api, need_repos):
+def test_recursive_revoke_of_default_keeps_owner_access(admin_api):
     owner, other = make_user(admin_api), make_user(admin_api)
     top = new_group(admin_api)["group_name"]
     repo = f"{top}/r"

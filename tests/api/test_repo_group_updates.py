@@ -194,7 +194,7 @@ def test_delete_group_needs_group_admin(admin_api):
 
 
 # -- repositories inside groups (when create_repo exists) -------------------------------------
-def test_apply_to_children_reaches_repositories(admin_api, need_repos):
+def test_apply_to_children_reaches_repositories(admin_api):
     user = make_user(admin_api)
     team = new_user_group(admin_api)
     admin_api.result("add_user_to_user_group", usergroupid=team, userid=user.username)
@@ -237,7 +237,7 @@ def test_apply_to_children_reaches_repositories(admin_api, need_repos):
     assert (groups[top], groups[subs[0]]) == ("group.write", "group.admin")  # sub-groups kept
 
 
-def test_group_with_repositories_lists_them_and_moves_them(admin_api, repos_dir, need_repos):
+def test_group_with_repositories_lists_them_and_moves_them(admin_api, repos_dir):
     top, dest = new_group(admin_api)["group_name"], new_group(admin_api)["group_name"]
     new_group(admin_api, f"{top}/inner")
     new_repo(admin_api, f"{top}/zeta")
@@ -267,7 +267,7 @@ def test_group_with_repositories_lists_them_and_moves_them(admin_api, repos_dir,
     assert nodes["error"] is None and nodes["result"] == []
 
 
-def test_enable_locking_reaches_repositories(admin_api, need_repos):
+def test_enable_locking_reaches_repositories(admin_api):
     top = new_group(admin_api)["group_name"]
     new_group(admin_api, f"{top}/sub")
     new_repo(admin_api, f"{top}/sub/r")
@@ -276,7 +276,7 @@ def test_enable_locking_reaches_repositories(admin_api, need_repos):
     assert admin_api.result("get_repo", repoid=f"{top}/sub/r")["enable_locking"] is True
 
 
-def test_delete_user_group_lists_repositories_first(admin_api, need_repos):
+def test_delete_user_group_lists_repositories_first(admin_api):
     team = new_user_group(admin_api)
     top = new_group(admin_api)
     repo_name = f"{top['group_name']}/r"

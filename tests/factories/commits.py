@@ -64,7 +64,13 @@ def run(args: list[str], cwd: Path | None = None, home: Path | None = None, *,
 
 
 class WorkingCopy:
-    """A checkout of a Git or Mercurial repository in a temporary folder."""
+    """A checkout of a Git or Mercurial repository in a temporary folder.
+
+    Every command it runs commits as ``author_name <author_email>`` (a subclass may change them).
+    """
+
+    author_name = AUTHOR_NAME
+    author_email = AUTHOR_EMAIL
 
     def __init__(self, path: Path, kind: str) -> None:
         self.path = path
@@ -109,7 +115,7 @@ class WorkingCopy:
             self.git("add", "--all")
             self.git("commit", "--quiet", "--allow-empty", "-m", message, env=git_date(date))
         else:
-            self.hg("commit", "--addremove", "-u", AUTHOR, "-m", message, *hg_date(date))
+            self.hg("commit", "--addremove", "-m", message, *hg_date(date))
         return self.tip()
 
     def _switch_branch(self, branch: str) -> None:
@@ -141,11 +147,18 @@ class WorkingCopy:
         else:
             self.hg("push", "--new-branch", "--quiet")
 
-    def git(self, *args: str, **options) -> str:
-        return run([GIT, *args], cwd=self.path, home=self.path.parent, **options)
+    def git(self, *args: str, env: Mapping[str, str] | None = None, **options) -> str:
+        return run([GIT, *args], cwd=self.path, home=self.path.parent,
+                   env={**self._identity(), **(env or {})}, **options)
 
-    def hg(self, *args: str, **options) -> str:
-        return run([HG, *args], cwd=self.path, home=self.path.parent, **options)
+    def hg(self, *args: str, env: Mapping[str, str] | None = None, **options) -> str:
+        return run([HG, *args], cwd=self.path, home=self.path.parent,
+                   env={**self._identity(), **(env or {})}, **options)
+
+    def _identity(self) -> dict[str, str]:
+        name, email = self.author_name, self.author_email
+        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+                "GIT_COMMITTER_EMAIL": email, "HGUSER": f"{name} <{email}>"}
 
 
 def git_date(date: int | None) -> dict[str, str]:

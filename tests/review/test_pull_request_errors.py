@@ -78,9 +78,18 @@ def test_reviewers_as_objects_with_reasons(admin_api, project, kind):
         {"username": one.username, "reasons": ["owner of f.txt"]}, two.user_id,
     ])
     pr = admin_api.result("get_pull_request", repoid=name, pullrequestid=prid)
-    assert sorted(r["user"]["username"] for r in pr["reviewers"]) == sorted(
-        [one.username, two.username]
-    )
+    assert {r["user"]["username"]: r["reasons"] for r in pr["reviewers"]} == {
+        one.username: ["owner of f.txt"], two.username: [],
+    }
+    # a reviewer list given again keeps each reviewer's reasons, and new objects bring theirs
+    three = make_user(admin_api)
+    admin_api.result("update_pull_request", repoid=name, pullrequestid=prid, reviewers=[
+        one.username, {"username": three.username, "reasons": ["knows the code"]},
+    ])
+    pr = admin_api.result("get_pull_request", repoid=name, pullrequestid=prid)
+    assert {r["user"]["username"]: r["reasons"] for r in pr["reviewers"]} == {
+        one.username: ["owner of f.txt"], three.username: ["knows the code"],
+    }
     assert admin_api.error("update_pull_request", repoid=name, pullrequestid=prid,
                            reviewers=[{"username": "nobody-like-this"}]) == (
         "user `nobody-like-this` does not exist"

@@ -27,7 +27,9 @@ def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_
     assert pr["status"] == "new" and pr["commit_ids"] == [first]
     assert pr["review_status"] == "under_review"
     assert pr["mergeable"] == {"status": True, "message": "This pull request can be automatically merged."}
-    assert pr["reviewers"] == [{"user": pr["reviewers"][0]["user"], "review_status": "not_reviewed"}]
+    assert pr["reviewers"] == [
+        {"user": pr["reviewers"][0]["user"], "reasons": [], "review_status": "not_reviewed"}
+    ]
     assert pr["source"]["reference"] == {"name": "feature", "type": "branch", "commit_id": first}
     assert pr["url"].endswith(f"/{name}/pull-request/{prid}")
 

@@ -13,7 +13,14 @@ from tests.factories.commits import log_ids
 from tests.services.state import unchanged
 from vcshub.db.models import Comment, PullRequestVersion
 from vcshub.services import comments, pr_merge, pull_requests, repo_permissions, reviews
-from vcshub.services.errors import CommentFailed, NotFound, RefError, ReviewError
+from vcshub.services.errors import (
+    CommentFailed,
+    NotFound,
+    RefError,
+    RefProblem,
+    ReviewError,
+    ReviewProblem,
+)
 
 both_kinds = pytest.mark.parametrize("kind", ["git", "hg"])
 
@@ -67,7 +74,7 @@ def test_reviewers_by_id_name_or_object_are_kept_once(uow, root, proj):
 def test_reviewers_must_be_a_list_of_known_users(uow, root, proj):
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         review.pull_request(uow, root, proj, reviewers="bob")
-    assert refused.value.problem == "reviewers_not_list"
+    assert refused.value.problem is ReviewProblem.REVIEWERS_NOT_LIST
     with unchanged(uow), pytest.raises(NotFound) as unknown:
         review.pull_request(uow, root, proj, reviewers=["nobody-at-all"])
     assert (unknown.value.kind, unknown.value.ident) == ("user", "nobody-at-all")
@@ -76,14 +83,14 @@ def test_reviewers_must_be_a_list_of_known_users(uow, root, proj):
 def test_a_branch_with_nothing_new_is_refused(uow, root, proj):
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         review.pull_request(uow, root, proj, branch="master")
-    assert refused.value.problem == "no_commits"
+    assert refused.value.problem is ReviewProblem.NO_COMMITS
 
 
 @pytest.mark.parametrize("ref, problem", [
-    ("branch:missing", "unknown"),
-    ("branch", "format"),
-    ("branch::", "format"),
-    ("rev:x:" + "0" * 40, "commit"),
+    ("branch:missing", RefProblem.UNKNOWN),
+    ("branch", RefProblem.FORMAT),
+    ("branch::", RefProblem.FORMAT),
+    ("rev:x:" + "0" * 40, RefProblem.COMMIT),
 ])
 def test_bad_source_refs(uow, root, proj, ref, problem):
     name = proj.repo.repo_name
@@ -97,7 +104,7 @@ def test_repositories_of_two_kinds_are_refused(uow, root, proj):
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         pull_requests.create_pull_request(
             uow, root, hg.repo_name, proj.repo.repo_name, "branch:default", "branch:master", "t")
-    assert refused.value.problem == "mixed_repo_types"
+    assert refused.value.problem is ReviewProblem.MIXED_REPO_TYPES
 
 
 def test_unrelated_histories_are_refused(uow, root, proj):
@@ -106,7 +113,7 @@ def test_unrelated_histories_are_refused(uow, root, proj):
         pull_requests.create_pull_request(
             uow, root, stranger.repo_name, proj.repo.repo_name, "branch:master",
             "branch:master", "t")
-    assert refused.value.problem == "no_common_ancestor"
+    assert refused.value.problem is ReviewProblem.NO_COMMON_ANCESTOR
 
 
 def test_a_private_source_does_not_exist_for_the_author(uow, root, proj):
@@ -153,7 +160,7 @@ def test_the_author_and_writers_may_update_a_mere_reader_may_not(uow, root, proj
     assert pr.title == "by writer"
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         pull_requests.update_pull_request(uow, other, name, prid, title="by other")
-    assert (refused.value.problem, refused.value.pull_request_id) == ("update_denied", prid)
+    assert (refused.value.problem, refused.value.pull_request_id) == (ReviewProblem.UPDATE_DENIED, prid)
 
 
 def test_new_commits_on_the_branch_make_a_version(uow, root, proj):
@@ -199,7 +206,7 @@ def test_a_closed_pull_request_cannot_be_updated(uow, root, proj):
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         pull_requests.update_pull_request(uow, root, proj.repo.repo_name, pr.pull_request_id,
                                           title="late")
-    assert refused.value.problem == "update_closed"
+    assert refused.value.problem is ReviewProblem.UPDATE_CLOSED
 
 
 # -- close ------------------------------------------------------------------------------------
@@ -213,14 +220,14 @@ def test_close_by_the_author_then_again(uow, root, proj):
     assert (closed is pr, pr.status, comment) == (True, "closed", None)
     with unchanged(uow), pytest.raises(ReviewError) as again:
         comments.close_pull_request(uow, author, name, prid)
-    assert (again.value.problem, again.value.pull_request_id) == ("already_closed", prid)
+    assert (again.value.problem, again.value.pull_request_id) == (ReviewProblem.ALREADY_CLOSED, prid)
 
 
 def test_a_reader_who_is_not_the_author_cannot_close(uow, root, proj):
     pr, other = review.pull_request(uow, root, proj), reader(uow, root, proj)
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         comments.close_pull_request(uow, other, proj.repo.repo_name, pr.pull_request_id)
-    assert refused.value.problem == "close_denied"
+    assert refused.value.problem is ReviewProblem.CLOSE_DENIED
     assert pr.status == "new"
 
 
@@ -245,20 +252,20 @@ def test_reviewers_vote_readers_only_comment(uow, root, proj):
     assert texts(uow, pr) == ["Status change > Approved", "looks fine"]
     with unchanged(uow), pytest.raises(ReviewError) as silent:
         comments.comment_pull_request(uow, carol, name, prid, None, "approved")
-    assert silent.value.problem == "comment_empty"
+    assert silent.value.problem is ReviewProblem.COMMENT_EMPTY
 
 
 @pytest.mark.parametrize("message, status, problem", [
-    (None, None, "comment_empty"),
-    ("", None, "comment_empty"),
-    ("hi", "fantastic", "bad_status"),
+    (None, None, ReviewProblem.COMMENT_EMPTY),
+    ("", None, ReviewProblem.COMMENT_EMPTY),
+    ("hi", "fantastic", ReviewProblem.BAD_STATUS),
 ])
 def test_comments_that_say_nothing_or_vote_nonsense(uow, root, proj, message, status, problem):
     pr = review.pull_request(uow, root, proj)
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         comments.comment_pull_request(uow, root, proj.repo.repo_name, pr.pull_request_id,
                                       message, status)
-    assert refused.value.problem == problem
+    assert refused.value.problem is problem
 
 
 def test_votes_still_count_on_a_closed_pull_request(uow, root, proj):
@@ -285,7 +292,7 @@ def test_no_vote_on_a_commit_of_a_closed_pull_request(uow, root, proj):
     comments.close_pull_request(uow, root, proj.repo.repo_name, pr.pull_request_id)
     with unchanged(uow), pytest.raises(ReviewError) as refused:
         comments.comment_commit(uow, root, proj.repo.repo_name, proj.feature[0], "late", "approved")
-    assert refused.value.problem == "closed_pr_status"
+    assert refused.value.problem is ReviewProblem.CLOSED_PR_STATUS
     comment, full_id, _ = comments.comment_commit(
         uow, root, proj.repo.repo_name, proj.feature[0][:12], "still fine to say")
     assert (full_id, comment.commit_id) == (proj.feature[0], proj.feature[0])
@@ -316,7 +323,7 @@ def test_a_merge_makes_a_merge_commit_and_closes(committing_uow, kind):
     assert texts(uow, pr)[-1] == "Pull request merged and closed"
     with pytest.raises(ReviewError) as again:
         pr_merge.merge_pull_request(uow, root, proj.repo.repo_name, pr.pull_request_id)
-    assert again.value.problem == "merge_closed"
+    assert again.value.problem is ReviewProblem.MERGE_CLOSED
     assert pr_merge.mergeable(uow, pr) == {"status": False, "message": "This pull request is closed."}
 
 

@@ -50,6 +50,7 @@ from vcshub.services.errors import (
     NotYourUser,
     OwnerNotAllowed,
     ReviewError,
+    ReviewProblem,
 )
 
 _seq = itertools.count()
@@ -98,8 +99,6 @@ NOT_JUDGED = {
     "storage.move_aside": "disk step of checked writers",
     "storage.remove_if_same": "disk step of checked writers (undo of their own folder)",
     "archives.prepare": "a cache of a repository its reader was admitted to",
-    "tree_archive.write_tar": "writes an archive file for archives.prepare",
-    "tree_archive.write_zip": "writes an archive file for archives.prepare",
     # Named like writers, change nothing: they resolve and check a writer's target.
     "locks.lock_target": "changes nothing",
     "repos.fork_source": "changes nothing",
@@ -156,7 +155,7 @@ def scene(uow) -> Scene:
     )
 
 
-REFUSED_REVIEWS = {"close_denied", "update_denied"}
+REFUSED_REVIEWS = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
 
 # name → ways to call it as someone who may not; each must be refused.
 CASES = {

@@ -58,10 +58,28 @@ class Result:
             raise AssertionError(f"{' '.join(self.args)} failed ({self.returncode}):\n{self.output}")
         return self
 
-    def refused(self) -> Result:
+    def refused(self, status: int) -> Result:
+        """The client failed, and because the server answered ``status`` (not for another reason,
+        such as a server error, a crash or a typo in the test)."""
         if self.ok:
             raise AssertionError(f"{' '.join(self.args)} unexpectedly succeeded:\n{self.output}")
+        if not any(marker in self.output for marker in REFUSAL_MARKERS[status]):
+            raise AssertionError(
+                f"{' '.join(self.args)} failed, but not with HTTP {status} "
+                f"({self.returncode}):\n{self.output}"
+            )
         return self
+
+
+# What git and hg print when the server answers with a status. A 401 without usable credentials
+# makes git ask for them (prompts are off in tests) and hg say authorization is required.
+REFUSAL_MARKERS: dict[int, tuple[str, ...]] = {
+    401: ("returned error: 401", "Authentication failed", "terminal prompts disabled",
+          "authorization required", "authorization failed", "HTTP Error 401"),
+    403: ("returned error: 403", "HTTP Error 403"),
+    404: ("returned error: 404", "not found", "HTTP Error 404"),
+    423: ("returned error: 423", "HTTP Error 423"),
+}
 
 
 def client_env(home: Path, **extra: str) -> dict[str, str]:

@@ -59,7 +59,7 @@ def test_bookmark_only_push(live_server, admin_api, clients, hg_repo):
     admin_api.result("grant_user_permission", repoid=repo, userid=reader.user_id, perm="repository.read")
     reader_auth = Credentials(reader.username, reader.password)
     refused = copy.hg("push", "-B", "release", clients.url(repo, reader_auth))
-    refused.refused()
+    refused.refused(403)
     assert journal_entries(live_server, repo) == []
 
     pushed = copy.hg("push", "-B", "release", clients.url(repo, auth))

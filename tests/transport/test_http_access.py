@@ -84,7 +84,7 @@ def test_feed_token_is_refused(live_server, admin_api, clients, kind):
     credentials = Credentials(user.username, feed)
 
     assert_prompted(probe(live_server.url, kind, repo, "pull", credentials))
-    clients.clone(kind, repo, credentials)[0].refused()
+    clients.clone(kind, repo, credentials)[0].refused(401)
 
 
 @both_kinds
@@ -105,7 +105,7 @@ def test_wrong_password_is_401(live_server, admin_api, clients, kind):
 
     assert_prompted(probe(live_server.url, kind, repo, "pull", wrong))
     assert_prompted(probe(live_server.url, kind, repo, "pull", Credentials("nobody-" + user.username, "x")))
-    result = clients.clone(kind, repo, wrong)[0].refused()
+    result = clients.clone(kind, repo, wrong)[0].refused(401)
     assert "401" in result.output or "authorization failed" in result.output
 
 
@@ -117,7 +117,7 @@ def test_inactive_user_is_refused(live_server, admin_api, clients, kind):
 
     for secret in (user.password, user.token):
         assert_prompted(probe(live_server.url, kind, repo, "pull", Credentials(user.username, secret)))
-    clients.clone(kind, repo, password_of(user))[0].refused()
+    clients.clone(kind, repo, password_of(user))[0].refused(401)
 
 
 # -- anonymous access, hidden repositories ------------------------------------------------------
@@ -131,7 +131,7 @@ def test_anonymous_clone_of_public_repository(live_server, admin_api, clients, k
     # pushing needs credentials: the client is asked for them (and cannot answer)
     assert_prompted(probe(live_server.url, kind, repo, "push"))
     copy.commit("anon.txt", "anonymous\n")
-    copy.push().refused()
+    copy.push().refused(401)
     assert journal_entries(live_server, repo) == []
 
 
@@ -143,7 +143,7 @@ def test_anonymous_gets_401_for_private_and_unknown(live_server, admin_api, clie
         for action in ("pull", "push"):
             assert_prompted(probe(live_server.url, kind, repo, action))
     for repo in (private, unknown):
-        result = clients.clone(kind, repo)[0].refused()
+        result = clients.clone(kind, repo)[0].refused(401)
         assert "terminal prompts disabled" in result.output or "authorization" in result.output
 
 
@@ -161,7 +161,7 @@ def test_authenticated_without_read_gets_404(live_server, admin_api, clients, ki
     # the refusal text is the same whether the repository exists or not
     texts = {probe(live_server.url, kind, r, "pull", credentials).text.replace(r, "<r>") for r in (private, unknown)}
     assert len(texts) == 1
-    clients.clone(kind, private, credentials)[0].refused()
+    clients.clone(kind, private, credentials)[0].refused(404)
 
     # explicit repository.none on a public repository hides it the same way
     public = seeded_repo(live_server, admin_api, kind)
@@ -180,7 +180,7 @@ def test_read_only_user_cannot_push(live_server, admin_api, clients, kind):
 
     assert probe(live_server.url, kind, repo, "push", credentials).status_code == 403
     refused_id = copy.commit("nope.txt", "not allowed\n")
-    copy.push(credentials).refused()
+    copy.push(credentials).refused(403)
     assert hosted_tip(clients, kind, hosted_path(live_server, repo)) == before
     assert admin_api.result("get_repo", repoid=repo)["last_changeset"]["raw_id"] != refused_id
     assert journal_entries(live_server, repo) == []
@@ -211,7 +211,7 @@ def test_wrong_kind_of_client_finds_nothing(live_server, admin_api, clients, kin
     repo = seeded_repo(live_server, admin_api, other, private=True)
     user = writer(admin_api, repo)
     assert probe(live_server.url, kind, repo, "pull", password_of(user)).status_code == 404
-    clients.clone(kind, repo, password_of(user))[0].refused()
+    clients.clone(kind, repo, password_of(user))[0].refused(404)
 
 
 # -- IP whitelist ---------------------------------------------------------------------------------
@@ -240,4 +240,4 @@ def test_ip_whitelist(live_server, admin_api, clients, kind):
     # X-Real-IP wins over X-Forwarded-For
     assert status(**{"X-Real-IP": "192.0.2.7", "X-Forwarded-For": "10.20.1.1"}) == 401
     assert status() == 401  # the test client itself, 127.0.0.1, is not listed
-    clients.clone(kind, repo, credentials)[0].refused()
+    clients.clone(kind, repo, credentials)[0].refused(401)

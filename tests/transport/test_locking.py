@@ -82,11 +82,11 @@ def test_pull_locks_push_by_holder_releases(live_server, admin_api, clients, kin
     assert_locked_out(live_server, kind, repo, other_auth, message)
     # (a reader's push is refused for want of permission first: 403)
     assert_locked_out(live_server, kind, repo, reader_auth, message, actions=("pull",))
-    other_copy.pull(other_auth).refused()
+    other_copy.pull(other_auth).refused(423)
     other_copy.commit("other.txt", "from the other user\n")
-    result = other_copy.push(other_auth).refused()
+    result = other_copy.push(other_auth).refused(423)
     assert "423" in result.output
-    clients.clone(kind, repo, reader_auth)[0].refused()
+    clients.clone(kind, repo, reader_auth)[0].refused(423)
 
     # The holder keeps working; his push releases the lock.
     holder_copy.pull(holder_auth).check()
@@ -117,8 +117,8 @@ def test_api_lock_refuses_everybody_else(live_server, admin_api, clients, kind):
     assert_locked_out(live_server, kind, repo, auth, message)
     response = probe(live_server.url, kind, repo, "pull")  # anonymous clients of a public repo
     assert response.status_code == 423 and response.text.strip() == message
-    clients.clone(kind, repo)[0].refused()
-    clients.clone(kind, repo, auth)[0].refused()
+    clients.clone(kind, repo)[0].refused(423)
+    clients.clone(kind, repo, auth)[0].refused(423)
 
     admin_api.result("lock", repoid=repo, locked=False)
     clients.clone(kind, repo)[0].check()
@@ -169,4 +169,4 @@ def test_pull_with_nothing_new_locks(live_server, admin_api, clients, kind, opti
     )
     assert admin_api.result("get_repo", repoid=repo)["locked_by"]["username"] == holder.username
     other_copy.commit("other.txt", "from the other user\n")
-    assert "423" in other_copy.push(other_auth).refused().output
+    assert "423" in other_copy.push(other_auth).refused(423).output

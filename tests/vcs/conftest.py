@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from tests.factories import commits
-from tests.factories.commits import AUTHOR, AUTHOR_EMAIL, AUTHOR_NAME, HG, run
+from tests.factories.commits import HG, run
 from vcshub.vcs import create_repository
 
 __all__ = ["AUTHOR", "HG", "WorkingCopy", "run"]
 
+AUTHOR_NAME, AUTHOR_EMAIL = "Test User", "test@example.com"
+AUTHOR = f"{AUTHOR_NAME} <{AUTHOR_EMAIL}>"
 BASE_TS = 1_700_000_000
 
 
@@ -48,6 +50,8 @@ class WorkingCopy(commits.WorkingCopy):
 
     Dates strictly increase, one minute per commit or tag, so date ordering is unambiguous.
     """
+
+    author_name, author_email = AUTHOR_NAME, AUTHOR_EMAIL
 
     def __init__(self, kind: str, server: Path, path: Path) -> None:
         commits.WorkingCopy.clone(server, path, kind)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from tests.transport.clients import Clients, Credentials
 from tests.web.conftest import login, make_repo, reader
 
 PAGE = "/_admin/my_account/password"
@@ -58,13 +60,24 @@ def test_forced_change_before_anything_else(live_server, admin_api):
         assert signed_in.status_code == 302 and signed_in.headers["location"] == "/"  # flag lifted
 
 
-def test_api_and_vcs_are_not_held_back(live_server, admin_api):
-    """API and VCS clients have no page to change a password on: Basic auth keeps working."""
-    repo = make_repo(live_server, admin_api, "hg", rich=False, private=True)
+@pytest.mark.parametrize("kind", ["git", "hg"])
+def test_api_and_vcs_are_not_held_back(live_server, admin_api, tmp_path, kind):
+    """API and VCS clients have no page to change a password on: they keep working, while the
+    same user's browser is sent to the form."""
+    repo = make_repo(live_server, admin_api, kind, rich=False, private=True)
     user = reader(admin_api, repo.name, force_password_change=True)
-    response = httpx.get(f"{live_server.url}/{repo.name}/raw/tip/README.txt",
-                         auth=(user.username, user.password), timeout=60)
-    assert response.status_code == 200
+
+    assert user.api.result("get_user")["username"] == user.username
+    assert user.api.result("get_repo", repoid=repo.name)["repo_name"] == repo.name
+    clients = Clients(live_server.url, tmp_path)
+    result, copy = clients.clone(kind, repo.name, Credentials(user.username, user.password))
+    result.check()
+    assert (copy.path / "README.txt").read_text().startswith("Readme")
+
+    with httpx.Client(base_url=live_server.url, timeout=60) as browser:
+        login(browser, user.username, user.password)
+        held = browser.get(f"/{repo.name}")
+        assert held.status_code == 303 and held.headers["location"] == PAGE
 
 
 def test_the_page_needs_a_signed_in_user(live_server):

@@ -1,7 +1,7 @@
 """Argument value coercion (REFERENCE.md 1.7): command-line clients send every value as text.
 
 A marker is called with the value as sent and returns the value the method receives, or raises
-:class:`CoercionError`, whose message goes to the client (``{name}`` there is the argument's
+:class:`~vcshub.api.errors.CoercionError`, whose message goes to the client (``{name}`` there is the argument's
 name, filled in by the registry). Markers are the API's typing: a value of the wrong kind stops
 here with a clear error instead of reaching SQL, a subprocess or a repository.
 """
@@ -12,18 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
+from vcshub.api.errors import CoercionError
+
 TRUE_WORDS = frozenset({"t", "true", "y", "yes", "on", "1"})
-
-
-class CoercionError(Exception):
-    """A value could not be converted; the message is the client-facing error."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def for_argument(self, name: str) -> CoercionError:
-        return CoercionError(self.message.replace("{name}", name))
 
 
 def str2bool(value: object) -> bool:
@@ -103,5 +94,4 @@ class OneOf:
 
 # Markers used in method signatures: ``active: Bool = True``.
 Bool = Annotated[bool, str2bool]
-Int = Annotated[int, AsInt()]
 Text = Annotated[str, AsText()]

@@ -17,10 +17,17 @@ import orjson
 from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import CoercionError
-from vcshub.api.errors import INTERNAL_ERROR, ApiError, auth_message, contract_message
+from vcshub.api.errors import (
+    INTERNAL_ERROR,
+    ApiError,
+    CoercionError,
+    TooDeep,
+    auth_message,
+    contract_message,
+)
 from vcshub.api.registry import ABSENT, ApiMethod, Registry
-from vcshub.auth.identity import AuthError, check_role, check_user_access, find_token_owner
+from vcshub.auth.errors import AuthError
+from vcshub.auth.identity import check_role, check_user_access, find_token_owner
 from vcshub.auth.tokens import API_ROLES
 from vcshub.config import Settings
 from vcshub.permissions.caller import Caller
@@ -47,11 +54,6 @@ _LONG_DIGITS = re.compile(rb"\d{20}")
 # 300-level id is echoed: tests/api/test_protocol.py). Past this depth a document would exhaust
 # Python's recursion limit (1,000 frames) further on: repr in error texts, encoding the id.
 MAX_DEPTH = 512
-
-
-class TooDeep(ValueError):
-    def __str__(self) -> str:
-        return f"JSON nested deeper than {MAX_DEPTH} levels"
 
 
 def envelope(request_id: Any, result: Any = None, error: str | None = None) -> dict[str, Any]:
@@ -201,7 +203,7 @@ def _parse(body: bytes) -> Any:
     data = orjson.loads(body)
     # Depth is only worth measuring when the body holds enough brackets to reach it.
     if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
-        raise TooDeep()
+        raise TooDeep(MAX_DEPTH)
     if _LONG_DIGITS.search(body):
         try:
             data = json.loads(body)

@@ -11,7 +11,8 @@ import time
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from vcshub.auth.identity import InvalidToken, check_role, check_user_access
+from vcshub.auth.errors import InvalidToken
+from vcshub.auth.identity import check_role, check_user_access
 from vcshub.auth.passwords import verify_password
 from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken, User

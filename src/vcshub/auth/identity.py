@@ -7,6 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from vcshub.auth.errors import BadTokenRole, InactiveUser, InvalidToken, IpNotAllowed
 from vcshub.auth.ip_whitelist import is_allowed
 from vcshub.auth.tokens import token_digest
 from vcshub.db.models import AuthToken, User, UserIpAddress
@@ -14,28 +15,6 @@ from vcshub.permissions.effective import DEFAULT_USERNAME
 
 
 MAX_TOKEN_LENGTH = 255  # the width of the token columns
-
-
-class AuthError(Exception):
-    """Base of authentication failures."""
-
-
-class InvalidToken(AuthError):
-    pass
-
-
-class InactiveUser(AuthError):
-    pass
-
-
-class IpNotAllowed(AuthError):
-    def __init__(self, ip: str) -> None:
-        super().__init__(ip)
-        self.ip = ip
-
-
-class BadTokenRole(AuthError):
-    pass
 
 
 def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | None]:

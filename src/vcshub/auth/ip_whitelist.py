@@ -5,9 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-
-class InvalidIpEntry(ValueError):
-    pass
+from vcshub.auth.errors import InvalidIpEntry
 
 
 def parse_entry(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:

@@ -39,8 +39,14 @@ def pull_request_data(
         "source": _side(base_url, pr.source_repo, pr.source_ref),
         "target": _side(base_url, pr.target_repo, pr.target_ref),
         "author": user_basic(pr.author),
+        # ``reasons`` is what the reviewer objects of create/update_pull_request carried (RC's
+        # later API returns it the same way); a plain id or name gives none.
         "reviewers": [
-            {"user": user_basic(r.user), "review_status": votes.get(r.user_id, "not_reviewed")}
+            {
+                "user": user_basic(r.user),
+                "reasons": list(r.reasons or []),
+                "review_status": votes.get(r.user_id, "not_reviewed"),
+            }
             for r in pr.reviewers
         ],
     }

@@ -157,9 +157,7 @@ def repo_list(uow: UnitOfWork, user: User | None) -> list[repo_listing.ListedRep
 
 
 def commit_at(backend: vcs.Repository, rev: str) -> vcs.Commit:
-    """The commit ``rev`` names; never an option-like string."""
-    if not rev or rev.startswith("-"):
-        raise vcs.CommitNotFound(f"invalid revision {rev!r}")
+    """The commit ``rev`` names (the backends refuse empty and option-like revisions)."""
     return backend.get_commit(rev)
 
 

@@ -8,7 +8,7 @@ from vcshub import vcs
 from vcshub.db.models import Comment, PullRequest
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, pull_requests, repo_disk, reviews
-from vcshub.services.errors import CommentFailed, NotFound, ReviewError
+from vcshub.services.errors import CommentFailed, NotFound, ReviewError, ReviewProblem
 from vcshub.services.pull_requests import can_vote
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -53,12 +53,12 @@ def _comment_on(
     if not access.can_repo(actor, pr.target_repo, "repository.read"):
         raise NotFound("repository", repoid)
     if not message and not status:
-        raise ReviewError("comment_empty")
+        raise ReviewError(ReviewProblem.COMMENT_EMPTY)
     if status is not None and status not in reviews.STATUSES:
-        raise ReviewError("bad_status", status=status)
+        raise ReviewError(ReviewProblem.BAD_STATUS, status=status)
     applies = status is not None and can_vote(actor, pr)  # closed or not (4.6)
     if not message and not applies:
-        raise ReviewError("comment_empty")
+        raise ReviewError(ReviewProblem.COMMENT_EMPTY)
     text = message or f"Status change > {reviews.STATUS_LABELS[status]}"
     options = options or CommentOptions()
     comment = reviews.add_comment(
@@ -107,13 +107,13 @@ def comment_commit(
     if actor is not caller and not access.can_repo(actor, repo, "repository.read"):
         raise NotFound("repository", repoid)
     if status is not None and status not in reviews.STATUSES:
-        raise ReviewError("bad_commit_status", status=status)
+        raise ReviewError(ReviewProblem.BAD_COMMIT_STATUS, status=status)
     try:
         commit = repo_disk.open_vcs(uow, repo).get_commit(str(commit_id))
     except vcs.VCSError as exc:
         raise CommentFailed(repo.repo_name, f"unknown commit {commit_id}") from exc
     if status is not None and reviews.closed_pull_request_with(uow, repo, commit.raw_id):
-        raise ReviewError("closed_pr_status")
+        raise ReviewError(ReviewProblem.CLOSED_PR_STATUS)
     if not isinstance(message, str) or not message.strip():
         raise CommentFailed(repo.repo_name, "empty comment")
     options = options or CommentOptions()

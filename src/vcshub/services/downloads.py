@@ -14,19 +14,12 @@ from dataclasses import dataclass, field
 from vcshub import vcs
 from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
-from vcshub.serializers import patches
 from vcshub.services import access, repo_disk, vcs_access
-from vcshub.services.errors import DomainError, NotFound
+from vcshub.services.errors import NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 
 FEED_ITEMS = 20
 FEED_FILES = 50  # changed files listed per feed entry
-
-
-class DownloadsDisabled(DomainError):
-    def __init__(self, repo_name: str) -> None:
-        super().__init__(f"Downloads are disabled for repository `{repo_name}`")
-        self.repo_name = repo_name
 
 
 def first_existing(uow: UnitOfWork, names: Sequence[str]) -> int:
@@ -56,8 +49,7 @@ def readable_repo(uow: UnitOfWork, user: User | None, name: str) -> Repository:
 
 
 def _commit(uow: UnitOfWork, repo: Repository, rev: str) -> vcs.Commit:
-    if not rev or rev.startswith("-"):
-        raise vcs.CommitNotFound(f"invalid revision {rev!r}")
+    # The backends refuse empty and option-like revisions themselves.
     return repo_disk.open_vcs(uow, repo).get_commit(rev)
 
 
@@ -69,10 +61,8 @@ def commit_diff(uow: UnitOfWork, repo: Repository, rev: str) -> tuple[vcs.Commit
 
 def commit_patch(uow: UnitOfWork, repo: Repository, rev: str) -> tuple[vcs.Commit, str]:
     """``git format-patch`` (git) or ``hg export`` (hg) text of a commit."""
-    commit, diff = commit_diff(uow, repo, rev)
-    if repo.repo_type == "git":
-        return commit, patches.git_patch(commit, diff)
-    return commit, patches.hg_patch(commit, diff)
+    commit = _commit(uow, repo, rev)
+    return commit, commit.patch()
 
 
 @dataclass(frozen=True)

@@ -61,37 +61,39 @@ def find_user_by_name_ci(db: Session, username: str) -> User | None:
     return db.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
-def repo(db: Session, ident: object) -> Repository:
+def _by_id_or_name(db: Session, model, name_column, kind: str, ident: object, name: str | None):
+    """The row whose id is ``ident`` (a number) or whose name is ``name`` (``ident`` as text,
+    normalised by the caller), or ``<kind> `<ident>` does not exist``."""
     found = None
     if possible_id(ident) is not None:
-        found = db.get(Repository, ident)
-    elif possible_name(ident) is not None:
-        found = db.scalar(select(Repository).where(Repository.repo_name == ident.strip("/")))
+        found = db.get(model, ident)
+    elif name is not None:
+        found = db.scalar(select(model).where(name_column == name))
     if found is None:
-        raise NotFound("repository", _text(ident))
+        raise NotFound(kind, _text(ident))
     return found
+
+
+def _path(ident: object) -> str | None:
+    """Repository and group names are paths: ``/a/b/`` names ``a/b``."""
+    name = possible_name(ident)
+    return name.strip("/") if name is not None else None
+
+
+def repo(db: Session, ident: object) -> Repository:
+    return _by_id_or_name(db, Repository, Repository.repo_name, "repository", ident, _path(ident))
 
 
 def repo_group(db: Session, ident: object) -> RepoGroup:
-    found = None
-    if possible_id(ident) is not None:
-        found = db.get(RepoGroup, ident)
-    elif possible_name(ident) is not None:
-        found = db.scalar(select(RepoGroup).where(RepoGroup.group_name == ident.strip("/")))
-    if found is None:
-        raise NotFound("repository group", _text(ident))
-    return found
+    return _by_id_or_name(
+        db, RepoGroup, RepoGroup.group_name, "repository group", ident, _path(ident)
+    )
 
 
 def user_group(db: Session, ident: object) -> UserGroup:
-    found = None
-    if possible_id(ident) is not None:
-        found = db.get(UserGroup, ident)
-    elif possible_name(ident) is not None:
-        found = db.scalar(select(UserGroup).where(UserGroup.group_name == ident))
-    if found is None:
-        raise NotFound("user group", _text(ident))
-    return found
+    return _by_id_or_name(
+        db, UserGroup, UserGroup.group_name, "user group", ident, possible_name(ident)
+    )
 
 
 def ownable(user: User) -> User:
@@ -100,3 +102,12 @@ def ownable(user: User) -> User:
     if user.username == DEFAULT_USERNAME:
         raise Invalid("owner", f"the anonymous `{DEFAULT_USERNAME}` user cannot own anything")
     return user
+
+
+def new_owner(db: Session, ident: object) -> User:
+    """The user an update names as the new owner: ``owner`` is an invalid argument (not a
+    missing object) when nobody has that name, and the anonymous user cannot own."""
+    owner = find_user(db, ident)
+    if owner is None:
+        raise Invalid("owner", f"user `{ident}` does not exist")
+    return ownable(owner)

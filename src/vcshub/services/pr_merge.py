@@ -9,7 +9,7 @@ from vcshub import vcs
 from vcshub.db.models import PullRequest
 from vcshub.permissions.caller import Caller
 from vcshub.services import journal, pull_requests, repo_disk, reviews
-from vcshub.services.errors import NotFound, ReviewError
+from vcshub.services.errors import NotFound, ReviewError, ReviewProblem
 from vcshub.services.pr_refs import Ref, current_head
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -121,7 +121,7 @@ def merge_pull_request(
     if not pull_requests.can_merge(actor, pr):
         raise NotFound("repository", repoid)
     if pr.status == "closed":
-        raise ReviewError("merge_closed", pull_request_id)
+        raise ReviewError(ReviewProblem.MERGE_CLOSED, pull_request_id=pull_request_id)
     user = actor.user
     before = journal.snapshot(uow, pr.target_repo)
     plan, author = _plan(uow, pr), f"{user.full_name} <{user.email}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vcshub import vcs
-from vcshub.services.errors import RefError
+from vcshub.services.errors import RefError, RefProblem
 
 HEAD_TYPES = {"branch": "branches", "book": "bookmarks", "bookmark": "bookmarks"}
 
@@ -29,17 +29,17 @@ def resolve(backend: vcs.Repository, text: object) -> Ref:
     """Check the format, then find the commit: a branch or bookmark head, or the given id."""
     parts = text.split(":") if isinstance(text, str) else []
     if len(parts) not in (2, 3) or not all(parts):
-        raise RefError("format", str(text))
+        raise RefError(RefProblem.FORMAT, str(text))
     ref_type, name = parts[0], parts[1]
     if len(parts) == 3:
         try:
             commit = backend.get_commit(parts[2])
         except vcs.VCSError:
-            raise RefError("commit", str(text)) from None
+            raise RefError(RefProblem.COMMIT, str(text)) from None
         return Ref(ref_type, name, commit.raw_id)
     heads = getattr(backend, HEAD_TYPES[ref_type])() if ref_type in HEAD_TYPES else {}
     if name not in heads:
-        raise RefError("unknown", str(text), ref_type, name)
+        raise RefError(RefProblem.UNKNOWN, str(text), ref_type, name)
     return Ref(ref_type, name, heads[name])
 
 

@@ -22,7 +22,7 @@ from vcshub.db.models import (
 )
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, lookup, repo_disk, reviews
-from vcshub.services.errors import NotFound, NotYourUser, ReviewError
+from vcshub.services.errors import NotFound, NotYourUser, ReviewError, ReviewProblem
 from vcshub.services.pr_refs import Ref, current_head, resolve
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -66,7 +66,7 @@ def pull_request_number(value: object) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise ReviewError("bad_pull_request_id") from None
+        raise ReviewError(ReviewProblem.BAD_PULL_REQUEST_ID) from None
 
 
 def find(uow: UnitOfWork, pull_request_id: object) -> PullRequest:
@@ -138,7 +138,7 @@ def _reviewers(uow: UnitOfWork, reviewers: object) -> list[Reviewer]:
     if reviewers is None:
         return []
     if not isinstance(reviewers, list):
-        raise ReviewError("reviewers_not_list")
+        raise ReviewError(ReviewProblem.REVIEWERS_NOT_LIST)
     found: dict[int, Reviewer] = {}
     for entry in reviewers:
         reviewer = _reviewer(uow, entry)
@@ -164,7 +164,7 @@ def create_pull_request(
     if not access.can_repo(caller, target, "repository.read"):  # Deviation: RC4 forgets this
         raise NotFound("repository", target_repo)
     if source.repo_type != target.repo_type:  # unrelated histories are caught below
-        raise ReviewError("mixed_repo_types")
+        raise ReviewError(ReviewProblem.MIXED_REPO_TYPES)
     source_backend = repo_disk.open_vcs(uow, source)
     target_backend = repo_disk.open_vcs(uow, target)
     src = resolve(source_backend, source_ref)
@@ -172,9 +172,9 @@ def create_pull_request(
     source_path = repo_disk.path(uow, source)
     revisions = target_backend.commits_to_merge(source_path, src.commit_id, dst.commit_id)
     if not revisions:
-        raise ReviewError("no_commits")
+        raise ReviewError(ReviewProblem.NO_COMMITS)
     if target_backend.common_ancestor(source_path, src.commit_id, dst.commit_id) is None:
-        raise ReviewError("no_common_ancestor")
+        raise ReviewError(ReviewProblem.NO_COMMON_ANCESTOR)
     reviewer_users = _reviewers(uow, reviewers)
     pr = PullRequest(
         title=str(title),
@@ -205,9 +205,9 @@ class UpdateReport:
     reviewers_removed: list[str] = field(default_factory=list)
 
 
-def _require_open(pr: PullRequest, problem: str) -> None:
+def _require_open(pr: PullRequest, problem: ReviewProblem) -> None:
     if pr.status == "closed":
-        raise ReviewError(problem, pr.pull_request_id)
+        raise ReviewError(problem, pull_request_id=pr.pull_request_id)
 
 
 def update_pull_request(
@@ -225,10 +225,10 @@ def update_pull_request(
     """Title/description, then commits, then reviewers, then closing — in that order."""
     pr = in_repo(uow, readable_repo(uow, caller, repoid), pull_request_id)
     if not can_update(caller, pr):
-        raise ReviewError("update_denied", pull_request_id)
-    _require_open(pr, "update_closed")
+        raise ReviewError(ReviewProblem.UPDATE_DENIED, pull_request_id=pull_request_id)
+    _require_open(pr, ReviewProblem.UPDATE_CLOSED)
     if reviewers is not None and not isinstance(reviewers, list):
-        raise ReviewError("reviewers_not_list")
+        raise ReviewError(ReviewProblem.REVIEWERS_NOT_LIST)
     report = UpdateReport()
     if title or description:
         pr.title = title or pr.title
@@ -315,9 +315,9 @@ def close(uow: UnitOfWork, actor: Caller, pr: PullRequest, ident: object) -> Pul
     """Close ``pr`` as ``actor`` if he may (the author or a writer of its target); ``ident`` is
     the id as the client sent it, for the messages."""
     if not can_update(actor, pr):
-        raise ReviewError("close_denied", ident)
+        raise ReviewError(ReviewProblem.CLOSE_DENIED, pull_request_id=ident)
     if pr.status == "closed":
-        raise ReviewError("already_closed", ident)
+        raise ReviewError(ReviewProblem.ALREADY_CLOSED, pull_request_id=ident)
     pr.status = "closed"
     uow.db.flush()
     return pr

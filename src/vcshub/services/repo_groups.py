@@ -204,10 +204,7 @@ def update_repo_group(
             raise Conflict(f"`{new_path}` already exists")
         _move(uow, group, new_path, parent)
     if "owner" in changes:
-        owner = lookup.find_user(uow.db, changes["owner"])
-        if owner is None:
-            raise Invalid("owner", f"user `{changes['owner']}` does not exist")
-        group.owner_id = lookup.ownable(owner).user_id
+        group.owner_id = lookup.new_owner(uow.db, changes["owner"]).user_id
     if "description" in changes:
         group.description = _validate_description(changes["description"]) or ""
     if "enable_locking" in changes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,6 @@ from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.services.users import require_admin
 
 SKIPPED_DIRS = {".rc_gist_store"}
-_GIT_PLACEHOLDER = "Unnamed repository"
 
 
 @dataclass
@@ -46,34 +44,14 @@ def _found_on_disk(root: Path) -> list[tuple[str, str]]:
 
 
 def _description(path: Path, kind: str, name: str) -> str:
-    """The repository's own description when it says something, else `<name> repository`.
-
-    Git keeps it in the ``description`` file (``git init`` writes a placeholder there),
-    Mercurial in ``[web] description`` of ``.hg/hgrc`` (what hgweb shows).
-    """
-    text = _git_description(path) if kind == "git" else _hg_description(path)
-    return text or f"{name} repository"
-
-
-def _git_description(path: Path) -> str | None:
-    for candidate in (path / "description", path / ".git" / "description"):
-        try:
-            text = candidate.read_text(errors="replace").strip()
-        except OSError:
-            continue
-        if text and not text.startswith(_GIT_PLACEHOLDER):
-            return text
-    return None
-
-
-def _hg_description(path: Path) -> str | None:
-    # interpolation off: hgrc values may contain `%`; strict off: hgrc allows repeated keys.
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    """The repository's own description when it says something (:attr:`vcs.Repository.
+    description`: git's ``description`` file, hg's ``[web] description``), else
+    `<name> repository`."""
     try:
-        parser.read(path / ".hg" / "hgrc", encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return None
-    return parser.get("web", "description", fallback="").strip() or None
+        text = vcs.open_repository(path, kind).description
+    except vcs.VCSError:
+        text = None
+    return text or f"{name} repository"
 
 
 def _adopt_parent_groups(uow: UnitOfWork, name: str) -> RepoGroup | None:

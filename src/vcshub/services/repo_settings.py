@@ -10,7 +10,7 @@ from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
 from vcshub.services import access, grants, lookup, repo_groups, repos, storage, vcs_access
 from vcshub.services import remote_policy
-from vcshub.services.errors import Conflict, Invalid
+from vcshub.services.errors import Conflict, FieldExists, FieldMissing, Invalid
 from vcshub.services.names import validate_path
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -36,10 +36,7 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     if new_path != repo.repo_name:
         _rename(uow, repo, new_path, group)
     if "owner" in changes:
-        owner = lookup.find_user(uow.db, changes["owner"])
-        if owner is None:
-            raise Invalid("owner", f"user `{changes['owner']}` does not exist")
-        repo.owner_id = lookup.ownable(owner).user_id
+        repo.owner_id = lookup.new_owner(uow.db, changes["owner"]).user_id
     if "description" in changes:
         repo.description = changes["description"] or ""
     if "private" in changes:
@@ -108,14 +105,6 @@ def _set_field_values(repo: Repository, text: object) -> None:
     for field in repo.fields:
         if field.field_key in values:
             field.field_value = values[field.field_key]
-
-
-class FieldExists(Conflict):
-    pass
-
-
-class FieldMissing(Conflict):
-    pass
 
 
 def add_field(

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from vcshub.db.models import Comment, PullRequest, Repository, ReviewStatus, User
 from vcshub.services import lookup
-from vcshub.services.errors import ReviewError
+from vcshub.services.errors import ReviewError, ReviewProblem
 from vcshub.services.unit_of_work import UnitOfWork
 
 STATUSES = ("not_reviewed", "approved", "rejected", "under_review")
@@ -33,7 +33,7 @@ def add_comment(
     resolves_comment_id: object = None,
 ) -> Comment:
     if comment_type not in COMMENT_TYPES:
-        raise ReviewError("bad_comment_type", status=comment_type)
+        raise ReviewError(ReviewProblem.BAD_COMMENT_TYPE, comment_type=comment_type)
     if resolves_comment_id is not None:
         resolves_comment_id = _resolvable_comment_id(uow, repo, pull_request, resolves_comment_id)
     comment = Comment(
@@ -116,5 +116,5 @@ def _resolvable_comment_id(
     if found is None or found.repo_id != repo.repo_id or (
         pull_request is not None and found.pull_request_id != pull_request.pull_request_id
     ):
-        raise ReviewError("bad_resolves", status=ident)
+        raise ReviewError(ReviewProblem.BAD_RESOLVES, comment_id=ident)
     return number

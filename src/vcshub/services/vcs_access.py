@@ -15,31 +15,16 @@ from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import access, locks, lookup
-from vcshub.services.errors import DomainError
+from vcshub.services.errors import (
+    LoginRequired,
+    PushNotAllowed,
+    RepositoryLocked,
+    RepositoryUnknown,
+)
 from vcshub.services.unit_of_work import UnitOfWork
 
 PULL = "pull"
 PUSH = "push"
-
-
-class LoginRequired(DomainError):
-    """Anonymous access is not enough: the client should ask for credentials (401)."""
-
-
-class NotAllowed(DomainError):
-    """Authenticated, may read, but may not do this (403)."""
-
-
-class RepositoryUnknown(DomainError):
-    """No such repository, or one the user may not see (404)."""
-
-
-class RepositoryLocked(DomainError):
-    def __init__(self, repo_name: str, holder: str, reason: str | None) -> None:
-        super().__init__(f"Repository `{repo_name}` locked by user `{holder}`. Reason:`{reason}`")
-        self.repo_name = repo_name
-        self.holder = holder
-        self.reason = reason
 
 
 @dataclass
@@ -119,7 +104,7 @@ def authorize(
     if action == PUSH and not access.can_repo(caller, repo, "repository.write"):
         if user is None:
             raise LoginRequired()
-        raise NotAllowed()
+        raise PushNotAllowed()
     return VcsGrant(repo=repo, user=subject, action=action)
 
 

@@ -21,12 +21,19 @@ from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
 from vcshub.auth.http_basic import authenticate_basic, parse_basic
-from vcshub.auth.identity import AuthError
+from vcshub.auth.errors import AuthError
 from vcshub.auth.tokens import VCS_ROLES
 from vcshub.db.models import Repository, User
 from vcshub.services import journal, repo_disk, vcs_access
+from vcshub.services.errors import (
+    LoginRequired,
+    PushNotAllowed,
+    RepositoryLocked,
+    RepositoryUnknown,
+)
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import git_http
+from vcshub.transport.errors import ClientGone
 from vcshub.transport.hg_http import SCOPE_KEY, HgPush, HgRequestContext
 from vcshub.transport.requests import PUSH, VcsRequest, classify
 from vcshub.vcs import registry as vcs
@@ -53,7 +60,9 @@ class Admitted:
 
 
 @dataclass
-class Refused:
+class NotAdmitted:
+    """The answer to a client that may not come in: ``status`` with ``message``."""
+
     status: int
     message: str
     challenge: bool = False
@@ -83,7 +92,7 @@ class VcsEndpoint:
         if delay:
             await asyncio.sleep(delay)
         outcome = await run_in_threadpool(_admit, state, wanted, authorization, client_ip)
-        if isinstance(outcome, Refused):
+        if isinstance(outcome, NotAdmitted):
             await _refuse(outcome, scope, receive, send)
             return
         try:
@@ -91,7 +100,7 @@ class VcsEndpoint:
                 await self._git(state, request, wanted, outcome, receive, send)
             else:
                 await self._hg(state, wanted, outcome, scope, receive, send)
-        except git_http.ClientGone:
+        except ClientGone:
             log.info("client went away during %s on %s", wanted.service, wanted.repo_name)
 
     async def _git(self, state, request, wanted: VcsRequest, admitted: Admitted, receive, send):
@@ -137,7 +146,7 @@ class VcsEndpoint:
         await state.hg_app(scope, receive, send)
 
 
-async def _refuse(refusal: Refused, scope, receive, send) -> None:
+async def _refuse(refusal: NotAdmitted, scope, receive, send) -> None:
     headers = {"WWW-Authenticate": REALM.decode()} if refusal.challenge else None
     response = PlainTextResponse(refusal.message + "\n", status_code=refusal.status, headers=headers)
     await response(scope, receive, send)
@@ -152,8 +161,8 @@ def _admit(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
         try:
             with unit_of_work(state.sessions, state.settings) as uow:
                 vcs_access.take_pull_lock(uow, admitted.repo_id, admitted.user_id)
-        except vcs_access.RepositoryLocked as exc:
-            return Refused(state.settings.lock_ret_code, str(exc))
+        except RepositoryLocked as exc:
+            return NotAdmitted(state.settings.lock_ret_code, str(exc))
     return admitted
 
 
@@ -168,21 +177,21 @@ def _check(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
                 )
             except AuthError:
                 state.login_throttle.failed(client_ip)
-                return Refused(401, "Authentication failed", challenge=True)
+                return NotAdmitted(401, "Authentication failed", challenge=True)
             state.login_throttle.succeeded(client_ip)
         try:
             grant = vcs_access.authorize(
                 uow, wanted.repo_name, wanted.kind, user, wanted.action, client_ip
             )
             takes_lock = vcs_access.enforce_lock(uow, grant, wanted.locks)
-        except vcs_access.LoginRequired:
-            return Refused(401, "Authentication required", challenge=True)
-        except vcs_access.RepositoryUnknown:
-            return Refused(404, f"Repository `{wanted.repo_name}` not found")
-        except vcs_access.NotAllowed:
-            return Refused(403, f"You are not allowed to push to `{wanted.repo_name}`")
-        except vcs_access.RepositoryLocked as exc:
-            return Refused(state.settings.lock_ret_code, str(exc))
+        except LoginRequired:
+            return NotAdmitted(401, "Authentication required", challenge=True)
+        except RepositoryUnknown:
+            return NotAdmitted(404, f"Repository `{wanted.repo_name}` not found")
+        except PushNotAllowed:
+            return NotAdmitted(403, f"You are not allowed to push to `{wanted.repo_name}`")
+        except RepositoryLocked as exc:
+            return NotAdmitted(state.settings.lock_ret_code, str(exc))
         repo: Repository = grant.repo
         refs_before = None
         if wanted.kind == "git" and wanted.action == PUSH and not wanted.advertise:
@@ -212,7 +221,7 @@ def _adopt_pushed_default(admitted: Admitted, commands: git_http.PushCommands) -
     if not pushed:
         return
     try:
-        moved = vcs.open_repository(admitted.repo_path, "git").adopt_pushed_default(pushed)
+        moved = vcs.open_repository(admitted.repo_path).adopt_pushed_default(pushed)
     except (VCSError, OSError):
         log.exception("could not point HEAD of %s at a pushed branch", admitted.repo_name)
         return

@@ -15,14 +15,15 @@ import fcntl
 import logging
 import os
 import re
-import subprocess
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.types import Receive, Send
 
-from vcshub.config import child_process_env
+from vcshub.transport.errors import ClientGone
+from vcshub.vcs import git_command, registry
+from vcshub.vcs.errors import VCSError
 
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
@@ -32,10 +33,6 @@ _PROTOCOL_HEADER = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
 # "<old> <new> <ref>" (then NUL and capabilities on the first line), SHA-1 or SHA-256 ids.
 _COMMAND = re.compile(rb"^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (refs/[^\0\n ]+)")
 _MAX_PKT = 65520
-
-
-class ClientGone(Exception):
-    pass
 
 
 def pkt_line(text: str) -> bytes:
@@ -106,17 +103,11 @@ def updated_refs(repo_path: Path, updates: list[RefUpdate]) -> list[RefUpdate]:
     """
     if not updates:
         return []
-    listing = subprocess.run(
-        ["git", "for-each-ref", "--format=%(objectname) %(refname)"],
-        cwd=repo_path,
-        env=child_process_env(GIT_DIR=str(repo_path)),
-        capture_output=True,
-        check=False,
-    )
-    current = {}
-    for line in listing.stdout.decode("utf-8", "surrogateescape").splitlines():
-        oid, _, ref = line.partition(" ")
-        current[ref] = oid
+    try:
+        current = registry.open_repository(repo_path).ref_heads()
+    except VCSError:
+        log.exception("cannot list the refs of %s after a push", repo_path)
+        current = {}
     return [u for u in updates if current.get(u.ref) == (None if u.deletes else u.new)]
 
 
@@ -175,8 +166,13 @@ async def end_response(send: Send) -> None:
 
 
 async def _start(repo_path: Path, service: str, advertise: bool, protocol: str | None):
-    """Start git; returns the process, a reader of its output and that reader's transport."""
-    argv = ["git", service[len("git-"):], "--stateless-rpc"]
+    """Start git; returns the process, a reader of its output and that reader's transport.
+
+    Not :func:`git_command.stream`: the request body flows into git while its answer flows
+    out, on the event loop (asyncio pipes, enlarged), for as long as the client takes; only
+    the environment is the common one.
+    """
+    argv = [git_command.GIT_BINARY, service[len("git-"):], "--stateless-rpc"]
     if advertise:
         argv.append("--advertise-refs")
     argv.append(str(repo_path))
@@ -190,7 +186,7 @@ async def _start(repo_path: Path, service: str, advertise: bool, protocol: str |
             stdin=asyncio.subprocess.DEVNULL if advertise else asyncio.subprocess.PIPE,
             stdout=write_end,
             stderr=asyncio.subprocess.PIPE,
-            env=child_process_env(**extra),
+            env=git_command.environment(**extra),
         )
     except BaseException:
         os.close(read_end)

@@ -23,13 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from starlette.types import Receive, Scope, Send
 
+from vcshub.transport.errors import ClientGone
+
 WINDOW = 2 * 1024 * 1024  # response bytes handed to the loop and not sent yet
 READ_AHEAD = 1024 * 1024  # request bytes received and not read by the application yet
 WORKERS = 16
-
-
-class ClientGone(Exception):
-    """Raised in the WSGI thread when the client has left: hgweb stops where it is."""
 
 
 class HgAsgi:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from . import tree_archive
 from .errors import CommitNotFound, VCSError
 from .merges import MergeResult
 from .remote_transfer import TransferLimits
@@ -21,6 +22,16 @@ SHORT_ID_LEN = 12
 
 # Order in which Commit.changes() lists operations.
 CHANGE_ORDER = {"A": 0, "M": 1, "D": 2}
+
+# Archive formats of Repository.archive: zip, gzip-compressed tar, bzip2-compressed tar.
+ARCHIVE_FORMATS = ("zip", "tgz", "tbz2")
+ARCHIVE_CHUNK = 1024 * 1024
+
+
+def option_like(rev: object) -> bool:
+    """True for a revision that a command-line tool would read as an option (``-x``,
+    ``--output=f``): the backends refuse these before any lookup, whatever reaches them."""
+    return isinstance(rev, str) and rev.strip().startswith("-")
 
 
 @dataclass
@@ -137,6 +148,11 @@ class Commit(ABC):
         parent = self.parents[0] if self.parents else None
         return self._repo().diff(parent, self.raw_id, path)
 
+    @abstractmethod
+    def patch(self) -> str:
+        """The commit as a patch its backend's own tool applies: ``git format-patch`` mail
+        (``git am``) or ``hg export`` text (``hg import``)."""
+
     def _repo(self) -> "Repository":
         if self.repository is None:
             raise VCSError("commit is not attached to a repository")
@@ -183,6 +199,9 @@ class EmptyCommit(Commit):
     def changes(self, with_diff: bool = False) -> list[FileChange]:
         return []
 
+    def patch(self) -> str:
+        return ""
+
 
 EMPTY_COMMIT = EmptyCommit()
 
@@ -214,10 +233,52 @@ class Repository(ABC):
     def bookmarks(self) -> dict[str, str]:
         """Bookmark name -> raw_id (git: always empty)."""
 
+    @abstractmethod
+    def ref_heads(self) -> dict[str, str]:
+        """Every named ref by its full name -> the id it holds, unpeeled (an annotated git tag
+        gives the tag object's id): what a client sees advertised. git: every ref under
+        ``refs/``; hg: ``refs/branches/<name>`` (the branch's tip), ``refs/bookmarks/<name>``,
+        ``refs/tags/<name>``."""
+
     @property
     @abstractmethod
     def default_branch(self) -> str:
-        """Name of the main branch ("master"/"main" for git, "default")."""
+        """Name of the main branch: what a plain clone checks out (git: HEAD's branch;
+        hg: "default" unless another was set)."""
+
+    @abstractmethod
+    def set_default_branch(self, name: str) -> None:
+        """Make ``name`` the default branch (it need not exist yet)."""
+
+    def adopt_pushed_default(self, pushed: Sequence[str]) -> tuple[str, str] | None:
+        """After a push that brought the branches ``pushed``: if the default branch names a
+        branch that does not exist, make a pushed one the default and return (old name, new
+        name); else None. Without an override nothing is adopted (see the backends)."""
+        return None
+
+    @property
+    @abstractmethod
+    def description(self) -> str | None:
+        """The description the repository carries itself (git: the ``description`` file,
+        hg: ``[web] description`` of its hgrc, what gitweb/hgweb show); None when it has none
+        or only git's placeholder."""
+
+    def archive(self, rev: str | int | None, fmt: str, prefix: str) -> Iterator[bytes]:
+        """The tree at ``rev`` as an archive (``fmt`` one of ARCHIVE_FORMATS), every entry
+        under ``prefix/``, in chunks of about ARCHIVE_CHUNK bytes as it is produced.
+
+        The revision is resolved now (CommitNotFound), the archive made while it is read;
+        a failure then raises a VCSError. This implementation builds it from the nodes
+        (:mod:`tree_archive`); backends with an archiver of their own override it.
+        """
+        _check_archive_format(fmt)
+        commit = self.get_commit(rev)
+        return tree_archive.chunks(commit, fmt, prefix, ARCHIVE_CHUNK)
+
+    @abstractmethod
+    def housekeep(self) -> None:
+        """Cheap upkeep that keeps reads fast, done only when it is due (git: ``gc --auto``;
+        hg: refresh the caches). Safe to call often and while others read or push."""
 
     @abstractmethod
     def get_commit(self, rev: str | int | None = None) -> Commit:
@@ -327,3 +388,8 @@ class Repository(ABC):
                          target_commit: str) -> list[str]:
         """Ids reachable from ``source_commit`` but not from ``target_commit``,
         oldest first."""
+
+
+def _check_archive_format(fmt: str) -> None:
+    if fmt not in ARCHIVE_FORMATS:
+        raise VCSError(f"unknown archive format {fmt!r} (expected one of {ARCHIVE_FORMATS})")

@@ -1,5 +1,16 @@
 """Exception tree of the VCS layer.
 
+::
+
+    VCSError
+     ├── RepositoryNotFound       no repository of the requested kind at the path
+     ├── CommitNotFound           a revision that cannot be resolved
+     ├── NodeNotFound             a path that is not in the commit, or is invalid
+     └── RepositoryError          an operation on an existing repository failed
+          └── CloneError          cloning or fetching from a remote source failed
+               ├── TransferRefused    too many remote operations running: try again later
+               └── TransferStalled    the remote stopped sending, or took too long overall
+
 Every error raised on purpose by :mod:`vcshub.vcs` derives from
 :class:`VCSError`, so callers can catch the whole family in one place while
 still telling "this revision does not exist" apart from "the disk is broken".
@@ -30,3 +41,11 @@ class RepositoryError(VCSError):
 
 class CloneError(RepositoryError):
     """Cloning or fetching from a remote source failed."""
+
+
+class TransferRefused(CloneError):
+    """Too many remote operations are running; try again later."""
+
+
+class TransferStalled(CloneError):
+    """The remote stopped sending, or the whole transfer took too long."""

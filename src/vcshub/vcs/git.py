@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import bz2
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pygit2
 
-from . import git_index, git_merge, git_remote, git_write
+from . import git_command, git_index, git_merge, git_remote, git_write
 from .remote_transfer import TransferLimits
-from .base import Commit, Repository
+from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
+                   option_like)
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
 from .git_commit import GitCommit, get_node, list_nodes
 from .merges import MergeResult
@@ -20,6 +22,10 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 # Digit-only strings shorter than this are indexes, longer ones hex ids.
 _MAX_INDEX_DIGITS = 6
 _PREFERRED_DEFAULTS = ("main", "master")
+# What `git init` writes into the description file: not a description.
+_DESCRIPTION_PLACEHOLDER = "Unnamed repository"
+# `git archive` formats; bzip2 is compressed here (git would need a configured filter).
+_ARCHIVE_FORMATS = {"zip": "zip", "tgz": "tar.gz", "tbz2": "tar"}
 
 
 class GitRepository(Repository):
@@ -64,6 +70,32 @@ class GitRepository(Repository):
         """Git has no bookmarks."""
         return {}
 
+    def ref_heads(self) -> dict[str, str]:
+        """Every ref under ``refs/`` -> its target (symbolic refs resolved, tags unpeeled),
+        like ``git for-each-ref``."""
+        result = {}
+        for ref in self._git.references.iterator():
+            target = ref.target
+            if isinstance(target, str):  # symbolic ref, e.g. refs/remotes/origin/HEAD
+                try:
+                    target = ref.resolve().target
+                except (KeyError, pygit2.GitError):
+                    continue
+            result[ref.name] = str(target)
+        return result
+
+    @property
+    def description(self) -> str | None:
+        """The ``description`` file (gitweb's), unless it is ``git init``'s placeholder."""
+        for candidate in (self.path / "description", self.path / ".git" / "description"):
+            try:
+                text = candidate.read_text(errors="replace").strip()
+            except OSError:
+                continue
+            if text and not text.startswith(_DESCRIPTION_PLACEHOLDER):
+                return text
+        return None
+
     def _head_branch(self) -> str | None:
         try:
             target = self._git.references["HEAD"].target
@@ -89,8 +121,11 @@ class GitRepository(Repository):
         return head or "master"
 
     def set_default_branch(self, name: str) -> None:
-        """Point HEAD at ``refs/heads/<name>``."""
-        self._git.set_head(f"refs/heads/{name}")
+        """Point HEAD at ``refs/heads/<name>``: what clones check out."""
+        try:
+            self._git.set_head(f"refs/heads/{name}")
+        except (pygit2.GitError, ValueError) as exc:
+            raise RepositoryError(f"cannot point HEAD at {name!r}: {exc}") from None
 
     def adopt_pushed_default(self, pushed: Sequence[str]) -> tuple[str, str] | None:
         """After a push: if HEAD names a branch that does not exist, point it at a pushed one
@@ -109,10 +144,7 @@ class GitRepository(Repository):
         if not arrived:
             return None
         chosen = next((n for n in _PREFERRED_DEFAULTS if n in arrived), arrived[0])
-        try:
-            self.set_default_branch(chosen)
-        except pygit2.GitError as exc:
-            raise RepositoryError(f"cannot point HEAD at {chosen!r}: {exc}") from None
+        self.set_default_branch(chosen)
         return current, chosen
 
     # -- commits ------------------------------------------------------------
@@ -151,6 +183,8 @@ class GitRepository(Repository):
         if not isinstance(rev, str) or not rev.strip():
             raise CommitNotFound(f"invalid revision {rev!r}")
         rev = rev.strip()
+        if option_like(rev):
+            raise CommitNotFound(f"invalid revision {rev!r}")
         if rev in ("tip", "HEAD"):
             return self._tip(snap)
         if rev.isdigit() and len(rev) <= _MAX_INDEX_DIGITS:
@@ -159,8 +193,6 @@ class GitRepository(Repository):
             return pygit2.Oid(hex=snap.heads[rev]), None
         if rev in snap.tags:
             return pygit2.Oid(hex=snap.tags[rev]), None
-        if rev.startswith("-"):
-            raise CommitNotFound(f"invalid revision {rev!r}")
         if _HEX.fullmatch(rev) and 4 <= len(rev) <= 40:
             obj = self._lookup(rev)
         else:
@@ -249,7 +281,22 @@ class GitRepository(Repository):
             pieces.append(patch.data.decode("utf-8", "replace"))
         return "".join(pieces)
 
+    def archive(self, rev, fmt: str, prefix: str) -> Iterator[bytes]:
+        """Streamed out of ``git archive`` (see :meth:`Repository.archive`)."""
+        _check_archive_format(fmt)
+        commit_id = self.get_commit(rev).raw_id
+        args = ["archive", f"--format={_ARCHIVE_FORMATS[fmt]}", f"--prefix={prefix}/", commit_id]
+        return _compressed(git_command.stream(args, git_dir=self._git.path, chunk=ARCHIVE_CHUNK),
+                           bz2.BZ2Compressor(9) if fmt == "tbz2" else None)
+
     # -- maintenance --------------------------------------------------------
+
+    def housekeep(self) -> None:
+        """``git gc --auto``: packs loose objects and packs once there are more than
+        ``gc.auto`` / ``gc.autoPackLimit`` of them, else returns at once. In the foreground
+        (no detached gc outliving the call, whose errors nobody would see)."""
+        git_command.run(["-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
+                        git_dir=self._git.path)
 
     def fetch(self, source: str, limits: TransferLimits = git_remote.DEFAULT_LIMITS) -> None:
         """Fetch all branches and tags from ``source`` (forced, mirror-like,
@@ -333,3 +380,16 @@ class GitRepository(Repository):
                          target_commit: str) -> list[str]:
         """See :meth:`Repository.commits_to_merge`."""
         return git_merge.commits_to_merge(self.path, source_path, source_commit, target_commit)
+
+
+def _compressed(chunks: Iterator[bytes], compressor) -> Iterator[bytes]:
+    """``chunks`` passed through ``compressor`` (None: as they are); closing this closes them."""
+    try:
+        for chunk in chunks:
+            out = compressor.compress(chunk) if compressor is not None else chunk
+            if out:
+                yield out
+        if compressor is not None:
+            yield compressor.flush()
+    finally:
+        chunks.close()

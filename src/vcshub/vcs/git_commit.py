@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pygit2
+from . import patches
 from .base import Commit, FileChange, sort_changes
 from .errors import NodeNotFound
 from .nodes import DIR, FILE, Node, normalize_path, tree_sort_key
@@ -93,6 +94,10 @@ class GitCommit(Commit):
             if head_oid == self._oid or git.descendant_of(head_oid, self._oid):
                 found.append(name)
         return found
+
+    def patch(self) -> str:
+        """``git format-patch -1 --stdout`` layout (see :mod:`patches`)."""
+        return patches.git_patch(self, self.diff())
 
     def changes(self, with_diff: bool = False) -> list[FileChange]:
         """Files changed against the first parent, ordered A, M, D."""

@@ -14,7 +14,6 @@ import hashlib
 from binascii import unhexlify
 import json
 import os
-import subprocess
 import tempfile
 import threading
 from collections import OrderedDict
@@ -23,7 +22,8 @@ from functools import cached_property
 import pygit2
 from pygit2.enums import SortMode
 
-from .git_remote import GIT_BINARY
+from . import git_command
+from .errors import RepositoryError
 
 CACHE_DIR = "vcshub"
 CACHE_FILE = "commit-index"
@@ -227,16 +227,13 @@ def _rev_list(repo: pygit2.Repository, tips) -> list[bytes] | None:
     if not tips:
         return []
     try:
-        proc = subprocess.run(
-            [GIT_BINARY, "--git-dir", repo.path, "rev-list", "--topo-order",
-             "--date-order", "--reverse", "--stdin"],
-            input="\n".join(tips).encode(), capture_output=True, check=False,
+        out = git_command.run(
+            ["rev-list", "--topo-order", "--date-order", "--reverse", "--stdin"],
+            git_dir=repo.path, input="\n".join(tips).encode(),
         )
-    except OSError:
+    except RepositoryError:
         return None
-    if proc.returncode != 0:
-        return None
-    return [unhexlify(line) for line in proc.stdout.split()]
+    return [unhexlify(line) for line in out.split()]
 
 
 def _walk(repo: pygit2.Repository, tips, hidden) -> list[bytes]:

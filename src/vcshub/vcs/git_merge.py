@@ -17,60 +17,20 @@ of the target in memory only.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pygit2
 from pygit2.enums import SortMode
 
 from .authors import split_author
-from .errors import CommitNotFound, RepositoryError, RepositoryNotFound, VCSError
-from .git_remote import GIT_BINARY
-from .merges import MergeResult, MergeStatus, merge_workspace, same_repository
-
-# A merge of a huge fork may transfer a lot, but never should it hang a worker.
-GIT_TIMEOUT = 600
-
-# Variables that point git at another repository, object store or config;
-# inherited from a hook or a parent git process they would redirect our
-# commands. Identity variables go too: the merge commit is made with
-# pygit2 from the author given, never from the environment.
-_DROPPED_VARS = (
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
-    "GIT_QUARANTINE_PATH", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
-    "GIT_SHALLOW_FILE", "GIT_GRAFT_FILE", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
-    "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
-)
-
-
-def _environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _DROPPED_VARS}
-    # A server must never block waiting for a password prompt.
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="true", SSH_ASKPASS="true", LC_ALL="C")
-    return env
-
+from .errors import RepositoryError, RepositoryNotFound, VCSError
+from . import git_command
+from .merges import MergeResult, MergeStatus, merge_workspace, require_both, same_repository
 
 def _run_git(command: str, *args: str, git_dir: Path | None = None) -> None:
-    """Run ``git [--git-dir DIR] command args``; failures raise
-    RepositoryError with git's own last words."""
-    cmd = [GIT_BINARY]
-    if git_dir is not None:
-        cmd += ["--git-dir", str(git_dir)]
-    try:
-        proc = subprocess.run(
-            [*cmd, command, *args], stdin=subprocess.DEVNULL, capture_output=True,
-            env=_environment(), timeout=GIT_TIMEOUT, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RepositoryError(f"git {command} timed out after {GIT_TIMEOUT}s") from None
-    except OSError as exc:
-        raise RepositoryError(f"cannot run git: {exc}") from None
-    if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-        detail = "; ".join(lines[-3:]) or f"exit code {proc.returncode}"
-        raise RepositoryError(f"git {command} failed: {detail}")
+    """Run ``git [--git-dir DIR] command args``; failures raise RepositoryError with git's own
+    last words (:func:`git_command.run`)."""
+    git_command.run([command, *args], git_dir=git_dir)
 
 
 # -- looking at both repositories ---------------------------------------------
@@ -112,10 +72,7 @@ def _commit_pair(target_path, source_path, source_commit, target_commit):
     view, source = _open_pair(Path(target_path), Path(source_path))
     source_id = _resolve(source, source_commit)
     target_id = _resolve(view, target_commit)
-    if source_id is None:
-        raise CommitNotFound(f"unknown source revision {source_commit!r}")
-    if target_id is None:
-        raise CommitNotFound(f"unknown target revision {target_commit!r}")
+    require_both(source_id, target_id, source_commit, target_commit)
     return view, source_id, target_id
 
 

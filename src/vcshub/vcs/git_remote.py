@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import CloneError
+from .git_command import GIT_BINARY
 from .remote_transfer import TransferLimits, run_transfer
 
-GIT_BINARY = "git"
 
 # Refspecs that make a fetch behave like a mirror for branches and tags
 # (forced updates) without touching other namespaces.

@@ -14,8 +14,9 @@ from pathlib import Path
 from mercurial import encoding, error, hg, repair, scmutil
 from mercurial import node as hgnode
 from mercurial import ui as uimod
+from mercurial.interfaces import repository as hgrepository
 
-from .base import Commit, Repository
+from .base import Commit, Repository, option_like
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
 from . import hg_merge, hg_remote, hg_write
 from .remote_transfer import TransferLimits
@@ -44,6 +45,8 @@ encoding.encoding = b"utf-8"
 
 # Files whose change means another process altered the repository.
 _STAMP_FILES = ("store/00changelog.i", "bookmarks", "store/phaseroots")
+# Where vcshub keeps a default branch other than "default" (see default_branch).
+_DEFAULT_BRANCH_FILE = ("vcshub", "default-branch")
 
 
 def make_ui() -> uimod.ui:
@@ -160,10 +163,59 @@ class HgRepository(Repository):
         return {to_str(name): hgnode.hex(node).decode()
                 for name, node in self.repo._bookmarks.items()}
 
+    def ref_heads(self) -> dict[str, str]:
+        """``refs/branches/<name>`` (tip of every branch, closed ones too),
+        ``refs/bookmarks/<name>``, ``refs/tags/<name>`` -> changeset id."""
+        repo = self.repo
+        branchmap = repo.branchmap()
+        result = {f"refs/branches/{to_str(name)}": hgnode.hex(branchmap.branchtip(name)).decode()
+                  for name in branchmap}
+        result.update({f"refs/bookmarks/{k}": v for k, v in self.bookmarks().items()})
+        result.update({f"refs/tags/{k}": v for k, v in self.tags().items()})
+        return result
+
+    @property
+    def description(self) -> str | None:
+        """``[web] description`` of the repository's hgrc (what hgweb shows)."""
+        value = self.repo.ui.config(b"web", b"description") or b""
+        return to_str(value).strip() or None
+
+    # Mercurial has no server-side HEAD: `hg clone` updates to the `@` bookmark, else to the
+    # tip of the branch named "default", and hgweb shows "default". So that is the default
+    # branch unless an administrator chose another one for vcshub's own choices (where the
+    # web commits, what a pull request targets). The choice is kept in a file of its own
+    # under .hg, outside the history: a bookmark would travel to every clone and come back
+    # with pushes, and hgrc is the administrator's file, not ours to rewrite.
+    def _default_branch_file(self) -> Path:
+        return self.path.joinpath(".hg", *_DEFAULT_BRANCH_FILE)
+
     @property
     def default_branch(self) -> str:
-        """Always "default" in Mercurial."""
+        """"default", or the branch set with :meth:`set_default_branch` while it exists (or
+        nothing has been committed yet)."""
+        try:
+            chosen = self._default_branch_file().read_text(encoding="utf-8").strip()
+        except OSError:
+            return "default"
+        if chosen and (self.is_empty() or chosen.encode("utf-8") in self.repo.branchmap()):
+            return chosen
         return "default"
+
+    def set_default_branch(self, name: str) -> None:
+        """Keep ``name`` as the default branch ("default" forgets the choice)."""
+        if not name or name != name.strip() or "\n" in name or ":" in name:
+            raise RepositoryError(f"invalid branch name {name!r}")
+        target = self._default_branch_file()
+        try:
+            if name == "default":
+                target.unlink(missing_ok=True)
+                return
+            target.parent.mkdir(exist_ok=True)
+            partial = target.with_name(f".{target.name}.{os.getpid()}")
+            partial.write_text(name + "\n", encoding="utf-8")
+            os.replace(partial, target)
+        except OSError as exc:
+            raise RepositoryError(f"cannot keep the default branch: {exc}") from None
 
     # -- commits ------------------------------------------------------------
 
@@ -180,6 +232,8 @@ class HgRepository(Repository):
                 ctx = repo[rev]
             except error.RepoLookupError:
                 raise CommitNotFound(f"no commit with index {rev}") from None
+        elif option_like(rev):
+            raise CommitNotFound(f"invalid revision {rev.strip()!r}")
         elif isinstance(rev, str) and rev.strip():
             try:
                 ctx = scmutil.revsymbol(repo, rev.strip().encode("utf-8"))
@@ -241,6 +295,19 @@ class HgRepository(Repository):
         return diff_text(self.repo, old, new, path, context)
 
     # -- maintenance --------------------------------------------------------
+
+    def housekeep(self) -> None:
+        """Warm every cache Mercurial keeps (branch heads, tags, branch names of revisions:
+        what ``hg debugupdatecaches`` does), so that no reader pays for it. Skipped while a
+        push holds the lock: the push updates them itself."""
+        repo = self.repo
+        try:
+            with repo.wlock(wait=False), repo.lock(wait=False):
+                repo.updatecaches(caches=hgrepository.CACHES_ALL)
+        except error.LockHeld:
+            return
+        except (error.Abort, OSError) as exc:
+            raise RepositoryError(f"hg cache update failed: {hg_message(exc)}") from None
 
     def fetch(self, source: str, limits: TransferLimits = hg_remote.DEFAULT_LIMITS) -> None:
         """Pull every changeset, bookmark and phase from ``source`` (in a child process:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from mercurial import match as matchmod
 from mercurial import mdiff, node as hgnode, patch
 
+from . import patches
 from .base import Commit, FileChange, sort_changes
 from .diffs import split_diff
 from .errors import NodeNotFound
@@ -90,6 +91,10 @@ class HgCommit(Commit):
     def closesbranch(self) -> bool:
         """True if this changeset closes its branch."""
         return bool(self._ctx.closesbranch())
+
+    def patch(self) -> str:
+        """``hg export --git`` layout (see :mod:`patches`)."""
+        return patches.hg_patch(self, self.diff())
 
     def changes(self, with_diff: bool = False) -> list[FileChange]:
         """Files changed against the first parent, ordered A, M, D."""

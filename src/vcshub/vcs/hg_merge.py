@@ -21,10 +21,10 @@ from mercurial import changegroup, context, discovery, error, exchange, hg, scmu
 from mercurial import merge as mergemod
 from mercurial import node as hgnode
 
-from .errors import CommitNotFound, RepositoryNotFound, VCSError
+from .errors import RepositoryNotFound, VCSError
 # A module import: hg.py imports this module while it is itself loading.
 from . import hg as hg_backend
-from .merges import MergeResult, MergeStatus, merge_workspace, same_repository
+from .merges import MergeResult, MergeStatus, merge_workspace, require_both, same_repository
 
 
 def _ui():
@@ -71,10 +71,7 @@ def _node_pair(target_path, source_path, source_commit, target_commit):
         raise RepositoryNotFound(f"no hg repository: {hg_backend.hg_message(exc)}") from None
     source_ctx = _lookup(source, source_commit)
     target_ctx = _lookup(target, target_commit)
-    if source_ctx is None:
-        raise CommitNotFound(f"unknown source revision {source_commit!r}")
-    if target_ctx is None:
-        raise CommitNotFound(f"unknown target revision {target_commit!r}")
+    require_both(source_ctx, target_ctx, source_commit, target_commit)
     view = target if same else _view(ui, Path(target_path), Path(source_path))
     return view, source_ctx.node(), target_ctx.node()
 

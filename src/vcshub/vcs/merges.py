@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from .errors import CommitNotFound
+
 
 class MergeStatus(StrEnum):
     """What :meth:`Repository.merge` did (or, with ``dry_run``, would do)."""
@@ -65,3 +67,12 @@ def same_repository(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return Path(a).resolve() == Path(b).resolve()
+
+
+def require_both(source: object, target: object, source_commit: str, target_commit: str) -> None:
+    """Both revisions of a pair were found (``None`` is not found), or CommitNotFound naming
+    the missing one, the source first."""
+    if source is None:
+        raise CommitNotFound(f"unknown source revision {source_commit!r}")
+    if target is None:
+        raise CommitNotFound(f"unknown target revision {target_commit!r}")

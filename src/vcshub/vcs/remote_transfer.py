@@ -19,19 +19,12 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .errors import CloneError
+from .errors import CloneError, TransferRefused, TransferStalled
+from .git_command import environment
 
 # Keep this much of a child's stderr for the error message (progress output can be long).
 _STDERR_KEPT = 64 * 1024
 _POLL_SECONDS = 0.2
-
-
-class TransferRefused(CloneError):
-    """Too many remote operations are running; try again later."""
-
-
-class TransferStalled(CloneError):
-    """The remote stopped sending, or the whole transfer took too long."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +82,9 @@ def transfer_slot(limits: TransferLimits) -> Iterator[None]:
 
 
 def child_environment(limits: TransferLimits, extra: Mapping[str, str] | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("SSH_AUTH_SOCK", "GIT_SSH_COMMAND")}
-    # A server must never block waiting for a password prompt.
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="true", SSH_ASKPASS="true", LC_ALL="C")
-    env["GIT_SSH_COMMAND"] = limits.ssh()
-    env.update(extra or {})
-    return env
+    """The one child environment (:func:`git_command.environment`) with the ssh client that
+    ``limits`` allows, for git and hg alike."""
+    return environment(GIT_SSH_COMMAND=limits.ssh(), **(extra or {}))
 
 
 def run_transfer(
@@ -106,6 +96,9 @@ def run_transfer(
         return _watched(list(cmd), limits, what, env or child_environment(limits))
 
 
+# Transfers do not use git_command.run: a remote can trickle for hours without ever failing,
+# so the process is watched for progress (stall limit) and killed with its helpers (ssh, curl)
+# as a group, which a plain timeout cannot do.
 def _watched(cmd: list[str], limits: TransferLimits, what: str, env: Mapping[str, str]) -> str:
     try:
         proc = subprocess.Popen(

@@ -6,6 +6,8 @@ A gist is found by its access id only, so a private gist's random id is what kee
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from collections.abc import Callable
 from urllib.parse import quote
@@ -21,6 +23,9 @@ from vcshub.web import web_auth
 from vcshub.web.errors import error_response
 from vcshub.web.highlight import STYLE, highlighted
 
+if TYPE_CHECKING:  # the application module imports this one
+    from vcshub.app_state import AppState
+
 # The names api_access_controllers_whitelist entries match (Kallithea's, then RhodeCode 4's).
 GIST_VIEW_NAMES = ("GistsController:show", "GistView:gist_show")
 
@@ -34,12 +39,12 @@ async def gist_raw(request: Request) -> Response:
 
 
 async def _respond(request: Request, build: Callable) -> Response:
-    state = request.app.state.vcshub
+    state: AppState = request.app.state.vcshub
     credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
     return await run_in_threadpool(_answer, state, request, credentials, build)
 
 
-def _answer(state, request: Request, credentials, build: Callable) -> Response:
+def _answer(state: AppState, request: Request, credentials, build: Callable) -> Response:
     try:
         with unit_of_work(state.sessions, state.settings, writes=False) as uow:
             viewer = web_auth.identify(
@@ -51,7 +56,7 @@ def _answer(state, request: Request, credentials, build: Callable) -> Response:
         return error_response(exc)
 
 
-def _show(state, uow, request: Request, viewer, gist) -> Response:
+def _show(state: AppState, uow, request: Request, viewer, gist) -> Response:
     expires = _expiry_text(gist.expires)
     return state.templates.page(
         "gist.html",
@@ -66,7 +71,7 @@ def _show(state, uow, request: Request, viewer, gist) -> Response:
     )
 
 
-def _raw(state, uow, request: Request, viewer, gist) -> Response:
+def _raw(state: AppState, uow, request: Request, viewer, gist) -> Response:
     found = gists.gist_file(uow, gist, request.path_params["filename"])
     return respond.raw_file(found, download=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -11,17 +13,20 @@ from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
 from vcshub.web.errors import error_response
 
+if TYPE_CHECKING:  # the application module imports this one
+    from vcshub.app_state import AppState
+
 # The names api_access_controllers_whitelist entries match (Kallithea's, then RhodeCode 4's).
 HOME_VIEW_NAMES = ("HomeController:index", "HomeView:main_page")
 
 
 async def index_page(request: Request) -> Response:
-    state = request.app.state.vcshub
+    state: AppState = request.app.state.vcshub
     credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
     return await run_in_threadpool(_home, state, request.url.path, credentials)
 
 
-def _home(state, here: str, credentials: web_auth.WebCredentials) -> Response:
+def _home(state: AppState, here: str, credentials: web_auth.WebCredentials) -> Response:
     try:
         with unit_of_work(state.sessions, state.settings, writes=False) as uow:
             viewer = web_auth.identify(

@@ -6,6 +6,8 @@ until they have chosen one (see web_auth.session_user).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,6 +17,9 @@ from vcshub.services.errors import Invalid
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import sessions, web_auth
 
+if TYPE_CHECKING:  # the application module imports this one
+    from vcshub.app_state import AppState
+
 FIELD_LABELS = {
     "current_password": "Current password",
     "new_password": "New password",
@@ -23,7 +28,7 @@ FIELD_LABELS = {
 
 
 async def password_page(request: Request) -> Response:
-    state = request.app.state.vcshub
+    state: AppState = request.app.state.vcshub
     came_from = sessions.safe_target(request.query_params.get("came_from"))
     credentials = web_auth.WebCredentials.of(request, state.settings)
     if request.method == "GET":
@@ -50,12 +55,12 @@ async def password_page(request: Request) -> Response:
     return RedirectResponse(came_from, status_code=303)
 
 
-def _viewer(state, credentials):
+def _viewer(state: AppState, credentials):
     with unit_of_work(state.sessions, state.settings, writes=False) as uow:
         return web_auth.session_user(uow, credentials, changing_password=True)
 
 
-def _change(state, credentials, fields: dict[str, str]):
+def _change(state: AppState, credentials, fields: dict[str, str]):
     """(viewer, error message, new session check), or None when nobody is signed in."""
     with unit_of_work(state.sessions, state.settings) as uow:
         user = web_auth.session_user(uow, credentials, changing_password=True)
@@ -71,7 +76,7 @@ def _change(state, credentials, fields: dict[str, str]):
         return user, None, web_auth.session_check(user)
 
 
-def _form(state, request: Request, viewer, came_from: str, error: str = "", status: int = 200):
+def _form(state: AppState, request: Request, viewer, came_from: str, error: str = "", status: int = 200):
     return state.templates.page(
         "password.html",
         status=status,

@@ -11,6 +11,8 @@ summary go to ``fallback``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +32,9 @@ from vcshub.web import download_responses as respond
 from vcshub.web.errors import error_response
 from vcshub.web.request_info import base_url
 from vcshub.web.templating import Templates
+
+if TYPE_CHECKING:  # the application module imports this one
+    from vcshub.app_state import AppState
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ class RepoPages:
             response = PlainTextResponse("Method not allowed\n", 405, headers={"Allow": "GET, HEAD"})
             await response(scope, receive, send)
             return
-        state = request.app.state.vcshub
+        state: AppState = request.app.state.vcshub
         credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
         context = Context(
             base_url(request, state.settings),
@@ -156,7 +161,7 @@ class RepoPages:
         await response(scope, receive, send)
 
 
-def _answer(state, wanted: list[Wanted], credentials, context: Context) -> ASGIApp:
+def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context) -> ASGIApp:
     """Authenticate, authorize and build the response, in one unit of work (a worker thread)."""
     try:
         with unit_of_work(state.sessions, state.settings, writes=False) as uow:

@@ -10,6 +10,8 @@ shows the form): a link or an image on another page must not sign anybody out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import asyncio
 import html
 import secrets
@@ -25,7 +27,11 @@ from vcshub.config import Settings
 from vcshub.services import installation
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
+from vcshub.web.errors import LoginFailed
 from vcshub.web.request_info import request_client_ip
+
+if TYPE_CHECKING:  # the application module imports this one
+    from vcshub.app_state import AppState
 
 SESSION_COOKIE = "vcshub_session"
 SESSION_DAYS = 14
@@ -90,7 +96,7 @@ def csrf_matches(request: Request, form) -> bool:
 
 
 async def login(request: Request) -> Response:
-    state = request.app.state.vcshub
+    state: AppState = request.app.state.vcshub
     if request.method == "GET":
         return _form(request, safe_target(request.query_params.get("came_from")))
     form = await request.form()
@@ -107,7 +113,7 @@ async def login(request: Request) -> Response:
         user_id, check, must_change = await run_in_threadpool(
             _check, state, username, password, client_ip
         )
-    except web_auth.LoginFailed as exc:
+    except LoginFailed as exc:
         state.login_throttle.failed(client_ip)
         return _form(request, came_from, username, str(exc), 401)
     state.login_throttle.succeeded(client_ip)
@@ -118,7 +124,7 @@ async def login(request: Request) -> Response:
     return RedirectResponse(came_from, status_code=302)
 
 
-def _check(state, username: str, password: str, client_ip: str) -> tuple[int, str, bool]:
+def _check(state: AppState, username: str, password: str, client_ip: str) -> tuple[int, str, bool]:
     with unit_of_work(state.sessions, state.settings, writes=False) as uow:
         user = web_auth.log_in(uow, username, password, client_ip)
         checked = user.user_id, web_auth.session_check(user), user.force_password_change
@@ -137,13 +143,13 @@ async def logout(request: Request) -> Response:
     form = await request.form()
     if not csrf_matches(request, form):
         return _logout_form(request, "Your session expired, please try again", 400)
-    state = request.app.state.vcshub
+    state: AppState = request.app.state.vcshub
     credentials = web_auth.WebCredentials.of(request, state.settings)
     await run_in_threadpool(_end_sessions, state, credentials)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
 
-def _end_sessions(state, credentials: web_auth.WebCredentials) -> None:
+def _end_sessions(state: AppState, credentials: web_auth.WebCredentials) -> None:
     with unit_of_work(state.sessions, state.settings) as uow:
         web_auth.end_sessions(uow, credentials)

@@ -20,17 +20,8 @@ from sqlalchemy import func, select
 from starlette.requests import Request
 
 from vcshub.auth.http_basic import authenticate_basic, parse_basic
-from vcshub.auth.identity import (
-    AuthError,
-    BadTokenRole,
-    InactiveUser,
-    InvalidToken,
-    IpNotAllowed,
-    allowed_ips,
-    check_role,
-    check_user_access,
-    find_token_owner,
-)
+from vcshub.auth.errors import AuthError, BadTokenRole, InactiveUser, InvalidToken, IpNotAllowed
+from vcshub.auth.identity import allowed_ips, check_role, check_user_access, find_token_owner
 from vcshub.auth.ip_whitelist import is_allowed
 from vcshub.auth.passwords import verify_password
 from vcshub.auth.throttle import LoginThrottle
@@ -40,21 +31,12 @@ from vcshub.config import Settings
 from vcshub.db.models import User
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.web.errors import AuthenticationRefused, LoginFailed, PasswordChangeRequired
 from vcshub.web.request_info import request_client_ip
 
 TOKEN_PARAMS = ("auth_token", "api_key")  # RhodeCode 4 name first, the older one second
 SESSION_USER = "user_id"
 SESSION_CHECK = "auth_check"
-
-
-class Refused(Exception):
-    """Credentials were given and are wrong: answer ``status`` with ``message``."""
-
-    def __init__(self, status: int, message: str, challenge: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.challenge = challenge
 
 
 @dataclass(frozen=True)
@@ -98,7 +80,8 @@ def identify(
     feed: bool,
     throttle: LoginThrottle,
 ) -> User | None:
-    """The user behind the request, or None for anonymous; raises Refused for bad credentials."""
+    """The user behind the request, or None for anonymous; raises AuthenticationRefused for
+    bad credentials."""
     roles = FEED_ROLES if feed else WEB_ROLES
     whitelist = uow.settings.api_access_controllers_whitelist
     if credentials.token and token_allowed(whitelist, view_names, credentials.token):
@@ -118,7 +101,7 @@ def _admit_anonymous(uow: UnitOfWork, client_ip: str) -> None:
     same 401 and challenge, which lets a browser sign in with HTTP Basic instead."""
     default = uow.db.scalar(select(User).where(User.username == DEFAULT_USERNAME))
     if default is not None and not is_allowed(client_ip, allowed_ips(uow.db, default)):
-        raise Refused(401, "Authentication required", challenge=True)
+        raise AuthenticationRefused(401, "Authentication required", challenge=True)
 
 
 def _token_user(uow: UnitOfWork, credentials: WebCredentials, roles: Collection[str]) -> User:
@@ -127,7 +110,7 @@ def _token_user(uow: UnitOfWork, credentials: WebCredentials, roles: Collection[
         check_role(role, roles)
         check_user_access(uow.db, user, credentials.client_ip)
     except AuthError as exc:
-        raise Refused(403, _token_message(exc)) from None
+        raise AuthenticationRefused(403, _token_message(exc)) from None
     return user
 
 
@@ -136,10 +119,10 @@ def _basic_user(uow, credentials, basic, roles, throttle: LoginThrottle) -> User
     try:
         user = authenticate_basic(uow.db, basic[0], basic[1], ip, uow.clock(), roles)
     except (InactiveUser, IpNotAllowed) as exc:
-        raise Refused(403, _token_message(exc)) from None
+        raise AuthenticationRefused(403, _token_message(exc)) from None
     except AuthError:
         throttle.failed(ip)
-        raise Refused(401, "Authentication failed", challenge=True) from None
+        raise AuthenticationRefused(401, "Authentication failed", challenge=True) from None
     throttle.succeeded(ip)
     return user
 
@@ -187,10 +170,6 @@ def _check_matches(credentials: WebCredentials, user: User) -> bool:
 PASSWORD_PAGE = "/_admin/my_account/password"
 
 
-class PasswordChangeRequired(Exception):
-    """The signed-in user must choose a new password (at PASSWORD_PAGE) before anything else."""
-
-
 def session_user(
     uow: UnitOfWork, credentials: WebCredentials, changing_password: bool = False
 ) -> User | None:
@@ -211,12 +190,8 @@ def session_user(
     except AuthError:
         return None
     if user.force_password_change and not changing_password:
-        raise PasswordChangeRequired()
+        raise PasswordChangeRequired(PASSWORD_PAGE)
     return user
-
-
-class LoginFailed(Exception):
-    pass
 
 
 def log_in(uow: UnitOfWork, username: str, password: str, client_ip: str) -> User:

@@ -13,6 +13,7 @@ from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.repos import repo_data
 from vcshub.serializers.users import user_data
 from vcshub.services import grants, repo_listing, repo_settings, repos
+from vcshub.services.errors import FieldExists, FieldMissing
 from vcshub.services.members import member_entries
 
 methods = MethodSet()
@@ -171,7 +172,7 @@ def add_field_to_repo(
 ):
     try:
         repo_settings.add_field(call.uow, call.caller, repoid, key, label, description)
-    except repo_settings.FieldExists:
+    except FieldExists:
         raise ApiError(f"Field with key `{key}` exists for repo `{repoid}`") from None
     return {"msg": f"Added new repository field `{key}`", "success": True}
 
@@ -180,6 +181,6 @@ def add_field_to_repo(
 def remove_field_from_repo(call: Call, repoid, key: Text):
     try:
         repo_settings.remove_field(call.uow, call.caller, repoid, key)
-    except repo_settings.FieldMissing:
+    except FieldMissing:
         raise ApiError(f"Field with key `{key}` does not exists for repo `{repoid}`") from None
     return {"msg": f"Deleted repository field `{key}`", "success": True}

@@ -11,10 +11,9 @@ from vcshub.db.models.base import Base, utcnow
 from vcshub.db.models.user import User
 
 
-class Comment(Base):
-    __tablename__ = "comments"
+class _OnCommitOrPullRequest:
+    """Who said it, in which repository, about a commit or a pull request (one of the two)."""
 
-    comment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     repo_id: Mapped[int] = mapped_column(
         ForeignKey("repositories.repo_id", ondelete="CASCADE"), index=True
     )
@@ -23,6 +22,12 @@ class Comment(Base):
     pull_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("pull_requests.pull_request_id", ondelete="CASCADE"), index=True
     )
+
+
+class Comment(_OnCommitOrPullRequest, Base):
+    __tablename__ = "comments"
+
+    comment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The pull-request version the comment was made on (None: the current one).
     pull_request_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("pull_request_versions.version_id", ondelete="SET NULL")
@@ -39,20 +44,12 @@ class Comment(Base):
     author: Mapped[User] = relationship()
 
 
-class ReviewStatus(Base):
+class ReviewStatus(_OnCommitOrPullRequest, Base):
     """One vote; the newest vote of a user on a commit or pull request counts."""
 
     __tablename__ = "review_statuses"
 
     status_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    repo_id: Mapped[int] = mapped_column(
-        ForeignKey("repositories.repo_id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
-    commit_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    pull_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pull_requests.pull_request_id", ondelete="CASCADE"), index=True
-    )
     comment_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.comment_id", ondelete="SET NULL")
     )

@@ -1,8 +1,8 @@
 """A commit as a patch: ``git format-patch`` mail for git, ``hg export`` text for Mercurial.
 
-Both apply with the native tools (``git am``, ``hg import``). The VCS layer gives commit dates
-as naive local time, so the patch carries the server's time zone: the instant is exact, the
-offset may differ from the author's.
+Made by the backends' :meth:`Commit.patch`; both apply with the native tools (``git am``,
+``hg import``). The VCS layer gives commit dates as naive local time, so the patch carries the
+server's time zone: the instant is exact, the offset may differ from the author's.
 """
 
 from __future__ import annotations
@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from email.header import Header
+from typing import TYPE_CHECKING
 
-from vcshub import __version__, vcs
+from vcshub import __version__
+
+if TYPE_CHECKING:
+    from .base import Commit
 
 NULL_ID = "0" * 40
 
 
-def _aware(commit: vcs.Commit) -> dt.datetime:
+def _aware(commit: "Commit") -> dt.datetime:
     return commit.date.astimezone()
 
 
@@ -44,7 +48,7 @@ def _mail_address(author: str) -> str:
     return f"{_mail_header(name)} <{address}>"
 
 
-def git_patch(commit: vcs.Commit, diff: str) -> str:
+def git_patch(commit: "Commit", diff: str) -> str:
     """``git format-patch -1 --stdout`` layout: mbox line, mail headers, message, ``---``, diff."""
     subject, body = _subject_and_body(commit.message)
     lines = [
@@ -77,7 +81,7 @@ def _hg_date(when: dt.datetime) -> tuple[str, str]:
     return stamp, readable
 
 
-def hg_patch(commit: vcs.Commit, diff: str) -> str:
+def hg_patch(commit: "Commit", diff: str) -> str:
     """``hg export --git`` layout: ``# HG changeset patch`` header lines, message, diff."""
     stamp, readable = _hg_date(_aware(commit))
     lines = [

@@ -1,0 +1,55 @@
+"""What every request handler shares, built once per process: settings, the database, the
+API dispatcher, the login throttle, the hg application, templates and push bookkeeping.
+
+Its own module so that handlers can name the type (``state: AppState``) without importing the
+application that routes to them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from vcshub import vcs
+from vcshub.api.methods import build_registry
+from vcshub.api.protocol import Dispatcher
+from vcshub.auth.throttle import LoginThrottle
+from vcshub.config import Settings
+from vcshub.db.engine import create_db_engine, create_session_factory
+from vcshub.transport.bookkeeping import PushBookkeeping
+from vcshub.transport.hg_http import build_hg_asgi
+from vcshub.web.templating import Templates
+
+
+@dataclass
+class AppState:
+    """Everything a request handler needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    dispatcher: Dispatcher
+    login_throttle: LoginThrottle
+    hg_app: object
+    templates: Templates
+    push_bookkeeping: PushBookkeeping
+
+
+def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
+    vcs.load_backends()  # once, before requests arrive on several threads
+    engine = create_db_engine(settings.effective_database_url)
+    sessions = create_session_factory(engine)
+    return AppState(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
+        login_throttle=LoginThrottle(),
+        hg_app=build_hg_asgi(),
+        templates=Templates(),
+        push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
+    )
