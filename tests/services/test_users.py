@@ -226,10 +226,6 @@ def test_only_a_super_admin_deletes_accounts(uow):
         users.delete_user(uow, alice, bob.user_id)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "defect: deleting a user deletes his gists' rows (ON DELETE CASCADE) but leaves their "
-    "folders in the gist store; on SQLite the next gist can reuse the id and then fails with "
-    "`cannot store the gist: ... already exists`"))
 def test_deleting_a_user_removes_his_gists_from_disk(committing_uow):
     uow = committing_uow
     root = people.caller(uow, people.admin(uow))

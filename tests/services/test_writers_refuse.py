@@ -94,6 +94,7 @@ NOT_JUDGED = {
     "reviews.add_comment": "step of the comment, merge and update writers",
     "reviews.vote": "step of the comment and update writers",
     "site_settings.set_setting": "step of set_license_key",
+    "gist_store.remove_after_commit": "disk step of delete_gist, delete_user and gist expiry",
     "storage.make_dir": "disk step of checked writers",
     "storage.move": "disk step of checked writers",
     "storage.move_aside": "disk step of checked writers",

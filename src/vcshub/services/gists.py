@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from vcshub import vcs
 from vcshub.db.models import Gist, User
 from vcshub.permissions.caller import Caller
-from vcshub.services import lookup, users
+from vcshub.services import gist_store, lookup, users
 from vcshub.services.errors import Invalid, NotFound, OwnerNotAllowed
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -37,7 +37,7 @@ _ALPHABET = string.ascii_letters + string.digits
 
 
 def gist_path(uow: UnitOfWork, gist: Gist) -> Path:
-    return uow.settings.gists_dir / gist.access_id
+    return gist_store.folder(uow, gist)
 
 
 def validate_files(files: object) -> dict[str, tuple[bytes, str | None]]:
@@ -220,20 +220,18 @@ def delete_gist(uow: UnitOfWork, caller: Caller, gist: Gist) -> None:
     """Delete the record (the owner or a super-admin); the folder goes once that is committed."""
     if not (caller.is_admin or gist.owner_id == caller.user_id):
         raise NotFound("gist", gist.access_id)
-    path = gist_path(uow, gist)
+    gist_store.remove_after_commit(uow, [gist])
     uow.db.delete(gist)
     uow.db.flush()
-    uow.after_commit(lambda: shutil.rmtree(path, ignore_errors=True))
 
 
 def collect_expired(uow: UnitOfWork) -> list[str]:
     """Remove every expired gist; returns their access ids."""
     now = uow.clock()
     expired = list(uow.db.scalars(select(Gist).where(Gist.expires != -1, Gist.expires <= now)))
+    gist_store.remove_after_commit(uow, expired)
     for gist in expired:
-        path = gist_path(uow, gist)
         uow.db.delete(gist)
-        uow.after_commit(lambda path=path: shutil.rmtree(path, ignore_errors=True))
     uow.db.flush()
     return [g.access_id for g in expired]
 

@@ -13,6 +13,7 @@ from vcshub.auth.token_seal import required_seal
 from vcshub.auth.tokens import TokenRole, issue_token
 from vcshub.db.models import (
     AuthToken,
+    Gist,
     RepoGroup,
     Repository,
     User,
@@ -21,7 +22,7 @@ from vcshub.db.models import (
 )
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
-from vcshub.services import lookup
+from vcshub.services import gist_store, lookup
 from vcshub.services.errors import (
     AccessDenied,
     AlreadyExists,
@@ -209,6 +210,9 @@ def delete_user(uow: UnitOfWork, caller: Caller, userid: object) -> User:
     for model in (Repository, RepoGroup, UserGroup):
         if uow.db.scalar(select(exists().where(model.owner_id == user.user_id))):
             raise Conflict(f"user `{user.username}` still owns {model.__tablename__}")
+    # The database deletes his gists with him (RC4 does too); their folders go after commit.
+    owned = uow.db.scalars(select(Gist).where(Gist.owner_id == user.user_id))
+    gist_store.remove_after_commit(uow, list(owned))
     uow.db.delete(user)
     uow.db.flush()
     return user
