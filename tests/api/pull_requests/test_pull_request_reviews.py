@@ -2,7 +2,7 @@
 
 Everything is driven through the JSON-RPC API of a live server on real Git and Mercurial
 repositories (REFERENCE.md 4.6 and 4.7); what the API does not return is read from the server's
-database (tests/review/pull_request_state.py).
+database (tests/api/pull_requests/pull_request_state.py).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.review.pull_request_state import reviewer_votes, stored_comments
-from tests.review.workflow import get_pr, open_pr, push_to
+from tests.api.pull_requests.pull_request_state import reviewer_votes, stored_comments
+from tests.api.pull_requests.workflow import get_pr, open_pr, push_to
 
 # -- reviewers ----------------------------------------------------------------------------------
 

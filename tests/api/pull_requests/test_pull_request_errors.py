@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.review.workflow import open_pr, push_to
+from tests.api.pull_requests.workflow import open_pr, push_to
 
 
 @pytest.mark.parametrize("method", ["get_pull_request", "merge_pull_request", "close_pull_request",

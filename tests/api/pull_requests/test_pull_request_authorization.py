@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user, unique
-from tests.review.workflow import get_pr, open_pr, push_to
+from tests.api.pull_requests.workflow import get_pr, open_pr, push_to
 
 
 @pytest.fixture

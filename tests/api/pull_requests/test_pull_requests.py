@@ -8,7 +8,7 @@ import pytest
 from tests.factories import make_user, unique
 from tests.factories.api import hosted_folder
 from tests.factories.commits import WorkingCopy, log_ids
-from tests.review.workflow import MAIN, back_to_main, push_to
+from tests.api.pull_requests.workflow import MAIN, back_to_main, push_to
 
 def test_full_life_of_a_pull_request(admin_api, live_server, project, kind, tmp_path):
     name, work = project
