@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from vcshub.api.endpoint import ApiEndpoint
 from vcshub.app_state import build_state
@@ -17,8 +18,9 @@ from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
-from vcshub.web import gist_pages, password_pages, sessions, web_auth
-from vcshub.web.pages import index_page, not_found
+from vcshub.web import error_pages, gist_pages, password_pages, sessions, web_auth
+from vcshub.web.pages import index_page
+from vcshub.web.templating import STATIC_FOLDER, STATIC_PREFIX
 from vcshub.web.repo_pages import RepoPages
 
 
@@ -46,6 +48,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             Route("/_admin/api", ApiEndpoint()),  # every HTTP method: see ApiEndpoint
             Route("/", index_page, methods=["GET"]),
+            Mount(STATIC_PREFIX, StaticFiles(directory=str(STATIC_FOLDER)), name="static"),
             Route("/_admin/login", sessions.login, methods=["GET", "POST"]),
             Route("/_admin/logout", sessions.logout, methods=["GET", "POST"]),
             Route(web_auth.PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
@@ -56,12 +59,14 @@ def create_app(settings: Settings) -> Starlette:
                 methods=["GET", "HEAD"],
             ),
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
-            Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=not_found))),
+            Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=error_pages.not_found))),
         ],
         middleware=[
             Middleware(WaitForBookkeeping, bookkeeping=state.push_bookkeeping),
             sessions.session_middleware(settings),
         ],
+        # The one place errors become answers (pages in the layout, plain text elsewhere).
+        exception_handlers=error_pages.exception_handlers(),
         lifespan=lifespan,
     )
     app.state.vcshub = state

@@ -76,6 +76,7 @@ def _page(context: Context, repo: Repository, template: str, **values: object) -
         template,
         viewer=context.viewer,
         here=context.path,
+        csrf=context.csrf,
         repo=repo,
         repo_url="/" + quote(repo.repo_name),
         **values,

@@ -1,4 +1,7 @@
-"""The web layer's exception tree, and the one place where web views turn errors into answers.
+"""The web layer's exception tree, and the plain-text answers to errors views let through.
+
+The handlers Starlette calls are registered in one place, :mod:`vcshub.web.error_pages`: an
+HTML page's error becomes a page in the site layout, every other answer is the plain one below.
 
 ::
 
@@ -16,7 +19,7 @@
     vcs CommitNotFound / NodeNotFound     404
     services DownloadsDisabled            403
     services StorageError                 503
-    anything else                         re-raised: it is a bug, Starlette answers 500
+    anything else                         re-raised: it is a bug, the 500 page answers
 
 LoginFailed never gets here: the sign-in form shows it (web/sessions.py).
 """

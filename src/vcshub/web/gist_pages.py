@@ -19,8 +19,8 @@ from starlette.responses import Response
 from vcshub.services import gists
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import download_responses as respond
-from vcshub.web import web_auth
-from vcshub.web.errors import error_response
+from vcshub.web import sessions, web_auth
+from vcshub.web.error_pages import mark_page
 from vcshub.web.highlight import STYLE, highlighted
 
 if TYPE_CHECKING:  # the application module imports this one
@@ -31,6 +31,7 @@ GIST_VIEW_NAMES = ("GistsController:show", "GistView:gist_show")
 
 
 async def gist_page(request: Request) -> Response:
+    mark_page(request.scope)
     return await _respond(request, _show)
 
 
@@ -45,15 +46,11 @@ async def _respond(request: Request, build: Callable) -> Response:
 
 
 def _answer(state: AppState, request: Request, credentials, build: Callable) -> Response:
-    try:
-        with unit_of_work(state.sessions, state.settings, writes=False) as uow:
-            viewer = web_auth.identify(
-                uow, credentials, GIST_VIEW_NAMES, False, state.login_throttle
-            )
-            gist = gists.visible_on_web(uow, viewer, request.path_params["gist_id"])
-            return build(state, uow, request, viewer, gist)
-    except Exception as exc:  # noqa: BLE001 - error_response re-raises what it does not know
-        return error_response(exc)
+    """Errors go to the handlers of web/error_pages.py."""
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
+        viewer = web_auth.identify(uow, credentials, GIST_VIEW_NAMES, False, state.login_throttle)
+        gist = gists.visible_on_web(uow, viewer, request.path_params["gist_id"])
+        return build(state, uow, request, viewer, gist)
 
 
 def _show(state: AppState, uow, request: Request, viewer, gist) -> Response:
@@ -61,7 +58,7 @@ def _show(state: AppState, uow, request: Request, viewer, gist) -> Response:
     return state.templates.page(
         "gist.html",
         viewer=viewer,
-        here=request.url.path,
+        **sessions.layout_values(request),
         gist=gist,
         files=gists.gist_files(uow, gist),
         expires=expires,

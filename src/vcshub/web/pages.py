@@ -1,4 +1,4 @@
-"""The home page (the repositories the viewer may read) and the plain "not found" answer."""
+"""The home page: the repositories the viewer may read."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from vcshub.services import browsing
 from vcshub.services.unit_of_work import unit_of_work
-from vcshub.web import web_auth
-from vcshub.web.errors import error_response
+from vcshub.web import sessions, web_auth
+from vcshub.web.error_pages import mark_page
 
 if TYPE_CHECKING:  # the application module imports this one
     from vcshub.app_state import AppState
@@ -22,23 +22,16 @@ HOME_VIEW_NAMES = ("HomeController:index", "HomeView:main_page")
 
 async def index_page(request: Request) -> Response:
     state: AppState = request.app.state.vcshub
+    mark_page(request.scope)
     credentials = await web_auth.request_credentials(request, state.settings, state.login_throttle)
-    return await run_in_threadpool(_home, state, request.url.path, credentials)
+    layout = sessions.layout_values(request)
+    return await run_in_threadpool(_home, state, layout, credentials)
 
 
-def _home(state: AppState, here: str, credentials: web_auth.WebCredentials) -> Response:
-    try:
-        with unit_of_work(state.sessions, state.settings, writes=False) as uow:
-            viewer = web_auth.identify(
-                uow, credentials, HOME_VIEW_NAMES, False, state.login_throttle
-            )
-            return state.templates.page(
-                "index.html", viewer=viewer, here=here, repos=browsing.repo_list(uow, viewer)
-            )
-    except Exception as exc:  # noqa: BLE001 - error_response re-raises what it does not know
-        return error_response(exc)
-
-
-async def not_found(scope, receive, send) -> None:
-    response = HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", 404)
-    await response(scope, receive, send)
+def _home(state: AppState, layout: dict, credentials: web_auth.WebCredentials) -> Response:
+    """Errors go to the handlers of web/error_pages.py."""
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
+        viewer = web_auth.identify(uow, credentials, HOME_VIEW_NAMES, False, state.login_throttle)
+        return state.templates.page(
+            "index.html", viewer=viewer, **layout, repos=browsing.repo_list(uow, viewer)
+        )

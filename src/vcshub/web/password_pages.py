@@ -86,6 +86,7 @@ def _form(state: AppState, request: Request, viewer, came_from: str, error: str 
         forced=viewer.force_password_change,
         csrf_name=sessions.CSRF_KEY,
         csrf_token=sessions.csrf_token(request),
+        csrf=sessions.csrf_token(request),  # the layout's sign-out form
         came_from=came_from,
         fields=FIELD_LABELS,
     )

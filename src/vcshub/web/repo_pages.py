@@ -27,9 +27,9 @@ from vcshub.db.models import User
 from vcshub.serializers import feeds
 from vcshub.services import archives, downloads
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
-from vcshub.web import browse_pages, web_auth
+from vcshub.web import browse_pages, sessions, web_auth
 from vcshub.web import download_responses as respond
-from vcshub.web.errors import error_response
+from vcshub.web.error_pages import mark_page
 from vcshub.web.request_info import base_url
 from vcshub.web.templating import Templates
 
@@ -130,6 +130,7 @@ class Context:
     query: Mapping[str, str] = dataclasses.field(default_factory=dict)
     templates: Templates | None = None
     viewer: User | None = None  # set once identified
+    csrf: str | None = None  # the signed-in session's token, for the layout's sign-out form
 
 
 class RepoPages:
@@ -156,22 +157,24 @@ class RepoPages:
             request.url.path,
             dict(request.query_params),
             state.templates,
+            csrf=sessions.layout_values(request)["csrf"],
         )
-        response = await run_in_threadpool(_answer, state, wanted, credentials, context)
+        response = await run_in_threadpool(_answer, state, wanted, credentials, context, scope)
         await response(scope, receive, send)
 
 
-def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context) -> ASGIApp:
-    """Authenticate, authorize and build the response, in one unit of work (a worker thread)."""
-    try:
-        with unit_of_work(state.sessions, state.settings, writes=False) as uow:
-            chosen = wanted[downloads.first_existing(uow, [w.repo_name for w in wanted])]
-            view = chosen.view
-            user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
-            repo = downloads.readable_repo(uow, user, chosen.repo_name)
-            return _VIEWS[view.kind](uow, repo, chosen.args, dataclasses.replace(context, viewer=user))
-    except Exception as exc:  # noqa: BLE001 - mapped below, re-raised when unknown
-        return error_response(exc)
+def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context,
+            scope: Scope) -> ASGIApp:
+    """Authenticate, authorize and build the response, in one unit of work (a worker thread).
+    Errors go to the handlers of web/error_pages.py: a page's in the layout, the others plain."""
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
+        chosen = wanted[downloads.first_existing(uow, [w.repo_name for w in wanted])]
+        view = chosen.view
+        if view.kind in HTML_VIEWS:
+            mark_page(scope)
+        user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
+        repo = downloads.readable_repo(uow, user, chosen.repo_name)
+        return _VIEWS[view.kind](uow, repo, chosen.args, dataclasses.replace(context, viewer=user))
 
 
 # -- the views: (unit of work, readable repository, parsed arguments, context) → response --------
@@ -216,6 +219,7 @@ def _feed_view(serialize, media_type: str):
     return view
 
 
+HTML_VIEWS = {"summary", "files", "changelog", "changeset"}  # the others answer files and text
 _VIEWS = {
     "diff": _diff,
     "diff_download": _diff_download,

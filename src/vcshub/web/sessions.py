@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import asyncio
-import html
 import secrets
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from vcshub.config import Settings
 from vcshub.services import installation
@@ -66,28 +65,22 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def _form_page(
-    request: Request, title: str, action: str, fields: str, error: str, status: int
-) -> Response:
-    """A small form page (sign in, sign out) with its CSRF token, never cached or framed."""
-    message = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title} · vcshub</title></head>
-<body><h1>{title}</h1>{message}
-<form method="post" action="{action}">
-<input type="hidden" name="{CSRF_KEY}" value="{html.escape(csrf_token(request))}">
-{fields}<p><button type="submit">{title}</button></p>
-</form></body></html>"""
-    headers = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
-    return HTMLResponse(page, status_code=status, headers=headers)
+def layout_values(request: Request) -> dict[str, object]:
+    """What the site layout needs from the request besides the viewer: where we are (for the
+    sign-in link's came_from) and, for a signed-in session, the CSRF token of its sign-out form.
+    An anonymous visit gets no token, so browsing anonymously sets no cookie."""
+    session = request.scope.get("session")
+    signed_in = bool(session and session.get(web_auth.SESSION_USER))
+    return {"here": request.url.path, "csrf": csrf_token(request) if signed_in else None}
 
 
 def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200):
-    fields = f"""<input type="hidden" name="came_from" value="{html.escape(came_from)}">
-<p><label>Username <input name="username" autocomplete="username" value="{html.escape(username)}" required autofocus></label></p>
-<p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
-"""
-    return _form_page(request, "Sign in", "/_admin/login", fields, error, status)
+    """The sign-in page, in the site layout, never cached or framed (Templates.page)."""
+    state: AppState = request.app.state.vcshub
+    return state.templates.page(
+        "login.html", status=status, viewer=None, here="/_admin/login", csrf=None,
+        form_csrf=csrf_token(request), came_from=came_from, username=username, error=error,
+    )
 
 
 def csrf_matches(request: Request, form) -> bool:
@@ -134,7 +127,13 @@ def _check(state: AppState, username: str, password: str, client_ip: str) -> tup
 
 
 def _logout_form(request: Request, error: str = "", status: int = 200) -> Response:
-    return _form_page(request, "Sign out", "/_admin/logout", "", error, status)
+    """The sign-out page: the layout's sign-out button posts the same form; this page is what
+    a GET (an old link or bookmark) or a refused token shows."""
+    state: AppState = request.app.state.vcshub
+    return state.templates.page(
+        "logout.html", status=status, viewer=None, here="/_admin/logout", csrf=None,
+        form_csrf=csrf_token(request), error=error,
+    )
 
 
 async def logout(request: Request) -> Response:
