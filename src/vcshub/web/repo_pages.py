@@ -25,9 +25,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vcshub.db.models import User
 from vcshub.serializers import feeds
-from vcshub.services import archives, downloads
+from vcshub.services import archives, downloads, repo_index
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
-from vcshub.web import browse_pages, sessions, web_auth
+from vcshub.web import browse_pages, pages, sessions, web_auth
 from vcshub.web import download_responses as respond
 from vcshub.web.error_pages import mark_page
 from vcshub.web.request_info import base_url
@@ -172,6 +172,13 @@ def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context
         view = chosen.view
         if view.kind in HTML_VIEWS:
             mark_page(scope)
+        if view is SUMMARY and repo_index.group_exists(uow, chosen.repo_name):
+            # /<group>: a group's page (a group and a repository never share a name)
+            user = web_auth.identify(uow, credentials, pages.GROUP_VIEW_NAMES, False,
+                                     state.login_throttle)
+            layout = {"here": context.path, "csrf": context.csrf}
+            return pages.level_page(uow, context.templates, user, chosen.repo_name,
+                                    context.query, layout)
         user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
         repo = downloads.readable_repo(uow, user, chosen.repo_name)
         return _VIEWS[view.kind](uow, repo, chosen.args, dataclasses.replace(context, viewer=user))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import asyncio
+import math
 import secrets
 from urllib.parse import urlencode
 
@@ -74,12 +75,16 @@ def layout_values(request: Request) -> dict[str, object]:
     return {"here": request.url.path, "csrf": csrf_token(request) if signed_in else None}
 
 
-def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200):
-    """The sign-in page, in the site layout, never cached or framed (Templates.page)."""
+def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200,
+          throttled: float = 0):
+    """The sign-in page, in the site layout, never cached or framed (Templates.page).
+    ``throttled``: the seconds the next attempt from this address will wait, said on the page
+    so a person who mistyped knows why it is slow (a guesser learns nothing new)."""
     state: AppState = request.app.state.vcshub
     return state.templates.page(
         "login.html", status=status, viewer=None, here="/_admin/login", csrf=None,
         form_csrf=csrf_token(request), came_from=came_from, username=username, error=error,
+        throttled=math.ceil(throttled),
     )
 
 
@@ -108,7 +113,8 @@ async def login(request: Request) -> Response:
         )
     except LoginFailed as exc:
         state.login_throttle.failed(client_ip)
-        return _form(request, came_from, username, str(exc), 401)
+        return _form(request, came_from, username, str(exc), 401,
+                     throttled=state.login_throttle.delay(client_ip))
     state.login_throttle.succeeded(client_ip)
     request.session.clear()
     request.session.update({web_auth.SESSION_USER: user_id, web_auth.SESSION_CHECK: check})
