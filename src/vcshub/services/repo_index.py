@@ -18,7 +18,7 @@ from sqlalchemy import select
 from vcshub.db.models import RepoGroup, User
 from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
-from vcshub.services import repo_listing, vcs_access
+from vcshub.services import lookup, repo_listing, vcs_access
 from vcshub.services.errors import NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -106,6 +106,8 @@ def level(uow: UnitOfWork, user: User | None, group_name: str | None = None,
 
 def group_exists(uow: UnitOfWork, group_name: str) -> bool:
     """Whether a group has this name (whoever may see it: the page then decides)."""
+    if lookup.possible_name(group_name) is None:  # NUL, or too long to be stored
+        return False
     return uow.db.scalar(select(RepoGroup.group_id).where(RepoGroup.group_name == group_name)) is not None
 
 
