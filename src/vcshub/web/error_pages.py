@@ -84,7 +84,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return error_page(request, 404, "Not found", "There is nothing at this address.")
-    return PlainTextResponse(f"{exc.detail}\n", exc.status_code, headers=exc.headers)
+    return PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)  # as Starlette does
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
