@@ -75,3 +75,17 @@ def test_private_repositories_and_groups_are_not_listed_for_anonymous(page, admi
     sign_in(page, reader.username, reader.password)
     page.goto(f"/?filter={top}")
     assert f"/{private}" in page.locator("tr.repo-row a").first.get_attribute("href")
+
+
+def test_breadcrumbs_lead_from_a_repository_back_up_its_groups(page, admin_api):
+    top = unique("crumbs-")
+    admin_api.result("create_repo_group", group_name=top)
+    admin_api.result("create_repo_group", group_name=f"{top}/sub")
+    admin_api.result("create_repo", repo_name=f"{top}/sub/repo", repo_type="git")
+    page.goto(f"/{top}/sub/repo")
+    crumbs = page.locator("nav.breadcrumbs a")
+    assert crumbs.all_inner_texts() == ["Home", top, "sub", "repo"]
+    with page.expect_navigation():
+        crumbs.nth(2).click()
+    assert page.url.endswith(f"/{top}/sub")
+    assert page.locator("tr.repo-row td.name a").all_inner_texts() == ["repo"]

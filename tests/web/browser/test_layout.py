@@ -75,3 +75,15 @@ def test_the_header_search_filters_the_home_page(page, admin_api):
         page.press("header .search input", "Enter")
     rows = page.locator("tr.repo-row td.name a")
     assert rows.all_inner_texts() == [name]
+
+
+def test_an_error_page_of_a_signed_in_session_offers_sign_out(page, admin_api):
+    from tests.factories import make_user
+    from tests.web.browser.conftest import sign_in
+
+    user = make_user(admin_api)
+    sign_in(page, user.username, user.password)
+    assert page.goto("/no/such/page/either").status == 404
+    with page.expect_navigation():
+        page.click("header form.sign-out button")
+    assert page.locator("header a.sign-in").is_visible()
