@@ -42,6 +42,7 @@ def test_a_bug_is_an_apology_in_the_layout():
         response = client.get("/page-bug")
     assert response.status_code == 500
     assert "Sorry" in response.text and 'class="site"' in response.text
+    assert "<h1>500 · Something went wrong</h1>" in response.text
     assert "secret detail" not in response.text and "Traceback" not in response.text
 
 

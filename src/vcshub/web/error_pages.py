@@ -66,6 +66,7 @@ def error_page(request: Request, status: int, title: str, message: str) -> Respo
     return state.templates.page(
         "error.html",
         status=status,
+        code=status,  # Templates.page takes `status` for the response, not the template
         title=title,
         message=message,
         **sessions.layout_values(request),

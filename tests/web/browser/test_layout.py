@@ -10,7 +10,7 @@ def test_an_unknown_url_is_the_404_page_in_the_layout(page, admin_api, screensho
     response = page.goto("/no/such/page/here")
     assert response.status == 404
     assert page.locator("header.site a.home").count() == 1
-    assert "Not found" in page.locator("main h1").inner_text()
+    assert page.locator("main h1").inner_text() == "404 · Not found"
     page.screenshot(path=str(screenshots / "404.png"), full_page=True)
 
 
