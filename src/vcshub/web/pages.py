@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from vcshub.services import browsing
+from vcshub.services import repo_listing
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
 from vcshub.web.errors import error_response
@@ -33,7 +33,7 @@ def _home(state: AppState, here: str, credentials: web_auth.WebCredentials) -> R
                 uow, credentials, HOME_VIEW_NAMES, False, state.login_throttle
             )
             return state.templates.page(
-                "index.html", viewer=viewer, here=here, repos=browsing.repo_list(uow, viewer)
+                "index.html", viewer=viewer, here=here, repos=repo_listing.readable_by_name(uow, viewer)
             )
     except Exception as exc:  # noqa: BLE001 - error_response re-raises what it does not know
         return error_response(exc)

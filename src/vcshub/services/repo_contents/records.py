@@ -1,0 +1,171 @@
+"""The plain records the read service returns: read while the repository is open, nothing lazy
+reaches the adapters. Dates are aware."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from vcshub import vcs
+
+@dataclass(frozen=True)
+class CommitRecord:
+    """A commit's displayable facts; ``date`` is aware, in UTC."""
+
+    raw_id: str
+    short_id: str
+    author: str
+    date: dt.datetime
+    message: str
+    parents: tuple[str, ...]
+    branch: str | None
+    tags: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        return self.message.strip().split("\n", 1)[0]
+
+    @classmethod
+    def of(cls, commit: vcs.Commit) -> CommitRecord:
+        return cls(
+            raw_id=commit.raw_id,
+            short_id=commit.short_id,
+            author=commit.author,
+            date=commit.date.astimezone(dt.UTC),  # vcs dates are naive local time
+            message=commit.message,
+            parents=tuple(commit.parents),
+            branch=commit.branch,
+            tags=tuple(commit.tags),
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name in a directory listing; ``size`` is 0 for directories."""
+
+    name: str
+    path: str
+    is_dir: bool
+    is_symlink: bool
+    size: int
+
+
+@dataclass(frozen=True)
+class Directory:
+    commit: CommitRecord
+    path: str  # "" for the root
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """A file at a commit; ``text`` is None for binary or too large files."""
+
+    commit: CommitRecord
+    path: str
+    size: int
+    mimetype: str
+    is_binary: bool
+    is_symlink: bool
+    text: str | None
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The landing revision's root listing and the newest commits (None/empty: no commit yet)."""
+
+    landing: CommitRecord | None
+    entries: list[Entry]
+    latest: list[CommitRecord]
+
+
+@dataclass(frozen=True)
+class Changelog:
+    """One page of history, newest first; ``start`` is the revision it begins at, if any."""
+
+    commits: list[CommitRecord]
+    page: int
+    has_next: bool
+    start: CommitRecord | None = None
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """One file of a changeset's diff; ``diff`` is None when over the page's size budget."""
+
+    old_path: str | None
+    new_path: str | None
+    added_lines: int
+    deleted_lines: int
+    binary: bool
+    diff: str | None
+
+    @property
+    def path(self) -> str:
+        return self.new_path or self.old_path or ""
+
+    @property
+    def change(self) -> str:
+        if self.old_path is None:
+            return "added"
+        if self.new_path is None:
+            return "deleted"
+        return "renamed" if self.old_path != self.new_path else "modified"
+
+
+@dataclass(frozen=True)
+class Changeset:
+    commit: CommitRecord
+    files: list[ChangedFile] = field(default_factory=list)
+
+    @property
+    def omitted(self) -> int:
+        """How many file diffs were left out for size."""
+        return sum(1 for f in self.files if f.diff is None)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str
+    content: bytes
+    mimetype: str
+    is_binary: bool
+    is_symlink: bool
+    commit_id: str
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    raw_id: str
+    short_id: str
+    author: str
+    date: dt.datetime  # aware
+    message: str
+    summary: str
+    branch: str | None
+    changes: list[tuple[str, str]]  # (op, path), at most FEED_FILES
+    more_changes: int  # how many were left out
+
+
+@dataclass(frozen=True)
+class Feed:
+    repo_name: str
+    description: str
+    entries: list[FeedEntry] = field(default_factory=list)
+
+    @property
+    def updated(self) -> dt.datetime:
+        if self.entries:
+            return max(e.date for e in self.entries)
+        return dt.datetime.now().astimezone()
+
+
