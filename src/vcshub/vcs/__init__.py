@@ -10,6 +10,7 @@ Typical use::
 
 from .base import EMPTY_COMMIT, EMPTY_ID, Commit, EmptyCommit, FileChange, Repository
 from .diffs import FileDiff, split_diff
+from .history import BlameLine, FileRevision, RefCommit
 from .errors import (
     CloneError,
     CommitNotFound,
@@ -31,7 +32,7 @@ from .registry import (
 )
 
 __all__ = [
-    "EMPTY_COMMIT", "EMPTY_ID", "KINDS", "CloneError", "Commit", "CommitNotFound",
+    "BlameLine", "EMPTY_COMMIT", "EMPTY_ID", "FileRevision", "KINDS", "RefCommit", "CloneError", "Commit", "CommitNotFound",
     "EmptyCommit", "FileChange", "FileDiff", "MergeResult", "MergeStatus", "Node",
     "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",

@@ -15,6 +15,7 @@ from . import tree_archive
 from .errors import CommitNotFound, VCSError
 from .merges import MergeResult
 from .remote_transfer import TransferLimits
+from .history import HistoryReader
 from .nodes import Node
 
 EMPTY_ID = "0" * 40
@@ -206,8 +207,8 @@ class EmptyCommit(Commit):
 EMPTY_COMMIT = EmptyCommit()
 
 
-class Repository(ABC):
-    """A repository on local disk. See the backends for details."""
+class Repository(HistoryReader, ABC):
+    """A repository on local disk. See the backends for details (and :mod:`.history`)."""
 
     kind: str = ""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pygit2
 
-from . import git_command, git_index, git_merge, git_remote, git_write
+from . import git_command, git_history, git_index, git_merge, git_remote, git_write
 from .remote_transfer import TransferLimits
 from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
                    option_like)
@@ -280,6 +280,14 @@ class GitRepository(Repository):
                     continue
             pieces.append(patch.data.decode("utf-8", "replace"))
         return "".join(pieces)
+
+    def file_history(self, rev, path: str, skip: int = 0, limit: int = 50):
+        """See :meth:`HistoryReader.file_history` (``git log --follow``)."""
+        return git_history.file_history(self, rev, path, skip, limit)
+
+    def annotate(self, rev, path: str):
+        """See :meth:`HistoryReader.annotate` (``git blame``)."""
+        return git_history.annotate(self, rev, path)
 
     def archive(self, rev, fmt: str, prefix: str) -> Iterator[bytes]:
         """Streamed out of ``git archive`` (see :meth:`Repository.archive`)."""

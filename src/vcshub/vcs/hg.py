@@ -18,7 +18,7 @@ from mercurial.interfaces import repository as hgrepository
 
 from .base import Commit, Repository, option_like
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
-from . import hg_merge, hg_remote, hg_write
+from . import hg_history, hg_merge, hg_remote, hg_write
 from .remote_transfer import TransferLimits
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
 from .merges import MergeResult
@@ -293,6 +293,14 @@ class HgRepository(Repository):
         else:
             old = self._ctx(old_rev)
         return diff_text(self.repo, old, new, path, context)
+
+    def file_history(self, rev, path: str, skip: int = 0, limit: int = 50):
+        """See :meth:`HistoryReader.file_history` (the filelog, through copies)."""
+        return hg_history.file_history(self, rev, path, skip, limit)
+
+    def annotate(self, rev, path: str):
+        """See :meth:`HistoryReader.annotate` (``hg annotate --follow``)."""
+        return hg_history.annotate(self, rev, path)
 
     # -- maintenance --------------------------------------------------------
 
