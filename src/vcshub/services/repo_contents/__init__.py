@@ -7,10 +7,11 @@ the VCS layer's ``CommitNotFound`` / ``NodeNotFound``. Archives are in
 :mod:`vcshub.services.archives`.
 """
 
-from vcshub.services.repo_contents.changes import changeset, commit_diff, commit_patch
+from vcshub.services.repo_contents.changes import changeset, commit_diff, commit_patch, compare
 from vcshub.services.repo_contents.feeds import feed
-from vcshub.services.repo_contents.files import browse, nodes_below, raw_file, summary
-from vcshub.services.repo_contents.history import changelog, commits_from
+from vcshub.services.repo_contents.files import annotate, browse, nodes_below, raw_file, summary
+from vcshub.services.repo_contents.history import changelog, commits_from, file_history
+from vcshub.services.repo_contents.refs import refs
 from vcshub.services.repo_contents.reading import (
     backend,
     commit_at,
@@ -20,23 +21,31 @@ from vcshub.services.repo_contents.reading import (
     readable_repo,
 )
 from vcshub.services.repo_contents.records import (
+    AnnotatedLine,
+    Annotation,
     ChangedFile,
     Changelog,
     Changeset,
     CommitRecord,
+    Comparison,
     Directory,
     Entry,
     Feed,
     FeedEntry,
     FileContent,
+    FileHistory,
+    FileRevisionRecord,
     RawFile,
+    RefRecord,
+    Refs,
     Summary,
 )
 
 __all__ = [
-    "ChangedFile", "Changelog", "Changeset", "CommitRecord", "Directory", "Entry", "Feed",
-    "FeedEntry", "FileContent", "RawFile", "Summary", "backend", "browse", "changelog",
-    "changeset", "commit_at", "commit_diff", "commit_or_empty", "commit_patch", "commits_from",
-    "feed", "first_existing", "nodes_below", "open_readable", "raw_file", "readable_repo",
-    "summary",
+    "AnnotatedLine", "Annotation", "ChangedFile", "Changelog", "Changeset", "CommitRecord",
+    "Comparison", "Directory", "Entry", "Feed", "FeedEntry", "FileContent", "FileHistory",
+    "FileRevisionRecord", "RawFile", "RefRecord", "Refs", "Summary", "annotate", "backend",
+    "browse", "changelog", "changeset", "commit_at", "commit_diff", "commit_or_empty",
+    "commit_patch", "commits_from", "compare", "feed", "file_history", "first_existing",
+    "nodes_below", "open_readable", "raw_file", "readable_repo", "refs", "summary",
 ]

@@ -8,12 +8,15 @@ from vcshub.db.models import Repository
 from vcshub.services.repo_contents import history
 from vcshub.services.repo_contents.reading import backend, commit_at
 from vcshub.services.repo_contents.records import (
+    AnnotatedLine,
+    Annotation,
     CommitRecord,
     Directory,
     Entry,
     FileContent,
     RawFile,
     Summary,
+    in_utc,
 )
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -72,6 +75,17 @@ def raw_file(uow: UnitOfWork, repo: Repository, rev: str, path: str) -> RawFile:
         is_symlink=node.is_symlink,
         commit_id=commit.raw_id,
     )
+
+
+def annotate(uow: UnitOfWork, repo: Repository, rev: str, path: str) -> Annotation:
+    """The file at ``rev``, each line with the commit that last changed it (across renames).
+    NodeNotFound when ``path`` is not a file at ``rev``."""
+    repository = backend(uow, repo)
+    commit = commit_at(repository, rev)
+    path = vcs.normalize_path(path)
+    lines = [AnnotatedLine(b.line, b.commit_id, b.author, in_utc(b.date), b.text)
+             for b in repository.annotate(commit.raw_id, path)]
+    return Annotation(commit=CommitRecord.of(commit), path=path, lines=lines)
 
 
 def nodes_below(repository: vcs.Repository, revision: str, root_path: str) -> list[vcs.Node]:

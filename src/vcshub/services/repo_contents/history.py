@@ -7,7 +7,13 @@ import heapq
 from vcshub import vcs
 from vcshub.db.models import Repository
 from vcshub.services.repo_contents.reading import backend, commit_at
-from vcshub.services.repo_contents.records import Changelog, CommitRecord
+from vcshub.services.repo_contents.records import (
+    Changelog,
+    CommitRecord,
+    FileHistory,
+    FileRevisionRecord,
+    in_utc,
+)
 from vcshub.services.unit_of_work import UnitOfWork
 
 CHANGELOG_PAGE = 50
@@ -38,6 +44,22 @@ def changelog(uow: UnitOfWork, repo: Repository, rev: str | None = None, page: i
     start = commit_at(repository, rev)
     commits, more = _ancestors(repository, start, skip, per_page)
     return Changelog(commits=commits, page=page, has_next=more, start=CommitRecord.of(start))
+
+
+def file_history(uow: UnitOfWork, repo: Repository, rev: str, path: str, page: int = 1,
+                 per_page: int = CHANGELOG_PAGE) -> FileHistory:
+    """Page ``page`` (from 1) of the commits that changed the file ``path`` as seen from
+    ``rev``, newest first, across renames (hg: copies too). NodeNotFound when ``path`` is not
+    a file at ``rev``."""
+    repository = backend(uow, repo)
+    commit = commit_at(repository, rev)
+    page = max(page, 1)
+    found, more = repository.file_history(commit.raw_id, vcs.normalize_path(path),
+                                          skip=(page - 1) * per_page, limit=per_page)
+    revisions = [FileRevisionRecord(r.commit_id, r.path, r.author, in_utc(r.date), r.summary)
+                 for r in found]
+    return FileHistory(commit=CommitRecord.of(commit), path=vcs.normalize_path(path),
+                       revisions=revisions, page=page, has_next=more)
 
 
 def newest(repository: vcs.Repository, skip: int, limit: int) -> tuple[list[CommitRecord], bool]:

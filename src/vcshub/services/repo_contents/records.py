@@ -169,3 +169,95 @@ class Feed:
         return dt.datetime.now().astimezone()
 
 
+
+
+def in_utc(date: dt.datetime) -> dt.datetime:
+    return date.astimezone(dt.UTC)  # vcs dates are naive local time
+
+
+@dataclass(frozen=True)
+class RefRecord:
+    """A branch, tag or bookmark and its commit; ``date`` is aware, in UTC."""
+
+    name: str
+    commit_id: str
+    author: str
+    date: dt.datetime
+    summary: str
+
+    @property
+    def short_id(self) -> str:
+        return self.commit_id[:12]
+
+    @classmethod
+    def of(cls, ref: vcs.RefCommit) -> RefRecord:
+        return cls(ref.name, ref.commit_id, ref.author, in_utc(ref.date), ref.summary)
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Each kind by name; ``bookmarks`` is empty for git."""
+
+    branches: list[RefRecord]
+    tags: list[RefRecord]
+    bookmarks: list[RefRecord]
+
+
+@dataclass(frozen=True)
+class FileRevisionRecord:
+    """A commit that changed the file, and the file's path in it (older before a rename)."""
+
+    commit_id: str
+    path: str
+    author: str
+    date: dt.datetime
+    summary: str
+
+    @property
+    def short_id(self) -> str:
+        return self.commit_id[:12]
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """One page of a file's history, newest first, as seen from ``commit``."""
+
+    commit: CommitRecord
+    path: str
+    revisions: list[FileRevisionRecord]
+    page: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class AnnotatedLine:
+    line: int  # from 1
+    commit_id: str
+    author: str
+    date: dt.datetime
+    text: str
+
+    @property
+    def short_id(self) -> str:
+        return self.commit_id[:12]
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A file at ``commit``, each line with the commit that last changed it."""
+
+    commit: CommitRecord
+    path: str
+    lines: list[AnnotatedLine]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What ``head`` has that ``base`` has not: the commits (oldest first) and the diff from
+    their common ancestor (None: unrelated histories, the diff then adds everything)."""
+
+    base: CommitRecord
+    head: CommitRecord
+    ancestor: str | None
+    commits: list[CommitRecord]
+    files: list[ChangedFile]
