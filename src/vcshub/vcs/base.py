@@ -318,9 +318,11 @@ class Repository(HistoryReader, ABC):
     @abstractmethod
     def diff(
         self, old_rev: str | int | None, new_rev: str | int | None,
-        path: str | None = None,
+        path: str | None = None, *, renames: bool = False, ignore_whitespace: bool = False,
     ) -> str:
-        """Git-style unified diff; ``old_rev`` None diffs against nothing."""
+        """Git-style unified diff; ``old_rev`` None diffs against nothing. ``renames``: renamed
+        and copied files as such (``rename from``/``copy from`` headers) instead of a deletion
+        and an addition; ``ignore_whitespace``: like ``diff -w``."""
 
     @abstractmethod
     def commit_files(

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pygit2
+from pygit2.enums import DiffFind, DiffOption
 
 from . import git_command, git_history, git_index, git_merge, git_remote, git_write
 from .remote_transfer import TransferLimits
@@ -258,16 +259,19 @@ class GitRepository(Repository):
         """The file or directory at ``path``."""
         return get_node(self._git, self._commit_obj(rev), path)
 
-    def diff(self, old_rev, new_rev, path: str | None = None,
-             context: int = 3) -> str:
+    def diff(self, old_rev, new_rev, path: str | None = None, context: int = 3, *,
+             renames: bool = False, ignore_whitespace: bool = False) -> str:
         """Unified git diff between two revisions, optionally limited to
-        one file or directory."""
+        one file or directory (see :meth:`Repository.diff`)."""
         new_tree = self._commit_obj(new_rev).tree
+        flags = DiffOption.IGNORE_WHITESPACE if ignore_whitespace else DiffOption.NORMAL
         if old_rev is None or old_rev == "0" * 40:
-            diff = new_tree.diff_to_tree(context_lines=context, swap=True)
+            diff = new_tree.diff_to_tree(flags=flags, context_lines=context, swap=True)
         else:
             old_tree = self._commit_obj(old_rev).tree
-            diff = old_tree.diff_to_tree(new_tree, context_lines=context)
+            diff = old_tree.diff_to_tree(new_tree, flags=flags, context_lines=context)
+        if renames:  # git's defaults: 50% similar; copies from files the diff touches
+            diff.find_similar(flags=DiffFind.FIND_RENAMES | DiffFind.FIND_COPIES)
         prefix = normalize_path(path)
         pieces = []
         for patch in diff:
