@@ -104,7 +104,8 @@ def test_compare_within_a_repository(uow, history):
     found = repo_contents.compare(uow, repo, ids[3], feature[1])
     assert [c.raw_id for c in found.commits] == feature
     assert found.ancestor == ids[3]
-    assert sorted(f.path for f in found.files) == ["a.txt", "f.txt"]
+    assert sorted((f.path, f.operation) for f in found.files) == [
+        ("a.txt", "modified"), ("f.txt", "added")]
     assert repo_contents.compare(uow, repo, feature[1], ids[3]).commits == []
 
 
@@ -117,7 +118,9 @@ def test_compare_across_forks(uow, root, history, kind):
     found = repo_contents.compare(uow, repo, behind[0], ahead[1], head_repo=fork)
     assert [c.raw_id for c in found.commits] == ahead
     assert found.ancestor == ids[3]
-    assert [(f.path, f.change) for f in found.files] == [("new.txt", "added")]
+    [added] = found.files
+    assert (added.path, added.operation, added.old_path) == ("new.txt", "added", None)
+    assert [(l.kind, l.new, l.text) for l in added.hunks[0].lines] == [("added", 1, "n2")]
 
 
 def test_a_private_repository_is_missing_to_others(uow, root, kind):
@@ -128,3 +131,29 @@ def test_a_private_repository_is_missing_to_others(uow, root, kind):
     with pytest.raises(NotFound):
         repo_contents.open_readable(uow, people.caller(uow, stranger), repo.repo_name)
     assert repo_contents.readable_repo(uow, people.admin(uow), repo.repo_name) == repo
+
+
+def test_changeset_diff(uow, history):
+    repo, ids = history
+    found = repo_contents.changeset_diff(uow, repo, ids[3])
+    assert found.commit.raw_id == ids[3] and found.omitted == 0
+    [changed] = found.files
+    assert (changed.path, changed.operation, changed.binary, changed.mode_changed) == (
+        "a.txt", "modified", False, False)
+    lines = [(l.kind, l.old, l.new, l.text) for l in changed.hunks[0].lines]
+    assert lines == [("deleted", 1, None, "one"), ("added", None, 1, "ONE"),
+                     ("context", 2, 2, "two"), ("context", 3, 3, "three")]
+
+
+def test_changeset_diff_ignoring_whitespace(uow, history):
+    repo, _ids = history
+    [spaced] = repo_factory.add_commits(uow, repo, {"a.txt": "ONE\n  two\nthree\n"})
+    assert repo_contents.changeset_diff(uow, repo, spaced).files[0].hunks
+    quiet = repo_contents.changeset_diff(uow, repo, spaced, ignore_whitespace=True)
+    assert all(not f.hunks for f in quiet.files)
+
+
+def test_changeset_diff_leaves_out_what_is_past_the_budget(uow, history):
+    repo, ids = history
+    found = repo_contents.changeset_diff(uow, repo, ids[0], max_chars=10)
+    assert [f.hunks for f in found.files] == [None, None] and found.omitted == 2

@@ -7,7 +7,13 @@ the VCS layer's ``CommitNotFound`` / ``NodeNotFound``. Archives are in
 :mod:`vcshub.services.archives`.
 """
 
-from vcshub.services.repo_contents.changes import changeset, commit_diff, commit_patch, compare
+from vcshub.services.repo_contents.changes import (
+    changeset,
+    changeset_diff,
+    commit_diff,
+    commit_patch,
+    compare,
+)
 from vcshub.services.repo_contents.feeds import feed
 from vcshub.services.repo_contents.files import annotate, browse, nodes_below, raw_file, summary
 from vcshub.services.repo_contents.history import changelog, commits_from, file_history
@@ -26,8 +32,10 @@ from vcshub.services.repo_contents.records import (
     ChangedFile,
     Changelog,
     Changeset,
+    CommitDiff,
     CommitRecord,
     Comparison,
+    DiffFile,
     Directory,
     Entry,
     Feed,
@@ -42,10 +50,11 @@ from vcshub.services.repo_contents.records import (
 )
 
 __all__ = [
-    "AnnotatedLine", "Annotation", "ChangedFile", "Changelog", "Changeset", "CommitRecord",
-    "Comparison", "Directory", "Entry", "Feed", "FeedEntry", "FileContent", "FileHistory",
-    "FileRevisionRecord", "RawFile", "RefRecord", "Refs", "Summary", "annotate", "backend",
-    "browse", "changelog", "changeset", "commit_at", "commit_diff", "commit_or_empty",
-    "commit_patch", "commits_from", "compare", "feed", "file_history", "first_existing",
-    "nodes_below", "open_readable", "raw_file", "readable_repo", "refs", "summary",
+    "AnnotatedLine", "Annotation", "ChangedFile", "Changelog", "Changeset", "CommitDiff",
+    "CommitRecord", "Comparison", "DiffFile", "Directory", "Entry", "Feed", "FeedEntry",
+    "FileContent", "FileHistory", "FileRevisionRecord", "RawFile", "RefRecord", "Refs",
+    "Summary", "annotate", "backend", "browse", "changelog", "changeset", "changeset_diff",
+    "commit_at", "commit_diff", "commit_or_empty", "commit_patch", "commits_from", "compare",
+    "feed", "file_history", "first_existing", "nodes_below", "open_readable", "raw_file",
+    "readable_repo", "refs", "summary",
 ]

@@ -252,6 +252,44 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class DiffFile:
+    """One file of a diff as a renderer draws it. ``hunks`` is None when the file was left out
+    of the page's size budget (the raw diff has it); binaries and pure mode changes have none."""
+
+    old_path: str | None  # None: added
+    new_path: str | None  # None: deleted
+    operation: str  # "added", "modified", "deleted", "renamed" or "copied"
+    binary: bool
+    old_mode: str | None
+    new_mode: str | None
+    similarity: int | None  # percent, for renames and copies
+    added_lines: int
+    deleted_lines: int
+    hunks: tuple[vcs.Hunk, ...] | None
+
+    @property
+    def path(self) -> str:
+        return self.new_path or self.old_path or ""
+
+    @property
+    def mode_changed(self) -> bool:
+        return self.old_mode is not None and self.new_mode is not None and self.old_mode != self.new_mode
+
+
+@dataclass(frozen=True)
+class CommitDiff:
+    """A commit and its structured diff against its first parent."""
+
+    commit: CommitRecord
+    files: list[DiffFile]
+
+    @property
+    def omitted(self) -> int:
+        """How many file diffs were left out for size."""
+        return sum(1 for f in self.files if f.hunks is None)
+
+
+@dataclass(frozen=True)
 class Comparison:
     """What ``head`` has that ``base`` has not: the commits (oldest first) and the diff from
     their common ancestor (None: unrelated histories, the diff then adds everything)."""
@@ -260,4 +298,4 @@ class Comparison:
     head: CommitRecord
     ancestor: str | None
     commits: list[CommitRecord]
-    files: list[ChangedFile]
+    files: list[DiffFile]
