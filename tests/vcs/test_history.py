@@ -91,3 +91,22 @@ def test_ref_commits(server, work, populated):
         assert refs[("bookmark", "mark")].commit_id == ids[1]
     else:
         assert not any(kind == "bookmark" for kind, _name in refs)
+
+
+def test_history_and_blame_are_the_same_after_housekeeping(server, renamed):
+    """git: housekeeping writes a commit-graph with changed-path filters, which the walks use."""
+    before = (server.file_history("tip", "b.txt"), server.annotate("tip", "b.txt"))
+    server.housekeep()
+    assert (server.file_history("tip", "b.txt"), server.annotate("tip", "b.txt")) == before
+
+
+def test_a_path_with_glob_characters_is_taken_literally(server, work):
+    work.write("a*.txt", "star\n")
+    work.write("ab.txt", "b\n")
+    first = work.commit("both")
+    work.write("ab.txt", "b2\n")
+    work.commit("only ab")
+    work.push()
+    history, _more = server.file_history("tip", "a*.txt")
+    assert [r.commit_id for r in history] == [first]
+    assert [l.text for l in server.annotate("tip", "a*.txt")] == ["star"]

@@ -306,8 +306,15 @@ class GitRepository(Repository):
     def housekeep(self) -> None:
         """``git gc --auto``: packs loose objects and packs once there are more than
         ``gc.auto`` / ``gc.autoPackLimit`` of them, else returns at once. In the foreground
-        (no detached gc outliving the call, whose errors nobody would see)."""
-        git_command.run(["-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
+        (no detached gc outliving the call, whose errors nobody would see).
+
+        Then the commit-graph gets a layer for the commits it lacks, with changed-path Bloom
+        filters: they make a file's history and blame skip the commits that did not touch it
+        (under a second to about a tenth on 100,000 commits). gc's own graph write is off, as
+        it would rewrite the graph without the filters."""
+        git_command.run(["-c", "gc.autoDetach=false", "-c", "gc.writeCommitGraph=false",
+                         "gc", "--auto", "--quiet"], git_dir=self._git.path)
+        git_command.run(["commit-graph", "write", "--reachable", "--split", "--changed-paths"],
                         git_dir=self._git.path)
 
     def fetch(self, source: str, limits: TransferLimits = git_remote.DEFAULT_LIMITS) -> None:
