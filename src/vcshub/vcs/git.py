@@ -8,16 +8,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pygit2
-from pygit2.enums import DiffFind, DiffOption
 
 from . import git_command, git_history, git_index, git_merge, git_remote, git_write
 from .remote_transfer import TransferLimits
 from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
                    option_like)
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
-from .git_commit import GitCommit, get_node, list_nodes
+from .git_commit import GitCommit, get_node, list_nodes, tree_diff
 from .merges import MergeResult
-from .nodes import Node, normalize_path
+from .nodes import Node
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 # Digit-only strings shorter than this are indexes, longer ones hex ids.
@@ -263,27 +262,9 @@ class GitRepository(Repository):
              renames: bool = False, ignore_whitespace: bool = False) -> str:
         """Unified git diff between two revisions, optionally limited to
         one file or directory (see :meth:`Repository.diff`)."""
-        new_tree = self._commit_obj(new_rev).tree
-        flags = DiffOption.IGNORE_WHITESPACE if ignore_whitespace else DiffOption.NORMAL
-        if old_rev is None or old_rev == "0" * 40:
-            diff = new_tree.diff_to_tree(flags=flags, context_lines=context, swap=True)
-        else:
-            old_tree = self._commit_obj(old_rev).tree
-            diff = old_tree.diff_to_tree(new_tree, flags=flags, context_lines=context)
-        if renames:  # git's defaults: 50% similar; copies from files the diff touches
-            diff.find_similar(flags=DiffFind.FIND_RENAMES | DiffFind.FIND_COPIES)
-        prefix = normalize_path(path)
-        pieces = []
-        for patch in diff:
-            if patch is None:
-                continue
-            if prefix:
-                delta = patch.delta
-                paths = (delta.old_file.path, delta.new_file.path)
-                if not any(p == prefix or p.startswith(prefix + "/") for p in paths):
-                    continue
-            pieces.append(patch.data.decode("utf-8", "replace"))
-        return "".join(pieces)
+        old = None if old_rev is None or old_rev == "0" * 40 else self._commit_obj(old_rev)
+        return tree_diff(old, self._commit_obj(new_rev), path, context, renames=renames,
+                         ignore_whitespace=ignore_whitespace)
 
     def file_history(self, rev, path: str, skip: int = 0, limit: int = 50):
         """See :meth:`HistoryReader.file_history` (``git log --follow``)."""
