@@ -50,7 +50,7 @@ from vcshub.db.models import User  # noqa: E402
 from vcshub.permissions.caller import Caller  # noqa: E402
 from vcshub.serializers.commits import commit_data, node_data  # noqa: E402
 from vcshub.serializers.repos import repo_data  # noqa: E402
-from vcshub.services import installation, repo_history, repo_listing  # noqa: E402
+from vcshub.services import installation, repo_contents, repo_listing  # noqa: E402
 from vcshub.services.unit_of_work import unit_of_work  # noqa: E402
 
 BIG_REPO = "bench/history"
@@ -162,16 +162,16 @@ def host_big_repository(settings, cache: Path) -> None:
 def history_through_services(sessions, settings) -> list[dict]:
     with unit_of_work(sessions, settings) as uow:
         admin = uow.db.scalar(select(User).where(User.admin.is_(True)).limit(1))
-        _repo, backend = repo_history.readable(uow, Caller(uow.db, admin), BIG_REPO)
-        return [commit_data(c) for c in repo_history.commits_from(backend, START_REV, LIMIT)]
+        _repo, backend = repo_contents.open_readable(uow, Caller(uow.db, admin), BIG_REPO)
+        return [commit_data(c) for c in repo_contents.commits_from(backend, START_REV, LIMIT)]
 
 
 def nodes_through_services(sessions, settings) -> list[dict]:
     with unit_of_work(sessions, settings) as uow:
         admin = uow.db.scalar(select(User).where(User.admin.is_(True)).limit(1))
-        _repo, backend = repo_history.readable(uow, Caller(uow.db, admin), BIG_REPO)
+        _repo, backend = repo_contents.open_readable(uow, Caller(uow.db, admin), BIG_REPO)
         return [node_data(n, full=False, max_file_bytes=None)
-                for n in repo_history.nodes_below(backend, "tip", "/")]
+                for n in repo_contents.nodes_below(backend, "tip", "/")]
 
 
 def main(argv: list[str] | None = None) -> int:

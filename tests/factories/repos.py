@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.factories.commits import Files, commit_into
+from tests.factories.commits import GIT, HG, Files, commit_into, run
 from tests.factories.naming import unique
 from vcshub.db.models import RepoGroup, Repository, User
 from vcshub.permissions.caller import Caller
@@ -59,6 +59,17 @@ def add_commits(uow, repository: Repository, *changes: Files, branch: str | None
     ids = commit_into(folder(uow, repository), repository.repo_type, *changes, branch=branch)
     repo_disk.refresh_summary(uow, repository)
     return ids
+
+
+def copy_history(uow, source: Repository, target: Repository) -> None:
+    """Push every commit of ``source`` into ``target`` (same kind): a fork's starting point,
+    without the fork service and its background work."""
+    there = str(folder(uow, target))
+    if source.repo_type == "git":
+        run([GIT, "--git-dir", str(folder(uow, source)), "push", "-q", there, "--all"])
+    else:
+        run([HG, "-R", str(folder(uow, source)), "push", "-q", there], ok_codes=(0, 1))
+    repo_disk.refresh_summary(uow, target)
 
 
 def folder(uow, repository: Repository) -> Path:

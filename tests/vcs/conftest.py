@@ -70,6 +70,13 @@ class WorkingCopy(commits.WorkingCopy):
     def remove(self, name: str) -> None:
         (self.path / name).unlink()
 
+    def rename(self, old: str, new: str) -> None:
+        """Move a file the way users do (``git mv`` / ``hg mv``: hg records the rename)."""
+        if self.kind == "git":
+            self.git("mv", old, new)
+        else:
+            self.hg("mv", old, new)
+
     def symlink(self, name: str, target: str) -> None:
         os.symlink(target, self.path / name)
 

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from vcshub.services.downloads import Feed, FeedEntry
+from vcshub.services.repo_contents import Feed, FeedEntry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from vcshub import vcs
 from vcshub.db.models import Repository
-from vcshub.services import repo_disk
+from vcshub.services import repo_contents, repo_disk
 from vcshub.services.errors import ArchiveFailed, DownloadsDisabled, NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -73,7 +73,7 @@ def prepare(uow: UnitOfWork, repo: Repository, fname: str) -> Archive:
     if not repo.enable_downloads:
         raise DownloadsDisabled(repo.repo_name)
     ref, fmt = parse_name(fname)
-    commit = repo_disk.open_vcs(uow, repo).get_commit(ref)
+    commit = repo_contents.commit_at(repo_contents.backend(uow, repo), ref)
     stem = f"{re.sub(r'[^A-Za-z0-9_.+-]', '_', repo.repo_name)}-{commit.short_id}"
     tag = hashlib.sha1(stem.encode()).hexdigest()[:8]
     cache_file = uow.settings.archive_cache_dir / str(repo.repo_id) / f"{commit.raw_id}-{tag}{fmt.extension}"

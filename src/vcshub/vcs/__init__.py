@@ -9,7 +9,8 @@ Typical use::
 """
 
 from .base import EMPTY_COMMIT, EMPTY_ID, Commit, EmptyCommit, FileChange, Repository
-from .diffs import FileDiff, split_diff
+from .diffs import DiffLine, FileDiff, Hunk, split_diff
+from .history import BlameLine, FileRevision, RefCommit
 from .errors import (
     CloneError,
     CommitNotFound,
@@ -31,8 +32,8 @@ from .registry import (
 )
 
 __all__ = [
-    "EMPTY_COMMIT", "EMPTY_ID", "KINDS", "CloneError", "Commit", "CommitNotFound",
-    "EmptyCommit", "FileChange", "FileDiff", "MergeResult", "MergeStatus", "Node",
+    "BlameLine", "EMPTY_COMMIT", "EMPTY_ID", "FileRevision", "KINDS", "RefCommit", "CloneError", "Commit", "CommitNotFound",
+    "DiffLine", "EmptyCommit", "FileChange", "FileDiff", "Hunk", "MergeResult", "MergeStatus", "Node",
     "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
     "create_repository", "detect_kind", "load_backends", "normalize_path",

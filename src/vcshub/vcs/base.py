@@ -15,6 +15,7 @@ from . import tree_archive
 from .errors import CommitNotFound, VCSError
 from .merges import MergeResult
 from .remote_transfer import TransferLimits
+from .history import HistoryReader
 from .nodes import Node
 
 EMPTY_ID = "0" * 40
@@ -206,8 +207,8 @@ class EmptyCommit(Commit):
 EMPTY_COMMIT = EmptyCommit()
 
 
-class Repository(ABC):
-    """A repository on local disk. See the backends for details."""
+class Repository(HistoryReader, ABC):
+    """A repository on local disk. See the backends for details (and :mod:`.history`)."""
 
     kind: str = ""
 
@@ -317,9 +318,11 @@ class Repository(ABC):
     @abstractmethod
     def diff(
         self, old_rev: str | int | None, new_rev: str | int | None,
-        path: str | None = None,
+        path: str | None = None, *, renames: bool = False, ignore_whitespace: bool = False,
     ) -> str:
-        """Git-style unified diff; ``old_rev`` None diffs against nothing."""
+        """Git-style unified diff; ``old_rev`` None diffs against nothing. ``renames``: renamed
+        and copied files as such (``rename from``/``copy from`` headers) instead of a deletion
+        and an addition; ``ignore_whitespace``: like ``diff -w``."""
 
     @abstractmethod
     def commit_files(

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pygit2
 
-from . import git_command, git_index, git_merge, git_remote, git_write
+from . import git_command, git_history, git_index, git_merge, git_remote, git_write
 from .remote_transfer import TransferLimits
 from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
                    option_like)
 from .errors import CommitNotFound, RepositoryError, RepositoryNotFound
-from .git_commit import GitCommit, get_node, list_nodes
+from .git_commit import GitCommit, get_node, list_nodes, tree_diff
 from .merges import MergeResult
-from .nodes import Node, normalize_path
+from .nodes import Node
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 # Digit-only strings shorter than this are indexes, longer ones hex ids.
@@ -258,28 +258,21 @@ class GitRepository(Repository):
         """The file or directory at ``path``."""
         return get_node(self._git, self._commit_obj(rev), path)
 
-    def diff(self, old_rev, new_rev, path: str | None = None,
-             context: int = 3) -> str:
+    def diff(self, old_rev, new_rev, path: str | None = None, context: int = 3, *,
+             renames: bool = False, ignore_whitespace: bool = False) -> str:
         """Unified git diff between two revisions, optionally limited to
-        one file or directory."""
-        new_tree = self._commit_obj(new_rev).tree
-        if old_rev is None or old_rev == "0" * 40:
-            diff = new_tree.diff_to_tree(context_lines=context, swap=True)
-        else:
-            old_tree = self._commit_obj(old_rev).tree
-            diff = old_tree.diff_to_tree(new_tree, context_lines=context)
-        prefix = normalize_path(path)
-        pieces = []
-        for patch in diff:
-            if patch is None:
-                continue
-            if prefix:
-                delta = patch.delta
-                paths = (delta.old_file.path, delta.new_file.path)
-                if not any(p == prefix or p.startswith(prefix + "/") for p in paths):
-                    continue
-            pieces.append(patch.data.decode("utf-8", "replace"))
-        return "".join(pieces)
+        one file or directory (see :meth:`Repository.diff`)."""
+        old = None if old_rev is None or old_rev == "0" * 40 else self._commit_obj(old_rev)
+        return tree_diff(old, self._commit_obj(new_rev), path, context, renames=renames,
+                         ignore_whitespace=ignore_whitespace)
+
+    def file_history(self, rev, path: str, skip: int = 0, limit: int = 50):
+        """See :meth:`HistoryReader.file_history` (``git log --follow``)."""
+        return git_history.file_history(self, rev, path, skip, limit)
+
+    def annotate(self, rev, path: str):
+        """See :meth:`HistoryReader.annotate` (``git blame``)."""
+        return git_history.annotate(self, rev, path)
 
     def archive(self, rev, fmt: str, prefix: str) -> Iterator[bytes]:
         """Streamed out of ``git archive`` (see :meth:`Repository.archive`)."""
@@ -294,8 +287,15 @@ class GitRepository(Repository):
     def housekeep(self) -> None:
         """``git gc --auto``: packs loose objects and packs once there are more than
         ``gc.auto`` / ``gc.autoPackLimit`` of them, else returns at once. In the foreground
-        (no detached gc outliving the call, whose errors nobody would see)."""
-        git_command.run(["-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
+        (no detached gc outliving the call, whose errors nobody would see).
+
+        Then the commit-graph gets a layer for the commits it lacks, with changed-path Bloom
+        filters: they make a file's history and blame skip the commits that did not touch it
+        (under a second to about a tenth on 100,000 commits). gc's own graph write is off, as
+        it would rewrite the graph without the filters."""
+        git_command.run(["-c", "gc.autoDetach=false", "-c", "gc.writeCommitGraph=false",
+                         "gc", "--auto", "--quiet"], git_dir=self._git.path)
+        git_command.run(["commit-graph", "write", "--reachable", "--split", "--changed-paths"],
                         git_dir=self._git.path)
 
     def fetch(self, source: str, limits: TransferLimits = git_remote.DEFAULT_LIMITS) -> None:

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pygit2
+from pygit2.enums import DiffFind, DiffOption
 from . import patches
 from .base import Commit, FileChange, sort_changes
 from .errors import NodeNotFound
@@ -117,6 +118,31 @@ class GitCommit(Commit):
             change.raw_diff = patch.data.decode("utf-8", "replace")
             result.append(change)
         return sort_changes(result)
+
+
+def tree_diff(old: pygit2.Commit | None, new: pygit2.Commit, path: str | None, context: int, *,
+              renames: bool, ignore_whitespace: bool) -> str:
+    """Git-style diff text of two commits' trees (``old`` None: from nothing), optionally
+    limited to one file or directory (see :meth:`Repository.diff`)."""
+    flags = DiffOption.IGNORE_WHITESPACE if ignore_whitespace else DiffOption.NORMAL
+    if old is None:
+        diff = new.tree.diff_to_tree(flags=flags, context_lines=context, swap=True)
+    else:
+        diff = old.tree.diff_to_tree(new.tree, flags=flags, context_lines=context)
+    if renames:  # git's defaults: 50% similar; copies from files the diff touches
+        diff.find_similar(flags=DiffFind.FIND_RENAMES | DiffFind.FIND_COPIES)
+    prefix = normalize_path(path)
+    pieces = []
+    for patch in diff:
+        if patch is None:
+            continue
+        if prefix:
+            delta = patch.delta
+            paths = (delta.old_file.path, delta.new_file.path)
+            if not any(p == prefix or p.startswith(prefix + "/") for p in paths):
+                continue
+        pieces.append(patch.data.decode("utf-8", "replace"))
+    return "".join(pieces)
 
 
 def first_parent_diff(obj: pygit2.Commit) -> pygit2.Diff:

@@ -18,7 +18,7 @@ from mercurial.interfaces import repository as hgrepository
 
 from .base import Commit, Repository, option_like
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
-from . import hg_merge, hg_remote, hg_write
+from . import hg_history, hg_merge, hg_remote, hg_write
 from .remote_transfer import TransferLimits
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
 from .merges import MergeResult
@@ -283,8 +283,8 @@ class HgRepository(Repository):
         """The file or directory at ``path``."""
         return get_node(self._ctx(rev), path)
 
-    def diff(self, old_rev, new_rev, path: str | None = None,
-             context: int = 3) -> str:
+    def diff(self, old_rev, new_rev, path: str | None = None, context: int = 3, *,
+             renames: bool = False, ignore_whitespace: bool = False) -> str:
         """Git-style diff between two revisions (``old_rev`` None: from
         the empty repository)."""
         new = self._ctx(new_rev)
@@ -292,7 +292,16 @@ class HgRepository(Repository):
             old = self.repo[hgnode.nullrev]
         else:
             old = self._ctx(old_rev)
-        return diff_text(self.repo, old, new, path, context)
+        return diff_text(self.repo, old, new, path, context, renames=renames,
+                         ignore_whitespace=ignore_whitespace)
+
+    def file_history(self, rev, path: str, skip: int = 0, limit: int = 50):
+        """See :meth:`HistoryReader.file_history` (the filelog, through copies)."""
+        return hg_history.file_history(self, rev, path, skip, limit)
+
+    def annotate(self, rev, path: str):
+        """See :meth:`HistoryReader.annotate` (``hg annotate --follow``)."""
+        return hg_history.annotate(self, rev, path)
 
     # -- maintenance --------------------------------------------------------
 

@@ -132,19 +132,21 @@ class HgCommit(Commit):
         return sort_changes(result)
 
 
-def diff_text(repo, ctx1, ctx2, path: str | None = None, context: int = 3) -> str:
+def diff_text(repo, ctx1, ctx2, path: str | None = None, context: int = 3, *,
+              renames: bool = False, ignore_whitespace: bool = False) -> str:
     """Git-style diff between two changectxs, optionally limited to a path.
 
-    Copy tracking is disabled (``copy={}``) so output matches the git
-    backend: renames appear as a deletion plus an addition.
+    Without ``renames`` copy tracking is disabled (``copy={}``) so output matches the git
+    backend's plain diff: renames appear as a deletion plus an addition. With it, the copies
+    and renames Mercurial recorded are shown as such (``copy=None``: computed between the two).
     """
     match = None
     prefix = normalize_path(path)
     if prefix:
         match = matchmod.match(repo.root, b"", [b"path:" + path_bytes(prefix)])
-    opts = mdiff.diffopts(context=context, **DIFF_OPTS)
+    opts = mdiff.diffopts(context=context, ignorews=ignore_whitespace, **DIFF_OPTS)
     chunks = patch.diff(repo, ctx1.node(), ctx2.node(), match=match,
-                        opts=opts, copy={})
+                        opts=opts, copy=None if renames else {})
     return b"".join(chunks).decode("utf-8", "replace")
 
 

@@ -2,7 +2,7 @@
 
 :mod:`vcshub.web.repo_pages` parses the URL, identifies the viewer and checks read permission;
 each view here gets ``(unit of work, readable repository, parsed arguments, context)``, asks
-:mod:`vcshub.services.browsing` once and renders a template.
+:mod:`vcshub.services.repo_contents` once and renders a template.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 from starlette.responses import Response
 
 from vcshub.db.models import Repository
-from vcshub.services import browsing
+from vcshub.services import repo_contents
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web.highlight import STYLE, highlighted, highlighted_diff
 
@@ -24,15 +24,15 @@ if TYPE_CHECKING:
 def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     return _page(
         context, repo, "summary.html",
-        summary=browsing.summary(uow, repo),
+        summary=repo_contents.summary(uow, repo),
         clone_url=f"{context.base_url}/{quote(repo.repo_name)}",
     )
 
 
 def files(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     rev, path = args
-    found = browsing.browse(uow, repo, rev, path)
-    if isinstance(found, browsing.Directory):
+    found = repo_contents.browse(uow, repo, rev, path)
+    if isinstance(found, repo_contents.Directory):
         return _page(context, repo, "directory.html", rev=rev, directory=found,
                      crumbs=_crumbs(found.path))
     shown = found.text is not None and not found.is_symlink
@@ -44,7 +44,7 @@ def files(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> R
 def changelog(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     rev = context.query.get("rev") or None
     page = _page_number(context.query.get("page"))
-    found = browsing.changelog(uow, repo, rev, page)
+    found = repo_contents.changelog(uow, repo, rev, page)
 
     def page_url(number: int) -> str:
         query = {"rev": rev} if rev else {}
@@ -63,7 +63,7 @@ def changelog(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) 
 def changeset(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     return _page(
         context, repo, "changeset.html",
-        changeset=browsing.changeset(uow, repo, args[0]),
+        changeset=repo_contents.changeset(uow, repo, args[0]),
         highlighted_diff=highlighted_diff,
         style=STYLE,
     )

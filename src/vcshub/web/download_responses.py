@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from vcshub.services.archives import Archive
-from vcshub.services.downloads import RawFile
+from vcshub.services.repo_contents import RawFile
 
 SAFE_HEADERS = {
     "X-Content-Type-Options": "nosniff",

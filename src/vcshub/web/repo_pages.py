@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vcshub.db.models import User
 from vcshub.serializers import feeds
-from vcshub.services import archives, downloads, repo_index
+from vcshub.services import archives, repo_contents, repo_index
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
 from vcshub.web import browse_pages, pages, sessions, web_auth
 from vcshub.web import download_responses as respond
@@ -168,7 +168,7 @@ def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context
     """Authenticate, authorize and build the response, in one unit of work (a worker thread).
     Errors go to the handlers of web/error_pages.py: a page's in the layout, the others plain."""
     with unit_of_work(state.sessions, state.settings, writes=False) as uow:
-        chosen = wanted[downloads.first_existing(uow, [w.repo_name for w in wanted])]
+        chosen = wanted[repo_contents.first_existing(uow, [w.repo_name for w in wanted])]
         view = chosen.view
         if view.kind in HTML_VIEWS:
             mark_page(scope)
@@ -180,32 +180,32 @@ def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context
             return pages.level_page(uow, context.templates, user, chosen.repo_name,
                                     context.query, layout)
         user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
-        repo = downloads.readable_repo(uow, user, chosen.repo_name)
+        repo = repo_contents.readable_repo(uow, user, chosen.repo_name)
         return _VIEWS[view.kind](uow, repo, chosen.args, dataclasses.replace(context, viewer=user))
 
 
 # -- the views: (unit of work, readable repository, parsed arguments, context) → response --------
 def _diff(uow: UnitOfWork, repo, args, context):
-    commit, diff = downloads.commit_diff(uow, repo, args[0])
+    commit, diff = repo_contents.commit_diff(uow, repo, args[0])
     return respond.text(diff)
 
 
 def _diff_download(uow: UnitOfWork, repo, args, context):
-    commit, diff = downloads.commit_diff(uow, repo, args[0])
+    commit, diff = repo_contents.commit_diff(uow, repo, args[0])
     return respond.text(diff, attachment=f"{commit.raw_id}.diff")
 
 
 def _patch(uow: UnitOfWork, repo, args, context):
-    _commit, patch = downloads.commit_patch(uow, repo, args[0])
+    _commit, patch = repo_contents.commit_patch(uow, repo, args[0])
     return respond.text(patch)
 
 
 def _raw(uow: UnitOfWork, repo, args, context):
-    return respond.raw_file(downloads.raw_file(uow, repo, *args), download=False)
+    return respond.raw_file(repo_contents.raw_file(uow, repo, *args), download=False)
 
 
 def _download(uow: UnitOfWork, repo, args, context):
-    return respond.raw_file(downloads.raw_file(uow, repo, *args), download=True)
+    return respond.raw_file(repo_contents.raw_file(uow, repo, *args), download=True)
 
 
 def _archive(uow: UnitOfWork, repo, args, context):
@@ -216,7 +216,7 @@ def _feed_view(serialize, media_type: str):
     def view(uow: UnitOfWork, repo, args, context: Context):
         repo_url = f"{context.base_url}/{quote(repo.repo_name)}"
         document = serialize(
-            downloads.feed(uow, repo),
+            repo_contents.feed(uow, repo),
             repo_url,
             context.base_url + quote(context.path),
             lambda raw_id: f"{repo_url}/changeset/{raw_id}",

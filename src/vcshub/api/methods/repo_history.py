@@ -10,7 +10,7 @@ from vcshub.api.coercion import AsInt
 from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
 from vcshub.serializers.commits import DETAILS, commit_data, node_data
-from vcshub.services import repo_history
+from vcshub.services import repo_contents
 from vcshub.services.errors import DomainError
 
 methods = MethodSet()
@@ -20,12 +20,12 @@ _DETAILS_ERROR = "ret_type must be one of basic,extended,full"
 
 @methods.method(writes=False)
 def get_repo_changeset(call: Call, repoid, revision, details="basic"):
-    repo, backend = repo_history.readable(call.uow, call.caller, repoid)
+    repo, backend = repo_contents.open_readable(call.uow, call.caller, repoid)
     if details not in DETAILS:
         raise ApiError(_DETAILS_ERROR)
     if not isinstance(revision, str):
         raise ApiError("commit_id must be a string value")
-    return commit_data(repo_history.commit_or_empty(backend, revision), details)
+    return commit_data(repo_contents.commit_or_empty(backend, revision), details)
 
 
 @methods.method(writes=False)
@@ -33,13 +33,13 @@ def get_repo_changesets(
     call: Call, repoid, start_rev, limit: Annotated[int, AsInt(allow_null=False)],
     details="basic",
 ):
-    repo, backend = repo_history.readable(call.uow, call.caller, repoid)
+    repo, backend = repo_contents.open_readable(call.uow, call.caller, repoid)
     if details not in DETAILS:
         raise ApiError(_DETAILS_ERROR)
     if not isinstance(start_rev, str):
         raise ApiError("commit_id must be a string value")
     try:
-        commits = repo_history.commits_from(backend, start_rev, limit if limit is not None else -1)
+        commits = repo_contents.commits_from(backend, start_rev, limit if limit is not None else -1)
         return [commit_data(c, details) for c in commits]
     except (vcs.VCSError, DomainError, ValueError):
         raise ApiError("Error occurred during commit fetching") from None
@@ -55,13 +55,13 @@ def get_repo_nodes(
     details="basic",
     max_file_bytes: Annotated[int, AsInt()] = None,
 ):
-    repo, backend = repo_history.readable(call.uow, call.caller, repoid)
+    repo, backend = repo_contents.open_readable(call.uow, call.caller, repoid)
     if details not in ("basic", "full"):
         raise ApiError("ret_type must be one of basic,full")
     if backend.is_empty():
         return []
     try:
-        nodes = repo_history.nodes_below(backend, str(revision), str(root_path or ""))
+        nodes = repo_contents.nodes_below(backend, str(revision), str(root_path or ""))
     except (vcs.VCSError, DomainError, ValueError):
         raise ApiError(f"failed to get repo: `{repo.repo_name}` nodes") from None
     if ret_type not in ("all", "files", "dirs"):

@@ -1,0 +1,17 @@
+"""Branches, tags and bookmarks with their last commit (the refs pages and switchers)."""
+
+from __future__ import annotations
+
+from vcshub.db.models import Repository
+from vcshub.services.repo_contents.reading import backend
+from vcshub.services.repo_contents.records import RefRecord, Refs
+from vcshub.services.unit_of_work import UnitOfWork
+
+
+def refs(uow: UnitOfWork, repo: Repository) -> Refs:
+    """Every branch, tag and bookmark of a readable repository, each kind by name.
+    One commit lookup per ref: no history walk."""
+    found: dict[str, list[RefRecord]] = {"branch": [], "tag": [], "bookmark": []}
+    for ref in backend(uow, repo).ref_commits():
+        found[ref.kind].append(RefRecord.of(ref))
+    return Refs(branches=found["branch"], tags=found["tag"], bookmarks=found["bookmark"])
