@@ -93,13 +93,15 @@ def level(uow: UnitOfWork, user: User | None, group_name: str | None = None,
     # back for is on the first page, however many repositories there are.
     repo_rows.sort(key=lambda r: r.repo_name.lower())
     repo_rows.sort(key=lambda r: r.last_change, reverse=True)
+    # Groups and repositories page side by side, 50 of each per page: in one combined list,
+    # a site with many top-level groups would push every repository, what most visits are
+    # for, off the first page.
     total = len(group_rows) + len(repo_rows)
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-max(len(group_rows), len(repo_rows)) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * PAGE_SIZE
     groups_here = group_rows[start:start + PAGE_SIZE]
-    repo_start = max(0, start - len(group_rows))
-    repos_here = repo_rows[repo_start:repo_start + PAGE_SIZE - len(groups_here)]
+    repos_here = repo_rows[start:start + PAGE_SIZE]
     return Level(here, _parents(group_name), groups_here, repos_here, filter_text.strip(),
                  page, pages, total)
 

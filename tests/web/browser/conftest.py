@@ -1,6 +1,6 @@
 """Page tests in a real browser: Debian's Chromium (/usr/bin/chromium) driven by Playwright.
 
-Chromium starts once per test session (per xdist worker) and each test gets a fresh context
+Chromium starts once per test module and each test gets a fresh context
 (its own cookies) and page against the live server of its database. A missing Chromium is a
 failure, not a skip: a green run must mean the pages were really exercised. Playwright's own
 browser download is never used (``playwright install`` cannot reach its host here).
@@ -17,7 +17,10 @@ CHROMIUM = os.environ.get("VCSHUB_TEST_CHROMIUM", "/usr/bin/chromium")
 PHONE_WIDTH = 390
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in the thread
+# while it lives, and other tests that the same xdist worker runs afterwards (asyncio.run in
+# tests/transport/test_bookkeeping.py) must find none.
+@pytest.fixture(scope="module")
 def chromium():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see README, Test it)")

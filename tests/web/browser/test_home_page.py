@@ -15,7 +15,7 @@ def test_nested_groups_filter_and_pagination(page, admin_api, screenshots):
         admin_api.result("create_repo", repo_name=name, repo_type="git", description=f"number {name[-2:]}")
     admin_api.result("create_repo", repo_name=f"{top}/inner/deep", repo_type="hg")
 
-    page.goto("/")
+    page.goto(f"/?filter={top}")  # the shared server holds many other groups
     group_link = page.locator(f"tr.group-row a[href='/{top}']")
     assert group_link.count() == 1
     with page.expect_navigation():
@@ -25,11 +25,11 @@ def test_nested_groups_filter_and_pagination(page, admin_api, screenshots):
     assert "Home" in page.locator("nav.breadcrumbs").inner_text()
     assert page.locator("tr.group-row td.name").all_inner_texts() == ["inner"]
     first = page.locator("tr.repo-row td.name a").all_inner_texts()
-    assert len(first) == 49  # 50 rows: the subgroup, then 49 repositories
+    assert len(first) == 50  # the subgroup, and 50 repositories beside it
     with page.expect_navigation():
         page.click("nav.pages a[rel=next]")
     second = page.locator("tr.repo-row td.name a").all_inner_texts()
-    assert len(second) == 4
+    assert len(second) == 3
     assert sorted(first + second) == sorted(n.split("/")[-1] for n in names)
     assert "deep" not in first + second  # one level only
 
