@@ -9,7 +9,7 @@ Typical use::
 """
 
 from .base import EMPTY_COMMIT, EMPTY_ID, Commit, EmptyCommit, FileChange, Repository
-from .diffs import DiffLine, FileDiff, Hunk, split_diff
+from .diffs import DiffLine, FileDiff, Hunk, PathAndMode, split_diff
 from .history import BlameLine, FileRevision, RefCommit
 from .errors import (
     CloneError,
@@ -33,7 +33,7 @@ from .registry import (
 
 __all__ = [
     "BlameLine", "EMPTY_COMMIT", "EMPTY_ID", "FileRevision", "KINDS", "RefCommit", "CloneError", "Commit", "CommitNotFound",
-    "DiffLine", "EmptyCommit", "FileChange", "FileDiff", "Hunk", "MergeResult", "MergeStatus", "Node",
+    "DiffLine", "EmptyCommit", "FileChange", "FileDiff", "Hunk", "PathAndMode", "MergeResult", "MergeStatus", "Node",
     "NodeNotFound", "Repository",
     "RepositoryError", "RepositoryNotFound", "VCSError", "clone_repository",
     "create_repository", "detect_kind", "load_backends", "normalize_path",

@@ -41,8 +41,27 @@ class Hunk:
     lines: tuple[DiffLine, ...]
 
 
+class PathAndMode:
+    """What a file diff says of its paths and modes, for any record with ``old_path``,
+    ``new_path``, ``old_mode`` and ``new_mode``."""
+
+    old_path: str | None
+    new_path: str | None
+    old_mode: str | None
+    new_mode: str | None
+
+    @property
+    def path(self) -> str:
+        """The path the file has after the change (or had, if deleted)."""
+        return self.new_path or self.old_path or ""
+
+    @property
+    def mode_changed(self) -> bool:
+        return self.old_mode is not None and self.new_mode is not None and self.old_mode != self.new_mode
+
+
 @dataclass
-class FileDiff:
+class FileDiff(PathAndMode):
     """The diff of one file cut out of a multi-file diff."""
 
     old_path: str | None  # None when the file is added
@@ -57,15 +76,6 @@ class FileDiff:
     old_mode: str | None = None
     new_mode: str | None = None
     similarity: int | None = None
-
-    @property
-    def path(self) -> str:
-        """The path the file has after the change (or had, if deleted)."""
-        return self.new_path or self.old_path or ""
-
-    @property
-    def mode_changed(self) -> bool:
-        return self.old_mode is not None and self.new_mode is not None and self.old_mode != self.new_mode
 
     @cached_property
     def hunks(self) -> list[Hunk]:

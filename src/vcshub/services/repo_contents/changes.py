@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from vcshub import vcs
 from vcshub.db.models import Repository
 from vcshub.services.repo_contents.reading import backend, commit_at
@@ -63,13 +65,19 @@ def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
     )
 
 
-def _structured(diff: str, budget: int) -> list[DiffFile]:
-    """A diff cut per file with its hunks; past the size budget, files come without."""
-    files = []
+def _within_budget(diff: str, budget: int) -> Iterator[tuple[vcs.FileDiff, bool]]:
+    """The diff cut per file, each with whether the page shows its text: files are shown in
+    order until ``budget`` characters of diff text are used up, the rest are left out."""
     for piece in vcs.split_diff(diff):
         shown = len(piece.text) <= budget
-        budget = budget - len(piece.text) if shown else 0  # the rest is left out too
-        files.append(DiffFile(
+        budget = budget - len(piece.text) if shown else 0
+        yield piece, shown
+
+
+def _structured(diff: str, budget: int) -> list[DiffFile]:
+    """A diff cut per file with its hunks; past the size budget, files come without."""
+    return [
+        DiffFile(
             old_path=piece.old_path,
             new_path=piece.new_path,
             operation=piece.operation,
@@ -80,26 +88,24 @@ def _structured(diff: str, budget: int) -> list[DiffFile]:
             added_lines=piece.added_lines,
             deleted_lines=piece.deleted_lines,
             hunks=tuple(piece.hunks) if shown else None,
-        ))
-    return files
+        )
+        for piece, shown in _within_budget(diff, budget)
+    ]
 
 
 def _files(diff: str) -> list[ChangedFile]:
     """A diff cut per file; file diffs past the page's size budget are left out (None)."""
-    budget = MAX_DIFF_CHARS
-    files = []
-    for piece in vcs.split_diff(diff):
-        shown = len(piece.text) <= budget
-        budget = budget - len(piece.text) if shown else 0  # the rest is left out too
-        files.append(ChangedFile(
+    return [
+        ChangedFile(
             old_path=piece.old_path,
             new_path=piece.new_path,
             added_lines=piece.added_lines,
             deleted_lines=piece.deleted_lines,
             binary=piece.binary,
             diff=piece.text if shown else None,
-        ))
-    return files
+        )
+        for piece, shown in _within_budget(diff, MAX_DIFF_CHARS)
+    ]
 
 
 def commit_diff(uow: UnitOfWork, repo: Repository, rev: str) -> tuple[vcs.Commit, str]:

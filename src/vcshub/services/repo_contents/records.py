@@ -175,8 +175,18 @@ def in_utc(date: dt.datetime) -> dt.datetime:
     return date.astimezone(dt.UTC)  # vcs dates are naive local time
 
 
+class _NamedByCommit:
+    """A record about one commit, named by its full id: ``short_id`` is what pages show."""
+
+    commit_id: str
+
+    @property
+    def short_id(self) -> str:
+        return self.commit_id[:12]
+
+
 @dataclass(frozen=True)
-class RefRecord:
+class RefRecord(_NamedByCommit):
     """A branch, tag or bookmark and its commit; ``date`` is aware, in UTC."""
 
     name: str
@@ -184,10 +194,6 @@ class RefRecord:
     author: str
     date: dt.datetime
     summary: str
-
-    @property
-    def short_id(self) -> str:
-        return self.commit_id[:12]
 
     @classmethod
     def of(cls, ref: vcs.RefCommit) -> RefRecord:
@@ -204,7 +210,7 @@ class Refs:
 
 
 @dataclass(frozen=True)
-class FileRevisionRecord:
+class FileRevisionRecord(_NamedByCommit):
     """A commit that changed the file, and the file's path in it (older before a rename)."""
 
     commit_id: str
@@ -212,10 +218,6 @@ class FileRevisionRecord:
     author: str
     date: dt.datetime
     summary: str
-
-    @property
-    def short_id(self) -> str:
-        return self.commit_id[:12]
 
 
 @dataclass(frozen=True)
@@ -230,16 +232,12 @@ class FileHistory:
 
 
 @dataclass(frozen=True)
-class AnnotatedLine:
+class AnnotatedLine(_NamedByCommit):
     line: int  # from 1
     commit_id: str
     author: str
     date: dt.datetime
     text: str
-
-    @property
-    def short_id(self) -> str:
-        return self.commit_id[:12]
 
 
 @dataclass(frozen=True)
@@ -252,7 +250,7 @@ class Annotation:
 
 
 @dataclass(frozen=True)
-class DiffFile:
+class DiffFile(vcs.PathAndMode):
     """One file of a diff as a renderer draws it. ``hunks`` is None when the file was left out
     of the page's size budget (the raw diff has it); binaries and pure mode changes have none."""
 
@@ -266,14 +264,6 @@ class DiffFile:
     added_lines: int
     deleted_lines: int
     hunks: tuple[vcs.Hunk, ...] | None
-
-    @property
-    def path(self) -> str:
-        return self.new_path or self.old_path or ""
-
-    @property
-    def mode_changed(self) -> bool:
-        return self.old_mode is not None and self.new_mode is not None and self.old_mode != self.new_mode
 
 
 @dataclass(frozen=True)
