@@ -115,7 +115,7 @@ def test_compare_across_forks(uow, root, history, kind):
     repo_factory.copy_history(uow, repo, fork)
     ahead = repo_factory.add_commits(uow, fork, {"new.txt": "n\n"}, {"new.txt": "n2\n"})
     behind = repo_factory.add_commits(uow, repo, {"a.txt": "moved on\n"})
-    found = repo_contents.compare(uow, repo, behind[0], ahead[1], head_repo=fork)
+    found = repo_contents.compare(uow, repo, behind[0], ahead[1], head_repo_name=fork.repo_name)
     assert [c.raw_id for c in found.commits] == ahead
     assert found.ancestor == ids[3]
     [added] = found.files
@@ -157,3 +157,16 @@ def test_changeset_diff_leaves_out_what_is_past_the_budget(uow, history):
     repo, ids = history
     found = repo_contents.changeset_diff(uow, repo, ids[0], max_chars=10)
     assert [f.hunks for f in found.files] == [None, None] and found.omitted == 2
+
+
+def test_compare_checks_the_fork_it_reads(uow, root, history, kind):
+    """The head's repository is checked by compare itself: a private fork the viewer may not
+    read answers like a missing one, whoever checked the base."""
+    repo, ids = history
+    fork = repo_factory.repo(uow, root, kind=kind, private=True)
+    repo_factory.copy_history(uow, repo, fork)
+    with pytest.raises(NotFound):
+        repo_contents.compare(uow, repo, ids[3], ids[3], head_repo_name=fork.repo_name)
+    found = repo_contents.compare(uow, repo, ids[3], ids[3], head_repo_name=fork.repo_name,
+                                  viewer=people.admin(uow))
+    assert found.commits == []

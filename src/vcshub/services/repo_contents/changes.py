@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vcshub import vcs
-from vcshub.db.models import Repository
-from vcshub.services.repo_contents.reading import backend, commit_at
+from vcshub.db.models import Repository, User
+from vcshub.services.repo_contents.reading import backend, commit_at, readable_repo
 from vcshub.services.repo_contents.records import (
     ChangedFile,
     Changeset,
@@ -39,15 +39,18 @@ def changeset_diff(uow: UnitOfWork, repo: Repository, rev: str, *, ignore_whites
 
 
 def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
-            head_repo: Repository | None = None, *, ignore_whitespace: bool = False,
-            max_chars: int = MAX_DIFF_CHARS) -> Comparison:
+            head_repo_name: str | None = None, *, viewer: User | None = None,
+            ignore_whitespace: bool = False, max_chars: int = MAX_DIFF_CHARS) -> Comparison:
     """What ``head_rev`` has that ``base_rev`` has not: the commits reachable from the head
     but not from the base (``git log base..head``), oldest first, and the diff from their
     common ancestor to the head (what merging the head would bring).
 
-    ``repo`` holds the base; ``head_repo`` (a fork, already checked readable by the caller
-    like ``repo``) the head, when it is another repository.
+    ``repo`` (from :func:`readable_repo`) holds the base; ``head_repo_name`` names the
+    repository holding the head when it is another one (a fork). That one is checked here,
+    for ``viewer`` (None: anonymous), like every repository a page reads: NotFound when he
+    may not read it.
     """
+    head_repo = readable_repo(uow, viewer, head_repo_name) if head_repo_name is not None else None
     target = backend(uow, repo)
     source = backend(uow, head_repo) if head_repo is not None else target
     base = commit_at(target, base_rev)
