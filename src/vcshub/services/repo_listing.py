@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from vcshub.db.models import RepoField, Repository, User
 from vcshub.permissions.caller import Caller
-from vcshub.services import vcs_access
 from vcshub.services.unit_of_work import UnitOfWork
 
 
@@ -93,16 +92,6 @@ def list_repos(uow: UnitOfWork, caller: Caller) -> list[ListedRepo]:
         listed.append(repo)
     _attach_related(uow, listed, forks, lockers)
     return listed
-
-
-def readable_by_name(uow: UnitOfWork, user: User | None) -> list[ListedRepo]:
-    """The repositories ``user`` (None: anonymous, i.e. the ``default`` user) may read, by name
-    (the home page)."""
-    subject = user or vcs_access.anonymous_user(uow)
-    if subject is None:  # anonymous access is disabled
-        return []
-    listed = list_repos(uow, Caller(uow.db, subject))
-    return sorted(listed, key=lambda repo: repo.repo_name.lower())
 
 
 def _attach_related(uow: UnitOfWork, listed: list[ListedRepo], forks: dict, lockers: dict) -> None:
