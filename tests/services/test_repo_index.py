@@ -3,6 +3,8 @@ filter and its pages (the home page and /<group> render exactly this)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.factories import people
@@ -65,3 +67,17 @@ def test_a_missing_group_is_not_found_as_a_missing_repository(uow, root):
         repo_index.level(uow, None, "no-such-group-here")
     assert str(missing.value) == "repository `no-such-group-here` does not exist"
     assert not repo_index.group_exists(uow, "x\0y")
+
+
+def test_last_change_is_the_tip_time_in_utc(uow, root):
+    """The stored tip date is the VCS's local time: shown and compared as UTC, like the
+    creation time of an empty repository beside it."""
+    started = dt.datetime.now(dt.UTC)
+    group = make.repo_group(uow, root)
+    made = make.repo(uow, root, group=group, commits=({"a.txt": "a\n"},))
+    empty = make.repo(uow, root, group=group)
+    rows = {r.repo_name: r for r in repo_index.level(uow, people.admin(uow), group.group_name).repos}
+    for repo in (made, empty):
+        changed = rows[repo.repo_name].last_change
+        assert changed.utcoffset() == dt.timedelta(0)
+        assert abs(changed - started) < dt.timedelta(minutes=5)

@@ -155,12 +155,13 @@ def _parents(group_name: str | None) -> list[tuple[str, str]]:
 
 def _last_change(repo: repo_listing.ListedRepo) -> dt.datetime:
     """The tip's date as last stored (repo_disk.refresh_summary); for an empty repository
-    (or none stored yet) the creation time."""
+    (or none stored yet) the creation time. Aware, in UTC: the stored tip date is the VCS's
+    naive local time, the creation time naive UTC, and both are compared and shown."""
     cache = repo.changeset_cache or {}
     stored = cache.get("date") if (cache.get("raw_id") or "").strip("0") else None  # not empty
     if stored:
         try:
-            return dt.datetime.fromisoformat(stored)
+            return dt.datetime.fromisoformat(stored).astimezone(dt.UTC)
         except ValueError:
             pass
-    return repo.created_on
+    return repo.created_on.replace(tzinfo=dt.UTC)
