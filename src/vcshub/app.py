@@ -52,12 +52,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/_admin/login", sessions.login, methods=["GET", "POST"]),
             Route("/_admin/logout", sessions.logout, methods=["GET", "POST"]),
             Route(web_auth.PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
-            Route("/_admin/gists/{gist_id}", gist_pages.gist_page, methods=["GET", "HEAD"]),
-            Route(
-                "/_admin/gists/{gist_id}/raw/{filename}",
-                gist_pages.gist_raw,
-                methods=["GET", "HEAD"],
-            ),
+            # The site's own pages: each module lists its routes.
+            *gist_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=error_pages.not_found))),
         ],

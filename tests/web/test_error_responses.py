@@ -26,6 +26,19 @@ ANSWERS = {
         "",
         ("location", "/_admin/my_account/password"),
     ),
+    web.SignInRequired: (
+        web.SignInRequired("/_admin/my_account?x=1"),
+        303,
+        "",
+        ("location", "/_admin/login?came_from=%2F_admin%2Fmy_account%3Fx%3D1"),
+    ),
+    web.CsrfRefused: (
+        web.CsrfRefused(),
+        403,
+        "This form has expired or came from another site, so nothing was changed: "
+        "go back, reload the page and try again.\n",
+        ("content-type", "text/plain; charset=utf-8"),
+    ),
 }
 # The sign-in form shows this one itself (web/sessions.py); a view never lets it through.
 NOT_ANSWERED = {web.LoginFailed}
@@ -69,6 +82,11 @@ def test_a_refusal_without_challenge_asks_for_no_credentials():
         (vcs.NodeNotFound("x"), 404, "Not found: no such file at this revision\n"),
         (domain.DownloadsDisabled("r"), 403, "Downloads are disabled for repository `r`\n"),
         (domain.StorageError("x"), 503, "The repository cannot be read from storage\n"),
+        (domain.AccessDenied(), 403, "Forbidden: you may not do this\n"),
+        (domain.NotYourUser(), 403, "Forbidden: you may not do this\n"),
+        (domain.Invalid("name", "is too long"), 400, "name: is too long\n"),
+        (domain.AlreadyExists("repository", "r"), 400, "repository `r` already exists\n"),
+        (domain.Conflict("still owns repositories"), 400, "still owns repositories\n"),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Exception) else None,
 )
@@ -78,7 +96,7 @@ def test_lower_layers_errors_are_answered(exc, status, body):
 
 
 @pytest.mark.parametrize(
-    "exc", [web.LoginFailed("Invalid username or password"), domain.Conflict("x"), KeyError("x")]
+    "exc", [web.LoginFailed("Invalid username or password"), domain.CommentFailed("r", "x"), KeyError("x")]
 )
 def test_anything_else_is_re_raised(exc):
     with pytest.raises(type(exc)):

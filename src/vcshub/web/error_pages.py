@@ -5,10 +5,12 @@ errors itself. Who asked decides the form of the answer, not the error:
 
 - an HTML page (its view called :func:`mark_page` first) gets a page in the site layout:
   404 for the services' NotFound and the vcs CommitNotFound / NodeNotFound, 403 for
-  DownloadsDisabled, 503 for StorageError, with the same sentence the plain answer has;
+  DownloadsDisabled, AccessDenied / NotYourUser and a refused CSRF token, 400 for a broken
+  rule (Invalid, AlreadyExists, Conflict), 503 for StorageError, with the same sentence the
+  plain answer has;
 - everything else (raw files, diffs, archives, feeds, gists' raw files) keeps the plain-text
   answer of :func:`vcshub.web.errors.error_response`, byte for byte what it always was;
-- AuthenticationRefused and PasswordChangeRequired answer the same everywhere (a 401 with its
+- AuthenticationRefused, PasswordChangeRequired and SignInRequired answer the same everywhere (a 401 with its
   Basic challenge, a redirect): clients and scripts rely on them;
 - an unknown path is the 404 page; any other error is a bug: a 500 page with an apology and
   never a traceback (Starlette's ServerErrorMiddleware still logs it).
@@ -24,9 +26,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from vcshub import vcs
-from vcshub.services.errors import DownloadsDisabled, NotFound, StorageError
+from vcshub.services.errors import (
+    AccessDenied,
+    AlreadyExists,
+    Conflict,
+    DownloadsDisabled,
+    Invalid,
+    InvalidPermission,
+    NotFound,
+    NotYourUser,
+    StorageError,
+)
 from vcshub.web import sessions
-from vcshub.web.errors import WebError, error_response
+from vcshub.web.errors import CsrfRefused, WebError, error_response
 
 if TYPE_CHECKING:
     from vcshub.app_state import AppState
@@ -40,6 +52,13 @@ _PAGE_ERRORS: list[tuple[type[Exception], int, str]] = [
     (vcs.NodeNotFound, 404, "Not found"),
     (DownloadsDisabled, 403, "Forbidden"),
     (StorageError, 503, "Unavailable"),
+    (CsrfRefused, 403, "Form expired"),
+    (AccessDenied, 403, "Forbidden"),
+    (NotYourUser, 403, "Forbidden"),
+    (Invalid, 400, "Not accepted"),
+    (AlreadyExists, 400, "Not accepted"),
+    (Conflict, 400, "Not accepted"),
+    (InvalidPermission, 400, "Not accepted"),
 ]
 
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from vcshub.services import gists
 from vcshub.services.unit_of_work import unit_of_work
@@ -83,3 +84,9 @@ def _expiry_text(expires: float) -> str | None:
         return dt.datetime.fromtimestamp(expires, dt.UTC).strftime("%Y-%m-%d %H:%M")
     except (OverflowError, OSError, ValueError):
         return None
+
+
+ROUTES = [
+    Route("/_admin/gists/{gist_id}", gist_page, methods=["GET", "HEAD"]),
+    Route("/_admin/gists/{gist_id}/raw/{filename}", gist_raw, methods=["GET", "HEAD"]),
+]

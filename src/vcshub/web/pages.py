@@ -16,6 +16,7 @@ from vcshub.services import repo_index
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
 from vcshub.web import sessions, web_auth
 from vcshub.web.error_pages import mark_page
+from vcshub.web.paging import page_number
 
 if TYPE_CHECKING:  # the application module imports this one
     from vcshub.app_state import AppState
@@ -62,10 +63,3 @@ def level_page(uow: UnitOfWork, templates: Templates, viewer: User | None, group
         newer=page_url(level.page - 1) if level.page > 1 else None,
         older=page_url(level.page + 1) if level.page < level.pages else None,
     )
-
-
-def page_number(value: str | None) -> int:
-    """``?page=``: a positive number; anything else is the first page."""
-    if value and value.isascii() and value.isdigit() and len(value) < 7:
-        return max(int(value), 1)
-    return 1

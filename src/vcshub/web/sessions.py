@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the application module imports this one
 SESSION_COOKIE = "vcshub_session"
 SESSION_DAYS = 14
 CSRF_KEY = "csrf_token"
+FLASH_KEY = "flash"
 
 
 def session_middleware(settings: Settings) -> Middleware:
@@ -68,11 +69,28 @@ def csrf_token(request: Request) -> str:
 
 def layout_values(request: Request) -> dict[str, object]:
     """What the site layout needs from the request besides the viewer: where we are (for the
-    sign-in link's came_from) and, for a signed-in session, the CSRF token of its sign-out form.
-    An anonymous visit gets no token, so browsing anonymously sets no cookie."""
+    sign-in link's came_from), for a signed-in session the CSRF token of its sign-out form, and
+    the messages flashed for this page (taken: each shows once). An anonymous visit gets no
+    token, so browsing anonymously sets no cookie."""
     session = request.scope.get("session")
     signed_in = bool(session and session.get(web_auth.SESSION_USER))
-    return {"here": request.url.path, "csrf": csrf_token(request) if signed_in else None}
+    return {
+        "here": request.url.path,
+        "csrf": csrf_token(request) if signed_in else None,
+        "flashes": take_flashes(session),
+    }
+
+
+def flash(session: dict, text: str, kind: str = "info") -> None:
+    """Say ``text`` on the next page this session sees (after a form's redirect).
+    ``kind``: "info" or "error"."""
+    session.setdefault(FLASH_KEY, []).append([kind, text])
+
+
+def take_flashes(session: dict | None) -> tuple[tuple[str, str], ...]:
+    if not session or FLASH_KEY not in session:
+        return ()
+    return tuple((str(kind), str(text)) for kind, text in session.pop(FLASH_KEY))
 
 
 def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200,
