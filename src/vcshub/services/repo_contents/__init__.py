@@ -26,6 +26,7 @@ from vcshub.services.repo_contents.reading import (
     open_readable,
     readable_repo,
 )
+from vcshub.services.repo_contents.commit_comments import CommentRecord, commit_comments
 from vcshub.services.repo_contents.records import (
     AnnotatedLine,
     Annotation,
@@ -57,4 +58,5 @@ __all__ = [
     "commit_at", "commit_diff", "commit_or_empty", "commit_patch", "commits_from", "compare",
     "feed", "file_history", "first_existing", "nodes_below", "open_readable", "raw_file",
     "readable_repo", "refs", "summary",
+    "CommentRecord", "commit_comments",
 ]

@@ -18,6 +18,7 @@ from vcshub.services.repo_contents.records import (
 from vcshub.services.unit_of_work import UnitOfWork
 
 MAX_DIFF_CHARS = 1_000_000  # a changeset page shows file diffs up to this total size
+MAX_COMPARE_COMMITS = 1_000  # a comparison lists at most this many commits (the oldest)
 
 
 def changeset(uow: UnitOfWork, repo: Repository, rev: str) -> Changeset:
@@ -40,7 +41,8 @@ def changeset_diff(uow: UnitOfWork, repo: Repository, rev: str, *, ignore_whites
 
 def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
             head_repo_name: str | None = None, *, viewer: User | None = None,
-            ignore_whitespace: bool = False, max_chars: int = MAX_DIFF_CHARS) -> Comparison:
+            ignore_whitespace: bool = False, max_chars: int = MAX_DIFF_CHARS,
+            max_commits: int = MAX_COMPARE_COMMITS) -> Comparison:
     """What ``head_rev`` has that ``base_rev`` has not: the commits reachable from the head
     but not from the base (``git log base..head``), oldest first, and the diff from their
     common ancestor to the head (what merging the head would bring).
@@ -49,6 +51,9 @@ def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
     repository holding the head when it is another one (a fork). That one is checked here,
     for ``viewer`` (None: anonymous), like every repository a page reads: NotFound when he
     may not read it.
+
+    At most ``max_commits`` commits are read (the oldest); ``more_commits`` says how many
+    were left out (only their ids were walked, no commit object is loaded for them).
     """
     head_repo = readable_repo(uow, viewer, head_repo_name) if head_repo_name is not None else None
     target = backend(uow, repo)
@@ -57,7 +62,7 @@ def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
     head = commit_at(source, head_rev)
     ancestor = target.common_ancestor(source.path, head.raw_id, base.raw_id)
     ids = target.commits_to_merge(source.path, head.raw_id, base.raw_id)
-    commits = [CommitRecord.of(source.get_commit(commit_id)) for commit_id in ids]
+    commits = [CommitRecord.of(source.get_commit(commit_id)) for commit_id in ids[:max_commits]]
     return Comparison(
         base=CommitRecord.of(base),
         head=CommitRecord.of(head),
@@ -65,6 +70,7 @@ def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
         commits=commits,
         files=_structured(source.diff(ancestor, head.raw_id, renames=True,
                                       ignore_whitespace=ignore_whitespace), max_chars),
+        more_commits=max(0, len(ids) - max_commits),
     )
 
 

@@ -289,3 +289,4 @@ class Comparison:
     ancestor: str | None
     commits: list[CommitRecord]
     files: list[DiffFile]
+    more_commits: int = 0  # commits past the listed ones (the list is capped)

@@ -1,0 +1,71 @@
+"""The comments stored on a commit (the API's ``comment_commit`` writes them), for the
+changeset page: inline ones at their file and line, the others in the list below the diff.
+
+``repo`` comes from :func:`.reading.readable_repo` like every read of this package, so a
+commit's comments are visible exactly to those who may read the repository; pull-request
+comments (which carry no commit id) never appear here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from vcshub.db.models import Comment, Repository
+from vcshub.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    """A comment as pages show it. ``side``/``line`` place an inline comment: ``line_no`` is
+    stored as ``n12`` (line 12 of the new file) or ``o3`` (old file); both None otherwise."""
+
+    comment_id: int
+    author: str
+    text: str
+    comment_type: str
+    created_on: dt.datetime  # aware, UTC
+    f_path: str | None
+    side: str | None  # "new" or "old"
+    line: int | None
+
+    @property
+    def inline(self) -> bool:
+        return self.f_path is not None and self.line is not None
+
+
+def commit_comments(uow: UnitOfWork, repo: Repository, commit_id: str) -> list[CommentRecord]:
+    """The comments on the commit ``commit_id`` (a full id) of a readable repository, oldest
+    first, with their authors (one query)."""
+    rows = uow.db.scalars(
+        select(Comment)
+        .where(Comment.repo_id == repo.repo_id, Comment.commit_id == commit_id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_on, Comment.comment_id)
+    )
+    return [_record(row) for row in rows]
+
+
+def _record(row: Comment) -> CommentRecord:
+    side, line = _position(row.line_no)
+    return CommentRecord(
+        comment_id=row.comment_id,
+        author=row.author.username,
+        text=row.text,
+        comment_type=row.comment_type,
+        created_on=row.created_on.replace(tzinfo=dt.UTC),  # stored as naive UTC
+        f_path=row.f_path or None,
+        side=side,
+        line=line,
+    )
+
+
+def _position(line_no: str | None) -> tuple[str | None, int | None]:
+    """``n12`` → ("new", 12), ``o3`` → ("old", 3); anything else is not a place in the diff
+    (the API accepts free text there), so the comment goes to the list only."""
+    if line_no and line_no[0] in "no" and line_no[1:].isdigit():
+        return ("new" if line_no[0] == "n" else "old"), int(line_no[1:])
+    return None, None
