@@ -4,8 +4,7 @@ issue) review pages.
 
 Per file: the hunks as unified rows or side-by-side pairs, each line highlighted with the
 file's lexer and, for a deleted line paired with an added one, the differing words marked.
-Highlighting is done once per side of a file (all its old lines as one text, all its new lines
-as another) and cut back into lines, so a 2,000-line diff costs two lexer runs, not 2,000.
+Highlighting (web/diff_highlight.py) is done once per side of a file and cut back into lines.
 Every character of a line is escaped here, once (the lines are Markup for the templates).
 """
 
@@ -15,23 +14,17 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape
 from itertools import zip_longest
 
 from markupsafe import Markup
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_for_filename
-from pygments.token import STANDARD_TYPES, _TokenType
-from pygments.util import ClassNotFound
 
 from vcshub.services.repo_contents import CommentRecord, DiffFile
-from vcshub.vcs.diffs import DiffLine, Hunk
+from vcshub.vcs.diffs import DiffLine
+from vcshub.web.diff_highlight import Budget, highlighted_sides, shown
 
 UNIFIED, SIDE_BY_SIDE = "unified", "sideside"  # RhodeCode's ?diffmode= values
 COLLAPSE_LINES = 500  # a file with more changed lines than this starts folded
-HIGHLIGHT_MAX_LINES = 20_000  # past these, a file is shown as plain text: lexers can be slow
-HIGHLIGHT_MAX_LINE_CHARS = 2_000  # on very long lines (minified code)
 WORD_DIFF_MAX_CHARS = 1_000  # longer paired lines are not compared word by word
 WORD_DIFF_MIN_SAME = 0.4  # below this share of unchanged characters, marking words is noise
 
@@ -106,11 +99,12 @@ def render_files(files: Sequence[DiffFile], mode: str = UNIFIED,
         if comment.f_path:
             by_path.setdefault(comment.f_path, []).append(comment)
     views = []
+    budget = Budget()
     for index, diff_file in enumerate(files, 1):
         on_file = tuple(by_path.get(diff_file.path, ()))
         hunks = None
         if diff_file.hunks is not None:
-            hunks = _hunk_views(diff_file, mode, _placed(on_file))
+            hunks = _hunk_views(diff_file, mode, _placed(on_file), budget)
         changed = diff_file.added_lines + diff_file.deleted_lines
         views.append(FileView(diff_file, f"file-{index}", hunks, changed > COLLAPSE_LINES, on_file))
     return views
@@ -125,8 +119,10 @@ def _placed(comments: Sequence[CommentRecord]) -> dict[tuple[str, int], tuple[Co
 
 
 def _hunk_views(diff_file: DiffFile, mode: str,
-                placed: dict[tuple[str, int], tuple[CommentRecord, ...]]) -> list[HunkView]:
-    old_side, new_side = (iter(side) for side in _highlighted_sides(diff_file.path, diff_file.hunks))
+                placed: dict[tuple[str, int], tuple[CommentRecord, ...]],
+                budget: Budget) -> list[HunkView]:
+    sides = highlighted_sides(diff_file.path, diff_file.hunks, budget)
+    old_side, new_side = (iter(side) for side in sides)
     views = []
     for hunk in diff_file.hunks:
         cells = [_cell(hunk_line, old_side, new_side) for hunk_line in hunk.lines]
@@ -142,63 +138,6 @@ def _hunk_views(diff_file: DiffFile, mode: str,
     return views
 
 
-# -- highlighting ------------------------------------------------------------------------------
-
-def _highlighted_sides(path: str, hunks: Sequence[Hunk]) -> tuple[list[list], list[list]]:
-    """Each side's lines (old: context and deleted, new: context and added) as token
-    fragments ``(css class, text)`` per line, in hunk order."""
-    old_lines = [_shown(line.text) for hunk in hunks for line in hunk.lines if line.kind != "added"]
-    new_lines = [_shown(line.text) for hunk in hunks for line in hunk.lines if line.kind != "deleted"]
-    plain = (len(old_lines) + len(new_lines) > HIGHLIGHT_MAX_LINES
-             or any(len(text) > HIGHLIGHT_MAX_LINE_CHARS for text in old_lines + new_lines))
-    lexer = TextLexer() if plain else _lexer(path)
-    return _fragments(lexer, old_lines), _fragments(lexer, new_lines)
-
-
-def _shown(text: str) -> str:
-    """A line as drawn: Pygments takes ``\\r`` for a line end, so a CRLF line's last ``\\r``
-    is dropped and a lone one shown as ␍ (line numbers must not shift)."""
-    if "\r" in text:
-        text = text.removesuffix("\r").replace("\r", "\u240d")
-    return text
-
-
-@lru_cache(maxsize=512)
-def _lexer_class(name: str) -> type[Lexer]:
-    try:
-        return type(get_lexer_for_filename(name))
-    except ClassNotFound:
-        return TextLexer
-
-
-def _lexer(path: str) -> Lexer:
-    """The file name's lexer, keeping every line as it is (no stripping, no tab expansion)."""
-    return _lexer_class(path.rsplit("/", 1)[-1])(stripnl=False, ensurenl=True)
-
-
-@lru_cache(maxsize=1024)
-def _css_class(token_type: _TokenType) -> str:
-    while token_type not in STANDARD_TYPES:
-        token_type = token_type.parent
-    return STANDARD_TYPES[token_type]
-
-
-def _fragments(lexer: Lexer, lines: list[str]) -> list[list[tuple[str, str]]]:
-    """The lexer's tokens over all ``lines`` at once, cut back into one list per line."""
-    out: list[list[tuple[str, str]]] = [[]]
-    if not lines:
-        return []
-    for token_type, value in lexer.get_tokens("\n".join(lines) + "\n"):
-        css = _css_class(token_type)
-        pieces = value.split("\n")
-        for number, piece in enumerate(pieces):
-            if number:
-                out.append([])
-            if piece:
-                out[-1].append((css, piece))
-    return out[: len(lines)] + [[] for _ in range(len(lines) - len(out))]
-
-
 # -- lines, pairs, words -----------------------------------------------------------------------
 
 @dataclass
@@ -212,10 +151,10 @@ def _cell(line: DiffLine, old_side: Iterator[list], new_side: Iterator[list]) ->
     """The line's fragments, taken in order from its side; a context line is on both sides
     (drawn from the new one)."""
     if line.kind == "deleted":
-        return _Cell(_shown(line.text), next(old_side))
+        return _Cell(shown(line.text), next(old_side))
     if line.kind == "context":
         next(old_side)
-    return _Cell(_shown(line.text), next(new_side))
+    return _Cell(shown(line.text), next(new_side))
 
 
 def _change_blocks(lines: Sequence[DiffLine]) -> Iterator[tuple[list[int], list[int]]]:
@@ -279,8 +218,11 @@ def _offsets(tokens: list[str]) -> list[int]:
 def _html(cell: _Cell, tag: str) -> Markup:
     """The line's HTML: highlighted fragments, the marked ranges wrapped in ``tag``
     (``del`` or ``ins``); every piece of text escaped."""
-    out: list[str] = []
     marks = cell.marks
+    if not marks:  # most lines: no cutting
+        return Markup("".join(f'<span class="{css}">{escape(text, False)}</span>' if css
+                              else escape(text, False) for css, text in cell.fragments))
+    out: list[str] = []
     position = 0
     mark = 0
     for css, text in cell.fragments:
