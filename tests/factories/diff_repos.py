@@ -1,6 +1,6 @@
 """A hosted repository whose commits exercise the diff pages: a word changed inside a line, a
 whitespace-only change, a rename with an edit, a binary change, a mode change, a line holding
-``<script>``; a ``feature`` branch with two commits for the compare page, and one more commit on
+``<script>``, a 700-character line, a 600-line file (folded); a ``feature`` branch with two commits for the compare page, and one more commit on
 the main branch after it forked (so "what feature has" is exactly its two commits)."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ APP_AFTER = (APP_BEFORE.replace("line_3 = 3", "line_3 = 333")
              .replace("line_7 = 7", "        line_7 = 7")
              .replace("line_9 = 9", 'line_9 = "<script>alert(9)</script>"'))
 NOTES = "".join(f"note {n}\n" for n in range(1, 21))
+LONG_LINE = "long_" + "x" * 700 + "\n"  # no space to break at: the page must still fit a phone
+BIG = "".join(f"big line {n}\n" for n in range(1, 601))  # past the renderer's fold limit
 
 
 @dataclass
@@ -47,7 +49,8 @@ def make_diff_repo(live_server, admin_api, kind: str = "git", name: str | None =
         os.chmod(work.path / "run.sh", 0o755)
         change = work.commit({"app.py": APP_AFTER,
                               "new_notes.txt": NOTES.replace("note 10\n", "note ten\n"),
-                              "blob.bin": BINARY_BYTES[::-1]}, message="every kind of change")
+                              "blob.bin": BINARY_BYTES[::-1], "long.txt": LONG_LINE,
+                              "big.txt": BIG}, message="every kind of change")
         work.push(main)
         feature = [
             work.commit({"feature.txt": "one\n"}, message="feature one", branch="feature"),
