@@ -2,13 +2,13 @@
 new lines) lexed as one text with the file's Pygments lexer and cut back into lines of
 ``(css class, text)`` fragments; web/diff_render.py escapes and marks them.
 
-Lexing is the costly part of a diff page (Pygments' Python lexer: about 0.1–0.3 ms a line), so:
-- results are kept in a small in-process cache keyed by the lexer and a hash of the text.
-  The key is the content itself, so no state of the server can make an entry wrong and no
-  other process needs to know of it (a commit's diff never changes; a comparison's text that
-  changes is another key);
+Lexing and word marks are the costly part of a diff page (Pygments' Python lexer alone: about
+0.1–0.3 ms a line), so:
 - a page lexes at most ``PAGE_BUDGET`` lines, a file at most ``FILE_MAX_LINES`` and no line
-  longer than ``MAX_LINE_CHARS`` (minified code): past those, lines are shown as plain text.
+  longer than ``MAX_LINE_CHARS`` (minified code): past those, lines are shown as plain text;
+- the renderer keeps a file's finished lines in a :class:`LineCache` keyed by
+  :func:`content_key` (the lexer and the lines themselves). The key is the content, so no
+  state of the server can make an entry wrong and no other process needs to know of it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from vcshub.vcs.diffs import Hunk
 FILE_MAX_LINES = 20_000
 MAX_LINE_CHARS = 2_000
 PAGE_BUDGET = 30_000  # lines lexed for one page, all files together
-CACHE_LINES = 300_000  # lines of fragments the cache holds, all entries together
+CACHE_LINES = 200_000  # drawn lines the renderer's cache holds, all entries together
 
 Fragments = list[list[tuple[str, str]]]
 
@@ -47,20 +47,26 @@ class Budget:
         return True
 
 
-def highlighted_sides(path: str, hunks: Sequence[Hunk], budget: Budget | None = None
-                      ) -> tuple[Fragments, Fragments]:
+def lexer_for(path: str, hunks: Sequence[Hunk], budget: Budget | None = None) -> type[Lexer]:
+    """The lexer a file's diff is drawn with: the file name's, or plain text when the file
+    is too big, has too long lines, or the page's budget is spent."""
+    lexer = _lexer_class(path.rsplit("/", 1)[-1])
+    count = sum(len(hunk.lines) for hunk in hunks)
+    if (lexer is TextLexer or count > FILE_MAX_LINES
+            or any(len(line.text) > MAX_LINE_CHARS for hunk in hunks for line in hunk.lines)
+            or not (budget or Budget()).take(count)):
+        return TextLexer
+    return lexer
+
+
+def highlighted_sides(lexer: type[Lexer], hunks: Sequence[Hunk]) -> tuple[Fragments, Fragments]:
     """Each side's lines (old: context and deleted, new: context and added) as fragments per
     line, in hunk order."""
     old_lines = [shown(line.text) for hunk in hunks for line in hunk.lines if line.kind != "added"]
     new_lines = [shown(line.text) for hunk in hunks for line in hunk.lines if line.kind != "deleted"]
-    count = len(old_lines) + len(new_lines)
-    lexer = _lexer_class(path.rsplit("/", 1)[-1])
-    if (count > FILE_MAX_LINES or lexer is TextLexer
-            or any(len(text) > MAX_LINE_CHARS for text in old_lines)
-            or any(len(text) > MAX_LINE_CHARS for text in new_lines)
-            or not (budget or Budget()).take(count)):
+    if lexer is TextLexer:
         return _plain(old_lines), _plain(new_lines)
-    return _cached(lexer, old_lines), _cached(lexer, new_lines)
+    return _lexed(lexer, old_lines), _lexed(lexer, new_lines)
 
 
 def shown(text: str) -> str:
@@ -90,50 +96,51 @@ def _css_class(token_type: _TokenType) -> str:
     return STANDARD_TYPES[token_type]
 
 
-class _Cache:
-    """Least recently used fragments, bounded by their total number of lines; shared by the
-    server's worker threads."""
+class LineCache:
+    """Least recently used lists of drawn lines, bounded by their total number of lines;
+    shared by the server's worker threads. Values are read, never changed, by callers."""
 
     def __init__(self, max_lines: int) -> None:
         self.max_lines = max_lines
         self.lines = 0
-        self.entries: OrderedDict[tuple[str, bytes], Fragments] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, bytes], list] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple[str, bytes]) -> Fragments | None:
+    def get(self, key: tuple[str, bytes]) -> list | None:
         with self.lock:
             found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self.entries.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple[str, bytes], value: Fragments) -> None:
-        if len(value) > self.max_lines:
+    def put(self, key: tuple[str, bytes], value: list, lines: int) -> None:
+        if lines > self.max_lines:
             return
         with self.lock:
             if key in self.entries:
                 return
-            self.entries[key] = value
-            self.lines += len(value)
+            self.entries[key] = (value, lines)
+            self.lines += lines
             while self.lines > self.max_lines:
-                _key, dropped = self.entries.popitem(last=False)
-                self.lines -= len(dropped)
+                _key, (_dropped, count) = self.entries.popitem(last=False)
+                self.lines -= count
 
 
-_CACHE = _Cache(CACHE_LINES)
-
-
-def _cached(lexer: type[Lexer], lines: list[str]) -> Fragments:
-    """The fragments of ``lines``; callers read them, never change them (they are shared)."""
+def _lexed(lexer: type[Lexer], lines: list[str]) -> Fragments:
     if not lines:
         return []
-    text = "\n".join(lines) + "\n"
-    key = (lexer.__name__, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest())
-    found = _CACHE.get(key)
-    if found is None:
-        found = _fragments(lexer(stripnl=False, ensurenl=True), text, len(lines))
-        _CACHE.put(key, found)
-    return found
+    return _fragments(lexer(stripnl=False, ensurenl=True), "\n".join(lines) + "\n", len(lines))
+
+
+def content_key(lexer: type[Lexer], hunks: Sequence[Hunk]) -> tuple[str, bytes]:
+    """What a file's drawn lines depend on: the lexer and every line's kind and text."""
+    digest = hashlib.blake2b(digest_size=20)
+    for hunk in hunks:
+        digest.update(b"\0@@")
+        for line in hunk.lines:
+            digest.update(b"\0" + line.kind[0].encode() + line.text.encode("utf-8", "surrogatepass"))
+    return lexer.__name__, digest.digest()
 
 
 def _fragments(lexer: Lexer, text: str, count: int) -> Fragments:

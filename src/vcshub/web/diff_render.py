@@ -21,7 +21,15 @@ from markupsafe import Markup
 
 from vcshub.services.repo_contents import CommentRecord, DiffFile
 from vcshub.vcs.diffs import DiffLine
-from vcshub.web.diff_highlight import Budget, highlighted_sides, shown
+from vcshub.web.diff_highlight import (
+    CACHE_LINES,
+    Budget,
+    LineCache,
+    content_key,
+    highlighted_sides,
+    lexer_for,
+    shown,
+)
 
 UNIFIED, SIDE_BY_SIDE = "unified", "sideside"  # RhodeCode's ?diffmode= values
 COLLAPSE_LINES = 500  # a file with more changed lines than this starts folded
@@ -118,21 +126,37 @@ def _placed(comments: Sequence[CommentRecord]) -> dict[tuple[str, int], tuple[Co
     return {key: tuple(value) for key, value in placed.items()}
 
 
+_DRAWN = LineCache(CACHE_LINES)
+
+
+def _drawn_lines(diff_file: DiffFile, budget: Budget) -> list[list[Markup]]:
+    """Every hunk's lines as HTML (highlighted, words marked), from the cache when the same
+    lines were drawn with the same lexer before."""
+    lexer = lexer_for(diff_file.path, diff_file.hunks, budget)
+    key = content_key(lexer, diff_file.hunks)
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        old_side, new_side = (iter(side) for side in highlighted_sides(lexer, diff_file.hunks))
+        drawn = []
+        for hunk in diff_file.hunks:
+            cells = [_cell(hunk_line, old_side, new_side) for hunk_line in hunk.lines]
+            _mark_words(hunk.lines, cells)
+            drawn.append(_joined(cells, hunk.lines))
+        _DRAWN.put(key, drawn, sum(len(lines) for lines in drawn))
+    return drawn
+
+
 def _hunk_views(diff_file: DiffFile, mode: str,
                 placed: dict[tuple[str, int], tuple[CommentRecord, ...]],
                 budget: Budget) -> list[HunkView]:
-    sides = highlighted_sides(diff_file.path, diff_file.hunks, budget)
-    old_side, new_side = (iter(side) for side in sides)
     views = []
-    for hunk in diff_file.hunks:
-        cells = [_cell(hunk_line, old_side, new_side) for hunk_line in hunk.lines]
-        _mark_words(hunk.lines, cells)
+    for hunk, html in zip(diff_file.hunks, _drawn_lines(diff_file, budget)):
         header = f"@@ -{hunk.old_start},{hunk.old_count} +{hunk.new_start},{hunk.new_count} @@"
         if hunk.section:
             header += " " + hunk.section
-        rows = _pairs(hunk.lines, cells, placed) if mode == SIDE_BY_SIDE else [
+        rows = _pairs(hunk.lines, html, placed) if mode == SIDE_BY_SIDE else [
             Row(line.kind, line.old, line.new, cell_html, _comments_on(line, placed))
-            for line, cell_html in zip(hunk.lines, _joined(cells, hunk.lines))
+            for line, cell_html in zip(hunk.lines, html)
         ]
         views.append(HunkView(header, rows))
     return views
@@ -259,10 +283,9 @@ def _comments_on(line: DiffLine, placed: dict) -> tuple[CommentRecord, ...]:
     return found
 
 
-def _pairs(lines: Sequence[DiffLine], cells: list[_Cell], placed: dict) -> list[Pair]:
+def _pairs(lines: Sequence[DiffLine], html: list[Markup], placed: dict) -> list[Pair]:
     """Side-by-side rows: context on both sides; in a change, the n-th deleted line beside
     the n-th added one, the longer run against blanks."""
-    html = _joined(cells, lines)
     pairs: list[Pair] = []
     index = 0
     while index < len(lines):
