@@ -253,12 +253,19 @@ def test_changeset(repos, http, kind):
     assert f"/{repo.name}/changeset/{repo.commits[0]}" in hrefs  # the parent
     for view in ("changeset-diff", "changeset-patch"):
         assert f"/{repo.name}/{view}/{repo.tip}" in hrefs
-    # highlighted with the diff lexer
-    assert '<span class="gi">+line 3</span>' in html and '<span class="gi">+x = 1</span>' in html
+    # drawn by the diff renderer: added lines with their new numbers
+    assert added_lines(html) == [("3", "line 3"), ("1", "x = 1")]
     assert "README.txt" in text and "src/new.py" in text and "added" in text and "modified" in text
     assert f"/{repo.name}/files/{repo.tip}/src/new.py" in hrefs
     # a short id names the same commit
-    assert '<span class="gi">+line 3</span>' in page(http, f"/{repo.name}/changeset/{repo.tip[:12]}")
+    assert added_lines(page(http, f"/{repo.name}/changeset/{repo.tip[:12]}"))[0] == ("3", "line 3")
+
+
+def added_lines(html: str) -> list[tuple[str, str]]:
+    """(new number, text) of the changeset page's added lines (unified view)."""
+    rows = re.findall(r'<tr class="added"><td class="num old"></td><td class="num new"[^>]*>(\d+)</td>'
+                      r'<td class="code">(.*?)</td></tr>', html)
+    return [(number, text_of(code)) for number, code in rows]
 
 
 @both_kinds
@@ -267,7 +274,7 @@ def test_root_changeset_escapes_content(repos, http, kind):
     html = page(http, f"/{repo.name}/changeset/{repo.commits[0]}")
     assert "root commit" in html and "with details" in html
     assert "<script>alert(1)</script>" not in html
-    assert "+<script>alert(1)</script>" in text_of(html)
+    assert "<script>alert(1)</script>" in [text for _n, text in added_lines(html)]
     assert "docs/guide/deep/leaf.txt" in html and "bin/run.sh" in html
 
 
