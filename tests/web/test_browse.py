@@ -318,6 +318,8 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/files/{repo.tip}/README.txt",
         f"/{repo.name}/changelog",
         f"/{repo.name}/changeset/{repo.tip}",
+        f"/{repo.name}/compare",
+        f"/{repo.name}/compare/rev@{repo.commits[0]}...rev@{repo.tip}",
     ]
 
 

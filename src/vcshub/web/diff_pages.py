@@ -25,7 +25,8 @@ from vcshub.web.repo_views import Context, View, one, render, repo_url
 # Pygments' token colours, scoped to the diff tables (the classes diff_render writes).
 STYLE = Markup(HtmlFormatter().get_style_defs(".diff .code"))
 REF_TYPES = {"branch", "tag", "book", "rev"}  # RhodeCode's <type>@<ref>
-_RECORD_KINDS = {"branches": "branch", "tags": "tag", "bookmarks": "book"}
+_URL_TYPES = {"branch": "branch", "tag": "tag", "bookmark": "book"}  # ref kind → URL type
+_LABELS = {"branch": "branches", "tag": "tags", "bookmark": "bookmarks"}
 
 
 @dataclass(frozen=True)
@@ -104,14 +105,14 @@ def compare_form(uow: UnitOfWork, repo: Repository, args: tuple, context: Contex
     chosen_head = _typed(context.query.get("head_rev", "")) or head
     if _split_ref(chosen_base) and _split_ref(chosen_head):
         query = {"target_repo": context.query["target_repo"]} if context.query.get("target_repo") else {}
-        url = (f"{repo_url(repo)}/compare/{quote(chosen_base)}...{quote(chosen_head)}"
+        spec = f"{quote(chosen_base, safe='/@')}...{quote(chosen_head, safe='/@')}"
+        url = (f"{repo_url(repo)}/compare/{spec}"
                + ("?" + urlencode(query) if query else ""))
         return RedirectResponse(url, status_code=303)
-    refs = repo_contents.refs(uow, repo)
-    groups = [
-        (label, [f"{_RECORD_KINDS[label]}@{ref.name}" for ref in getattr(refs, label)])
-        for label in ("branches", "tags", "bookmarks")
-        if getattr(refs, label)
+    groups = [  # names only: no commit is read to draw the form
+        (_LABELS[kind], [f"{_URL_TYPES[kind]}@{name}" for name in names])
+        for kind, names in repo_contents.ref_names(uow, repo).items()
+        if names
     ]
     return render(context, repo, "compare_form.html", groups=groups, base=base, head=head,
                   target_repo=context.query.get("target_repo", ""))
