@@ -3,6 +3,14 @@ on real git and hg histories with a merge."""
 
 from __future__ import annotations
 
+import pytest
+
+from tests.factories import people
+from tests.factories import repos as repo_factory
+from tests.factories.merges import fork_and_merge
+from vcshub import vcs
+from vcshub.services import repo_contents
+from vcshub.services.errors import NotFound
 from vcshub.services.repo_contents.graph import Edge, layout
 
 
@@ -113,3 +121,60 @@ def every_line_continues(graph) -> None:
         starts = {e.start for e in row.down}
         assert starts <= ends | {row.column}
         assert all(isinstance(e, Edge) for e in row.down)
+
+
+# -- on real repositories ------------------------------------------------------------------------
+@pytest.fixture(params=["git", "hg"])
+def kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def merged(uow, root, kind):
+    repo = repo_factory.repo(uow, root, kind=kind, commits=({"README": "start\n"},))
+    return repo, fork_and_merge(repo_factory.folder(uow, repo), kind)
+
+
+def test_the_commits_between_a_fork_and_its_merge_sit_in_two_lanes(uow, merged):
+    repo, ids = merged
+    found = repo_contents.graphed_changelog(uow, repo)
+    by_id = {commit.raw_id: row for commit, row in found.rows}
+    assert [c.raw_id for c in found.changelog.commits][:2] == [ids.after, ids.merge]
+    assert {by_id[i].column for i in ids.between} == {0, 1}
+    merge = by_id[ids.merge]
+    assert len([e for e in merge.down if e.start == merge.column]) == 2  # a line to each parent
+    base = by_id[ids.base]
+    assert len({e.start for e in base.up if e.end == base.column}) == 2  # the fork: two join
+    assert by_id[ids.after].column == merge.column == base.column
+
+
+def test_a_page_boundary_continues_the_lanes(uow, merged):
+    repo, ids = merged
+    whole = repo_contents.graphed_changelog(uow, repo, per_page=50)
+    first = repo_contents.graphed_changelog(uow, repo, page=1, per_page=3)
+    second = repo_contents.graphed_changelog(uow, repo, page=2, per_page=3)
+    assert first.graph.rows == whole.graph.rows[:3]
+    # page 2 starts where page 1 left off: the lines leaving page 1 enter page 2
+    assert second.graph.rows[0].up == first.graph.rows[-1].down
+    assert second.graph.rows == whole.graph.rows[3:6]
+
+
+def test_the_branch_filter(uow, merged, kind):
+    repo, ids = merged
+    found = repo_contents.graphed_changelog(uow, repo, branch="side")
+    listed = [c.raw_id for c in found.changelog.commits]
+    assert found.changelog.branch == "side" and listed[:2] == list(reversed(ids.side))
+    if kind == "hg":  # the named branch's commits only, in one lane
+        assert listed == list(reversed(ids.side))
+        assert {row.column for _, row in found.rows} == {0} and found.graph.width == 1
+    else:  # git: the branch head and its ancestors
+        assert ids.base in listed and ids.merge not in listed and ids.main[0] not in listed
+    with pytest.raises(vcs.CommitNotFound):
+        repo_contents.graphed_changelog(uow, repo, branch="no-such-branch")
+
+
+def test_a_private_repositorys_changelog_is_missing_to_others(uow, root, kind):
+    other = people.user(uow, root)
+    repo = repo_factory.repo(uow, root, kind=kind, private=True, commits=({"a": "1\n"},))
+    with pytest.raises(NotFound):
+        repo_contents.readable_repo(uow, other, repo.repo_name)
