@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, or_, select
+from sqlalchemy import or_, select
 
 from vcshub.db.models import JournalEntry, User, UserFollowing
 from vcshub.permissions.caller import Caller
@@ -62,8 +62,8 @@ def user_journal(uow: UnitOfWork, user: User, page: int = 1,
     followed = set(uow.db.scalars(
         select(UserFollowing.follows_repo_id).where(UserFollowing.user_id == user.user_id)))
     own_repos = set(uow.db.scalars(
-        select(distinct(JournalEntry.repo_id)).where(JournalEntry.user_id == user.user_id,
-                                                     JournalEntry.repo_id.is_not(None))))
+        select(JournalEntry.repo_id).distinct().where(JournalEntry.user_id == user.user_id,
+                                                      JournalEntry.repo_id.is_not(None))))
     candidates = followed | own_repos
     readable = _readable(caller, candidates)
     mine = JournalEntry.user_id == user.user_id
