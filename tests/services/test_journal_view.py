@@ -8,7 +8,7 @@ import pytest
 from tests.factories import people
 from tests.factories import repos as repo_factory
 from vcshub.db.models import UserFollowing
-from vcshub.services import journal, journal_view, repo_permissions
+from vcshub.services import journal, journal_view, repo_permissions, repo_settings
 
 
 @pytest.fixture(params=["git", "hg"])
@@ -73,3 +73,30 @@ def test_own_actions_show_without_following_and_pages(uow, root):
     assert ids == sorted(ids, reverse=True)  # newest first
     stranger = people.user(uow)
     assert target.repo_name not in names(journal_view.user_journal(uow, stranger))
+
+
+def test_entries_link_to_the_repositorys_name_now(uow, root):
+    owner = people.user(uow)
+    repo = repo_factory.repo(uow, root, owner=owner)
+    push(uow, repo, owner, {"a.txt": "1\n"})
+    new_name = repo.repo_name + "-renamed"
+    repo_settings.update_repo(uow, root, repo.repo_name, {"name": new_name})
+    item = journal_view.user_journal(uow, owner).items[0]
+    assert (item.repo_name, item.repo_exists) == (new_name, True)
+
+
+def test_many_readable_repositories_are_filtered_while_reading(uow, root, monkeypatch):
+    """Past _FEW readable repositories the rows are filtered in Python, page by page: the
+    same answers as the SQL filter."""
+    owner = people.user(uow)
+    public = [repo_factory.repo(uow, root, owner=owner) for _ in range(3)]
+    private = repo_factory.repo(uow, root, owner=owner, private=True)
+    for repo in (*public, private):
+        push(uow, repo, owner, {"x.txt": "x\n"})
+    in_sql = [journal_view.public_journal(uow, page, per_page=2) for page in (1, 2, 3)]
+    monkeypatch.setattr(journal_view, "_FEW", 0)
+    monkeypatch.setattr(journal_view, "_SCAN", 3)
+    scanned = [journal_view.public_journal(uow, page, per_page=2) for page in (1, 2, 3)]
+    assert scanned == in_sql
+    shown = [name for found in scanned for name in names(found)]
+    assert private.repo_name not in shown and {r.repo_name for r in public} <= set(shown)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from vcshub.db.models import JournalEntry, User, UserFollowing
+from vcshub.db.models import JournalEntry, Repository, User, UserFollowing
 from vcshub.permissions.caller import Caller
 from vcshub.services import vcs_access
 from vcshub.services.unit_of_work import UnitOfWork
@@ -39,7 +39,7 @@ class RefMove:
 class JournalItem:
     entry_id: int
     username: str
-    repo_name: str
+    repo_name: str  # its name now (deleted: the name it had)
     repo_exists: bool
     action: str  # "push" (the only action recorded today)
     refs: list[RefMove]
@@ -119,15 +119,22 @@ def _page(uow: UnitOfWork, where: list, readable: set[int] | None, page: int,
             if len(chunk) < _SCAN:
                 break
         rows = rows[:wanted]
-    return JournalPage([_item(e) for e in rows[:per_page]], page, len(rows) > per_page)
+    shown = rows[:per_page]
+    # An entry keeps the name the repository had then; links need the name it has now.
+    ids = {e.repo_id for e in shown if e.repo_id is not None}
+    current = dict(uow.db.execute(select(Repository.repo_id, Repository.repo_name)
+                                  .where(Repository.repo_id.in_(ids))).all()) if ids else {}
+    return JournalPage([_item(e, current.get(e.repo_id)) for e in shown], page,
+                       len(rows) > per_page)
 
 
-def _item(entry: JournalEntry) -> JournalItem:
+def _item(entry: JournalEntry, current_name: str | None) -> JournalItem:
     refs = []
     for moved in entry.refs or []:
         kind, _, name = str(moved.get("ref", "")).partition(":")
         refs.append(RefMove(_REF_KINDS.get(kind, kind), name, moved.get("old"), moved.get("new")))
     created = entry.created_on
     created = created.replace(tzinfo=dt.UTC) if created.tzinfo is None else created.astimezone(dt.UTC)
-    return JournalItem(entry.entry_id, entry.username, entry.repo_name, entry.repo_id is not None,
-                       entry.action, refs, list(entry.commit_ids or []), created)
+    return JournalItem(entry.entry_id, entry.username, current_name or entry.repo_name,
+                       current_name is not None, entry.action, refs,
+                       list(entry.commit_ids or []), created)
