@@ -3,9 +3,13 @@ on real git and hg histories with a merge."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.factories import people
+from tests.factories.commits import WorkingCopy
 from tests.factories import repos as repo_factory
 from tests.factories.merges import fork_and_merge
 from vcshub import vcs
@@ -171,6 +175,19 @@ def test_the_branch_filter(uow, merged, kind):
         assert ids.base in listed and ids.merge not in listed and ids.main[0] not in listed
     with pytest.raises(vcs.CommitNotFound):
         repo_contents.graphed_changelog(uow, repo, branch="no-such-branch")
+
+
+def test_a_closed_hg_branch_can_be_filtered(uow, root):
+    repo = repo_factory.repo(uow, root, kind="hg", commits=({"README": "start\n"},))
+    ids = fork_and_merge(repo_factory.folder(uow, repo), "hg")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = WorkingCopy.clone(repo_factory.folder(uow, repo), Path(tmp) / "w", "hg")
+        work.hg("update", "--quiet", "side")
+        work.hg("commit", "--close-branch", "-m", "close side")
+        closing = work.tip()
+        work.push()
+    found = repo_contents.graphed_changelog(uow, repo, branch="side")
+    assert [c.raw_id for c in found.changelog.commits] == [closing, *reversed(ids.side)]
 
 
 def test_a_private_repositorys_changelog_is_missing_to_others(uow, root, kind):

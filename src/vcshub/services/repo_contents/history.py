@@ -41,6 +41,8 @@ def changelog(uow: UnitOfWork, repo: Repository, rev: str | None = None, page: i
     skip = (max(page, 1) - 1) * per_page
     if branch is not None:
         head = repository.branches().get(branch)
+        if head is None and repo.repo_type == "hg":  # a closed branch can be read too
+            head = repository.branches(closed=True).get(branch)
         if head is None:
             raise vcs.CommitNotFound(f"no branch {branch!r}")
         start = commit_at(repository, head)
