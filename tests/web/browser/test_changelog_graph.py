@@ -31,6 +31,12 @@ def test_the_graph_has_two_lanes_around_a_merge(page, live_server, admin_api, sc
     merge_lines = page.locator(f"tr[data-commit='{ids.merge}'] svg path")
     assert merge_lines.count() >= 3  # in from above, and out to both parents
 
+    page.goto(f"/{name}/changelog/{ids.after}/base.txt")  # one file's changelog: no graph
+    rows = page.locator("table.changelog tr[data-commit]")
+    assert rows.count() == 1 and rows.first.get_attribute("data-commit") == ids.base
+    assert page.locator("table.changelog svg").count() == 0
+    page.screenshot(path=str(screenshots / "file-changelog.png"), full_page=True)
+
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
     page.goto(f"/{name}/changelog")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
