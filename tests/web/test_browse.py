@@ -312,6 +312,7 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/files/{repo.tip}/README.txt",
         f"/{repo.name}/changelog",
         f"/{repo.name}/changeset/{repo.tip}",
+        f"/{repo.name}/changelog/{repo.tip}/README.txt",
     ]
 
 
