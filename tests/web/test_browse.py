@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 import httpx
@@ -187,8 +187,9 @@ def test_changelog(repos, http, kind):
     assert hrefs == [f"/{repo.name}/changeset/{c}" for c in reversed(repo.commits)]
     text = text_of(html)
     assert "second change" in text and "initial tree" in text and "adds line 3" not in text
-    assert AUTHOR in text and repo.tip[:12] in text
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", text)
+    # the author's name to read, the whole author on hover; the time relative, exact on hover
+    assert "Test Author" in text and f'title="{escape(AUTHOR)}"' in html and repo.tip[:12] in text
+    assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d UTC">', html)
     from_first = page(http, f"/{repo.name}/changelog", params={"rev": repo.commits[0]})
     assert "initial tree" in from_first and "second change" not in from_first
     assert "Older" not in html and "Newer" not in html
@@ -311,6 +312,7 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/files/{repo.tip}/README.txt",
         f"/{repo.name}/changelog",
         f"/{repo.name}/changeset/{repo.tip}",
+        f"/{repo.name}/changelog/{repo.tip}/README.txt",
     ]
 
 

@@ -48,6 +48,7 @@ from vcshub.services.repo_contents.records import (
     Refs,
     Summary,
 )
+from vcshub.services.repo_contents.changelog_graph import GraphedChangelog, graphed_changelog
 
 __all__ = [
     "AnnotatedLine", "Annotation", "ChangedFile", "Changelog", "Changeset", "CommitDiff",
@@ -57,4 +58,5 @@ __all__ = [
     "commit_at", "commit_diff", "commit_or_empty", "commit_patch", "commits_from", "compare",
     "feed", "file_history", "first_existing", "nodes_below", "open_readable", "raw_file",
     "readable_repo", "ref_names", "refs", "summary",
+    "GraphedChangelog", "graphed_changelog",
 ]
