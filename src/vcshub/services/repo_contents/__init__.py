@@ -58,3 +58,12 @@ __all__ = [
     "feed", "file_history", "first_existing", "nodes_below", "open_readable", "raw_file",
     "readable_repo", "refs", "summary",
 ]
+
+# appended: the files pages' last change per entry (services/repo_contents/last_changes.py)
+from vcshub.services.repo_contents.last_changes import (  # noqa: E402
+    EntryChange,
+    EntryChanges,
+    last_changes,
+)
+
+__all__ += ["EntryChange", "EntryChanges", "last_changes"]
