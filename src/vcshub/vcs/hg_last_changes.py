@@ -34,7 +34,7 @@ def last_changes(repo: "HgRepository", rev, path: str, names: Collection[str],
     if wanted:
         # ancestors() yields by descending revision number: children before parents
         for count, number in enumerate(changelog.ancestors([ctx.rev()], inclusive=True)):
-            if count % _CLOCK_EVERY == 0 and count and time.monotonic() > deadline:
+            if count % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
                 break
             for changed in changelog.changelogrevision(number).files:
                 if changed.startswith(prefix):

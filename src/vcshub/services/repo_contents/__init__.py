@@ -67,3 +67,8 @@ from vcshub.services.repo_contents.last_changes import (  # noqa: E402
 )
 
 __all__ += ["EntryChange", "EntryChanges", "last_changes"]
+
+# appended: every file path of a tree, for the file finder (services/repo_contents/tree_paths.py)
+from vcshub.services.repo_contents.tree_paths import file_paths  # noqa: E402
+
+__all__ += ["file_paths"]
