@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from vcshub.db.models import Repository
@@ -19,33 +18,46 @@ from vcshub.web.code_lines import code_lines
 from vcshub.web.file_pages import files_url, switcher
 from vcshub.web.highlight import STYLE
 from vcshub.web.paging import page_number
-from vcshub.web.repo_views import Context, View, crumbs, render, rev_and_path
+from vcshub.web.relative_time import when
+from vcshub.web.repo_views import Context, View, crumbs, render, repo_url, rev_and_path
 
 HISTORY_PAGE = 50
-
-
-@dataclass(frozen=True)
-class BlameRow:
-    """One line; ``line`` (an AnnotatedLine) only on the first line of a run of one commit."""
-
-    number: int
-    html: object
-    first: repo_contents.AnnotatedLine | None
 
 
 def annotate(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     rev, path = args
     found = repo_contents.annotate(uow, repo, rev, path)
-    code = code_lines(found.path, "".join(line.text + "\n" for line in found.lines))
-    rows = []
-    previous = None
-    for line, html in zip(found.lines, code.lines):
-        rows.append(BlameRow(line.line, html, line if line.commit_id != previous else None))
-        previous = line.commit_id
+    # named like the file page names it: both share the highlighted lines (web/code_lines.py)
+    code = code_lines(found.path.rsplit("/", 1)[-1], "".join(line.text + "\n" for line in found.lines))
+    rows = blame_rows(found.lines, code.lines, repo_url(repo))
     return render(context, repo, "blame.html", rev=rev, path=found.path, commit=found.commit,
-                  rows=rows, code=code, total=len(found.lines), crumbs=crumbs(found.path),
+                  rows=rows, shown=len(code.lines), code=code, total=len(found.lines), crumbs=crumbs(found.path),
                   files_url=files_url(repo, rev).rstrip("/"), style=STYLE,
                   switcher=switcher(uow, repo, rev, "annotate", found.path))
+
+
+def blame_rows(lines: list[repo_contents.AnnotatedLine], html: list[Markup],
+               base: str) -> Markup:
+    """The blame table's rows: ``<tr id="L<n>">``, the commit cell (the commit's short id
+    linked, author and time on the first line of each run of lines of one commit, empty on
+    the others), the number linked to ``#L<n>``, the highlighted line. Made here rather than
+    in the template: a Jinja loop over 5,000 lines costs about 100 ms, this a tenth of it."""
+    out = []
+    previous = None
+    for line, text in zip(lines, html):
+        n = line.line
+        if line.commit_id != previous:
+            commit = (f'<td class="commit"><a href="{base}/changeset/{line.commit_id}">'
+                      f'<code class="hash">{line.short_id}</code></a> '
+                      f'<span class="who" title="{escape(line.author)}">'
+                      f'{escape(line.author.split(" <")[0])}</span> {when(line.date)}</td>')
+            out.append(f'<tr id="L{n}" class="first">{commit}')
+        else:
+            out.append(f'<tr id="L{n}"><td class="commit"></td>')
+        out.append(f'<td class="num"><a href="#L{n}">{n}</a></td><td class="text">{text}</td>'
+                   f'</tr>\n')
+        previous = line.commit_id
+    return Markup("".join(out))
 
 
 def history(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
