@@ -150,3 +150,10 @@ def test_hg_files_blame_and_history(http, live_server, admin_api):
     history = ok(http, f"/{tree.name}/history/tip/src/app.py")
     assert re.findall(r'<tr class="revision">\s*<td><a href="[^"]*/changeset/([0-9a-f]{40})"',
                       history) == [change_id, tree_id]
+
+
+def test_history_pages(http, git_tree):
+    first = ok(http, f"/{git_tree.name}/history/tip/src/main.py?page=nonsense")
+    assert len(re.findall(r'<tr class="revision">', first)) == 2 and 'rel="next"' not in first
+    second = ok(http, f"/{git_tree.name}/history/tip/src/main.py?page=2")
+    assert '<tr class="revision">' not in second and 'rel="prev" href="?page=1"' in second
