@@ -13,7 +13,8 @@ benchmarks/vcs_history.py (generated once with ``git fast-import``, cached in CA
 The repository is mirrored into a fresh instance's storage, registered with ``rescan_repos``
 and housekept (commit-graph with changed-path Bloom filters, as after a push); the pages are
 read anonymously over HTTP from a live ``vcshub serve``. Prints the client's median and best
-wall time and the server's CPU time per request (which a busy machine hardly distorts).
+wall time and the CPU time per request of the server and the git processes it ran (which a
+busy machine hardly distorts).
 
     python benchmarks/file_pages.py [CACHE_DIR] [--runs N]
 
@@ -36,7 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "benchmarks")]
 
 import vcs_history  # noqa: E402 - benchmarks/vcs_history.py
-from repos import Api, cpu_ms  # noqa: E402 - benchmarks/repos.py
+from repos import _TICK_MS, Api  # noqa: E402 - benchmarks/repos.py
 
 from tests.live_server import start_server  # noqa: E402
 from vcshub.vcs import open_repository  # noqa: E402
@@ -70,6 +71,13 @@ def big_file_commits(git_dir: Path) -> None:
                    input=b"".join(stream), check=True)
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) of a process and of its children it has waited for (the git
+    processes of a request), from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) * _TICK_MS
+
+
 def measure(label: str, server_pid: int, urls: list[str], http: httpx.Client) -> float:
     started = time.perf_counter()
     assert http.get(urls[0]).status_code == 200, urls[0]  # warm-up (imports, first caches)
@@ -86,7 +94,7 @@ def measure(label: str, server_pid: int, urls: list[str], http: httpx.Client) ->
     p50 = statistics.median(times)
     verdict = "OK" if p50 < TARGET_MS else "MISSED"
     print(f"  {label:<46} first {first:7.1f} ms  p50 {p50:7.1f} ms  best {min(times):7.1f} ms  "
-          f"server CPU {server:6.1f} ms/request  target < {TARGET_MS:.0f} ms: {verdict}",
+          f"server+git CPU {server:6.1f} ms/request  target < {TARGET_MS:.0f} ms: {verdict}",
           flush=True)
     return p50
 
