@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import repos as repo_factory
+from tests.factories.repos import MAIN
 from vcshub.services import repo_contents
 
 
@@ -73,3 +74,20 @@ def test_out_of_budget_the_walk_reports_what_it_did_not_reach(uow, tree):
     # nothing partial is remembered: with a budget the same listing is complete
     changes, found = listed(uow, repo, ids[3], "d")
     assert changes == {"x.txt": ids[3], "y": ids[2]} and found.complete
+
+
+def test_across_a_merge(uow, tree, kind):
+    """A change that came in with a merge counts from the side commit that made it (the merge
+    only took it: git's walk follows the side where the file came from, hg's merge changeset
+    does not list a file it took unchanged from one parent); an entry the merge left as the
+    first parent had it keeps its own last change."""
+    repo, ids = tree
+    [side] = repo_factory.add_commits(uow, repo, {"e.txt": "from the side\n"}, branch="feature")
+    [main] = repo_factory.add_commits(uow, repo, {"a.txt": "a3\n"})
+    repository = repo_contents.backend(uow, repo)
+    merged = repository.merge(repository.path, side, MAIN[kind], main, "merge feature",
+                              "Tester <tester@example.com>")
+    assert merged.status == "merged", merged
+    changes, found = listed(uow, repo, merged.merge_commit)
+    assert changes["a.txt"] == main and changes["d"] == ids[3] and found.complete
+    assert changes["e.txt"] == side
