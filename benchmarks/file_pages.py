@@ -8,7 +8,9 @@ benchmarks/vcs_history.py (generated once with ``git fast-import``, cached in CA
 * ``/<repo>/annotate/tip/<file>``: blame of a 5,000-line Python file changed by 6 commits,
   appended on top of the generated history; the first request highlights the text (about
   0.5 s of CPU), the next ones find its lines in web/code_lines.py's cache;
-* ``/<repo>/files/tip/<that file>``: the same file highlighted (from that cache too).
+* ``/<repo>/files/tip/<that file>``: the same file highlighted (from that cache too);
+* the root directory, and ``/<repo>/nodelist/tip/`` (every path, for the file finder; no
+  target of its own: it is fetched once, when the finder is first used).
 
 The repository is mirrored into a fresh instance's storage, registered with ``rescan_repos``
 and housekept (commit-graph with changed-path Bloom filters, as after a push); the pages are
@@ -137,6 +139,8 @@ def main() -> int:
                     measure("files, the root directory", pid,
                             [f"{base}/files/tip/"] * (args.runs + 1), http),
                 ]
+                measure("nodelist: the finder's 20,000 paths (JSON)", pid,
+                        [f"{base}/nodelist/tip/"] * (args.runs + 1), http)
         finally:
             server.stop()
     return 0 if all(p50 < TARGET_MS for p50 in results) else 1

@@ -68,6 +68,7 @@ def test_a_file_has_numbered_anchored_highlighted_lines(http, git_tree):
                    f"/{git_tree.name}/annotate/tip/src/main.py",
                    f"/{git_tree.name}/history/tip/src/main.py"):
         assert wanted in links
+    assert f"/{git_tree.name}/files/master/src/main.py" in links  # the ref switcher
     python = ok(http, f"/{git_tree.name}/files/tip/src/long.py")
     assert '<span class="kn">import</span>' in python  # Pygments' keyword class
 
