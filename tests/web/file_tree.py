@@ -27,6 +27,7 @@ def tree_files() -> dict[str, bytes | str]:
         "README.md": "# The title\n\nSome *text*.\n\n<script>window.pwned = 1</script>\n"
                      "<img src=x onerror=\"window.pwned = 2\">\n",
         "docs/guide.rst": "Guide\n=====\n\nA paragraph with **bold**.\n",
+        "docs/usage.md": "See [the app](../src/app.py).\n\n![pixel](../img/pixel.png)\n",
         "src/app.py": APP_V1,
         "src/long.py": "import os\n" + LONG_LINE + "print(os.sep)\n",
         "data/blob.bin": BINARY_BYTES,

@@ -84,6 +84,9 @@ def test_markdown_is_rendered_without_scripts_and_its_source_is_a_click_away(htt
     assert "&lt;script&gt;" in source or "&lt;</span>" in source
     rst = ok(http, f"/{git_tree.name}/files/tip/docs/guide.rst")
     assert "<strong>bold</strong>" in rst
+    usage = ok(http, f"/{git_tree.name}/files/tip/docs/usage.md")  # relative links into the tree
+    assert f'href="/{git_tree.name}/files/tip/src/app.py"' in usage
+    assert f'src="/{git_tree.name}/raw/tip/img/pixel.png"' in usage
 
 
 def test_images_binaries_and_large_files(http, git_tree):

@@ -54,7 +54,7 @@ def files(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> R
         return render(context, repo, "directory.html", directory=found, commit=found.commit,
                       changes=changes, **common)
     return render(context, repo, "file.html", file=found, commit=found.commit,
-                  **_file_values(found, context), **common)
+                  **_file_values(found, context, _links(repo, rev, found.path)), **common)
 
 
 def _tail(found) -> str:
@@ -64,7 +64,14 @@ def _tail(found) -> str:
     return found.path
 
 
-def _file_values(found: repo_contents.FileContent, context: Context) -> dict:
+def _links(repo: Repository, rev: str, path: str) -> markup.Links:
+    """Where a rendered document's relative links and images lead: into this revision."""
+    return markup.Links(files=view_url(repo, "files", rev), raw=view_url(repo, "raw", rev),
+                        folder=path.rpartition("/")[0])
+
+
+def _file_values(found: repo_contents.FileContent, context: Context,
+                 links: markup.Links) -> dict:
     """How the file is shown: ``shown`` is one of "symlink", "image", "rendered", "code",
     "binary", "large"."""
     if found.is_symlink:
@@ -77,7 +84,7 @@ def _file_values(found: repo_contents.FileContent, context: Context) -> dict:
         return {"shown": "large"}
     markup_kind = markup.kind_of(found.name)
     if markup_kind and context.query.get("view") != "source":
-        rendered = markup.rendered(found.name, found.text)
+        rendered = markup.rendered(found.name, found.text, links)
         if rendered is not None:
             return {"shown": "rendered", "rendered": rendered, "markup_kind": markup_kind}
     return {"shown": "code", "code": code_lines(found.name, found.text),
