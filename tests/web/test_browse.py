@@ -155,7 +155,7 @@ def test_directory_listing(repos, http, kind):
 def test_file_is_highlighted_and_escaped(repos, http, kind):
     repo = repos[kind]
     python = page(http, f"/{repo.name}/files/tip/src/app.py")
-    assert 'class="highlight"' in python and '<span class="nb">print</span>' in python
+    assert 'class="code-lines highlight"' in python and '<span class="nb">print</span>' in python
     assert f"/{repo.name}/raw/tip/src/app.py" in links(python)
     markup = page(http, f"/{repo.name}/files/tip/docs/index.html")
     assert "<script>alert(1)</script>" not in markup and "&lt;" in markup
@@ -173,7 +173,7 @@ def test_binary_file_and_symlink(repos, http, kind):
     assert "Binary file" in binary and 'class="highlight"' not in binary
     assert f"/{repo.name}/raw/tip/data/blob.bin" in links(binary)
     image = page(http, f"/{repo.name}/files/tip/img/pixel.png")
-    assert "Binary file" in image and f"/{repo.name}/raw/tip/img/pixel.png" in links(image)
+    assert f'<img src="/{repo.name}/raw/tip/img/pixel.png"' in image  # shown, from the raw view
     link = page(http, f"/{repo.name}/files/tip/link-to-leaf")
     assert "Symbolic link" in link and "docs/guide/deep/leaf.txt" in text_of(link)
 
@@ -313,6 +313,8 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/changelog",
         f"/{repo.name}/changeset/{repo.tip}",
         f"/{repo.name}/changelog/{repo.tip}/README.txt",
+        f"/{repo.name}/annotate/{repo.tip}/README.txt",
+        f"/{repo.name}/history/tip/README.txt",
     ]
 
 

@@ -60,3 +60,17 @@ __all__ = [
     "readable_repo", "ref_names", "refs", "summary",
     "GraphedChangelog", "graphed_changelog",
 ]
+
+# appended: the files pages' last change per entry (services/repo_contents/last_changes.py)
+from vcshub.services.repo_contents.last_changes import (  # noqa: E402
+    EntryChange,
+    EntryChanges,
+    last_changes,
+)
+
+__all__ += ["EntryChange", "EntryChanges", "last_changes"]
+
+# appended: every file path of a tree, for the file finder (services/repo_contents/tree_paths.py)
+from vcshub.services.repo_contents.tree_paths import file_paths  # noqa: E402
+
+__all__ += ["file_paths"]
