@@ -29,12 +29,3 @@ def lexer_for(filename: str, text: str, alias: str | None = None) -> Lexer:
 def highlighted(filename: str, text: str, alias: str | None = None) -> Markup:
     """``text`` as highlighted HTML with line numbers (Pygments escapes the content)."""
     return Markup(highlight(text, lexer_for(filename, text, alias), _FORMATTER))
-
-
-_DIFF_FORMATTER = HtmlFormatter(cssclass="highlight")
-_DIFF_LEXER = get_lexer_by_name("diff")
-
-
-def highlighted_diff(text: str) -> Markup:
-    """A unified diff as highlighted HTML, without line numbers (they mean nothing in a diff)."""
-    return Markup(highlight(text, _DIFF_LEXER, _DIFF_FORMATTER))

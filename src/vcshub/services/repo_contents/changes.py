@@ -8,8 +8,6 @@ from vcshub import vcs
 from vcshub.db.models import Repository, User
 from vcshub.services.repo_contents.reading import backend, commit_at, readable_repo
 from vcshub.services.repo_contents.records import (
-    ChangedFile,
-    Changeset,
     CommitDiff,
     CommitRecord,
     Comparison,
@@ -19,12 +17,6 @@ from vcshub.services.unit_of_work import UnitOfWork
 
 MAX_DIFF_CHARS = 1_000_000  # a changeset page shows file diffs up to this total size
 MAX_COMPARE_COMMITS = 1_000  # a comparison lists at most this many commits (the oldest)
-
-
-def changeset(uow: UnitOfWork, repo: Repository, rev: str) -> Changeset:
-    """A commit and its diff against the first parent, cut per file."""
-    commit = commit_at(backend(uow, repo), rev)
-    return Changeset(commit=CommitRecord.of(commit), files=_files(commit.diff()))
 
 
 def changeset_diff(uow: UnitOfWork, repo: Repository, rev: str, *, ignore_whitespace: bool = False,
@@ -99,21 +91,6 @@ def _structured(diff: str, budget: int) -> list[DiffFile]:
             hunks=tuple(piece.hunks) if shown else None,
         )
         for piece, shown in _within_budget(diff, budget)
-    ]
-
-
-def _files(diff: str) -> list[ChangedFile]:
-    """A diff cut per file; file diffs past the page's size budget are left out (None)."""
-    return [
-        ChangedFile(
-            old_path=piece.old_path,
-            new_path=piece.new_path,
-            added_lines=piece.added_lines,
-            deleted_lines=piece.deleted_lines,
-            binary=piece.binary,
-            diff=piece.text if shown else None,
-        )
-        for piece, shown in _within_budget(diff, MAX_DIFF_CHARS)
     ]
 
 

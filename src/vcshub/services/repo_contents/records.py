@@ -96,41 +96,6 @@ class Changelog:
 
 
 @dataclass(frozen=True)
-class ChangedFile:
-    """One file of a changeset's diff; ``diff`` is None when over the page's size budget."""
-
-    old_path: str | None
-    new_path: str | None
-    added_lines: int
-    deleted_lines: int
-    binary: bool
-    diff: str | None
-
-    @property
-    def path(self) -> str:
-        return self.new_path or self.old_path or ""
-
-    @property
-    def change(self) -> str:
-        if self.old_path is None:
-            return "added"
-        if self.new_path is None:
-            return "deleted"
-        return "renamed" if self.old_path != self.new_path else "modified"
-
-
-@dataclass(frozen=True)
-class Changeset:
-    commit: CommitRecord
-    files: list[ChangedFile] = field(default_factory=list)
-
-    @property
-    def omitted(self) -> int:
-        """How many file diffs were left out for size."""
-        return sum(1 for f in self.files if f.diff is None)
-
-
-@dataclass(frozen=True)
 class RawFile:
     path: str
     content: bytes
