@@ -97,6 +97,16 @@ def test_refs(uow, root, history, kind):
         assert found.tags == []
 
 
+def test_ref_names_lists_names_by_kind_sorted(uow, root, history, kind):
+    repo, ids = history
+    repo_factory.add_commits(uow, repo, {"f.txt": "f\n"}, branch="feature")
+    repo_factory.add_commits(uow, repo, {"g.txt": "g\n"}, branch="alpha")
+    names = repo_contents.ref_names(uow, repo)
+    assert names["branch"] == sorted([MAIN[kind], "feature", "alpha"])
+    assert names["bookmark"] == []
+    assert set(names) == {"branch", "tag", "bookmark"}
+
+
 def test_compare_within_a_repository(uow, history):
     repo, ids = history
     feature = repo_factory.add_commits(uow, repo, {"f.txt": "f\n"}, {"a.txt": "changed\n"},

@@ -17,7 +17,7 @@ from vcshub.services.repo_contents.changes import (
 from vcshub.services.repo_contents.feeds import feed
 from vcshub.services.repo_contents.files import annotate, browse, nodes_below, raw_file, summary
 from vcshub.services.repo_contents.history import changelog, commits_from, file_history
-from vcshub.services.repo_contents.refs import refs
+from vcshub.services.repo_contents.refs import ref_names, refs
 from vcshub.services.repo_contents.reading import (
     backend,
     commit_at,
@@ -56,5 +56,5 @@ __all__ = [
     "Summary", "annotate", "backend", "browse", "changelog", "changeset", "changeset_diff",
     "commit_at", "commit_diff", "commit_or_empty", "commit_patch", "commits_from", "compare",
     "feed", "file_history", "first_existing", "nodes_below", "open_readable", "raw_file",
-    "readable_repo", "refs", "summary",
+    "readable_repo", "ref_names", "refs", "summary",
 ]

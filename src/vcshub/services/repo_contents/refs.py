@@ -15,3 +15,14 @@ def refs(uow: UnitOfWork, repo: Repository) -> Refs:
     for ref in backend(uow, repo).ref_commits():
         found[ref.kind].append(RefRecord.of(ref))
     return Refs(branches=found["branch"], tags=found["tag"], bookmarks=found["bookmark"])
+
+
+def ref_names(uow: UnitOfWork, repo: Repository) -> dict[str, list[str]]:
+    """Names only, sorted, by kind ("branch", "tag", "bookmark"): what a ref switcher lists.
+    No commit is read, so it stays cheap with thousands of tags."""
+    repository = backend(uow, repo)
+    return {
+        "branch": sorted(repository.branches()),
+        "tag": sorted(repository.tags()),
+        "bookmark": sorted(repository.bookmarks()),
+    }
