@@ -90,7 +90,7 @@ def test_summary(live_server, repos, http, kind):
     repo = repos[kind]
     html = page(http, f"/{repo.name}")
     assert f"The &lt;b&gt;{kind}&lt;/b&gt; repository" in html
-    assert f"{live_server.url}/{repo.name}</code>" in html  # the clone URL
+    assert f'value="{live_server.url}/{repo.name}"' in html  # the clone URL
     hrefs = links(html)
     files_url = f"/{repo.name}/files/{repo.tip}"
     for entry in ("README.txt", "docs/", "src/", "bin/", "link-to-leaf", "unicod%C3%A9.txt"):
