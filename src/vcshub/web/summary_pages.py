@@ -4,6 +4,8 @@ feeds, and the repository it was forked from (when the viewer may read that one)
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -36,11 +38,38 @@ def clone_urls(base_url: str, repo: Repository, viewer: User | None) -> list[Clo
     return [CloneUrl("http", url)]
 
 
-def rendered_readme(found: overview.Readme | None) -> Markup | None:
+class RenderedReadmes:
+    """The last READMEs rendered, by (commit id, path): a commit's file never changes, and
+    rendering a long README (Markdown, then the sanitiser) costs more than the rest of the
+    page. A few dozen entries, shared by the worker threads."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[str, str], Markup | None] = OrderedDict()
+
+    def get(self, commit_id: str, found: overview.Readme) -> Markup | None:
+        key = (commit_id, found.path)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        html = markup.rendered(found.path, found.text)
+        with self._lock:
+            self._kept[key] = html
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return html
+
+
+RENDERED = RenderedReadmes()
+
+
+def rendered_readme(commit_id: str | None, found: overview.Readme | None) -> Markup | None:
     """The README as sanitised HTML (web/markup.py), or None: show its text as plain text."""
-    if found is None or found.text is None or found.format == "text":
+    if commit_id is None or found is None or found.text is None or found.format == "text":
         return None
-    return markup.rendered(found.path, found.text)
+    return RENDERED.get(commit_id, found)
 
 
 def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
@@ -50,7 +79,7 @@ def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) ->
         context, repo, "summary.html",
         summary=seen.summary,
         readme=seen.readme,
-        readme_html=rendered_readme(seen.readme),
+        readme_html=rendered_readme(landing and landing.raw_id, seen.readme),
         counts=seen.counts,
         clone_urls=clone_urls(context.base_url, repo, context.viewer),
         forked_from=fork_views.visible_parent(uow, context.viewer, repo),
