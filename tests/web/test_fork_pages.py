@@ -111,7 +111,7 @@ def test_who_may_fork(live_server, admin_api):
         form = client.get(f"/{source}/fork")
         assert f'<option value="{group}" selected>' in form.text
         assert "(top level)" not in form.text
-        made = client.post(f"/{source}/fork", data={
+        made = client.post(f"/{source}/fork/create", data={  # RhodeCode 4's POST URL
             "csrf_token": form_csrf(form), "repo_name": "mine", "repo_group": group})
         assert made.status_code == 303 and made.headers["location"] == f"/{group}/mine"
         # the top level is not his: refused beside the group, nothing made

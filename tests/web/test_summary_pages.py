@@ -54,6 +54,13 @@ def test_plain_readme_is_text(live_server, admin_api, http, kind):
     assert '<pre class="plain">&lt;b&gt;not bold&lt;/b&gt;\n# not a heading\n</pre>' in html
 
 
+def test_rst_readme_is_rendered(live_server, admin_api, http):
+    name = create_repo(admin_api, "hg")
+    push_commits(live_server, name, "hg", {"readme.rst": "Title\n=====\n\n*emphasis*\n\n.. raw:: html\n\n   <script>x()</script>\n"})
+    html = ok(http, f"/{name}")
+    assert "<h2>Title</h2>" in html and "<em>emphasis</em>" in html and "<script>x()" not in html
+
+
 def test_clone_url_names_the_signed_in_user(live_server, admin_api, http):
     name = create_repo(admin_api, "git")
     push_commits(live_server, name, "git", {"a": "1\n"})

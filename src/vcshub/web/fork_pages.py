@@ -101,8 +101,16 @@ def forks(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> R
                   forks=fork_views.visible_forks(uow, context.viewer, repo))
 
 
-FORK = View("fork", ("ForksController:fork", "RepoForksView:repo_fork_new"), fork,
+FORK = View("fork", ("ForksController:fork", "ForksController:fork_create",
+                    "RepoForksView:repo_fork_new", "RepoForksView:repo_fork_create"), fork,
             methods=frozenset({"GET", "HEAD", "POST"}))
 FORKS = View("forks", ("ForksController:forks", "RepoForksView:repo_forks_show_all"), forks)
 
-KEYWORDS = {"fork": exact(FORK), "forks": exact(FORKS)}
+
+
+def _fork(rest: list[str]):
+    """``fork`` (Kallithea's form and POST) or ``fork/create`` (RhodeCode 4's POST)."""
+    return (FORK, ()) if rest in ([], ["create"]) else None
+
+
+KEYWORDS = {"fork": _fork, "forks": exact(FORKS)}
