@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from vcshub.db.models import Repository, User
+from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import fork_views
 from vcshub.services.repo_contents import overview
 from vcshub.services.unit_of_work import UnitOfWork
@@ -31,7 +32,7 @@ def clone_urls(base_url: str, repo: Repository, viewer: User | None) -> list[Clo
     asks only for the password), RhodeCode's ``{scheme}://{user}@{netloc}/{repo}``; anonymous
     visitors get it without. SSH: add its URL here when the SSH issue lands."""
     url = base_url + repo_url(repo)
-    if viewer is not None and viewer.username != "default":
+    if viewer is not None and viewer.username != DEFAULT_USERNAME:
         scheme, netloc, path, query, fragment = urlsplit(url)
         netloc = f"{quote(viewer.username, safe='')}@{netloc.rpartition('@')[2]}"
         url = urlunsplit((scheme, netloc, path, query, fragment))

@@ -107,3 +107,20 @@ def test_a_fork_made_with_the_form(page, live_server, admin_api, screenshots):
         page.click("nav.repo a[href$='/forks']")
     assert page.locator("tr.fork-row td.name a").all_inner_texts() == [fork]
     page.screenshot(path=str(screenshots / "forks.png"), full_page=True)
+
+
+def test_the_pages_fit_a_phone(page, live_server, admin_api, screenshots):
+    source = create_repo(admin_api, "hg", description="a-long-description-" * 6)
+    push_commits(live_server, source, "hg", {"README.rst": "Title\n=====\n\n" + "word " * 200})
+    commit_into(hosted_folder(live_server, source), "hg", {"b": "2\n"},
+                branch="a-rather-long-branch-name-for-a-small-screen")
+    admin_api.result("fork_repo", repoid=source, fork_name=unique("phone-fork-"))
+    user = make_user(admin_api)
+    sign_in(page, user.username, user.password)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    for path in ("", "/branches", "/tags", "/bookmarks", "/fork", "/forks"):
+        page.goto(f"/{source}{path}")
+        shot = (path.strip("/") or "summary") + "-390.png"
+        page.screenshot(path=str(screenshots / shot), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE_WIDTH, (path, width)
