@@ -311,6 +311,11 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/files/{repo.tip}/README.txt",
         f"/{repo.name}/changelog",
         f"/{repo.name}/changeset/{repo.tip}",
+        f"/{repo.name}/branches",
+        f"/{repo.name}/tags",
+        *([f"/{repo.name}/bookmarks"] if repo.kind == "hg" else []),  # git: 404 for everyone
+        f"/{repo.name}/fork",
+        f"/{repo.name}/forks",
     ]
 
 
@@ -326,8 +331,9 @@ def test_the_private_repository_check_covers_every_page():
         for value in vars(module).values()
         if isinstance(value, View) and value.html and "GET" in value.methods
     }
-    sample = Repo("group/name", "git", ["0" * 40])
-    covered = {repo_pages.readings(path)[0].view.kind for path in browse_paths(sample)}
+    samples = [Repo("group/name", kind, ["0" * 40]) for kind in ("git", "hg")]
+    covered = {repo_pages.readings(path)[0].view.kind
+               for sample in samples for path in browse_paths(sample)}
     assert pages <= covered, f"not in browse_paths: {sorted(pages - covered)}"
 
 

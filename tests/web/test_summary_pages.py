@@ -16,7 +16,7 @@ from tests.web.conftest import both_kinds, login, reader
 
 README_MD = """# Project title
 
-Read [the guide](https://example.com/guide).
+Read [the guide](https://example.com/guide), [the docs](docs/guide.md) and ![a logo](img/logo.png).
 
 <script>window.readmeRan = true;</script>
 <img src="x.png" onerror="window.readmeRan = true">
@@ -36,8 +36,11 @@ def ok(http: httpx.Client, path: str, **kw) -> str:
 @both_kinds
 def test_summary_renders_the_readme_sanitised(live_server, admin_api, http, kind):
     name = create_repo(admin_api, kind, description="A <i>fine</i> repository")
-    push_commits(live_server, name, kind, {"README.md": README_MD, "src/a.py": "a = 1\n"})
+    tip, = push_commits(live_server, name, kind, {"README.md": README_MD, "src/a.py": "a = 1\n"})
     html = ok(http, f"/{name}")
+    # relative links lead into the repository at the README's commit
+    assert f'href="/{name}/files/{tip}/docs/guide.md"' in html
+    assert f'src="/{name}/raw/{tip}/img/logo.png"' in html
     assert "A &lt;i&gt;fine&lt;/i&gt; repository" in html
     assert "<h1>Project title</h1>" in html
     assert '<a href="https://example.com/guide"' in html

@@ -40,22 +40,26 @@ def clone_urls(base_url: str, repo: Repository, viewer: User | None) -> list[Clo
 
 
 class RenderedReadmes:
-    """The last READMEs rendered, by (commit id, path): a commit's file never changes, and
-    rendering a long README (Markdown, then the sanitiser) costs more than the rest of the
-    page. A few dozen entries, shared by the worker threads."""
+    """The last READMEs rendered, by (repository URL, commit id, path): a commit's file never
+    changes, and rendering a long README (Markdown, then the sanitiser) costs more than the
+    rest of the page. A few dozen entries, shared by the worker threads."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple[str, str], Markup | None] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, str], Markup | None] = OrderedDict()
 
-    def get(self, commit_id: str, found: overview.Readme) -> Markup | None:
-        key = (commit_id, found.path)
+    def get(self, repo: Repository, commit_id: str, found: overview.Readme) -> Markup | None:
+        # the repository's URL is part of the HTML (relative links lead into it)
+        base = repo_url(repo)
+        key = (base, commit_id, found.path)
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        html = markup.rendered(found.path, found.text)
+        links = markup.Links(files=f"{base}/files/{commit_id}/", raw=f"{base}/raw/{commit_id}/",
+                             folder=found.path.rpartition("/")[0])
+        html = markup.rendered(found.path, found.text, links)
         with self._lock:
             self._kept[key] = html
             while len(self._kept) > self.size:
@@ -66,11 +70,13 @@ class RenderedReadmes:
 RENDERED = RenderedReadmes()
 
 
-def rendered_readme(commit_id: str | None, found: overview.Readme | None) -> Markup | None:
-    """The README as sanitised HTML (web/markup.py), or None: show its text as plain text."""
+def rendered_readme(repo: Repository, commit_id: str | None,
+                    found: overview.Readme | None) -> Markup | None:
+    """The README as sanitised HTML (web/markup.py), its relative links leading into the
+    repository at that commit; None: show its text as plain text."""
     if commit_id is None or found is None or found.text is None or found.format == "text":
         return None
-    return RENDERED.get(commit_id, found)
+    return RENDERED.get(repo, commit_id, found)
 
 
 def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
@@ -80,7 +86,7 @@ def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) ->
         context, repo, "summary.html",
         summary=seen.summary,
         readme=seen.readme,
-        readme_html=rendered_readme(landing and landing.raw_id, seen.readme),
+        readme_html=rendered_readme(repo, landing and landing.raw_id, seen.readme),
         counts=seen.counts,
         clone_urls=clone_urls(context.base_url, repo, context.viewer),
         forked_from=fork_views.visible_parent(uow, context.viewer, repo),
