@@ -90,7 +90,7 @@ def test_summary(live_server, repos, http, kind):
     repo = repos[kind]
     html = page(http, f"/{repo.name}")
     assert f"The &lt;b&gt;{kind}&lt;/b&gt; repository" in html
-    assert f"{live_server.url}/{repo.name}</code>" in html  # the clone URL
+    assert f'value="{live_server.url}/{repo.name}"' in html  # the clone URL
     hrefs = links(html)
     files_url = f"/{repo.name}/files/{repo.tip}"
     for entry in ("README.txt", "docs/", "src/", "bin/", "link-to-leaf", "unicod%C3%A9.txt"):
@@ -324,6 +324,11 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/history/tip/README.txt",
         f"/{repo.name}/compare",
         f"/{repo.name}/compare/rev@{repo.commits[0]}...rev@{repo.tip}",
+        f"/{repo.name}/branches",
+        f"/{repo.name}/tags",
+        *([f"/{repo.name}/bookmarks"] if repo.kind == "hg" else []),  # git: 404 for everyone
+        f"/{repo.name}/fork",
+        f"/{repo.name}/forks",
     ]
 
 
@@ -339,8 +344,9 @@ def test_the_private_repository_check_covers_every_page():
         for value in vars(module).values()
         if isinstance(value, View) and value.html and "GET" in value.methods
     }
-    sample = Repo("group/name", "git", ["0" * 40])
-    covered = {repo_pages.readings(path)[0].view.kind for path in browse_paths(sample)}
+    samples = [Repo("group/name", kind, ["0" * 40]) for kind in ("git", "hg")]
+    covered = {repo_pages.readings(path)[0].view.kind
+               for sample in samples for path in browse_paths(sample)}
     assert pages <= covered, f"not in browse_paths: {sorted(pages - covered)}"
 
 

@@ -29,8 +29,10 @@ from vcshub.web import (
     changelog_pages,
     diff_pages,
     file_pages,
+    fork_pages,
     pages,
     raw_views,
+    ref_pages,
     sessions,
     summary_pages,
     web_auth,
@@ -43,7 +45,8 @@ from vcshub.web.request_info import base_url
 if TYPE_CHECKING:  # the application module imports this one
     from vcshub.app_state import AppState
 
-PAGE_MODULES = (raw_views, summary_pages, file_pages, changelog_pages, diff_pages, blame_pages)
+PAGE_MODULES = (raw_views, summary_pages, file_pages, blame_pages, changelog_pages, diff_pages,
+                ref_pages, fork_pages)
 SUMMARY = summary_pages.SUMMARY
 
 

@@ -26,7 +26,11 @@ MAX_FILE_BYTES = 1_000_000  # larger files are not shown inline (the raw view se
 
 def summary(uow: UnitOfWork, repo: Repository) -> Summary:
     """The root of the landing revision (``rev:tip``, ``branch:x``, …; tip when it is gone)."""
-    repository = backend(uow, repo)
+    return summary_of(repo, backend(uow, repo))
+
+
+def summary_of(repo: Repository, repository: vcs.Repository) -> Summary:
+    """:func:`summary` on a backend already open (the summary page reads more from it)."""
     if repository.is_empty():
         return Summary(landing=None, entries=[], latest=[])
     ref_type, _sep, name = repo.landing_rev.partition(":")
