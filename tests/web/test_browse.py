@@ -129,7 +129,9 @@ def test_summary_of_an_empty_repository(live_server, admin_api, http, kind):
     admin_api.result("create_repo", repo_name=name, repo_type=kind)
     assert "empty repository" in page(http, f"/{name}")
     assert "No commits" in page(http, f"/{name}/changelog")
-    assert http.get(f"/{name}/files/tip/").status_code == 404
+    # the Files tab of an empty repository is an empty listing, not a missing page
+    assert "nothing has been pushed yet" in page(http, f"/{name}/files/tip/")
+    assert http.get(f"/{name}/files/tip/README").status_code == 404
 
 
 # -- files ---------------------------------------------------------------------------------------

@@ -50,6 +50,9 @@ def files(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> R
                   files_url=files_url(repo, rev).rstrip("/"),
                   switcher=switcher(uow, repo, rev, "files", _tail(found)))
     if isinstance(found, repo_contents.Directory):
+        if not found.entries:  # an empty repository (a git tree is never empty otherwise)
+            return render(context, repo, "directory.html", directory=found, commit=found.commit,
+                          changes=None, **common)
         changes = repo_contents.last_changes(uow, repo, found)
         return render(context, repo, "directory.html", directory=found, commit=found.commit,
                       changes=changes, **common)

@@ -44,8 +44,12 @@ def summary_of(repo: Repository, repository: vcs.Repository) -> Summary:
 
 
 def browse(uow: UnitOfWork, repo: Repository, rev: str, path: str) -> Directory | FileContent:
-    """The directory (its direct entries, directories first) or the file at ``path``."""
+    """The directory (its direct entries, directories first) or the file at ``path``. The root
+    of an empty repository is an empty directory at the empty commit, whatever the revision:
+    the files page of a repository nothing was pushed to yet is not a missing page."""
     repository = backend(uow, repo)
+    if not vcs.normalize_path(path) and repository.is_empty():
+        return Directory(commit=CommitRecord.of(vcs.EMPTY_COMMIT), path="", entries=[])
     commit = commit_at(repository, rev)
     node = commit.get_node(vcs.normalize_path(path))
     record = CommitRecord.of(commit)
