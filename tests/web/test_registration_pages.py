@@ -11,7 +11,6 @@ import time
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.api_client import ApiClient
@@ -64,7 +63,8 @@ def test_sign_up_follows_the_site_mode(live_server, admin_api):
         with site(live_server, "hg.register", "hg.register.auto_activate"):
             name = unique("auto")
             made = _signup(browser, username=name, firstname="Ann")
-            assert made.status_code == 303 and made.headers["location"].startswith("/_admin/login")
+            assert made.status_code == 303 and made.headers["location"] == "/"
+            assert "you may sign in now" in browser.get("/").text
             assert login(browser, name, "joiner-secret").status_code == 302
             assert admin_api.result("get_user", userid=name)["firstname"] == "Ann"
 

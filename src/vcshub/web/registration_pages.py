@@ -46,9 +46,9 @@ def _register(uow: UnitOfWork, page: PageRequest) -> Response:
         except Invalid as exc:  # checked before anything was made
             errors[exc.field] = exc.reason
         else:
-            if user.active:
+            if user.active:  # the home page shows the message (the sign-in form shows none)
                 page.flash(f"Your account {user.username} was created: you may sign in now")
-                return RedirectResponse("/_admin/login?came_from=/", 303)
+                return RedirectResponse("/", 303)
             page.flash(f"Your account {user.username} was created. An administrator must "
                        "activate it before you can sign in.")
             return RedirectResponse(REGISTER, 303)
@@ -89,7 +89,7 @@ def _confirm(uow: UnitOfWork, page: PageRequest) -> Response:
             password_reset.reset_password(uow, key, str(page.form.get("new_password") or ""),
                                           str(page.form.get("new_password_confirmation") or ""))
             page.flash(f"The password of {user.username} was changed: sign in with it now")
-            return RedirectResponse("/_admin/login?came_from=/", 303)
+            return RedirectResponse("/", 303)
     except password_reset.MailNotConfigured:
         return RedirectResponse(RESET, 303)  # that page explains
     except Invalid as exc:

@@ -42,7 +42,7 @@ def _tokens(uow: UnitOfWork, page: PageRequest) -> Response:
     now = uow.clock()
     rows = [(t, t.expires != -1 and t.expires <= now) for t in auth_tokens.list_tokens(uow, page.viewer)]
     return account_page(page, "account_tokens.html", rows=rows, roles=ROLES, lifetimes=LIFETIMES,
-                        revealed=revealed, values={}, errors={}, now=time.time())
+                        revealed=revealed, values={}, errors={})
 
 
 def _create(uow: UnitOfWork, page: PageRequest) -> Response:
