@@ -154,6 +154,10 @@ def test_gist_create_edit_delete(page, live_server, admin_api, screenshots):
 
         login(browser, other.username, other.password)
         assert browser.get(f"/_admin/gists/{access_id}/edit").status_code == 404
+    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: "no" keeps it
+    page.click("form.gist-delete button")
+    assert page.url == gist_url and page.locator("section.file").count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("form.gist-delete button")
     assert "was deleted" in page.locator("p.flash").inner_text()
