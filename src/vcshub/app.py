@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 from collections.abc import AsyncIterator
@@ -49,8 +50,10 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runner.start()
+        state.housekeeper.start()
         yield
         await runner.stop()
+        await asyncio.to_thread(state.housekeeper.stop)
         state.engine.dispose()
 
     app = Starlette(

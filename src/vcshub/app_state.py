@@ -22,6 +22,7 @@ from vcshub.config import Settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.transport.bookkeeping import PushBookkeeping
 from vcshub.transport.hg_http import build_hg_asgi
+from vcshub.transport.housekeeper import Housekeeper
 from vcshub.web.templating import Templates
 
 
@@ -37,6 +38,7 @@ class AppState:
     hg_app: object
     templates: Templates
     push_bookkeeping: PushBookkeeping
+    housekeeper: Housekeeper  # started and stopped by the application's lifespan
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
@@ -52,4 +54,5 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         hg_app=build_hg_asgi(),
         templates=Templates(),
         push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
+        housekeeper=Housekeeper(),
     )

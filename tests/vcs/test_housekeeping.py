@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from vcshub.vcs import create_repository, open_repository
+from vcshub.vcs import create_repository, git_upkeep, hg, open_repository
 
 from .conftest import run
 
@@ -15,37 +15,43 @@ def _loose_and_packed(path) -> tuple[int, int]:
     return int(stats["count"]), int(stats["in-pack"])
 
 
-def _bucket_17(path) -> int:
-    """Loose objects in objects/17: the sample `git gc --auto` counts to judge."""
-    folder = path / "objects" / "17"
-    return len(list(folder.iterdir())) if folder.is_dir() else 0
+def _pack_files(path) -> set[str]:
+    return {p.name for p in (path / "objects" / "pack").iterdir()}
 
 
 def test_housekeep_on_an_empty_repository(kind, tmp_path):
     repo = create_repository(tmp_path / "r", kind)
     repo.housekeep()
+    repo.housekeep(full=True)
     assert open_repository(repo.path).is_empty()
 
 
 def test_housekeep_packs_or_warms_what_is_due(kind, server, populated):
     if kind == "git":
-        # Loose objects from commits written in place, until gc's sample bucket holds two.
-        batch = 0
-        while _bucket_17(server.path) < 2:
-            server.commit_files({f"many/{batch}-{i}.txt": f"{batch} {i}\n".encode()
-                                 for i in range(200)}, f"batch {batch}", "A <a@example.com>")
-            batch += 1
+        first = server.housekeep()  # the first time: no bitmap yet, so a repack is due
+        assert first == [git_upkeep.REPACK, git_upkeep.COMMIT_GRAPH]
+        packs = _pack_files(server.path)
+        assert any(n.endswith(".bitmap") for n in packs), packs
+        assert (server.path / "objects" / "info" / "commit-graphs").is_dir()
+        # a few loose objects (a small push) are not worth a repack; the graph still grows
+        server.commit_files({"small.txt": b"small\n"}, "small", "A <a@example.com>")
         loose, _packed = _loose_and_packed(server.path)
-        server.housekeep()  # gc.auto's default (6700) is far away: nothing to do
+        assert 0 < loose < git_upkeep.LOOSE_OBJECTS_DUE
+        assert server.housekeep() == [git_upkeep.COMMIT_GRAPH]
         assert _loose_and_packed(server.path)[0] == loose
-        run(["git", "--git-dir", str(server.path), "config", "gc.auto", "1"])
-        server.housekeep()
-        loose_after, packed_after = _loose_and_packed(server.path)
-        assert loose_after == 0 and packed_after >= loose
+        # many loose objects are
+        server.commit_files({f"many/{i}.txt": f"{i}\n".encode() for i in range(120)},
+                            "many", "A <a@example.com>")
+        assert server.housekeep() == [git_upkeep.REPACK, git_upkeep.COMMIT_GRAPH]
+        assert _loose_and_packed(server.path)[0] == 0
+        full = server.housekeep(full=True)
+        assert full == [git_upkeep.REPACK_ALL, git_upkeep.PACK_REFS, git_upkeep.COMMIT_GRAPH_ALL]
+        assert len([n for n in _pack_files(server.path) if n.endswith(".pack")]) == 1
+        run(["git", "--git-dir", str(server.path), "fsck", "--strict"])
     else:
         cache = server.path / ".hg" / "cache"
         shutil.rmtree(cache, ignore_errors=True)
-        server.housekeep()
+        assert server.housekeep() == [hg.UPDATE_CACHES]
         names = {p.name for p in cache.iterdir()}
         assert any(n.startswith("branch2") for n in names), names  # branch heads
         assert any(n.startswith("rbc-") for n in names), names  # branch names of revisions
@@ -63,5 +69,5 @@ def test_hg_housekeep_skips_a_locked_repository(kind, server, populated):
     shutil.rmtree(cache, ignore_errors=True)
     pusher = open_repository(server.path)
     with pusher.repo.lock():
-        server.housekeep()
+        assert server.housekeep() == []
     assert not cache.exists() or not any(cache.iterdir())

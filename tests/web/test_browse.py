@@ -15,7 +15,7 @@ import pytest
 from tests.factories import make_user, unique
 from tests.factories.api import hosted_folder, push_commits
 from tests.factories.commits import AUTHOR, HG, WorkingCopy, run
-from tests.web.conftest import both_kinds, login, logout, make_repo, new_token, raw_get, reader
+from tests.web.conftest import Repo, both_kinds, login, logout, make_repo, new_token, raw_get, reader
 
 
 @pytest.fixture(scope="module")
@@ -312,6 +312,23 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/changelog",
         f"/{repo.name}/changeset/{repo.tip}",
     ]
+
+
+def test_the_private_repository_check_covers_every_page():
+    """A page added under a repository's URL must be added to browse_paths, so the test below
+    proves it answers 404 to whoever may not read the repository."""
+    from vcshub.web import repo_pages
+    from vcshub.web.repo_views import View
+
+    pages = {
+        value.kind
+        for module in repo_pages.PAGE_MODULES
+        for value in vars(module).values()
+        if isinstance(value, View) and value.html and "GET" in value.methods
+    }
+    sample = Repo("group/name", "git", ["0" * 40])
+    covered = {repo_pages.readings(path)[0].view.kind for path in browse_paths(sample)}
+    assert pages <= covered, f"not in browse_paths: {sorted(pages - covered)}"
 
 
 @both_kinds

@@ -190,6 +190,53 @@ def gc_gists(ctx) -> None:
     click.echo(f"removed {len(removed)} expired gist(s)")
 
 
+@cli.command()
+@click.argument("repo", required=False)
+@click.option("--all", "every", is_flag=True, help="Every repository of the instance.")
+@click.pass_context
+def maintenance(ctx, repo: str | None, every: bool) -> None:
+    """Housekeep REPO (or --all) now: git repacks into one pack with a reachability bitmap,
+    packs refs and rewrites the commit-graph; hg refreshes its caches. Waits for a run
+    already at a repository (after a push) to end first."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from vcshub.permissions.caller import CONSOLE
+    from vcshub.services import housekeeping, repo_disk
+
+    if bool(repo) == every:
+        raise click.UsageError("name one repository, or give --all")
+    settings = _settings(ctx)
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(create_session_factory(engine), settings, writes=False) as uow:
+            if every:
+                targets = housekeeping.every_repository(uow, CONSOLE)
+            else:
+                found = lookup.repo(uow.db, repo)
+                targets = [(found.repo_name, repo_disk.path(uow, found), found.repo_type)]
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    failed = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task("housekeeping", total=len(targets))
+        for name, folder, kind in targets:
+            progress.update(task, description=name)
+            try:
+                actions = housekeeping.housekeep_folder(folder, kind, full=True, wait=True) or []
+            except DomainError as exc:
+                failed.append(name)
+                progress.console.print(f"[red]{name}: {exc}[/red]")
+            else:
+                progress.console.print(f"{name}: " + ("; ".join(actions) or "nothing to do"))
+            progress.advance(task)
+        progress.update(task, description="housekeeping done")
+    if failed:
+        raise click.ClickException(f"housekeeping failed for {len(failed)} repositories: {', '.join(failed)}")
+
+
 def main() -> None:
     try:
         cli(obj={})

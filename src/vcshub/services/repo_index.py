@@ -11,6 +11,7 @@ fast with 10,000 repositories in 500 groups.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -60,9 +61,10 @@ def level(uow: UnitOfWork, user: User | None, group_name: str | None = None,
           filter_text: str = "", page: int = 1) -> Level:
     """What ``user`` (None: anonymous) sees at ``group_name`` (None: the top), page ``page``."""
     subject = user or vcs_access.anonymous_user(uow)
-    repos = repo_listing.list_repos(uow, Caller(uow.db, subject)) if subject else []
-    counts = _repo_counts(repos)
-    groups = _visible_groups(uow, subject, counts)
+    caller = Caller(uow.db, subject) if subject else None
+    names = repo_listing.readable_names(uow, caller) if caller else {}
+    counts = _repo_counts(names.values())
+    groups = _visible_groups(uow, caller, counts)
     prefix = ""
     here = None
     if group_name is not None:
@@ -83,11 +85,13 @@ def level(uow: UnitOfWork, user: User | None, group_name: str | None = None,
         for name, description in sorted(groups.items(), key=lambda item: item[0].lower())
         if shown(name)
     ]
+    # Every readable name counts for the groups; only this level's repositories are read whole.
+    here_ids = {rid for rid, name in names.items() if shown(name)}
+    repos = repo_listing.list_repos(uow, caller, only=here_ids) if here_ids else []
     repo_rows = [
         RepoRow(r.repo_name, r.repo_name[len(prefix):], r.description or "", r.repo_type,
                 r.private, r.owner.username, _last_change(r))
         for r in repos
-        if shown(r.repo_name)
     ]
     # Groups by name, then the repositories most recently changed first: what people come
     # back for is on the first page, however many repositories there are.
@@ -113,26 +117,25 @@ def group_exists(uow: UnitOfWork, group_name: str) -> bool:
     return uow.db.scalar(select(RepoGroup.group_id).where(RepoGroup.group_name == group_name)) is not None
 
 
-def _repo_counts(repos: list[repo_listing.ListedRepo]) -> dict[str, int]:
+def _repo_counts(repo_names: Iterable[str]) -> dict[str, int]:
     """Full group name -> readable repositories anywhere below it, in one pass."""
     counts: dict[str, int] = {}
-    for repo in repos:
-        parts = repo.repo_name.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            name = "/".join(parts[:i])
-            counts[name] = counts.get(name, 0) + 1
+    for repo_name in repo_names:
+        group = repo_name
+        while "/" in group:
+            group = group.rsplit("/", 1)[0]
+            counts[group] = counts.get(group, 0) + 1
     return counts
 
 
-def _visible_groups(uow: UnitOfWork, subject: User | None, counts: dict[str, int]) -> dict[str, str]:
+def _visible_groups(uow: UnitOfWork, caller: Caller | None, counts: dict[str, int]) -> dict[str, str]:
     """Full name -> description of every group the subject may see."""
     rows = uow.db.connection().execute(
         select(RepoGroup.group_id, RepoGroup.group_name, RepoGroup.description)
     ).all()
-    if subject is None:
+    if caller is None:
         readable: set[int] | None = set()
     else:
-        caller = Caller(uow.db, subject)
         readable = None if caller.is_admin else {
             group_id for group_id, perm in caller.perms.repo_groups().items()
             if names.at_least(perm, "group.read")

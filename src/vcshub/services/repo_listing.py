@@ -62,17 +62,39 @@ _LISTED_COLUMNS = (
 _FEW = 500
 
 
-def list_repos(uow: UnitOfWork, caller: Caller) -> list[ListedRepo]:
+def _readable_ids(caller: Caller) -> set[int] | None:
+    """Ids of the repositories the caller may read; None: every one (a super-admin)."""
+    if caller.is_admin:
+        return None
+    return {r for r, perm in caller.perms.repos().items() if perm != "repository.none"}
+
+
+def readable_names(uow: UnitOfWork, caller: Caller) -> dict[int, str]:
+    """Id -> name of every repository the caller may read: two columns, for pages that need
+    every name (counts per group) but the details of a few."""
+    readable = _readable_ids(caller)
+    if readable is not None and not readable:
+        return {}
+    query = select(Repository.repo_id, Repository.repo_name)
+    if readable is not None and len(readable) <= _FEW:
+        query = query.where(Repository.repo_id.in_(readable))
+    rows = uow.db.connection().execute(query)
+    return {rid: name for rid, name in rows if readable is None or rid in readable}
+
+
+def list_repos(uow: UnitOfWork, caller: Caller, only: set[int] | None = None) -> list[ListedRepo]:
     """Repositories the caller may read, by id: one permission computation and a few set-based
-    queries for all of them, whatever their number."""
+    queries for all of them, whatever their number. ``only``: of these ids (still only those
+    the caller may read)."""
     query = (
         select(*_LISTED_COLUMNS, User.username, Repository.fork_id, Repository.locked_by_id)
         .join(User, User.user_id == Repository.owner_id)
         .order_by(Repository.repo_id)
     )
-    readable = None
-    if not caller.is_admin:
-        readable = {r for r, perm in caller.perms.repos().items() if perm != "repository.none"}
+    readable = _readable_ids(caller)
+    if only is not None:
+        readable = only if readable is None else readable & only
+    if readable is not None:
         if not readable:
             return []
         if len(readable) <= _FEW:

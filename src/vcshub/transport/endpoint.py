@@ -8,6 +8,7 @@ and locks in one unit of work, then stream. Pushes are journaled once they have 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -49,6 +50,7 @@ class Admitted:
     repo_id: int
     repo_name: str
     repo_path: Path
+    repo_kind: str
     user_id: int
     username: str
     anonymous: bool
@@ -107,22 +109,24 @@ class VcsEndpoint:
         push = wanted.action == PUSH and not wanted.advertise
         commands = git_http.PushCommands() if push else None
         bookkeeping = functools.partial(_after_git_push, state, admitted, commands)
-        try:
-            await git_http.serve(
-                receive,
-                send,
-                admitted.repo_path,
-                wanted.service,
-                advertise=wanted.advertise,
-                git_protocol=request.headers.get("git-protocol"),
-                gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
-                commands=commands,
-            )
-        except BaseException:
-            # Whatever happened to git or the client, journal the refs that did move.
-            if push:
-                await state.push_bookkeeping.run(bookkeeping)
-            raise
+        # a running push holds its repository's housekeeping back (transport/housekeeper.py)
+        with state.housekeeper.pushing(admitted.repo_path) if push else contextlib.nullcontext():
+            try:
+                await git_http.serve(
+                    receive,
+                    send,
+                    admitted.repo_path,
+                    wanted.service,
+                    advertise=wanted.advertise,
+                    git_protocol=request.headers.get("git-protocol"),
+                    gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
+                    commands=commands,
+                )
+            except BaseException:
+                # Whatever happened to git or the client, journal the refs that did move.
+                if push:
+                    await state.push_bookkeeping.run(bookkeeping)
+                raise
         if push:
             # Before the response ends: the pusher's next clone must find HEAD's branch.
             await run_in_threadpool(_adopt_pushed_default, admitted, commands)
@@ -143,7 +147,10 @@ class VcsEndpoint:
             on_complete=on_complete,
             bookkeeping=state.push_bookkeeping,
         )
-        await state.hg_app(scope, receive, send)
+        pushing = (state.housekeeper.pushing(admitted.repo_path) if wanted.action == PUSH
+                   else contextlib.nullcontext())
+        with pushing:
+            await state.hg_app(scope, receive, send)
 
 
 async def _refuse(refusal: NotAdmitted, scope, receive, send) -> None:
@@ -200,6 +207,7 @@ def _check(state, wanted: VcsRequest, authorization: str | None, client_ip: str)
             repo_id=repo.repo_id,
             repo_name=repo.repo_name,
             repo_path=repo_disk.path(uow, repo),
+            repo_kind=repo.repo_type,
             user_id=grant.user.user_id,
             username=grant.user.username,
             anonymous=grant.anonymous,
@@ -250,6 +258,7 @@ def _after_push(state, admitted: Admitted, before: journal.RefState, claim: jour
     """
     if not (claim.refs or claim.whole_kinds):
         return
+    state.housekeeper.after_push(admitted.repo_path, admitted.repo_kind)
     # Two pushes finishing together both read, then write: on SQLite the second writer's
     # snapshot is stale and it fails at once (SQLITE_BUSY, no waiting); the push itself is done,
     # so its bookkeeping is simply tried again in a fresh transaction.

@@ -277,9 +277,11 @@ class Repository(HistoryReader, ABC):
         return tree_archive.chunks(commit, fmt, prefix, ARCHIVE_CHUNK)
 
     @abstractmethod
-    def housekeep(self) -> None:
-        """Cheap upkeep that keeps reads fast, done only when it is due (git: ``gc --auto``;
-        hg: refresh the caches). Safe to call often and while others read or push."""
+    def housekeep(self, full: bool = False) -> list[str]:
+        """Upkeep that keeps clones and reads fast, done only when it is due (git: repack with
+        a reachability bitmap when packs pile up, the commit-graph; hg: refresh the caches);
+        ``full``: everything, now. Returns the actions taken, as sentences. Safe to call often
+        and while others read or push."""
 
     @abstractmethod
     def get_commit(self, rev: str | int | None = None) -> Commit:

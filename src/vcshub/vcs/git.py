@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pygit2
 
-from . import git_command, git_history, git_index, git_merge, git_remote, git_write
+from . import git_command, git_history, git_index, git_merge, git_remote, git_upkeep, git_write
 from .remote_transfer import TransferLimits
 from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
                    option_like)
@@ -284,19 +284,9 @@ class GitRepository(Repository):
 
     # -- maintenance --------------------------------------------------------
 
-    def housekeep(self) -> None:
-        """``git gc --auto``: packs loose objects and packs once there are more than
-        ``gc.auto`` / ``gc.autoPackLimit`` of them, else returns at once. In the foreground
-        (no detached gc outliving the call, whose errors nobody would see).
-
-        Then the commit-graph gets a layer for the commits it lacks, with changed-path Bloom
-        filters: they make a file's history and blame skip the commits that did not touch it
-        (under a second to about a tenth on 100,000 commits). gc's own graph write is off, as
-        it would rewrite the graph without the filters."""
-        git_command.run(["-c", "gc.autoDetach=false", "-c", "gc.writeCommitGraph=false",
-                         "gc", "--auto", "--quiet"], git_dir=self._git.path)
-        git_command.run(["commit-graph", "write", "--reachable", "--split", "--changed-paths"],
-                        git_dir=self._git.path)
+    def housekeep(self, full: bool = False) -> list[str]:
+        """See :mod:`vcshub.vcs.git_upkeep`: repack with a bitmap when due, commit-graph."""
+        return git_upkeep.housekeep(Path(self._git.path), full)
 
     def fetch(self, source: str, limits: TransferLimits = git_remote.DEFAULT_LIMITS) -> None:
         """Fetch all branches and tags from ``source`` (forced, mirror-like,

@@ -89,6 +89,10 @@ def clone(source: str, dest: Path) -> None:
         raise CloneError(f"hg clone failed: {hg_message(exc)}") from None
 
 
+# The action housekeep reports (the ``maintenance`` API method lists it).
+UPDATE_CACHES = "update caches: branch heads, tags, branch names of revisions"
+
+
 class HgRepository(Repository):
     """A Mercurial repository (no working copy is used)."""
 
@@ -305,18 +309,20 @@ class HgRepository(Repository):
 
     # -- maintenance --------------------------------------------------------
 
-    def housekeep(self) -> None:
+    def housekeep(self, full: bool = False) -> list[str]:
         """Warm every cache Mercurial keeps (branch heads, tags, branch names of revisions:
         what ``hg debugupdatecaches`` does), so that no reader pays for it. Skipped while a
-        push holds the lock: the push updates them itself."""
+        push holds the lock: the push updates them itself. ``full`` changes nothing: the
+        caches are all there is to keep."""
         repo = self.repo
         try:
             with repo.wlock(wait=False), repo.lock(wait=False):
                 repo.updatecaches(caches=hgrepository.CACHES_ALL)
         except error.LockHeld:
-            return
+            return []
         except (error.Abort, OSError) as exc:
             raise RepositoryError(f"hg cache update failed: {hg_message(exc)}") from None
+        return [UPDATE_CACHES]
 
     def fetch(self, source: str, limits: TransferLimits = hg_remote.DEFAULT_LIMITS) -> None:
         """Pull every changeset, bookmark and phase from ``source`` (in a child process:

@@ -1,4 +1,5 @@
-"""Repository upkeep methods: rescan, caches, pull, strip, locks (REFERENCE.md 4.1, 4.4)."""
+"""Repository upkeep methods: rescan, caches, pull, maintenance, strip, locks (REFERENCE.md
+4.1, 4.4, 5)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from vcshub.api.methods.repos import serializer
 from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.datetimes import format_timestamp
-from vcshub.services import locks, repo_maintenance, repos
+from vcshub.services import housekeeping, locks, repo_maintenance, repos
 
 methods = MethodSet()
 
@@ -36,6 +37,16 @@ def pull(call: Call, repoid):
     with failing_as(f"Unable to pull changes from `{repo.repo_name}`"):
         repo_maintenance.pull(call.uow, call.caller, repo)
     return {"msg": f"Pulled from `{repo.repo_name}`", "repository": repo.repo_name}
+
+
+@methods.method()
+def maintenance(call: Call, repoid):
+    """Housekeeping now (RC-later ``maintenance``): git repacks into one pack with a bitmap,
+    packs refs and rewrites the commit-graph; hg refreshes its caches."""
+    repo = repos.administered(call.uow, call.caller, repoid)
+    with failing_as(f"Unable to execute maintenance on `{repo.repo_name}`"):
+        name, actions = housekeeping.maintenance(call.uow, call.caller, repo.repo_id)
+    return {"msg": "executed maintenance command", "executed_actions": actions, "repository": name}
 
 
 @methods.method()
