@@ -40,7 +40,8 @@ class MailNotConfigured(Conflict):
 
 def _mac(uow: UnitOfWork, user: User, issued: int) -> str:
     text = f"password-reset:{user.user_id}:{issued}:{user.password_hash or ''}:{user.session_key}"
-    return hmac.new(secret_key(uow.settings).encode(), text.encode(), hashlib.sha256).hexdigest()[:40]
+    secret = secret_key(uow.settings).encode()
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def issue_key(uow: UnitOfWork, user: User) -> str:

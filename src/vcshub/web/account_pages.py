@@ -105,7 +105,8 @@ def _ips(uow: UnitOfWork, page: PageRequest) -> Response:
 
 def _toggle_following(uow: UnitOfWork, page: PageRequest) -> Response:
     repo, now = following.toggle_following(uow, page.viewer, page.form.get("follows_repo_id"))
-    page.flash(f"You follow {repo.repo_name} now" if now else f"You stopped following {repo.repo_name}")
+    name = repo.repo_name
+    page.flash(f"You follow {name} now" if now else f"You stopped following {name}")
     back = safe_target(str(page.form.get("came_from") or ""))
     return RedirectResponse(back if back != "/" else repo_url(repo), 303)
 

@@ -63,7 +63,8 @@ def _files_of(form) -> tuple[dict, list[tuple[str, str]]]:
     """The form's files ``{name: {"content"}}`` and the rows to show again if refused. Rows
     with neither a name nor content are ignored (the empty row the form keeps for a new file)."""
     rows = list(zip(form.getlist("filename"), form.getlist("content"), strict=False))
-    rows = [(str(n).strip(), str(c).replace("\r\n", "\n")) for n, c in rows if str(n).strip() or str(c)]
+    rows = [(str(n).strip(), str(c).replace("\r\n", "\n"))
+            for n, c in rows if str(n).strip() or str(c)]
     files: dict = {}
     for name, content in rows:
         if name in files:

@@ -40,7 +40,8 @@ def _tokens(uow: UnitOfWork, page: PageRequest) -> Response:
     if page.form is not None:
         return _create(uow, page)
     now = uow.clock()
-    rows = [(t, t.expires != -1 and t.expires <= now) for t in auth_tokens.list_tokens(uow, page.viewer)]
+    rows = [(t, t.expires != -1 and t.expires <= now)
+            for t in auth_tokens.list_tokens(uow, page.viewer)]
     return account_page(page, "account_tokens.html", rows=rows, roles=ROLES, lifetimes=LIFETIMES,
                         revealed=revealed, values={}, errors={})
 

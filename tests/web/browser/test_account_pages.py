@@ -151,15 +151,17 @@ def test_gist_create_edit_delete(page, live_server, admin_api, screenshots):
 
     other = make_user(admin_api)
     with httpx.Client(base_url=live_server.url, timeout=60) as browser:  # not his to edit
-
         login(browser, other.username, other.password)
         assert browser.get(f"/_admin/gists/{access_id}/edit").status_code == 404
-    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: "no" keeps it
+    answers = ["no", "yes"]  # deleting asks first: "no" keeps the gist
+    asked = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept() if answers.pop(0) == "yes" else d.dismiss()))
     page.click("form.gist-delete button")
-    assert page.url == gist_url and page.locator("section.file").count() == 1
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.wait_for_timeout(500)
+    assert asked and page.url == gist_url and page.locator("section.file").count() == 1
     with page.expect_navigation():
         page.click("form.gist-delete button")
+    assert len(asked) == 2
     assert "was deleted" in page.locator("p.flash").inner_text()
     assert page.goto(gist_url).status == 404
 
