@@ -71,3 +71,21 @@ def test_follow_and_unfollow_from_the_repository_page(live_server, admin_api):
         missing = browser.post("/_admin/toggle_following",
                                data={**data, "follows_repo_id": "999999999"})
         assert missing.status_code == 404
+
+
+def test_the_ip_page_exists_for_a_user_with_a_whitelist(live_server, admin_api):
+    from sqlalchemy.orm import Session
+
+    from tests.transport.clients import database
+    from vcshub.db.models import UserIpAddress
+
+    user = make_user(admin_api)
+    with Session(database(live_server)) as db:  # no service manages whitelists yet
+        db.add(UserIpAddress(user_id=user.user_id, ip_addr="127.0.0.0/8", description="here"))
+        db.commit()
+    with httpx.Client(base_url=live_server.url, timeout=60) as browser:
+        login(browser, user.username, user.password)
+        page = browser.get("/_admin/my_account/ips")
+        assert page.status_code == 200
+        assert "<code>127.0.0.0/8</code>" in page.text and "here" in page.text
+        assert 'href="/_admin/my_account/ips"' in browser.get("/_admin/my_account").text
