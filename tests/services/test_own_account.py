@@ -88,3 +88,21 @@ def test_permission_origins_name_the_deciding_rule(uow, root):
     assert report[via_group.repo_name].source == f"user group {group.group_name}"
     assert report[public.repo_name].source == "default permission"
     assert permission_origins.permission_origins(uow, root.user)["repositories"][public.repo_name].source == "super-administrator"
+
+
+def test_global_permission_origins(uow, root):
+    me = people.user(uow)
+    report = {o.permission: o.source for o in permission_origins.permission_origins(uow, me)["global"]}
+    assert report["hg.create.repository"] == "default permission"
+    assert report["hg.password_reset.enabled"] == "site default"
+    group = people.user_group(uow, root, me)
+    group.inherit_default_permissions = False
+    from vcshub.db.models import UserGroupGlobalPermission
+    uow.db.add(UserGroupGlobalPermission(users_group_id=group.users_group_id,
+                                         permission="hg.create.none"))
+    uow.db.flush()
+    report = {o.permission: o.source for o in permission_origins.permission_origins(uow, me)["global"]}
+    assert report["hg.create.none"] == f"user group {group.group_name}"
+    people.global_rights(uow, me, "hg.fork.none")
+    report = {o.permission: o.source for o in permission_origins.permission_origins(uow, me)["global"]}
+    assert report["hg.fork.none"] == "set on your account"

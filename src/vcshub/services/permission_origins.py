@@ -22,9 +22,11 @@ from vcshub.db.models import (
     RepoUserPermission,
     User,
     UserGroup,
+    UserGroupGlobalPermission,
     UserGroupUserGroupPermission,
     UserGroupUserPermission,
 )
+from vcshub.permissions import names
 from vcshub.permissions.effective import EffectivePermissions
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -60,19 +62,19 @@ _KINDS = {
 
 
 def permission_origins(uow: UnitOfWork, user: User) -> dict:
-    """``{"global": [...], kind: {name: Origin}}`` for the three kinds of objects."""
+    """``{"global": [Origin], kind: {name: Origin}}`` for the three kinds of objects."""
     perms = EffectivePermissions(uow.db, user)
     effective = {
         "repositories": perms.repos(),
         "repositories_groups": perms.repo_groups(),
         "user_groups": perms.user_groups(),
     }
-    report: dict = {"global": sorted(perms.global_perms)}
     group_ids = [] if user.admin else perms._active_group_ids
     group_names = dict(uow.db.execute(select(UserGroup.users_group_id, UserGroup.group_name)).all())
+    report: dict = {"global": _global_origins(uow, user, perms, group_ids, group_names)}
     for kind, (model, id_column, name_column, user_rows, group_rows) in _KINDS.items():
         levels = effective[kind]
-        names = dict(uow.db.execute(select(id_column, name_column)).all())
+        object_names = dict(uow.db.execute(select(id_column, name_column)).all())
         owned = set(uow.db.scalars(select(id_column).where(model.owner_id == user.user_id)))
         own_table, own_object = user_rows
         granted = set(uow.db.scalars(select(own_object).where(own_table.user_id == user.user_id)))
@@ -84,11 +86,42 @@ def permission_origins(uow: UnitOfWork, user: User) -> dict:
             ):
                 via_groups.setdefault(oid, []).append(group_names.get(gid, str(gid)))
         report[kind] = {
-            names[oid]: Origin(level, _source(user, oid, owned, granted, via_groups))
+            object_names[oid]: Origin(level, _source(user, oid, owned, granted, via_groups))
             for oid, level in levels.items()
-            if oid in names
+            if oid in object_names
         }
     return report
+
+
+def _global_origins(uow: UnitOfWork, user: User, perms: EffectivePermissions,
+                    group_ids: list[int], group_names: dict[int, str]) -> list[Origin]:
+    """Each global permission with its rule: site-wide ones are always the default user's;
+    the configurable ones are the user's own when he does not inherit, else those of his
+    non-inheriting user groups that hold them, else the default user's."""
+    held: dict[str, list[str]] = {}
+    if group_ids:
+        rows = uow.db.execute(
+            select(UserGroupGlobalPermission.permission, UserGroup.group_name)
+            .join(UserGroup, UserGroup.users_group_id == UserGroupGlobalPermission.users_group_id)
+            .where(UserGroup.users_group_id.in_(group_ids),
+                   UserGroup.inherit_default_permissions.is_(False))
+        )
+        for permission, group_name in rows:
+            held.setdefault(permission, []).append(group_name)
+    found = []
+    for permission in sorted(perms.global_perms):
+        if user.admin:
+            source = "super-administrator"
+        elif permission not in names.CONFIGURABLE_GLOBALS:
+            source = "site default"
+        elif not user.inherit_default_permissions:
+            source = "set on your account"
+        elif permission in held:
+            source = "user group " + ", ".join(sorted(held[permission]))
+        else:
+            source = "default permission"
+        found.append(Origin(permission, source))
+    return found
 
 
 def _source(user: User, oid: int, owned: set, granted: set, via_groups: dict) -> str:
