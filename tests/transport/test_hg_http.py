@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.factories.api import push_commits
+from tests.factories.api import push_commits, seeded_repo
 from tests.transport.clients import Clients, Credentials, journal_entries, probe
 
 
@@ -122,3 +122,16 @@ def test_only_wire_protocol_commands_reach_hgweb(live_server, hg_repo):
             assert response.status_code == 403, params
             assert b"seed" not in response.content
         assert http.get(f"{live_server.url}/{repo}", params={"cmd": "capabilities"}).status_code == 200
+
+
+def test_clones_stream_the_store_and_keep_phases(live_server, admin_api, clients):
+    """server.preferuncompressed: a clone copies the store's files instead of a bundle built
+    for it (the fastest clone on a local network), and what it gets is the same history with
+    the same phases."""
+    repo = seeded_repo(live_server, admin_api, "hg")
+    result, copy = clients.clone("hg", repo)
+    result.check()
+    assert "streaming all changes" in result.output
+    clients.hg("verify", "-R", str(copy.path)).check()
+    phases = clients.hg("phase", "-R", str(copy.path), "-r", "all()").check().output
+    assert phases.strip().endswith("public")

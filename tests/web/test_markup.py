@@ -56,3 +56,22 @@ def test_only_markup_files_are_rendered_and_not_when_huge():
     assert markup.rendered("docs/intro.RST", "x\n=\n") is not None
     assert markup.rendered("README.txt", "# x") is None
     assert markup.rendered("big.md", "x" * (markup.RENDER_LIMIT + 1)) is None
+
+
+def test_relative_links_lead_into_the_repository():
+    links = markup.Links(files="/g/app/files/abc/", raw="/g/app/raw/abc/", folder="docs")
+    html = markup.markdown(
+        "[notes](notes.txt#top) [up](../README.md) [out](../../etc/passwd) "
+        "[site](https://example.com/x) [here](#usage) [abs](/other/repo)\n\n![logo](img/logo.png)",
+        links,
+    )
+    assert 'href="/g/app/files/abc/docs/notes.txt#top"' in html
+    assert 'href="/g/app/files/abc/README.md"' in html
+    assert "passwd" not in html  # climbs out of the tree: no link at all
+    assert 'href="https://example.com/x"' in html
+    assert 'href="#usage"' in html and 'href="/other/repo"' in html
+    assert 'src="/g/app/raw/abc/docs/img/logo.png"' in html
+
+
+def test_without_links_relative_urls_stay_as_written():
+    assert 'href="notes.txt"' in markup.markdown("[n](notes.txt)")

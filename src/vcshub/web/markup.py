@@ -9,7 +9,10 @@ handlers, no ``javascript:`` URLs), so a renderer's option can never open a hole
 
 from __future__ import annotations
 
+import posixpath
 import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 import nh3
 from docutils.core import publish_parts
@@ -38,8 +41,41 @@ MARKDOWN_NAMES = re.compile(r"\.(md|markdown|mkd|mdown)$", re.IGNORECASE)
 RST_NAMES = re.compile(r"\.(rst|rest)$", re.IGNORECASE)
 
 
-def sanitised(html: str) -> Markup:
-    """``html`` with everything that could run or restyle the site taken out."""
+@dataclass(frozen=True)
+class Links:
+    """Where a document's relative links lead, as in the repository it is in: ``files`` and
+    ``raw`` are the URLs of the files and raw views at its revision (ending in ``/``),
+    ``folder`` the document's folder in the tree (``""`` at the root). A link to another file
+    opens its files page, an image loads from the raw view; a link that climbs out of the
+    repository's tree is dropped."""
+
+    files: str
+    raw: str
+    folder: str = ""
+
+    def resolve(self, tag: str, value: str) -> str | None:
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith(("/", "#")) or not parts.path:
+            return value  # absolute, another site, or a fragment of this document
+        path = posixpath.normpath(posixpath.join(self.folder, parts.path))
+        if path == ".." or path.startswith("../"):
+            return None
+        base = self.raw if tag == "img" else self.files
+        target = base + quote("" if path == "." else path)
+        if parts.query:
+            target += "?" + parts.query
+        return target + ("#" + parts.fragment if parts.fragment else "")
+
+
+def sanitised(html: str, links: Links | None = None) -> Markup:
+    """``html`` with everything that could run or restyle the site taken out, and relative
+    links pointing into the repository when ``links`` says where that is."""
+
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if attr in ("href", "src"):
+            return links.resolve(tag, value)
+        return value
+
     return Markup(
         nh3.clean(
             html,
@@ -48,15 +84,16 @@ def sanitised(html: str) -> Markup:
             link_rel="noopener noreferrer nofollow",
             url_schemes={"http", "https", "mailto"},
             filter_style_properties={"text-align"},
+            attribute_filter=attribute_filter if links else None,
         )
     )
 
 
-def markdown(text: str) -> Markup:
-    return sanitised(_MARKDOWN.render(text))
+def markdown(text: str, links: Links | None = None) -> Markup:
+    return sanitised(_MARKDOWN.render(text), links)
 
 
-def rst(text: str) -> Markup:
+def rst(text: str, links: Links | None = None) -> Markup:
     """reStructuredText as HTML. Directives that read files or pass raw HTML through are off
     (``file_insertion_enabled``, ``raw_enabled``), and problems in the text never fail the
     page: docutils reports nothing and halts on nothing."""
@@ -74,7 +111,7 @@ def rst(text: str) -> Markup:
             "embed_stylesheet": False,
         },
     )
-    return sanitised(parts["body"])
+    return sanitised(parts["body"], links)
 
 
 def kind_of(filename: str) -> str | None:
@@ -86,10 +123,10 @@ def kind_of(filename: str) -> str | None:
     return None
 
 
-def rendered(filename: str, text: str) -> Markup | None:
+def rendered(filename: str, text: str, links: Links | None = None) -> Markup | None:
     """``text`` rendered by the markup its file name says, or None: not a markup we render, or
     too large to render (the caller shows it as text)."""
     kind = kind_of(filename)
     if kind is None or len(text) > RENDER_LIMIT:
         return None
-    return markdown(text) if kind == "markdown" else rst(text)
+    return markdown(text, links) if kind == "markdown" else rst(text, links)
