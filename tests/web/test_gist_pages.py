@@ -115,3 +115,12 @@ def test_an_expiry_beyond_the_calendar_does_not_break_the_page(live_server, admi
         db.commit()
     page = http.get(f"/_admin/gists/{gist['access_id']}")
     assert page.status_code == 200 and "never expires" in page.text
+
+
+def test_the_list_shows_a_gist_that_expires_after_year_9999(live_server, admin_api, http):
+    gist = create(make_user(admin_api))
+    with Session(database(live_server)) as db:
+        db.execute(update(Gist).where(Gist.gist_id == gist["gist_id"]).values(expires=1e17))
+        db.commit()
+    page = http.get("/_admin/gists")
+    assert page.status_code == 200 and f'href="/_admin/gists/{gist["access_id"]}"' in page.text

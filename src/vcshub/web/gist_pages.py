@@ -54,7 +54,8 @@ def _list(uow: UnitOfWork, page: PageRequest) -> Response:
     if page.viewer is None:
         title = "Public gists"
     filters = "".join(f"&{k}=1" for k, on in (("public", public), ("private", private)) if on)
-    return page.render("gists.html", gists=[(g, gist_url(g)) for g in shown], title=title,
+    rows = [(g, gist_url(g), _expiry(g.expires)) for g in shown]
+    return page.render("gists.html", gists=rows, title=title,
                        page_number=number, has_next=len(found) > number * PER_PAGE,
                        filters=filters, now=uow.clock())
 
