@@ -23,6 +23,7 @@ from vcshub.web import (
     account_pages,
     error_pages,
     gist_pages,
+    journal_pages,
     password_pages,
     registration_pages,
     sessions,
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> Starlette:
             Route(web_auth.PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
             # The site's own pages: each module lists its routes.
             *gist_pages.ROUTES,
+            *journal_pages.ROUTES,
             *account_pages.ROUTES,
             *token_pages.ROUTES,
             *registration_pages.ROUTES,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pygit2
 
-from . import git_command, git_history, git_index, git_merge, git_remote, git_upkeep, git_write
+from . import (git_command, git_history, git_index, git_last_changes, git_merge, git_remote,
+               git_upkeep, git_write)
 from .remote_transfer import TransferLimits
 from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
                    option_like)
@@ -273,6 +274,10 @@ class GitRepository(Repository):
     def annotate(self, rev, path: str):
         """See :meth:`HistoryReader.annotate` (``git blame``)."""
         return git_history.annotate(self, rev, path)
+
+    def last_changes(self, rev, path: str, names, budget: float):
+        """See :meth:`HistoryReader.last_changes` (one ``git log --name-only``)."""
+        return git_last_changes.last_changes(self, rev, path, names, budget)
 
     def archive(self, rev, fmt: str, prefix: str) -> Iterator[bytes]:
         """Streamed out of ``git archive`` (see :meth:`Repository.archive`)."""

@@ -18,7 +18,7 @@ from mercurial.interfaces import repository as hgrepository
 
 from .base import Commit, Repository, option_like
 from .errors import CloneError, CommitNotFound, RepositoryError, RepositoryNotFound
-from . import hg_history, hg_merge, hg_remote, hg_write
+from . import hg_history, hg_last_changes, hg_merge, hg_remote, hg_write
 from .remote_transfer import TransferLimits
 from .hg_commit import HgCommit, diff_text, get_node, list_nodes, to_str
 from .merges import MergeResult
@@ -306,6 +306,10 @@ class HgRepository(Repository):
     def annotate(self, rev, path: str):
         """See :meth:`HistoryReader.annotate` (``hg annotate --follow``)."""
         return hg_history.annotate(self, rev, path)
+
+    def last_changes(self, rev, path: str, names, budget: float):
+        """See :meth:`HistoryReader.last_changes` (the changelog's file lists)."""
+        return hg_last_changes.last_changes(self, rev, path, names, budget)
 
     # -- maintenance --------------------------------------------------------
 

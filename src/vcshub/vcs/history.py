@@ -10,6 +10,7 @@ changelog).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,3 +85,11 @@ class HistoryReader(ABC):
     def annotate(self, rev: str | int | None, path: str) -> list[BlameLine]:
         """Each line of the file ``path`` at ``rev`` with the commit that last changed it,
         across renames. NodeNotFound when ``path`` is not a file at ``rev``."""
+
+    @abstractmethod
+    def last_changes(self, rev: str | int | None, path: str, names: Collection[str],
+                     budget: float) -> tuple[dict[str, str], bool]:
+        """The newest commit (an ancestor of ``rev``, or itself) that changed each entry
+        ``names`` of the directory ``path``: name → commit id, and True when every name was
+        found. One walk of the history, stopped when all are found or after ``budget``
+        seconds (entries not found by then are left out)."""

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vcshub.services import repo_contents, repo_index
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import (
+    blame_pages,
     changelog_pages,
     diff_pages,
     file_pages,
@@ -42,7 +43,7 @@ from vcshub.web.request_info import base_url
 if TYPE_CHECKING:  # the application module imports this one
     from vcshub.app_state import AppState
 
-PAGE_MODULES = (raw_views, summary_pages, file_pages, changelog_pages, diff_pages)
+PAGE_MODULES = (raw_views, summary_pages, file_pages, changelog_pages, diff_pages, blame_pages)
 SUMMARY = summary_pages.SUMMARY
 
 

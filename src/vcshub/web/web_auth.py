@@ -79,12 +79,16 @@ def identify(
     view_names: Collection[str],
     feed: bool,
     throttle: LoginThrottle,
+    *,
+    token_always: bool = False,
 ) -> User | None:
     """The user behind the request, or None for anonymous; raises AuthenticationRefused for
-    bad credentials."""
+    bad credentials. ``token_always``: the view takes ``?auth_token=`` whatever the whitelist
+    says (RhodeCode opens its journal feeds to feed tokens that way)."""
     roles = FEED_ROLES if feed else WEB_ROLES
     whitelist = uow.settings.api_access_controllers_whitelist
-    if credentials.token and token_allowed(whitelist, view_names, credentials.token):
+    if credentials.token and (token_always
+                              or token_allowed(whitelist, view_names, credentials.token)):
         return _token_user(uow, credentials, roles)
     basic = parse_basic(credentials.authorization)
     if basic is not None:

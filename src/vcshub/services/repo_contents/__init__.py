@@ -48,6 +48,7 @@ from vcshub.services.repo_contents.records import (
     Refs,
     Summary,
 )
+from vcshub.services.repo_contents.changelog_graph import GraphedChangelog, graphed_changelog
 
 __all__ = [
     "AnnotatedLine", "Annotation", "ChangedFile", "Changelog", "Changeset", "CommitDiff",
@@ -57,4 +58,19 @@ __all__ = [
     "commit_at", "commit_diff", "commit_or_empty", "commit_patch", "commits_from", "compare",
     "feed", "file_history", "first_existing", "nodes_below", "open_readable", "raw_file",
     "readable_repo", "ref_names", "refs", "summary",
+    "GraphedChangelog", "graphed_changelog",
 ]
+
+# appended: the files pages' last change per entry (services/repo_contents/last_changes.py)
+from vcshub.services.repo_contents.last_changes import (  # noqa: E402
+    EntryChange,
+    EntryChanges,
+    last_changes,
+)
+
+__all__ += ["EntryChange", "EntryChanges", "last_changes"]
+
+# appended: every file path of a tree, for the file finder (services/repo_contents/tree_paths.py)
+from vcshub.services.repo_contents.tree_paths import file_paths  # noqa: E402
+
+__all__ += ["file_paths"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 from vcshub import vcs
 from vcshub.db.models import Repository
@@ -28,14 +29,27 @@ def commits_from(repository: vcs.Repository, start_rev: str, limit: int) -> list
 
 
 def changelog(uow: UnitOfWork, repo: Repository, rev: str | None = None, page: int = 1,
-              per_page: int = CHANGELOG_PAGE) -> Changelog:
+              per_page: int = CHANGELOG_PAGE, branch: str | None = None) -> Changelog:
     """Page ``page`` (from 1) of the history, newest first.
 
     Without ``rev``: every commit of the repository (all branches). With ``rev``: that commit
-    and its ancestors only.
+    and its ancestors only. With ``branch`` (instead of ``rev``): the branch's head and its
+    ancestors; for hg only the commits of that named branch (as RhodeCode's ``?branch=``).
+    CommitNotFound for a branch that does not exist.
     """
     repository = backend(uow, repo)
     skip = (max(page, 1) - 1) * per_page
+    if branch is not None:
+        head = repository.branches().get(branch)
+        if head is None and repo.repo_type == "hg":  # a closed branch can be read too
+            head = repository.branches(closed=True).get(branch)
+        if head is None:
+            raise vcs.CommitNotFound(f"no branch {branch!r}")
+        start = commit_at(repository, head)
+        on_branch = (lambda c: c.branch == branch) if repo.repo_type == "hg" else None
+        commits, more = _ancestors(repository, start, skip, per_page, on_branch)
+        return Changelog(commits=commits, page=page, has_next=more,
+                         start=CommitRecord.of(start), branch=branch)
     if rev is None:
         if repository.is_empty():
             return Changelog(commits=[], page=page, has_next=False)
@@ -72,20 +86,23 @@ def newest(repository: vcs.Repository, skip: int, limit: int) -> tuple[list[Comm
     return [CommitRecord.of(c) for c in reversed(commits)], first > 0
 
 
-def _ancestors(repository: vcs.Repository, start: vcs.Commit, skip: int,
-               limit: int) -> tuple[list[CommitRecord], bool]:
-    """``start`` and its ancestors by descending index (children before parents)."""
+def _ancestors(repository: vcs.Repository, start: vcs.Commit, skip: int, limit: int,
+               keep: Callable[[vcs.Commit], bool] | None = None,
+               ) -> tuple[list[CommitRecord], bool]:
+    """``start`` and its ancestors by descending index (children before parents); with
+    ``keep``, only the commits it accepts count (the walk still goes through the others)."""
     queue = [(-start.index, start.raw_id, start)]
     seen = {start.raw_id}
     found: list[CommitRecord] = []
     walked = 0
     while queue:
         _index, _raw_id, commit = heapq.heappop(queue)
-        if walked >= skip:
-            if len(found) == limit:
-                return found, True
-            found.append(CommitRecord.of(commit))
-        walked += 1
+        if keep is None or keep(commit):
+            if walked >= skip:
+                if len(found) == limit:
+                    return found, True
+                found.append(CommitRecord.of(commit))
+            walked += 1
         for parent_id in commit.parents:
             if parent_id not in seen:
                 seen.add(parent_id)

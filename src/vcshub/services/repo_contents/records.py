@@ -92,6 +92,7 @@ class Changelog:
     page: int
     has_next: bool
     start: CommitRecord | None = None
+    branch: str | None = None  # the ``?branch=`` filter it was read with
 
 
 @dataclass(frozen=True)
