@@ -19,7 +19,17 @@ from vcshub.tasks.jobs import collect_expired_gists
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
-from vcshub.web import error_pages, gist_pages, journal_pages, password_pages, sessions, web_auth
+from vcshub.web import (
+    account_pages,
+    error_pages,
+    gist_pages,
+    journal_pages,
+    password_pages,
+    registration_pages,
+    sessions,
+    token_pages,
+    web_auth,
+)
 from vcshub.web.pages import index_page
 from vcshub.web.templating import STATIC_FOLDER, STATIC_PREFIX
 from vcshub.web.repo_pages import RepoPages
@@ -58,6 +68,9 @@ def create_app(settings: Settings) -> Starlette:
             # The site's own pages: each module lists its routes.
             *gist_pages.ROUTES,
             *journal_pages.ROUTES,
+            *account_pages.ROUTES,
+            *token_pages.ROUTES,
+            *registration_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=error_pages.not_found))),
         ],

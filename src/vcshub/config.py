@@ -60,6 +60,17 @@ class Settings:
     # The ssh client for ssh:// remotes; empty: no agent, no identity, no ssh config of the
     # server account.
     remote_ssh_command: str = ""
+    # Outgoing mail (password reset links). No smtp_server: the server sends no mail, and the
+    # password reset page says an administrator must reset the password. smtp_use_ssl: SMTPS
+    # (port 465); smtp_use_tls: STARTTLS on a plain connection.
+    smtp_server: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_use_tls: bool = False
+    smtp_use_ssl: bool = False
+    smtp_from: str = "vcshub@localhost"
+    smtp_timeout_seconds: int = 30
     config_file: Path | None = field(default=None, compare=False)
 
     @property

@@ -115,3 +115,31 @@ def test_an_expiry_beyond_the_calendar_does_not_break_the_page(live_server, admi
         db.commit()
     page = http.get(f"/_admin/gists/{gist['access_id']}")
     assert page.status_code == 200 and "never expires" in page.text
+
+
+def test_the_list_shows_a_gist_that_expires_after_year_9999(live_server, admin_api, http):
+    gist = create(make_user(admin_api))
+    with Session(database(live_server)) as db:
+        db.execute(update(Gist).where(Gist.gist_id == gist["gist_id"]).values(expires=1e17))
+        db.commit()
+    page = http.get("/_admin/gists")
+    assert page.status_code == 200 and f'href="/_admin/gists/{gist["access_id"]}"' in page.text
+
+
+def test_gist_forms_refuse_a_post_without_the_csrf_token(live_server, admin_api):
+    owner = make_user(admin_api)
+    gist = create(owner)
+    with httpx.Client(base_url=live_server.url, timeout=60) as browser:
+        new = browser.get("/_admin/gists/new")
+        assert new.status_code == 303 and new.headers["location"].startswith("/_admin/login?came_from=")
+        login(browser, owner.username, owner.password)
+        fields = {"filename": "x.txt", "content": "forged\n", "description": "forged"}
+        for path in ("/_admin/gists/new", f"/_admin/gists/{gist['access_id']}/edit",
+                     f"/_admin/gists/{gist['access_id']}/delete"):
+            for token in ({}, {"csrf_token": "forged"}):
+                refused = browser.post(path, data={**fields, **token})
+                assert refused.status_code == 403, path
+    mine = owner.api.result("get_gists")
+    assert [g["gist_id"] for g in mine] == [gist["gist_id"]]
+    assert owner.api.result("get_gist", gistid=gist["access_id"], content=True)["content"] == {
+        name: spec["content"] for name, spec in FILES.items()}

@@ -244,3 +244,21 @@ def visible_on_web(uow: UnitOfWork, viewer: User | None, gistid: str) -> Gist:
     if gist.acl_level == "acl_private" and (viewer is None or viewer.username == "default"):
         raise NotFound("gist", gistid)
     return gist
+
+
+def web_listing(uow: UnitOfWork, viewer: User | None, *, public: bool = False,
+                private: bool = False) -> list[Gist]:
+    """``/_admin/gists`` as RhodeCode lists it, newest first, expired ones left out: by default
+    every public gist (``acl_private`` ones for signed-in users only); ``private`` the viewer's
+    own private gists, ``public`` his own public ones, both: all of his own."""
+    now = uow.clock()
+    query = select(Gist).where(or_(Gist.expires == -1, Gist.expires > now))
+    signed_in = viewer is not None and viewer.username != "default"
+    if signed_in and (public or private):
+        kinds = [kind for kind, wanted in (("public", public), ("private", private)) if wanted]
+        query = query.where(Gist.owner_id == viewer.user_id, Gist.gist_type.in_(kinds))
+    else:
+        query = query.where(Gist.gist_type == "public")
+        if not signed_in:
+            query = query.where(Gist.acl_level == "acl_public")
+    return list(uow.db.scalars(query.order_by(Gist.created_on.desc(), Gist.gist_id.desc())))

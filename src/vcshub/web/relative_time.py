@@ -13,8 +13,10 @@ _STEPS = [(60, "minute"), (3600, "hour"), (86400, "day"), (30 * 86400, "month"),
 
 def ago(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     seconds = ((now or dt.datetime.now(dt.UTC)) - _utc(moment)).total_seconds()
+    if seconds < -60:  # an expiry (tokens, gists): "in 3 hours"
+        return "in " + ago(now or dt.datetime.now(dt.UTC), _utc(moment)).removesuffix(" ago")
     if seconds < 0:
-        return "in the future"
+        return "just now"
     if seconds < 60:
         return "just now"
     unit_seconds, unit = _STEPS[0]

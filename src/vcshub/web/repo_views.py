@@ -18,6 +18,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from vcshub.db.models import Repository, User
+from vcshub.services import following
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -94,6 +95,7 @@ def render(context: Context, repo: Repository, template: str, status: int = 200,
         flashes=context.flashes,
         repo=repo,
         repo_url=repo_url(repo),
+        following=following.is_following(None, context.viewer, repo),  # the h1's follow button
         **values,
     )
 
