@@ -18,7 +18,6 @@ def test_toggling_follows_then_unfollows(uow, root):
     repo, now = following.toggle_following(uow, me, made.repo_id)
     assert (repo.repo_id, now) == (made.repo_id, True)
     assert following.is_following(uow, me, made)
-    assert following.is_following(None, me, made)  # the page layout's way
     assert made in following.followed_repos(uow, me)
     assert following.toggle_following(uow, me, str(made.repo_id))[1] is False  # a form's text
     assert not following.is_following(uow, me, made)

@@ -53,7 +53,9 @@ def test_sign_up_follows_the_site_mode(live_server, admin_api):
     with httpx.Client(base_url=live_server.url, timeout=60) as browser:
         with site(live_server, "hg.register", "hg.register.none"):
             assert browser.get("/_admin/register").status_code == 404
+            assert 'href="/_admin/register"' not in browser.get("/_admin/login").text
         with site(live_server, "hg.register", "hg.register.manual_activate"):
+            assert 'href="/_admin/register"' in browser.get("/_admin/login").text
             name = unique("manual")
             made = _signup(browser, username=name)
             assert made.status_code == 303
@@ -160,6 +162,10 @@ def test_a_mailed_link_sets_the_password_once(mailing_server):
 def test_without_mail_the_page_sends_nothing(live_server, admin_api):
     user = make_user(admin_api)
     with httpx.Client(base_url=live_server.url, timeout=60) as browser:
+        with site(live_server, "hg.password_reset", "hg.password_reset.enabled"):
+            assert 'href="/_admin/password_reset"' in browser.get("/_admin/login").text
+        with site(live_server, "hg.password_reset", "hg.password_reset.hidden"):
+            assert 'href="/_admin/password_reset"' not in browser.get("/_admin/login").text
         page = browser.get("/_admin/password_reset")
         assert page.status_code == 200 and "administrator must reset your password" in page.text
         assert 'name="email"' not in page.text

@@ -8,7 +8,6 @@ may still read: following a repository that later became private reveals nothing
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import object_session
 
 from vcshub.db.models import Repository, User, UserFollowing
 from vcshub.permissions import names
@@ -24,13 +23,11 @@ def _signed_in(user: User | None) -> bool:
     return user is not None and user.username != DEFAULT_USERNAME
 
 
-def is_following(uow: UnitOfWork | None, viewer: User | None, repo: Repository) -> bool:
-    """Whether ``viewer`` follows ``repo`` (never for anonymous). ``uow`` None: the session
-    that loaded ``repo`` answers (a page's layout has the repository, not the unit of work)."""
+def is_following(uow: UnitOfWork, viewer: User | None, repo: Repository) -> bool:
+    """Whether ``viewer`` follows ``repo`` (never for anonymous)."""
     if not _signed_in(viewer):
         return False
-    db = uow.db if uow is not None else object_session(repo)
-    return db.scalar(
+    return uow.db.scalar(
         select(UserFollowing.following_id).where(
             UserFollowing.user_id == viewer.user_id,
             UserFollowing.follows_repo_id == repo.repo_id,

@@ -36,7 +36,7 @@ def update_gist(
     checked = gists.validate_files(files)
     if acl_level is not None and acl_level not in gists.ACL_LEVELS:
         raise Invalid("acl_level", "must be acl_public or acl_private")
-    expires = gists._expiry(uow, lifetime) if lifetime is not None else None
+    expires = gists.expiry(uow, lifetime) if lifetime is not None else None
     if description is not None and not isinstance(description, str):
         raise Invalid("description", "must be text")
     current = {f.name: f.content for f in gists.gist_files(uow, gist)}

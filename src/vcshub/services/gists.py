@@ -66,7 +66,7 @@ def validate_files(files: object) -> dict[str, tuple[bytes, str | None]]:
     return checked
 
 
-def _expiry(uow: UnitOfWork, lifetime: object) -> float:
+def expiry(uow: UnitOfWork, lifetime: object) -> float:
     if not isinstance(lifetime, int) or isinstance(lifetime, bool):
         raise Invalid("lifetime", "must be a number of minutes")
     if lifetime == -1:
@@ -115,7 +115,7 @@ def create_gist(
         acl_level=acl_level,
         description=description if isinstance(description, str) else "",
         owner_id=owner_user.user_id,
-        expires=_expiry(uow, lifetime),
+        expires=expiry(uow, lifetime),
         lexers={name: lexer for name, (_, lexer) in checked.items() if lexer},
     )
     uow.db.add(gist)

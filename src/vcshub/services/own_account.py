@@ -27,9 +27,9 @@ def update_profile(uow: UnitOfWork, user: User, *, firstname: str, lastname: str
     """Set ``user``'s names and main e-mail; Invalid names the field at fault, and nothing
     changes then."""
     user = _own(user)
-    firstname = users._validate_text("firstname", firstname) or ""
-    lastname = users._validate_text("lastname", lastname) or ""
-    new_email = users._validate_email(email)
+    firstname = users.validate_text("firstname", firstname) or ""
+    lastname = users.validate_text("lastname", lastname) or ""
+    new_email = users.validate_email(email)
     if new_email != user.email:
         if user.extern_name != users.INTERNAL:
             raise Invalid("email", "comes from your external account and cannot be changed here")
@@ -45,7 +45,7 @@ def update_profile(uow: UnitOfWork, user: User, *, firstname: str, lastname: str
 def add_email(uow: UnitOfWork, user: User, email: str) -> UserEmail:
     """An extra e-mail of ``user`` (it counts for uniqueness like a main one)."""
     user = _own(user)
-    checked = users._validate_email(email)
+    checked = users.validate_email(email)
     if users.email_taken(uow, checked):
         raise Invalid("email", f"`{checked}` is already in use")
     extra = UserEmail(user_id=user.user_id, email=checked)

@@ -73,7 +73,7 @@ def email_taken(uow: UnitOfWork, email: str, except_user_id: int | None = None) 
     return uow.db.scalar(select(or_(exists(main), exists(extra))))
 
 
-def _validate_text(field: str, value: object, limit: int | None = TEXT_LIMIT) -> str | None:
+def validate_text(field: str, value: object, limit: int | None = TEXT_LIMIT) -> str | None:
     """Names and extern values are text (or null) that fits its column; a password is text.
 
     Checked here rather than left to the database so that both backends answer alike (SQLite
@@ -88,7 +88,7 @@ def _validate_text(field: str, value: object, limit: int | None = TEXT_LIMIT) ->
     return value
 
 
-def _validate_email(email: object) -> str:
+def validate_email(email: object) -> str:
     if not isinstance(email, str) or "@" not in email or len(email) > 255 or " " in email.strip():
         raise Invalid("email", "An email address must contain a single @")
     return email.strip().lower()
@@ -121,13 +121,13 @@ def create_user(
     if isinstance(email, str) and email_taken(uow, email.strip()):
         raise AlreadyExists("email", email)
     validate_username(username)
-    email = _validate_email(email)
-    _validate_text("password", password, limit=None)
+    email = validate_email(email)
+    validate_text("password", password, limit=None)
     for field, value in (
         ("firstname", firstname), ("lastname", lastname),
         ("extern_name", extern_name), ("extern_type", extern_type),
     ):
-        _validate_text(field, value)
+        validate_text(field, value)
     if extern_name and extern_name != INTERNAL:
         password = secrets.token_urlsafe(12)[:16]
     user = User(
@@ -163,10 +163,10 @@ def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mappin
     if unknown:
         raise Invalid(sorted(unknown)[0], "cannot be updated")
     if "password" in changes:
-        _validate_text("password", changes["password"], limit=None)
+        validate_text("password", changes["password"], limit=None)
     for name in ("firstname", "lastname", "extern_type", "extern_name"):
         if name in changes:
-            _validate_text(name, changes[name])
+            validate_text(name, changes[name])
     # A clash is not an "already exist" error here: update_user answers every failure with
     # its generic `failed to update user` text (4.2).
     if "username" in changes and changes["username"] != user.username:
@@ -176,7 +176,7 @@ def update_user(uow: UnitOfWork, caller: Caller, userid: object, changes: Mappin
             raise Invalid("username", f"user `{new_name}` already exists")
         user.username = new_name
     if "email" in changes:
-        email = _validate_email(changes["email"])
+        email = validate_email(changes["email"])
         if email_taken(uow, email, except_user_id=user.user_id):
             raise Invalid("email", f"email `{email}` already exists")
         user.email = email

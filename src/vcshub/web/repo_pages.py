@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vcshub.services import repo_contents, repo_index
+from vcshub.services import following, repo_contents, repo_index
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import (
     blame_pages,
@@ -149,4 +149,7 @@ def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context
                                     context.query, layout)
         user = web_auth.identify(uow, credentials, view.names, view.feed, state.login_throttle)
         repo = repo_contents.readable_repo(uow, user, chosen.repo_name)
+        if view.html:
+            context = dataclasses.replace(
+                context, following=following.is_following(uow, user, repo))
         return view.handler(uow, repo, chosen.args, dataclasses.replace(context, viewer=user))

@@ -18,7 +18,6 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from vcshub.db.models import Repository, User
-from vcshub.services import following
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -81,6 +80,7 @@ class Context:
     form: FormData | None = None  # a POST's fields, CSRF already checked
     flashes: tuple[tuple[str, str], ...] = ()  # (kind, text) shown once by the layout
     session: dict | None = None  # the request's session, e.g. to flash after a POST
+    following: bool = False  # the viewer follows the repository (the header's button)
 
 
 def render(context: Context, repo: Repository, template: str, status: int = 200,
@@ -95,7 +95,7 @@ def render(context: Context, repo: Repository, template: str, status: int = 200,
         flashes=context.flashes,
         repo=repo,
         repo_url=repo_url(repo),
-        following=following.is_following(None, context.viewer, repo),  # the h1's follow button
+        following=context.following,  # the h1's follow button
         **values,
     )
 

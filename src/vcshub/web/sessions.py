@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from vcshub.config import Settings
-from vcshub.services import installation
+from vcshub.services import installation, site_policy
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import web_auth
 from vcshub.web.errors import LoginFailed
@@ -93,8 +93,18 @@ def take_flashes(session: dict | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(kind), str(text)) for kind, text in session.pop(FLASH_KEY))
 
 
+def _offers(state: AppState) -> dict[str, bool]:
+    """What the sign-in page offers besides signing in, as the site's policy says (read in a
+    worker thread: it asks the database)."""
+    with unit_of_work(state.sessions, state.settings, writes=False) as uow:
+        return {
+            "register": site_policy.registration(uow) != site_policy.REGISTRATION_CLOSED,
+            "reset": site_policy.password_reset(uow) == site_policy.RESET_ENABLED,
+        }
+
+
 def _form(request: Request, came_from: str, username: str = "", error: str = "", status: int = 200,
-          throttled: float = 0):
+          throttled: float = 0, offers: dict[str, bool] | None = None):
     """The sign-in page, in the site layout, never cached or framed (Templates.page).
     ``throttled``: the seconds the next attempt from this address will wait, said on the page
     so a person who mistyped knows why it is slow (a guesser learns nothing new)."""
@@ -102,7 +112,7 @@ def _form(request: Request, came_from: str, username: str = "", error: str = "",
     return state.templates.page(
         "login.html", status=status, viewer=None, here="/_admin/login", csrf=None,
         form_csrf=csrf_token(request), came_from=came_from, username=username, error=error,
-        throttled=math.ceil(throttled),
+        throttled=math.ceil(throttled), offers=offers or {},
     )
 
 
@@ -114,7 +124,8 @@ def csrf_matches(request: Request, form) -> bool:
 async def login(request: Request) -> Response:
     state: AppState = request.app.state.vcshub
     if request.method == "GET":
-        return _form(request, safe_target(request.query_params.get("came_from")))
+        offers = await run_in_threadpool(_offers, state)
+        return _form(request, safe_target(request.query_params.get("came_from")), offers=offers)
     form = await request.form()
     came_from = safe_target(str(form.get("came_from") or ""))
     username = str(form.get("username") or "").strip()

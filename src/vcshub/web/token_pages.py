@@ -22,7 +22,6 @@ from vcshub.web.account_pages import HOME, account_page
 from vcshub.web.page_requests import PageRequest
 
 PAGE = f"{HOME}/auth_tokens"
-REVEAL_KEY = "new_auth_token"  # the session key holding the clear token until shown
 ROLES = {
     TokenRole.ALL: "all (web, API, VCS, feeds)",
     TokenRole.HTTP: "http (web pages)",
@@ -36,9 +35,12 @@ LIFETIMES = {  # minutes → label, as RhodeCode's form offers them
 
 
 def _tokens(uow: UnitOfWork, page: PageRequest) -> Response:
-    revealed = page.session.pop(REVEAL_KEY, None)  # shown once: this page takes it
     if page.form is not None:
         return _create(uow, page)
+    return _listing(uow, page, revealed=None)
+
+
+def _listing(uow: UnitOfWork, page: PageRequest, revealed: str | None) -> Response:
     now = uow.clock()
     rows = [(t, t.expires != -1 and t.expires <= now)
             for t in auth_tokens.list_tokens(uow, page.viewer)]
@@ -61,9 +63,9 @@ def _create(uow: UnitOfWork, page: PageRequest) -> Response:
         return account_page(page, "account_tokens.html", 400, rows=rows, roles=ROLES,
                             lifetimes=LIFETIMES, revealed=None, values=values,
                             errors={exc.field: exc.reason})
-    page.session[REVEAL_KEY] = made.revealed_token
-    page.flash("Token created: copy it now, it is shown only once")
-    return RedirectResponse(PAGE, 303)
+    # The answer to the POST shows the token, once: it is never stored, not even in the
+    # session cookie (signed, not encrypted) for a page after a redirect.
+    return _listing(uow, page, revealed=made.revealed_token)
 
 
 def _revoke(uow: UnitOfWork, page: PageRequest) -> Response:
