@@ -61,6 +61,9 @@ AUTH_MESSAGES = {
 DOMAIN_EXAMPLES = {
     domain.NotFound: (domain.NotFound("repository", "x"), "repository `x` does not exist"),
     domain.AccessDenied: (domain.AccessDenied(), "Access was denied to this resource."),
+    domain.RegistrationClosed: (domain.RegistrationClosed(), "Access was denied to this resource."),
+    domain.ResetDisabled: (domain.ResetDisabled(), "Access was denied to this resource."),
+    domain.MailNotConfigured: (domain.MailNotConfigured("no mail"), None),
     domain.NotYourUser: (domain.NotYourUser(), "userid is not the same as your user"),
     domain.OwnerNotAllowed: (
         domain.OwnerNotAllowed(),

@@ -12,7 +12,7 @@ from tests.factories import people
 from tests.services.state import unchanged
 from vcshub.auth.passwords import verify_password
 from vcshub.db.models import UserGlobalPermission
-from vcshub.services import password_reset, registration, site_policy
+from vcshub.services import errors, password_reset, registration, site_policy
 from vcshub.services.errors import Invalid
 
 NOW = 5_000_000.0
@@ -46,7 +46,7 @@ def test_sign_up_in_each_open_mode(uow, mode, active):
 
 def test_sign_up_closed(uow):
     _site(uow, "hg.register", site_policy.REGISTRATION_CLOSED)
-    with unchanged(uow), pytest.raises(registration.RegistrationClosed):
+    with unchanged(uow), pytest.raises(errors.RegistrationClosed):
         registration.register(uow, **_form())
 
 
@@ -132,9 +132,9 @@ def test_unknown_inactive_or_external_accounts_get_no_mail(mailing):
 def test_without_mail_or_when_disabled_nothing_is_issued(uow):
     user = people.user(uow)
     _site(uow, "hg.password_reset", site_policy.RESET_ENABLED)
-    with pytest.raises(password_reset.MailNotConfigured):
+    with pytest.raises(errors.MailNotConfigured):
         password_reset.request_reset(uow, user.email, "http://x")
     uow.settings = dataclasses.replace(uow.settings, smtp_server="127.0.0.1")
     _site(uow, "hg.password_reset", site_policy.RESET_DISABLED)
-    with pytest.raises(password_reset.ResetDisabled):
+    with pytest.raises(errors.ResetDisabled):
         password_reset.request_reset(uow, user.email, "http://x")

@@ -30,6 +30,7 @@ from vcshub.db.models import User
 from vcshub.permissions.caller import Caller
 from vcshub.services import (
     comments,
+    gist_updates,
     gists,
     locks,
     pr_merge,
@@ -107,6 +108,13 @@ NOT_JUDGED = {
     "pull_requests.pull_request_number": "changes nothing: parses an id",
     # Acts on the signed-in user alone, who proves himself with his current password.
     "password_change.change_own_password": "the session's own user, current password checked",
+    # Act on the signed-in user's own things only: no other user can be named, and another
+    # user's token or e-mail is NotFound (tests/services/test_own_account.py)
+    "auth_tokens.revoke_token": "the session's own tokens only",
+    "own_account.update_profile": "the session's own account only",
+    "own_account.add_email": "the session's own account only",
+    "own_account.remove_email": "the session's own account only",
+    "fork_views.fork_places": "changes nothing: where the user may fork to",
 }
 
 
@@ -213,6 +221,9 @@ CASES = {
         ),
     ],
     "gists.delete_gist": [lambda s: gists.delete_gist(s.uow, s.other, s.gist)],
+    "gist_updates.update_gist": [
+        lambda s: gist_updates.update_gist(s.uow, s.other, s.gist, {"a.txt": {"content": "y"}}),
+    ],
     "locks.lock": [lambda s: locks.lock(s.uow, s.other, s.secret, s.other_user)],
     "locks.unlock": [lambda s: locks.unlock(s.uow, s.other, s.secret, s.other_user)],
     "repo_groups.create_repo_group": [

@@ -107,7 +107,10 @@ def test_web_paths_are_not_hgweb(live_server, hg_repo):
     """Without ``?cmd=`` the path belongs to the web UI, never to hgweb's own pages."""
     repo, _, auth = hg_repo
     with httpx.Client(timeout=30, auth=(auth.username, auth.secret)) as http:
-        for path in (f"/{repo}", f"/{repo}/raw-file/tip/README", f"/{repo}/archive/tip.zip"):
+        # the summary page: ours (it shows the README as any repository's summary does)
+        summary = http.get(f"{live_server.url}/{repo}")
+        assert b'<header class="site">' in summary.content and b"hglogo" not in summary.content
+        for path in (f"/{repo}/raw-file/tip/README", f"/{repo}/archive/tip.zip"):
             response = http.get(live_server.url + path)
             assert b"seed" not in response.content, path
 

@@ -100,6 +100,7 @@ WITHOUT_CONTRACT_TEXT: frozenset[type[domain.DomainError]] = frozenset(
         domain.FieldMissing,
         domain.StorageError,
         # Raised only to web and VCS clients, never by a service an API method calls:
+        domain.MailNotConfigured,
         domain.DownloadsDisabled,
         domain.ArchiveFailed,
         domain.VcsAccessRefused,

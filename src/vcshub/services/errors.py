@@ -5,6 +5,10 @@
     DomainError
      ├── NotFound(kind, ident)          an object does not exist, or the caller may not see it
      ├── AccessDenied                   the caller lacks a global permission
+     │    ├── RegistrationClosed        the site does not let visitors sign up
+     │    └── ResetDisabled             ... nor users reset their own password
+ │    ├── RegistrationClosed        the site does not let visitors sign up
+ │    └── ResetDisabled             ... nor users reset their own password
      ├── NotYourUser                    a non-super-admin named another user than himself
      ├── OwnerNotAllowed                a non-super-admin tried to set ``owner``
      ├── AlreadyExists(kind, name)
@@ -12,6 +16,8 @@
      │    └── Required(field)
      ├── InvalidPermission(permission, prefix)
      ├── Conflict                       refused by the state of things
+     │    ├── MailNotConfigured         the server sends no mail (no smtp_server)
+ │    ├── MailNotConfigured         the server sends no mail (no smtp_server)
      │    ├── DefaultUserProtected
      │    ├── UserGroupInUse(repos, repo_groups)
      │    ├── FieldExists               a repository's extra field, added twice
@@ -56,6 +62,14 @@ class AccessDenied(DomainError):
     """The caller lacks a global permission (super-admin, create rights)."""
 
 
+class RegistrationClosed(AccessDenied):
+    """The site does not let visitors sign up."""
+
+
+class ResetDisabled(AccessDenied):
+    """The site does not let users reset their password themselves."""
+
+
 class NotYourUser(DomainError):
     """A non-super-admin named another user (``userid``) than himself."""
 
@@ -96,6 +110,10 @@ class InvalidPermission(DomainError):
 
 class Conflict(DomainError):
     """The operation is refused by the state of things (still owns objects, is in use, ...)."""
+
+
+class MailNotConfigured(Conflict):
+    """The server sends no mail (no smtp_server): an administrator must reset the password."""
 
 
 class DefaultUserProtected(Conflict):

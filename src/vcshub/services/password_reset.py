@@ -19,7 +19,7 @@ from vcshub.auth.passwords import hash_password
 from vcshub.db.models import User, UserEmail
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import site_policy, users
-from vcshub.services.errors import AccessDenied, Conflict, Invalid
+from vcshub.services.errors import Invalid, MailNotConfigured, ResetDisabled
 from vcshub.services.installation import secret_key
 from vcshub.services.password_change import SHORTEST
 from vcshub.services.unit_of_work import UnitOfWork
@@ -28,14 +28,6 @@ from vcshub.tasks import mail
 LIFETIME_SECONDS = 3600
 _KEY = re.compile(r"(\d{1,12})\.(\d{1,12})\.([0-9a-f]{40})")
 CONFIRMATION_PATH = "/_admin/password_reset_confirmation"
-
-
-class ResetDisabled(AccessDenied):
-    """The site does not let users reset their password themselves."""
-
-
-class MailNotConfigured(Conflict):
-    """The server sends no mail (no smtp_server): an administrator must reset the password."""
 
 
 def _mac(uow: UnitOfWork, user: User, issued: int) -> str:

@@ -11,14 +11,10 @@ from __future__ import annotations
 from vcshub.db.models import User
 from vcshub.permissions.caller import CONSOLE
 from vcshub.services import lookup, site_policy, users
-from vcshub.services.errors import AccessDenied, Invalid
+from vcshub.services.errors import Invalid, RegistrationClosed
 from vcshub.services.names import validate_username
 from vcshub.services.password_change import SHORTEST
 from vcshub.services.unit_of_work import UnitOfWork
-
-
-class RegistrationClosed(AccessDenied):
-    """The site does not let visitors sign up."""
 
 
 def register(

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from vcshub.services import password_reset, registration, site_policy
-from vcshub.services.errors import Invalid, NotFound
+from vcshub.services.errors import Invalid, MailNotConfigured, NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.tasks import mail
 from vcshub.web import page_requests
@@ -90,7 +90,7 @@ def _confirm(uow: UnitOfWork, page: PageRequest) -> Response:
                                           str(page.form.get("new_password_confirmation") or ""))
             page.flash(f"The password of {user.username} was changed: sign in with it now")
             return RedirectResponse("/", 303)
-    except password_reset.MailNotConfigured:
+    except MailNotConfigured:
         return RedirectResponse(RESET, 303)  # that page explains
     except Invalid as exc:
         errors[exc.field] = exc.reason
