@@ -44,7 +44,7 @@ from vcshub.services.repo_contents.changes import _structured  # noqa: E402
 from vcshub.services.repo_contents.records import CommitRecord  # noqa: E402
 from vcshub.vcs import open_repository  # noqa: E402
 from vcshub.web import diff_render  # noqa: E402
-from vcshub.web.diff_highlight import LineCache  # noqa: E402
+from vcshub.web.render_cache import RenderCache  # noqa: E402
 from vcshub.web.diff_pages import STYLE, DiffOptions  # noqa: E402
 from vcshub.web.markup import markdown  # noqa: E402
 from vcshub.web.repo_views import Context  # noqa: E402
@@ -102,7 +102,7 @@ def parts(git_dir: Path, change: str, runs: int) -> None:
         return CommitRecord.of(commit), files
 
     def render_cold(files):
-        diff_render._DRAWN = LineCache(diff_render.CACHE_LINES)
+        diff_render._DRAWN = RenderCache(diff_render.CACHE_LINES)
         return diff_render.render_files(files)
 
     commit, files = read()

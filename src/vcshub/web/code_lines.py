@@ -13,8 +13,6 @@ blame and the next visitor pay once.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,6 +21,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
 from vcshub.web.highlight import lexer_for
+from vcshub.web.render_cache import MISSING, RenderCache
 
 MAX_LINES = 10_000
 CACHE_CHARACTERS = 64_000_000
@@ -64,46 +63,15 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-class _Cache:
-    """Least recently used highlighted texts, bounded by the characters of their HTML."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.size = 0
-        self.items: OrderedDict[tuple[str, bytes], tuple[CodeLines, int]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[str, bytes]) -> CodeLines | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is None:
-                return None
-            self.items.move_to_end(key)
-            return found[0]
-
-    def put(self, key: tuple[str, bytes], code: CodeLines) -> None:
-        weight = sum(len(line) for line in code.lines) + 1
-        if weight > self.capacity:
-            return
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = (code, weight)
-            self.size += weight
-            while self.size > self.capacity:
-                _key, (_code, dropped) = self.items.popitem(last=False)
-                self.size -= dropped
-
-
-_cache = _Cache(CACHE_CHARACTERS)
+_cache = RenderCache(CACHE_CHARACTERS)
 
 
 def code_lines(filename: str, text: str) -> CodeLines:
     key = (filename, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest())
     code = _cache.get(key)
-    if code is None:
+    if code is MISSING:
         code = _made(filename, text)
-        _cache.put(key, code)
+        _cache.put(key, code, sum(len(line) for line in code.lines) + 1)
     return code
 
 

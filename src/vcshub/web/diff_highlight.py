@@ -6,7 +6,7 @@ Lexing and word marks are the costly part of a diff page (Pygments' Python lexer
 0.1–0.3 ms a line), so:
 - a page lexes at most ``PAGE_BUDGET`` lines, a file at most ``FILE_MAX_LINES`` and no line
   longer than ``MAX_LINE_CHARS`` (minified code): past those, lines are shown as plain text;
-- the renderer keeps a file's finished lines in a :class:`LineCache` keyed by
+- the renderer keeps a file's finished lines in a :class:`vcshub.web.render_cache.RenderCache` keyed by
   :func:`content_key` (the lexer and the lines themselves). The key is the content, so no
   state of the server can make an entry wrong and no other process needs to know of it.
 """
@@ -14,8 +14,6 @@ Lexing and word marks are the costly part of a diff page (Pygments' Python lexer
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -94,37 +92,6 @@ def _css_class(token_type: _TokenType) -> str:
     while token_type not in STANDARD_TYPES:
         token_type = token_type.parent
     return STANDARD_TYPES[token_type]
-
-
-class LineCache:
-    """Least recently used lists of drawn lines, bounded by their total number of lines;
-    shared by the server's worker threads. Values are read, never changed, by callers."""
-
-    def __init__(self, max_lines: int) -> None:
-        self.max_lines = max_lines
-        self.lines = 0
-        self.entries: OrderedDict[tuple[str, bytes], list] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[str, bytes]) -> list | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is None:
-                return None
-            self.entries.move_to_end(key)
-            return found[0]
-
-    def put(self, key: tuple[str, bytes], value: list, lines: int) -> None:
-        if lines > self.max_lines:
-            return
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = (value, lines)
-            self.lines += lines
-            while self.lines > self.max_lines:
-                _key, (_dropped, count) = self.entries.popitem(last=False)
-                self.lines -= count
 
 
 def _lexed(lexer: type[Lexer], lines: list[str]) -> Fragments:

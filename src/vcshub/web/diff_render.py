@@ -24,12 +24,12 @@ from vcshub.vcs.diffs import DiffLine
 from vcshub.web.diff_highlight import (
     CACHE_LINES,
     Budget,
-    LineCache,
     content_key,
     highlighted_sides,
     lexer_for,
     shown,
 )
+from vcshub.web.render_cache import MISSING, RenderCache
 
 UNIFIED, SIDE_BY_SIDE = "unified", "sideside"  # RhodeCode's ?diffmode= values
 COLLAPSE_LINES = 500  # a file with more changed lines than this starts folded
@@ -126,7 +126,7 @@ def _placed(comments: Sequence[CommentRecord]) -> dict[tuple[str, int], tuple[Co
     return {key: tuple(value) for key, value in placed.items()}
 
 
-_DRAWN = LineCache(CACHE_LINES)
+_DRAWN = RenderCache(CACHE_LINES)
 
 
 def _drawn_lines(diff_file: DiffFile, budget: Budget) -> list[list[Markup]]:
@@ -135,7 +135,7 @@ def _drawn_lines(diff_file: DiffFile, budget: Budget) -> list[list[Markup]]:
     lexer = lexer_for(diff_file.path, diff_file.hunks, budget)
     key = content_key(lexer, diff_file.hunks)
     drawn = _DRAWN.get(key)
-    if drawn is None:
+    if drawn is MISSING:
         old_side, new_side = (iter(side) for side in highlighted_sides(lexer, diff_file.hunks))
         drawn = []
         for hunk in diff_file.hunks:
@@ -181,10 +181,16 @@ def _cell(line: DiffLine, old_side: Iterator[list], new_side: Iterator[list]) ->
     return _Cell(shown(line.text), next(new_side))
 
 
-def _change_blocks(lines: Sequence[DiffLine]) -> Iterator[tuple[list[int], list[int]]]:
-    """Indexes of each run of deleted lines and of the added lines right after it."""
+def _runs(lines: Sequence[DiffLine]) -> Iterator[tuple[int | None, list[int], list[int]]]:
+    """The lines in order, as runs: ``(i, [], [])`` for the context line ``i``, or
+    ``(None, deleted, added)``: the indexes of a run of deleted lines and of the added lines
+    right after it."""
     index = 0
     while index < len(lines):
+        if lines[index].kind == "context":
+            yield index, [], []
+            index += 1
+            continue
         deleted: list[int] = []
         added: list[int] = []
         while index < len(lines) and lines[index].kind == "deleted":
@@ -193,10 +199,12 @@ def _change_blocks(lines: Sequence[DiffLine]) -> Iterator[tuple[list[int], list[
         while index < len(lines) and lines[index].kind == "added":
             added.append(index)
             index += 1
-        if deleted or added:
-            yield deleted, added
-        else:
-            index += 1
+        yield None, deleted, added
+
+
+def _change_blocks(lines: Sequence[DiffLine]) -> Iterator[tuple[list[int], list[int]]]:
+    """Indexes of each run of deleted lines and of the added lines right after it."""
+    return ((deleted, added) for context, deleted, added in _runs(lines) if context is None)
 
 
 def _mark_words(lines: Sequence[DiffLine], cells: list[_Cell]) -> None:
@@ -287,22 +295,13 @@ def _pairs(lines: Sequence[DiffLine], html: list[Markup], placed: dict) -> list[
     """Side-by-side rows: context on both sides; in a change, the n-th deleted line beside
     the n-th added one, the longer run against blanks."""
     pairs: list[Pair] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if line.kind == "context":
-            pairs.append(Pair(Cell("context", line.old, html[index]),
-                              Cell("context", line.new, html[index]), _comments_on(line, placed)))
-            index += 1
+    for context, deleted, added in _runs(lines):
+        if context is not None:
+            line = lines[context]
+            pairs.append(Pair(Cell("context", line.old, html[context]),
+                              Cell("context", line.new, html[context]),
+                              _comments_on(line, placed)))
             continue
-        deleted: list[int] = []
-        added: list[int] = []
-        while index < len(lines) and lines[index].kind == "deleted":
-            deleted.append(index)
-            index += 1
-        while index < len(lines) and lines[index].kind == "added":
-            added.append(index)
-            index += 1
         for old_index, new_index in zip_longest(deleted, added):
             left = right = None
             found: tuple[CommentRecord, ...] = ()

@@ -81,18 +81,22 @@ def _lifetime(form) -> int:
         return 0  # refused by the service, naming the field
 
 
+def _form_values(form) -> dict[str, str]:
+    """The new and edit forms' shared fields, as they are shown again after a refusal."""
+    return {
+        "description": str(form.get("description") or ""),
+        "acl_level": "acl_private" if form.get("acl_level") == "acl_private" else "acl_public",
+    }
+
+
 def _new(uow: UnitOfWork, page: PageRequest) -> Response:
     values = {"description": "", "gist_type": "public", "acl_level": "acl_public", "lifetime": "-1"}
     rows: list[tuple[str, str]] = [("", "")]
     error = ""
     if page.form is not None:
         form = page.form
-        values = {
-            "description": str(form.get("description") or ""),
-            "gist_type": "private" if form.get("gist_type") == "private" else "public",
-            "acl_level": "acl_private" if form.get("acl_level") == "acl_private" else "acl_public",
-            "lifetime": str(form.get("lifetime") or "-1"),
-        }
+        values = {**_form_values(form), "lifetime": str(form.get("lifetime") or "-1"),
+                  "gist_type": "private" if form.get("gist_type") == "private" else "public"}
         try:
             files, rows = _files_of(form)
             made = gists.create_gist(
@@ -120,11 +124,7 @@ def _edit(uow: UnitOfWork, page: PageRequest) -> Response:
     error = ""
     if page.form is not None:
         form = page.form
-        values = {
-            "description": str(form.get("description") or ""),
-            "acl_level": "acl_private" if form.get("acl_level") == "acl_private" else "acl_public",
-            "lifetime": str(form.get("lifetime") or ""),
-        }
+        values = {**_form_values(form), "lifetime": str(form.get("lifetime") or "")}
         try:
             files, rows = _files_of(page.form)
             gist_updates.update_gist(

@@ -4,8 +4,6 @@ feeds, and the repository it was forked from (when the viewer may read that one)
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -18,6 +16,7 @@ from vcshub.services import fork_views
 from vcshub.services.repo_contents import overview
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web import markup
+from vcshub.web.render_cache import MISSING, RenderCache
 from vcshub.web.repo_views import Context, View, exact, render, repo_url
 
 
@@ -45,25 +44,19 @@ class RenderedReadmes:
     rest of the page. A few dozen entries, shared by the worker threads."""
 
     def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple[str, str, str], Markup | None] = OrderedDict()
+        self._kept = RenderCache(size)
 
     def get(self, repo: Repository, commit_id: str, found: overview.Readme) -> Markup | None:
         # the repository's URL is part of the HTML (relative links lead into it)
         base = repo_url(repo)
         key = (base, commit_id, found.path)
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-        links = markup.Links(files=f"{base}/files/{commit_id}/", raw=f"{base}/raw/{commit_id}/",
-                             folder=found.path.rpartition("/")[0])
-        html = markup.rendered(found.path, found.text, links)
-        with self._lock:
-            self._kept[key] = html
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+        html = self._kept.get(key)
+        if html is MISSING:
+            links = markup.Links(files=f"{base}/files/{commit_id}/",
+                                 raw=f"{base}/raw/{commit_id}/",
+                                 folder=found.path.rpartition("/")[0])
+            html = markup.rendered(found.path, found.text, links)
+            self._kept.put(key, html)
         return html
 
 
