@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import bz2
 import re
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pygit2
 
-from . import (git_command, git_history, git_index, git_last_changes, git_merge, git_remote,
-               git_upkeep, git_write)
+from . import (git_command, git_handles, git_history, git_index, git_last_changes, git_merge,
+               git_remote, git_upkeep, git_write)
 from .remote_transfer import TransferLimits
 from .base import (ARCHIVE_CHUNK, Commit, Repository, _check_archive_format,
                    option_like)
@@ -37,9 +38,11 @@ class GitRepository(Repository):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         try:
-            self._git = pygit2.Repository(str(self.path))
+            self._git, key = git_handles.POOL.lend(self.path)
         except (pygit2.GitError, KeyError) as exc:
             raise RepositoryNotFound(f"no git repository at {self.path}: {exc}") from None
+        # The handle goes back to the pool when this object is garbage: one user at a time.
+        weakref.finalize(self, git_handles.POOL.give_back, key, self._git)
 
     @classmethod
     def create(cls, path: Path) -> "GitRepository":
