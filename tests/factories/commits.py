@@ -1,4 +1,6 @@
 """Real commits in real repositories, made with the real ``git`` and ``hg`` command-line clients.
+(Mercurial commands on local folders run its command dispatcher inside the test process, see
+:mod:`tests.factories.hg_commands`: same code as the ``hg`` script, without its start-up.)
 
 The one way every tier puts commits into a repository: the vcs tests into a bare repository
 made by ``vcshub.vcs``, the service tests into a repository made by ``services.repos``, the
@@ -16,6 +18,8 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from tests.factories import hg_commands
 
 AUTHOR_NAME = "Test Author"
 AUTHOR_EMAIL = "author@example.com"
@@ -54,6 +58,12 @@ def run(args: list[str], cwd: Path | None = None, home: Path | None = None, *,
     """Run a client command (``env``: variables on top of the clean environment); fail loudly
     with its output unless it exits with one of ``ok_codes``."""
     home = home or Path(tempfile.gettempdir())
+    if os.path.basename(args[0]) == "hg" and hg_commands.runs_here(args[1:], cwd):
+        identity = {**_environment(home), **(env or {})}
+        code, out, err = hg_commands.run([str(arg) for arg in args[1:]], cwd, identity)
+        if code not in ok_codes:
+            raise AssertionError(f"{' '.join(map(str, args))} failed ({code}):\n{out}\n{err}")
+        return out
     proc = subprocess.run(
         args, cwd=cwd, env={**_environment(home), **(env or {})}, capture_output=True,
         text=True, timeout=120,
