@@ -50,7 +50,7 @@ def _current(repo: Repository) -> dict:
 
 
 def _landing_choices(uow: UnitOfWork, repo: Repository) -> list[tuple[str, str]]:
-    names = repo_contents.refs.ref_names(uow, repo)
+    names = repo_contents.ref_names(uow, repo)
     choices = [("rev:tip", "the newest commit (tip)")]
     for kind, prefix in (("branch", "branch"), ("bookmark", "book"), ("tag", "tag")):
         choices += [(f"{prefix}:{name}", f"{kind} {name}") for name in names[kind]]
