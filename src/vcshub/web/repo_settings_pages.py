@@ -26,7 +26,8 @@ from vcshub.web.settings_forms import administrator, checked, done, page, text
 WRITES = frozenset({"GET", "HEAD", "POST"})
 FLAGS = (("enable_downloads", "Downloads", "Archives of any revision may be downloaded."),
          ("enable_locking", "Locking", "A pull locks the repository until the puller pushes."),
-         ("enable_statistics", "Statistics", "Keep commit statistics for the summary page."))
+         ("enable_statistics", "Statistics",
+          "RhodeCode's statistics switch: kept and reported by the API; vcshub draws no statistics."))
 # RhodeCode's delete form names what happens to the forks: ``forks`` = detach or delete
 FORKS_CHOICES = {"detach": "Detach them (they stay, as independent repositories)",
                  "delete": "Delete them too"}
@@ -37,7 +38,7 @@ def _current(repo: Repository) -> dict:
     values = {
         "name": repo.short_name,
         "group": repo.group.group_name if repo.group else "",
-        "description": repo.description or "",
+        "description": (repo.description or "").strip(),  # as the form sends it back
         "owner": repo.owner.username,
         "private": bool(repo.private),
         "landing_rev": repo.landing_rev,
