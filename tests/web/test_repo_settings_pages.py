@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.factories.api import create_repo, hosted_folder, push_commits
+from tests.factories.api import create_repo, drop_create_right, hosted_folder, push_commits
 from tests.web.conftest import form_csrf, login
 from tests.web.test_browse import settings_paths
 
@@ -236,3 +236,26 @@ def test_advanced_fields_and_remote_pages(live_server, admin_api):
         assert "Removed the extra field ticket" in post(f"/fields/{field_id}/delete").text
         assert "no remote URL" in client.get(f"{settings}/remote").text
         assert client.get(f"{settings}/caches").status_code == 404  # a button, not a page
+
+
+def test_move_into_a_group_the_administrator_may_create_in(live_server, admin_api):
+    name = create_repo(admin_api, "git", unique("mover-"))
+    user = repo_admin(admin_api, name)
+    drop_create_right(live_server, user.user_id)  # group.admin is then what a move needs
+    mine, theirs = unique("mine-"), unique("theirs-")
+    for group in (mine, theirs):
+        admin_api.result("create_repo_group", group_name=group)
+    admin_api.result("grant_user_permission_to_repo_group", repogroupid=mine,
+                     userid=user.user_id, perm="group.admin")
+    with signed_in(live_server, user) as client:
+        form = client.get(f"/{name}/settings")
+        assert f'<option value="{mine}">' in form.text and f'value="{theirs}"' not in form.text
+        info = admin_api.result("get_repo", repoid=name)
+        refused = client.post(f"/{name}/settings", data={
+            "csrf_token": form_csrf(form), **the_form(info, group=theirs)})
+        assert refused.status_code == 400 and "no right to create repositories" in refused.text
+        moved = client.post(f"/{name}/settings", data={
+            "csrf_token": form_csrf(form), **the_form(info, group=mine)})
+        assert moved.status_code == 303 and moved.headers["location"] == f"/{mine}/{name}/settings"
+    assert hosted_folder(live_server, f"{mine}/{name}").is_dir()
+    assert admin_api.result("get_repo", repoid=f"{mine}/{name}")["repo_name"] == f"{mine}/{name}"

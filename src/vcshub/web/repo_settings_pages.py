@@ -96,6 +96,7 @@ def settings(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -
     if context.method in READING:
         return page(context, repo, "repo_settings.html", "", values=before, flags=FLAGS,
                     landing=_landing_choices(uow, repo),
+                    groups=repo_settings.group_choices(uow, caller, repo),
                     extra_fields=uow.settings.extra_fields_enabled)
     changes = _changes(uow, repo, before, _submitted(context, repo))
     if not changes:
