@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import people
 from tests.factories import repos as make
-from vcshub.services import grants, repo_access_report, repo_permissions, user_groups
+from vcshub.services import grants, permission_origins, repo_access_report, repo_permissions, user_groups
 from vcshub.services.errors import Invalid, NotFound
 
 
@@ -47,6 +47,10 @@ def test_inherited_access_names_its_rule(uow, root):
     assert outsider.username not in found  # his group is inactive: it gives nothing
     assert repo_access_report.why(uow, root, repo, outsider) == repo_access_report.Inherited(
         outsider.username, "repository.none", "default permission")
+    for person in (carol, dave, owner, outsider, root.user):  # scoped: the whole-site answer
+        assert permission_origins.repo_origins(uow, person, [repo.repo_id]) == {
+            name: origin for name, origin in permission_origins.permission_origins(
+                uow, person)["repositories"].items() if name == repo.repo_name}
     user_groups.remove_member(uow, root, team, carol)
     assert repo_access_report.why(uow, root, repo, carol).permission == "repository.none"
 

@@ -3,8 +3,9 @@
 The rows written on the repository (users, the ``default`` user, user groups) are read as they
 are. Everybody who reaches the repository another way (its owner, the super-administrators,
 the members of the user groups granted on it) is listed with the effective permission and the
-rule that decided it, both taken from :func:`permission_origins.permission_origins` — the same
-computation as a user's own "my permissions" page and the API — never inferred here.
+rule that decided it, both taken from :mod:`permission_origins` (its ``repo_origins``, the rules
+of a user's own "my permissions" page scoped to one repository; the levels are the API's
+computation) — never inferred here.
 
 Rows a repository group copied down ("apply to children") are ordinary rows once copied: the
 database keeps no trace of the copy, so they show as rows of the repository itself.
@@ -23,8 +24,8 @@ from vcshub.services import access, grants, permission_origins
 from vcshub.services.errors import Invalid
 from vcshub.services.unit_of_work import UnitOfWork
 
-# Each inherited row costs one permission_origins run (a few bulk queries): a page lists at
-# most this many people and says how many more there are.
+# Each inherited row costs a few queries scoped to the repository: a page lists at most this
+# many people and says how many more there are.
 INHERITED_LIMIT = 50
 _OWN_ROW = "own row"
 
@@ -96,7 +97,7 @@ def _people(uow: UnitOfWork, repo: Repository, group_ids: list[int]) -> list[Use
 
 
 def _effective(uow: UnitOfWork, repo: Repository, user: User) -> Inherited:
-    origin = permission_origins.permission_origins(uow, user)["repositories"].get(repo.repo_name)
+    origin = permission_origins.repo_origins(uow, user, [repo.repo_id]).get(repo.repo_name)
     if origin is None:  # the computation gave him nothing on this repository
         return Inherited(user.username, "repository.none", "no row and no default permission")
     # permission_origins speaks to the user himself ("granted to you"); this page to an admin
