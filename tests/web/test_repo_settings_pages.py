@@ -147,6 +147,7 @@ def test_delete_asks_for_the_name_first(live_server, admin_api):
     name = create_repo(admin_api, "hg", unique("doomed-"))
     user = repo_admin(admin_api, name)
     with signed_in(live_server, user) as client:
+        assert client.get(f"/{name}/settings").status_code == 200  # an empty hg repository
         confirm = client.get(f"/{name}/settings/advanced/delete")
         assert confirm.status_code == 200 and 'name="confirm"' in confirm.text
         token = form_csrf(confirm)
