@@ -34,7 +34,8 @@ def repo_admin(admin_api, repo_name: str):
 
 def the_form(info: dict, **changes) -> dict:
     """What the main settings form sends for a repository as get_repo describes it."""
-    data = {"name": info["repo_name"].rpartition("/")[2], "group": info["repo_name"].rpartition("/")[0],
+    group, _slash, short = info["repo_name"].rpartition("/")
+    data = {"name": short, "group": group,
             "description": info["description"], "owner": info["owner"],
             "landing_rev": ":".join(info["landing_rev"]), "fork_of": info["fork_of"] or "",
             "clone_uri": info["clone_uri"] or ""}
@@ -46,8 +47,13 @@ def the_form(info: dict, **changes) -> dict:
 
 
 def member_rows(admin_api, repo_name: str) -> dict[str, str]:
-    return {m["name"]: m["permission"] for m in admin_api.result("get_repo", repoid=repo_name)["members"]
-            if m["origin"] == "permission"}
+    members = admin_api.result("get_repo", repoid=repo_name)["members"]
+    return {m["name"]: m["permission"] for m in members if m["origin"] == "permission"}
+
+
+TABS = {"": ("", "Settings"), "/permissions": ("/permissions", "Permissions"),
+        "/advanced": ("/advanced", "Advanced"), "/advanced/delete": ("/advanced", "Advanced"),
+        "/remote": ("/remote", "Remote"), "/fields": ("/fields", "Extra fields")}
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +84,8 @@ def test_only_administrators_see_the_settings_pages(live_server, guarded, tail):
                      (live_server.admin_username, live_server.admin_password)):
             shown = client.get(path, auth=auth)
             assert shown.status_code == 200, (path, shown.text[-800:])
-            assert f'href="/{name}/settings/permissions" aria-current' in shown.text or tail != "/permissions"
+            tab = TABS[tail]  # the page's own tab is marked
+            assert f'/settings{tab[0]}" aria-current="page">{tab[1]}</a>' in shown.text
     with signed_in(live_server, people["repository.write"]) as writer:
         summary = writer.get(f"/{name}")
         assert summary.status_code == 200 and f'href="/{name}/settings"' not in summary.text
@@ -131,7 +138,8 @@ def test_permissions_page_grants_revokes_and_explains(live_server, admin_api):
         page = client.get(url)
         assert "Granted read to user group" in page.text
         inherited = page.text.split("Who else has access", 1)[1].split("</table>", 1)[0]
-        assert f"<td class=\"name\">{carol.username}</td><td>read</td><td>user group {team}</td>" in inherited
+        assert (f'<td class="name">{carol.username}</td><td>read</td>'
+                f"<td>user group {team}</td>") in inherited
         assert f"<td class=\"name\">{live_server.admin_username}</td><td>admin</td>" \
                "<td>super-administrator</td>" in inherited  # the owner, and a super-admin
         assert f'<td class="name">{bob.username}</td>' not in inherited  # his own row says it
@@ -155,7 +163,8 @@ def test_delete_asks_for_the_name_first(live_server, admin_api):
                               data={"csrf_token": token, "confirm": "something else"})
         assert refused.status_code == 400 and "to delete it" in refused.text
         assert admin_api.call("get_repo", repoid=name).get("error") is None
-        gone = client.post(f"/{name}/settings/advanced/delete", data={"csrf_token": token, "confirm": name})
+        gone = client.post(f"/{name}/settings/advanced/delete",
+                           data={"csrf_token": token, "confirm": name})
         assert gone.status_code == 303 and gone.headers["location"] == "/"
         assert f"Deleted repository {name}." in client.get("/").text
     assert admin_api.call("get_repo", repoid=name)["error"] == f"repository `{name}` does not exist"
@@ -195,12 +204,14 @@ def test_bad_input_is_a_400_page_and_changes_nothing(live_server, admin_api):
                                   ({"landing_rev": "nonsense"}, "landing_rev")):
             answer = client.post(f"/{name}/settings",
                                  data={"csrf_token": token, **the_form(info, **changes)})
-            assert answer.status_code == 400 and sentence in answer.text, (changes, answer.text[-600:])
+            assert answer.status_code == 400, changes
+            assert sentence in answer.text, (changes, answer.text[-600:])
             assert "Not accepted" in answer.text
         unknown = client.post(f"/{name}/settings/permissions", data={
             "csrf_token": token, "action": "grant", "member_type": "user",
             "member": "nobody-at-all", "perm": "repository.read"})
-        assert unknown.status_code == 400 and "there is no user named `nobody-at-all`" in unknown.text
+        assert unknown.status_code == 400
+        assert "there is no user named `nobody-at-all`" in unknown.text
     assert admin_api.result("get_repo", repoid=name) == info
     assert hosted_folder(live_server, name).is_dir()
 

@@ -72,7 +72,8 @@ def maintenance(uow: UnitOfWork, repo: Repository, args: tuple, context: Context
     caller = administrator(uow, repo, context)
     location = _url(repo, "/advanced")  # before the service ends the transaction
     name, actions = housekeeping.maintenance(uow, caller, repo.repo_id)
-    return done(context, location, f"Housekeeping of {name}: {', '.join(actions) or 'nothing to do'}.")
+    said = ", ".join(actions) or "nothing to do"
+    return done(context, location, f"Housekeeping of {name}: {said}.")
 
 
 def remote(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:

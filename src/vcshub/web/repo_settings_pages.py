@@ -27,7 +27,7 @@ WRITES = frozenset({"GET", "HEAD", "POST"})
 FLAGS = (("enable_downloads", "Downloads", "Archives of any revision may be downloaded."),
          ("enable_locking", "Locking", "A pull locks the repository until the puller pushes."),
          ("enable_statistics", "Statistics",
-          "RhodeCode's statistics switch: kept and reported by the API; vcshub draws no statistics."))
+          "RhodeCode's statistics switch: kept and reported by the API; vcshub draws none."))
 # RhodeCode's delete form names what happens to the forks: ``forks`` = detach or delete
 FORKS_CHOICES = {"detach": "Detach them (they stay, as independent repositories)",
                  "delete": "Delete them too"}
@@ -121,7 +121,8 @@ def delete(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> 
         raise Invalid("forks", "say whether its forks are detached or deleted")
     name = repo.repo_name
     handled = repos.delete_repo(uow, caller, repo, handling)
-    suffix = f" ({handled} forks {'deleted' if handling == 'delete' else 'detached'})" if handled else ""
+    what = "deleted" if handling == "delete" else "detached"
+    suffix = f" ({handled} forks {what})" if handled else ""
     return done(context, "/", f"Deleted repository {name}{suffix}.")
 
 
