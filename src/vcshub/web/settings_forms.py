@@ -29,7 +29,7 @@ def administrator(uow: UnitOfWork, repo: Repository, context: Context) -> Caller
     if context.viewer is None:
         raise NotFound("repository", repo.repo_name)
     caller = Caller(uow.db, context.viewer)
-    repos.administered(uow, caller, repo.repo_id)
+    repos.administered(uow, caller, repo.repo_name)  # by name: the missing page's very words
     return caller
 
 

@@ -35,7 +35,12 @@ def test_grant_then_rename_in_the_browser(page, live_server, admin_api, screensh
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     page.screenshot(path=str(screenshots / "repo-permissions-phone.png"), full_page=True)
+    for tail in ("", "/advanced", "/advanced/delete", "/remote", "/fields"):
+        page.goto(f"/{name}/settings{tail}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, tail
+    page.screenshot(path=str(screenshots / "repo-fields-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(f"/{name}/settings/permissions")
 
     new_name = unique("renamed-in-browser-")
     page.click("nav.settings-tabs >> text=Settings")
