@@ -334,9 +334,17 @@ def browse_paths(repo) -> list[str]:
     ]
 
 
+def settings_paths(repo_name: str) -> list[str]:
+    """The pages only a repository's administrators see: readers get the 404 too, which
+    tests/web/test_repo_settings_pages.py proves."""
+    return [f"/{repo_name}/settings{tail}" for tail in (
+        "", "/permissions", "/advanced", "/advanced/delete", "/remote", "/fields")]
+
+
 def test_the_private_repository_check_covers_every_page():
-    """A page added under a repository's URL must be added to browse_paths, so the test below
-    proves it answers 404 to whoever may not read the repository."""
+    """A page added under a repository's URL must be added to browse_paths (or, for its
+    administrators only, settings_paths), so the tests prove it answers 404 to whoever may not
+    read (or administer) the repository."""
     from vcshub.web import repo_pages
     from vcshub.web.repo_views import View
 
@@ -347,8 +355,8 @@ def test_the_private_repository_check_covers_every_page():
         if isinstance(value, View) and value.html and "GET" in value.methods
     }
     samples = [Repo("group/name", kind, ["0" * 40]) for kind in ("git", "hg")]
-    covered = {repo_pages.readings(path)[0].view.kind
-               for sample in samples for path in browse_paths(sample)}
+    covered = {repo_pages.readings(path)[0].view.kind for sample in samples
+               for path in [*browse_paths(sample), *settings_paths(sample.name)]}
     assert pages <= covered, f"not in browse_paths: {sorted(pages - covered)}"
 
 

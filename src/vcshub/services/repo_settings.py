@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from sqlalchemy import select
+
 from vcshub.db.models import RepoField, RepoGroup, Repository
+from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import default_user_id
 from vcshub.services import access, grants, lookup, repo_groups, repos, storage, vcs_access
@@ -57,6 +60,22 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     uow.db.flush()
     caller.forget_permissions()
     return repo
+
+
+def group_choices(uow: UnitOfWork, caller: Caller, repo: Repository) -> list[str]:
+    """The groups :func:`update_repo` would move ``repo`` into for ``caller``, by name: its own
+    and those he may create repositories in and read (one query, one permission map)."""
+    access.require_repo(caller, repo, "repository.admin")
+    rows = uow.db.execute(
+        select(RepoGroup.group_id, RepoGroup.group_name).order_by(RepoGroup.group_name)
+    ).all()
+    if caller.is_admin:
+        return [row.group_name for row in rows]
+    levels = caller.perms.repo_groups([row.group_id for row in rows])
+    anywhere = caller.perms.has_global("hg.create.repository")
+    needed = "group.read" if anywhere else "group.admin"
+    return [row.group_name for row in rows if row.group_id == repo.group_id
+            or names.at_least(levels.get(row.group_id), needed)]
 
 
 def _check_move_into(caller: Caller, group: RepoGroup) -> None:

@@ -8,8 +8,6 @@ and creates the row in a new transaction (services/repos.py), so the clone holds
 
 from __future__ import annotations
 
-import secrets
-
 from starlette.responses import RedirectResponse, Response
 
 from vcshub.db.models import Repository
@@ -19,20 +17,10 @@ from vcshub.services.errors import AccessDenied, AlreadyExists, Conflict, Invali
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web import sessions
 from vcshub.web.errors import SignInRequired
-from vcshub.web.repo_views import READING, Context, View, exact, render, repo_url
+from vcshub.web.repo_views import READING, Context, View, exact, form_token, render, repo_url
 
 # The form's fields are RhodeCode's names; the service's argument names map onto them.
 FIELD_OF_ARGUMENT = {"fork_name": "repo_name"}
-
-
-def _form_token(context: Context) -> str:
-    """The session's CSRF token for the form (a Basic-auth visit may not have one yet)."""
-    if context.csrf:
-        return context.csrf
-    token = context.session.get(sessions.CSRF_KEY) if context.session is not None else None
-    if not token and context.session is not None:
-        token = context.session[sessions.CSRF_KEY] = secrets.token_urlsafe(24)
-    return token or ""
 
 
 def _places(uow: UnitOfWork, context: Context) -> fork_views.ForkPlaces:
@@ -93,7 +81,7 @@ def fork(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Re
 def _form(context: Context, repo: Repository, places: fork_views.ForkPlaces, values: dict,
           errors: dict[str, str], status: int = 200) -> Response:
     return render(context, repo, "fork.html", status=status, places=places, values=values,
-                  errors=errors, csrf_name=sessions.CSRF_KEY, form_csrf=_form_token(context))
+                  errors=errors, csrf_name=sessions.CSRF_KEY, form_csrf=form_token(context))
 
 
 def forks(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:

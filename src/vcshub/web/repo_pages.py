@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vcshub.services import following, repo_contents, repo_index
+from vcshub.permissions.caller import Caller
+from vcshub.services import access, following, repo_contents, repo_index
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.web import (
     blame_pages,
@@ -33,6 +34,9 @@ from vcshub.web import (
     pages,
     raw_views,
     ref_pages,
+    repo_advanced_pages,
+    repo_permission_pages,
+    repo_settings_pages,
     sessions,
     summary_pages,
     web_auth,
@@ -46,7 +50,8 @@ if TYPE_CHECKING:  # the application module imports this one
     from vcshub.app_state import AppState
 
 PAGE_MODULES = (raw_views, summary_pages, file_pages, blame_pages, changelog_pages, diff_pages,
-                ref_pages, fork_pages)
+                ref_pages, fork_pages, repo_settings_pages, repo_permission_pages,
+                repo_advanced_pages)
 SUMMARY = summary_pages.SUMMARY
 
 
@@ -151,5 +156,7 @@ def _answer(state: AppState, wanted: list[Wanted], credentials, context: Context
         repo = repo_contents.readable_repo(uow, user, chosen.repo_name)
         if view.html:
             context = dataclasses.replace(
-                context, following=following.is_following(uow, user, repo))
+                context, following=following.is_following(uow, user, repo),
+                administers=user is not None and access.can_repo(
+                    Caller(uow.db, user), repo, "repository.admin"))
         return view.handler(uow, repo, chosen.args, dataclasses.replace(context, viewer=user))

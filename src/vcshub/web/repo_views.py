@@ -10,6 +10,7 @@ permission, and calls ``view.handler(uow, repo, args, context)``.
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from vcshub.db.models import Repository, User
+from vcshub.web import sessions
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -81,6 +83,7 @@ class Context:
     flashes: tuple[tuple[str, str], ...] = ()  # (kind, text) shown once by the layout
     session: dict | None = None  # the request's session, e.g. to flash after a POST
     following: bool = False  # the viewer follows the repository (the header's button)
+    administers: bool = False  # the viewer may change its settings (the menu's Settings link)
 
 
 def render(context: Context, repo: Repository, template: str, status: int = 200,
@@ -96,8 +99,19 @@ def render(context: Context, repo: Repository, template: str, status: int = 200,
         repo=repo,
         repo_url=repo_url(repo),
         following=context.following,  # the h1's follow button
+        administers=context.administers,
         **values,
     )
+
+
+def form_token(context: Context) -> str:
+    """The session's CSRF token for a page's form (a Basic-auth visit may not have one yet)."""
+    if context.csrf:
+        return context.csrf
+    token = context.session.get(sessions.CSRF_KEY) if context.session is not None else None
+    if not token and context.session is not None:
+        token = context.session[sessions.CSRF_KEY] = secrets.token_urlsafe(24)
+    return token or ""
 
 
 def repo_url(repo: Repository) -> str:
