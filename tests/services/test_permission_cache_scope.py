@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.concurrency import run_together
 from tests.services.permission_cache_world import (  # noqa: F401 - fixtures
     Instance,
     StatementCounter,
@@ -85,6 +86,21 @@ def test_a_unit_sees_its_own_changes_in_maps_it_had_already_read(instance):
         assert perms.repos()[repo_id] == "repository.read"
         assert perms.repo(repo_id) == "repository.read"
     assert repo_perm(instance, me, private) == "repository.read"
+
+
+def test_concurrent_changes_each_bump_once_and_all_are_seen(instance):
+    """Writers changing permissions at the same moment all commit, none loses its bump."""
+    people = [instance.user() for _ in range(4)]
+    private = instance.repo(private=True)
+    for person in people:
+        instance.warm(person)
+    before = instance.generation()
+    outcomes = run_together(len(people), lambda i: instance.act(
+        lambda uow, admin: grant(uow, admin, private, people[i], "repository.read")
+    ))
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert instance.generation() == before + len(people)
+    assert [repo_perm(instance, p, private) for p in people] == ["repository.read"] * 4
 
 
 def test_changes_to_nobodys_permissions_keep_the_cache(instance):

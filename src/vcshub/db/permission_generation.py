@@ -10,9 +10,15 @@ change that rolls back leaves the generation as it was.
 The bump is made in one place, by Session events every session of the application carries
 (:func:`watch`, called where the session factory is made), not by each service: a flush that
 inserts, deletes or changes a permission-relevant column of a relevant row, and an ORM-enabled
-bulk ``insert()/update()/delete()`` on a relevant table, bump. Writes that bypass the session
-(``session.connection().execute(...)``, an engine's own connection) are not seen: services
-write through ``uow.db``.
+bulk ``insert()/update()/delete()`` on a relevant table, mark the transaction as changing
+permissions; as it commits, one ``UPDATE`` bumps the generation, the transaction's last
+statement. Bumping at the first change instead would hold the generation's row lock
+(PostgreSQL) for the rest of the transaction, slow work included, serialising every other
+permission change behind it and risking deadlocks with the rows it locks afterwards.
+
+Writes that bypass the session (``session.connection().execute(...)``, an engine's own
+connection, a ``Session`` not made by the factory) are not seen: services write through
+``uow.db``.
 """
 
 from __future__ import annotations
@@ -63,9 +69,10 @@ _WATCHED = {
 _WATCHED.update({model: None for model in _ROW_MODELS})  # None: every column counts
 _WATCHED_TABLES = {model.__table__.name: columns for model, columns in _WATCHED.items()}
 
-# session.info keys. CHANGED: this transaction bumped (its maps are uncommitted: never share
-# them); cleared when the outermost transaction ends. CHANGES: how many flushes of this session
-# bumped, never reset, so that maps computed before one are known to be outdated.
+# session.info keys. CHANGED: this transaction changed permissions (its maps are uncommitted:
+# never share them), so it bumps as it commits; cleared when the outermost transaction ends.
+# CHANGES: how many flushes or statements of this session changed permissions, never reset, so
+# that maps computed before one are known to be outdated.
 CHANGED = "vcshub.permissions.changed"
 CHANGES = "vcshub.permissions.changes"
 
@@ -77,12 +84,13 @@ def watch(sessions: sessionmaker[Session]) -> None:
     """Make every session of ``sessions`` bump the generation as it changes permissions."""
     event.listen(sessions, "before_flush", _before_flush)
     event.listen(sessions, "do_orm_execute", _before_bulk_statement)
+    event.listen(sessions, "before_commit", _before_commit)
     event.listen(sessions, "after_transaction_end", _after_transaction_end)
 
 
 def read(db: Session) -> int | None:
     """The generation (None: no row, then nothing may be cached). Read through the session,
-    so that it autoflushes: pending changes of this unit bump before it is read."""
+    so that it autoflushes: pending changes of this unit are marked before it is read."""
     return db.scalar(select(PermissionGeneration.value).where(PermissionGeneration.id == 1))
 
 
@@ -95,18 +103,23 @@ def changes_seen(db: Session) -> int:
     return db.info.get(CHANGES, 0)
 
 
-def bump(db: Session) -> None:
-    """Count a permission change in this transaction. Every relevant flush bumps, not only the
-    first: a savepoint rolled back may have undone an earlier bump."""
-    db.connection().execute(_BUMP)
+def _changed(db: Session) -> None:
     db.info[CHANGED] = True
     db.info[CHANGES] = db.info.get(CHANGES, 0) + 1
+
+
+def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction bumps, if it commits
+    session.flush()  # the commit's own flush comes after this hook: its changes count too
+    if changed_here(session):
+        session.connection().execute(_BUMP)
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
     if any(_relevant(obj, created_or_deleted=True) for obj in (*session.new, *session.deleted)) \
             or any(_relevant(obj, created_or_deleted=False) for obj in session.dirty):
-        bump(session)
+        _changed(session)
 
 
 def _relevant(obj: object, *, created_or_deleted: bool) -> bool:
@@ -133,7 +146,7 @@ def _before_bulk_statement(execute_state) -> None:
         changed = _updated_columns(statement, execute_state.parameters)
         if changed is not None and not (changed & columns):
             return  # e.g. a repository's lock: nobody's permissions change
-    bump(execute_state.session)
+    _changed(execute_state.session)
 
 
 def _updated_columns(statement, parameters) -> set[str] | None:
