@@ -252,7 +252,8 @@ def cold_vs_cached(engine: Engine, settings, me: int, runs: int) -> None:
         cold, cached = statistics.median(cold_times), statistics.median(cached_times)
         print(
             f"  {label:<15} cold median {cold:7.1f} ms   cached median {cached:7.1f} ms"
-            f"   best {min(cached_times):6.1f} ms   x{cold / cached:5.1f}   ({len(result)} repositories)"
+            f"   best {min(cached_times):6.1f} ms   x{cold / cached:5.1f}"
+            f"   ({len(result)} repositories)"
         )
 
 

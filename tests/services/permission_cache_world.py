@@ -111,7 +111,8 @@ class Instance:
     def user_group(self, *members: str, active=True) -> str:
         def make(uow, admin):
             users = [lookup.user(uow.db, m) for m in members]
-            return people.user_group(uow, admin, *users, name=unique("pcug"), active=active).group_name
+            made = people.user_group(uow, admin, *users, name=unique("pcug"), active=active)
+            return made.group_name
         return self.act(make)
 
 

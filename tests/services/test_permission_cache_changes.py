@@ -84,7 +84,8 @@ def test_user_group_deactivation_and_activation(instance):
     me, private = instance.user(), instance.repo(private=True)
     team = instance.user_group(me)
     instance.act(lambda uow, admin: repo_permissions.grant_user_group(
-        uow, admin, lookup.repo(uow.db, private), lookup.user_group(uow.db, team), "repository.admin"
+        uow, admin, lookup.repo(uow.db, private), lookup.user_group(uow.db, team),
+        "repository.admin",
     ))
     assert instance.warm(me)["repositories"][private] == "repository.admin"
 
@@ -141,7 +142,9 @@ def test_privacy_change(instance):
     me, public = instance.user(), instance.repo()
     assert instance.warm(me)["repositories"][public] == "repository.read"
 
-    instance.act(lambda uow, admin: repo_settings.update_repo(uow, admin, public, {"private": True}))
+    instance.act(
+        lambda uow, admin: repo_settings.update_repo(uow, admin, public, {"private": True})
+    )
     assert repo_perm(instance, me, public) == "repository.none"
 
 

@@ -76,7 +76,7 @@ class EffectivePermissions:
         if self._generation is MISSING:
             cache = self._db.info.get(SESSION_KEY)
             generation = None if cache is None else permission_generation.read(self._db)
-            # Reading autoflushed: pending changes of this unit may just have bumped.
+            # Reading autoflushed: pending changes of this unit may just have been marked.
             self._changes = permission_generation.changes_seen(self._db)
             if permission_generation.changed_here(self._db):
                 generation = None
