@@ -1,5 +1,5 @@
-"""get_user and get_repos answer from each process's cache of permission maps, and show a
-change at once whichever process made it (issue 17, item 2).
+"""get_user, get_repos and the pages answer from each process's cache of permission maps, and
+show a change at once whichever process made it (issue 17, item 2).
 
 Two servers on one database and storage (two worker processes, as on two nodes), each with its
 own cache; a third process (this test's, as the CLI) changes the database through the services.
@@ -8,6 +8,7 @@ Every answer is first read, twice, on both servers, so that both hold it in thei
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.api_client import ApiClient
@@ -15,6 +16,7 @@ from tests.databases import database_url
 from tests.factories import make_user, unique
 from tests.factories.api import create_repo
 from tests.live_server import start_server
+from tests.web.conftest import login
 from vcshub.config import load_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.permissions.caller import Caller
@@ -46,16 +48,19 @@ def admins(servers):
 
 
 class Person:
-    """A user with a client on each server."""
+    """A user with an API client and a signed-in browser on each server."""
 
     def __init__(self, admins, servers) -> None:
         made = make_user(admins[0])
         made.api.close()
         self.username = made.username
         self.clients = [ApiClient(server.api_url, made.token) for server in servers]
+        self.browsers = [httpx.Client(base_url=server.url, timeout=60) for server in servers]
+        for browser in self.browsers:
+            assert login(browser, made.username, made.password).status_code in (302, 303)
 
     def close(self) -> None:
-        for client in self.clients:
+        for client in (*self.clients, *self.browsers):
             client.close()
 
 
@@ -68,13 +73,15 @@ def person(admins, servers):
 
 def seen(admins, person: Person, repo_name: str) -> list[tuple[bool, str | None]]:
     """On each server, twice: whether get_repos lists the repository for the user, and the
-    level get_user shows for him (read by the admin)."""
+    level get_user shows for him (read by the admin); the repository's page must agree with
+    get_repos."""
     answers = []
-    for admin, own in zip(admins, person.clients):
+    for admin, own, browser in zip(admins, person.clients, person.browsers):
         for _ in range(2):
             listed = any(r["repo_name"] == repo_name for r in own.result("get_repos"))
             shown = admin.result("get_user", userid=person.username)["permissions"]
             answers.append((listed, shown["repositories"].get(repo_name)))
+            assert browser.get(f"/{repo_name}").status_code == (200 if listed else 404)
     return answers
 
 
