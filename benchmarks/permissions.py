@@ -13,6 +13,11 @@ Then times ``EffectivePermissions(session, user).repos()``, ``.repo_groups()`` a
 ``.user_groups()`` for one ordinary user who is in several user groups, each with a fresh
 object (no cache), and prints the median and best of ``--runs`` runs in milliseconds.
 
+Then, side by side, cold (a new process cache each run) and cached (the process's cache warm,
+each run a new unit of work that reads the permission generation and finds the maps): the
+user's full maps, get_repos (``repo_listing.list_repos``) and get_user's permission report
+(``permission_report``), each in a unit of work of its own as the API runs them.
+
     python benchmarks/permissions.py
     python benchmarks/permissions.py --runs 20
     python benchmarks/permissions.py --database-url postgresql+psycopg://user@host/emptydb
@@ -49,8 +54,11 @@ from vcshub.db.models import (
     UserGroupUserGroupPermission,
     UserGroupUserPermission,
 )
+from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import EffectivePermissions, default_user_id
-from vcshub.services import installation
+from vcshub.services import installation, repo_listing
+from vcshub.services.permission_report import permission_report
+from vcshub.services.unit_of_work import unit_of_work
 
 USERS = 1_000
 USER_GROUPS = 100
@@ -207,6 +215,48 @@ def report(label: str, times: Iterable[float], size: int) -> None:
     )
 
 
+def cold_vs_cached(engine: Engine, settings, me: int, runs: int) -> None:
+    """Each figure in a read-only unit of work of its own, as an API call runs."""
+    with Session(engine) as session:
+        admin = session.scalar(select(User.user_id).where(User.username == "admin"))
+
+    def in_unit(sessions, user_id: int, work) -> Callable[[], object]:
+        def run():
+            with unit_of_work(sessions, settings, writes=False) as uow:
+                return work(uow, uow.db.get(User, user_id))
+        return run
+
+    def full_maps(uow, user):
+        perms = Caller(uow.db, user).perms
+        perms.global_perms, perms.repo_groups(), perms.user_groups()
+        return perms.repos()
+
+    def get_user(uow, user):
+        return permission_report(uow, user)["repositories"]
+
+    measures = [
+        ("maps", me, full_maps),
+        ("get_repos", me, lambda uow, user: repo_listing.list_repos(uow, Caller(uow.db, user))),
+        ("get_user perms", me, get_user),
+        ("admin maps", admin, full_maps),
+        ("admin get_user", admin, get_user),
+    ]
+    print(f"cold (a new process cache each run) vs cached (warm), {runs} runs each")
+    warm = create_session_factory(engine)
+    for label, user_id, work in measures:
+        cold_times = []
+        for _ in range(runs):  # a new factory is a new process's cache
+            cold_times += timed(in_unit(create_session_factory(engine), user_id, work), 1)[0]
+        in_unit(warm, user_id, work)()
+        cached_times, result = timed(in_unit(warm, user_id, work), runs)
+        cold, cached = statistics.median(cold_times), statistics.median(cached_times)
+        print(
+            f"  {label:<15} cold median {cold:7.1f} ms   cached median {cached:7.1f} ms"
+            f"   best {min(cached_times):6.1f} ms   x{cold / cached:5.1f}"
+            f"   ({len(result)} repositories)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
@@ -227,8 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         me = populate(engine, random.Random(args.seed))
         print(f"{engine.dialect.name}: populated in {time.perf_counter() - started:.1f} s")
 
-        sessions = create_session_factory(engine)
-        with sessions() as session:
+        # A plain session carries no process cache: every object computes its maps.
+        with Session(engine) as session:
             user = session.get(User, me)
             groups = session.scalar(
                 select(UserGroupMember.users_group_id).where(UserGroupMember.user_id == me).limit(1)
@@ -246,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             readable = EffectivePermissions(session, user).repos()
             visible = sum(1 for p in readable.values() if p != "repository.none")
             print(f"  ({visible} of {len(readable)} repositories readable by the user)")
+        cold_vs_cached(engine, settings, me, args.runs)
         engine.dispose()
 
     median = statistics.median(results["repos"])

@@ -1,14 +1,20 @@
 """The SQL statements of one user's full permission computation: a handful, the same for 200
-repositories as for 400 or 800 (REFERENCE.md 2.5)."""
+repositories as for 400 or 800 (REFERENCE.md 2.5); and in the next unit of work, when nothing
+changed, the generation query alone (issue 17, item 2)."""
 
 from __future__ import annotations
 
 from sqlalchemy import event
 
+from tests.services.permission_cache_world import (  # noqa: F401 - fixtures
+    cache_db,
+    instance,
+    user_of,
+)
 from tests.services.permission_world import World
 from vcshub.db.models import Repository
 from vcshub.permissions.effective import EffectivePermissions
-from vcshub.services import grants
+from vcshub.services import grants, lookup, repo_group_permissions, repo_permissions
 
 
 class _StatementCounter:
@@ -122,3 +128,28 @@ def test_bulk_permissions_use_a_constant_handful_of_queries(world):
     assert count_400 == count_200, (statements_200, statements_400)
     assert count_more == count_200, (statements_200, statements_more)
     assert count_200 <= 20, statements_200  # "a handful", never one per object
+
+
+def test_the_next_unit_of_work_runs_only_the_generation_query(instance):
+    """Cold, a handful of statements; warm, one: the generation, read before anything else."""
+    me, admin = instance.user(), "admin"
+    team, group = instance.user_group(me), instance.group()
+    repos = [instance.repo(group=group, private=n % 3 == 0) for n in range(6)]
+
+    def grant_some(uow, root):
+        g, ug = lookup.repo_group(uow.db, group), lookup.user_group(uow.db, team)
+        repo_group_permissions.grant_user_group(uow, root, g, ug, "group.write", "all")
+        repo_permissions.grant_user(
+            uow, root, lookup.repo(uow.db, repos[0]), user_of(uow, me), "repository.admin"
+        )
+
+    instance.act(grant_some)
+    for username in (me, admin):
+        cold = instance.permission_statements(username)
+        assert 1 < len(cold) <= 20, cold
+        assert "permission_generation" in cold[0], cold  # before any permission row
+        warm = instance.permission_statements(username)
+        assert len(warm) == 1 and "permission_generation" in warm[0], warm
+    report = instance.report(me)
+    assert report["repositories"][repos[0]] == "repository.admin"  # his own row
+    assert report["repositories"][repos[3]] == "repository.write"  # the group's, private too

@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from vcshub.db import permission_generation
+from vcshub.permissions.map_cache import SESSION_KEY, PermissionMapCache
+
 # Execution option carried by a writer's connections (see writer_engine).
 _WRITER = "vcshub_writer"
 
@@ -61,5 +64,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def create_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def create_session_factory(
+    engine: Engine, permission_maps: PermissionMapCache | None = None
+) -> sessionmaker[Session]:
+    """The factory of every session of a process (API, web, CLI, transport, tasks).
+
+    Its sessions bump the permission generation as they change permissions, and carry the
+    process's one cache of permission maps (``permission_maps``, or a new one) in
+    ``session.info``: a process makes one factory, so one cache.
+    """
+    if permission_maps is None:
+        permission_maps = PermissionMapCache()
+    sessions = sessionmaker(
+        bind=engine, expire_on_commit=False, autoflush=True,
+        info={SESSION_KEY: permission_maps},
+    )
+    permission_generation.watch(sessions)
+    return sessions

@@ -13,7 +13,9 @@ from vcshub.permissions.effective import DEFAULT_USERNAME, EffectivePermissions
 class Caller:
     """An authenticated user inside one unit of work.
 
-    Permissions are computed once per unit of work, on first use, and reused by every check.
+    Permissions are computed once per unit of work, on first use, and reused by every check;
+    the full maps come from the process's cache when nothing changed since they were computed
+    (permissions/effective.py).
     """
 
     def __init__(self, db: Session, user: User, token_role: str | None = None) -> None:
@@ -38,7 +40,9 @@ class Caller:
         return EffectivePermissions(self._db, self.user)
 
     def forget_permissions(self) -> None:
-        """Drop the cached maps after this unit of work changed grants."""
+        """Drop the maps after this unit of work changed grants. (Maps computed before a
+        flush that changed permissions are dropped by themselves; this also covers changes
+        not flushed yet.)"""
         self.__dict__.pop("perms", None)
 
 

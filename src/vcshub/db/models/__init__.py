@@ -5,6 +5,7 @@ from vcshub.db.models.comment import Comment, ReviewStatus
 from vcshub.db.models.gist import Gist
 from vcshub.db.models.journal import JournalEntry
 from vcshub.db.models.permission import (
+    PermissionGeneration,
     RepoGroupUserGroupPermission,
     RepoGroupUserPermission,
     RepoUserGroupPermission,
@@ -27,6 +28,7 @@ __all__ = [
     "Comment",
     "Gist",
     "JournalEntry",
+    "PermissionGeneration",
     "PullRequest",
     "PullRequestReviewer",
     "PullRequestVersion",

@@ -6,7 +6,7 @@ stored as text (``repository.write``); ``vcshub.permissions.names`` validates th
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vcshub.db.models.base import Base
@@ -93,3 +93,16 @@ class UserGroupUserGroupPermission(Base):
     target_group_id: Mapped[int] = _fk(_USER_GROUP)
     source_group_id: Mapped[int] = _fk(_USER_GROUP)
     permission: Mapped[str] = mapped_column(String(64))
+
+
+class PermissionGeneration(Base):
+    """One row whose ``value`` grows with every transaction that could change someone's
+    effective permissions (db/permission_generation.py bumps it in that same transaction).
+
+    Caches of permission maps are keyed by it, so that a process sees another's grant as soon
+    as it is committed, and never keeps an answer across one.
+    """
+
+    __tablename__ = "permission_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
