@@ -25,6 +25,7 @@ from vcshub.web import (
     gist_pages,
     journal_pages,
     password_pages,
+    pull_request_pages,
     registration_pages,
     sessions,
     token_pages,
@@ -69,6 +70,7 @@ def create_app(settings: Settings) -> Starlette:
             *gist_pages.ROUTES,
             *journal_pages.ROUTES,
             *account_pages.ROUTES,
+            *pull_request_pages.ROUTES,
             *token_pages.ROUTES,
             *registration_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.

@@ -30,6 +30,7 @@ def sections(viewer) -> list[tuple[str, str]]:
         (f"{HOME}/auth_tokens", "Auth tokens"),
         (f"{HOME}/repos", "My repositories"),
         (f"{HOME}/watched", "Watched"),
+        (f"{HOME}/pullrequests", "Pull requests"),
         (f"{HOME}/perms", "My permissions"),
     ]
     if viewer is not None and viewer.ip_addresses:
