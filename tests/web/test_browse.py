@@ -331,6 +331,7 @@ def browse_paths(repo) -> list[str]:
         *([f"/{repo.name}/bookmarks"] if repo.kind == "hg" else []),  # git: 404 for everyone
         f"/{repo.name}/fork",
         f"/{repo.name}/forks",
+        f"/{repo.name}/pull-request",
     ]
 
 
