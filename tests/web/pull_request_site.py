@@ -56,16 +56,17 @@ def review_site(live_server, admin_api) -> ReviewSite:
 
 
 def add_rows(live_server, target: str, author_id: int, count: int, *, source: str | None = None,
-             reviewer_ids: tuple[int, ...] = (), title: str = "row") -> list[int]:
-    """``count`` open pull requests into ``target`` (from ``source``, default itself), titled
-    ``<title> <n>``; their ids, oldest first."""
+             reviewer_ids: tuple[int, ...] = (), title: str = "row",
+             status: str = "new") -> list[int]:
+    """``count`` pull requests (open unless ``status`` says) into ``target`` (from ``source``,
+    default itself), titled ``<title> <n>``; their ids, oldest first."""
     with Session(database(live_server)) as db:
         repo_ids = dict(db.execute(select(Repository.repo_name, Repository.repo_id).where(
             Repository.repo_name.in_([target, source or target]))).all())
         made = []
         for n in range(count):
             pr = PullRequest(
-                title=f"{title} {n}", description="", status="new",
+                title=f"{title} {n}", description="", status=status,
                 source_repo_id=repo_ids[source or target], source_ref="branch:f:" + "a" * 40,
                 target_repo_id=repo_ids[target], target_ref="branch:master:" + "b" * 40,
                 author_id=author_id, revisions=[],

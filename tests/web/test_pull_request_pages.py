@@ -45,7 +45,7 @@ def test_filters_show_the_right_rows(live_server, site):
     assert f'href="/{site.repo}/pull-request/{site.opened}"' in row
     assert "Alice&#39;s &lt;change&gt;" in row and "<change>" not in row
     assert site.alice.username in row and "one</span> → <span" in row
-    assert '<td class="comments" title="1 comment">1</td>' in row
+    assert '<td class="comments" title="1 comment">1<span class="unit"> comment</span></td>' in row
     assert "Under Review" in row and ">Open<" in row
     assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d UTC">', row)
     assert f'<a href="/{site.repo}/pull-request">Pull requests</a>' in default  # the menu
