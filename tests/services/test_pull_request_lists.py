@@ -160,7 +160,8 @@ def test_a_pull_request_made_from_real_commits_is_listed(uow, root):
     proj = review.project(uow, root, "git")
     pr = review.pull_request(uow, root, proj, title="Real change")
     row = lists.repo_pull_requests(uow, root.user, proj.repo).rows[0]
-    assert (row.pull_request_id, row.title, row.state) == (pr.pull_request_id, "Real change", "open")
+    assert (row.pull_request_id, row.title, row.state) == (pr.pull_request_id, "Real change",
+                                                           "open")
     assert row.source_ref.commit_id == proj.feature[-1] and row.target_ref.commit_id == proj.base
 
 

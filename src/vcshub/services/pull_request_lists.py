@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
 
-from vcshub.db.models import Comment, PullRequest, PullRequestReviewer, Repository, ReviewStatus, User
+from vcshub.db.models import (
+    Comment,
+    PullRequest,
+    PullRequestReviewer,
+    Repository,
+    ReviewStatus,
+    User,
+)
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, reviews, vcs_access
 from vcshub.services.errors import NotFound

@@ -28,7 +28,8 @@ def pager(current: int, pages: int, url_for: Callable[[int], str]) -> Pager | No
     the reader is on it (a page past the end still gets a way back)."""
     if pages <= 1 and current <= 1:
         return None
-    shown = {1, pages, *range(current - AROUND, current + AROUND + 1)}
+    anchor = min(current, pages)  # past the end: the pages before the end
+    shown = {1, pages, *range(anchor - AROUND, anchor + AROUND + 1)}
     links: list[PageLink] = []
     for number in sorted(n for n in shown if 1 <= n <= pages):
         if links and links[-1].number is not None and number > links[-1].number + 1:
