@@ -85,8 +85,9 @@ def test_every_admin_url_is_a_missing_page_to_non_admins(live_server, admin_api,
             return twin.text.replace("no-such-users", "users")
 
         for path in PAGES:
-            answer = browser.get(_url(path, target))
-            assert (answer.status_code, answer.text) == (404, missing("GET", _url(path, target))), path
+            url = _url(path, target)
+            answer = browser.get(url)
+            assert (answer.status_code, answer.text) == (404, missing("GET", url)), path
         page = browser.get("/_admin/login" if who == "anonymous" else "/_admin/my_account")
         token = form_csrf(page)  # a valid token of this session: only the 404 stops them
         for path, fields in FORMS.items():
@@ -105,7 +106,8 @@ def test_forms_refuse_a_missing_or_wrong_csrf_token(live_server, admin_api):
         assert 'href="/_admin/users">Admin</a>' in browser.get("/").text
         for path, fields in FORMS.items():
             for extra in ({}, {"csrf_token": "not-the-token"}):
-                refused = browser.post(_url(path, target), data={**_fields(fields, target), **extra})
+                data = {**_fields(fields, target), **extra}
+                refused = browser.post(_url(path, target), data=data)
                 assert refused.status_code == 403, path
                 assert "nothing was changed" in refused.text
     assert _state(live_server, admin_api, target) == before
@@ -277,11 +279,13 @@ def test_permissions_summary_and_global_permissions_agree_with_the_api(live_serv
         assert f'<td class="origin">user group {group}</td>' in row
 
         token = form_csrf(page)
-        chosen = {"create": "hg.create.none", "create_on_write": "hg.create.write_on_repogroup.true",
+        chosen = {"create": "hg.create.none",
+                  "create_on_write": "hg.create.write_on_repogroup.true",
                   "repogroup_create": "hg.repogroup.create.true",
                   "usergroup_create": "hg.usergroup.create.false", "fork": "hg.fork.none",
                   "inherit": "hg.inherit_default_perms.true"}
-        done = browser.post(f"{edit}/global_permissions/update", data={"csrf_token": token, **chosen})
+        done = browser.post(f"{edit}/global_permissions/update",
+                            data={"csrf_token": token, **chosen})
         assert done.status_code == 303
         held = admin_api.result("get_user", userid=user.user_id)["permissions"]["global"]
         assert "hg.create.none" in held and "hg.repogroup.create.true" in held

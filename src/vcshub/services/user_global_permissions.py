@@ -68,6 +68,9 @@ def set_global_permissions(uow: UnitOfWork, caller: Caller, user_id: object, inh
             if value not in permissions:
                 raise Invalid(family, f"choose one of: {', '.join(permissions)}")
             rows.append(UserGlobalPermission(user_id=user.user_id, permission=value))
+    # All his rows go, not only those of the families: a user's rows are read only for the
+    # configurable families (site-wide ones are always the default user's), so the set written
+    # is exactly one row per family and nothing stale can come back when he stops inheriting.
     uow.db.execute(delete(UserGlobalPermission).where(
         UserGlobalPermission.user_id == user.user_id))
     uow.db.add_all(rows)

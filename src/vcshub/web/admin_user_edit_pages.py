@@ -117,7 +117,8 @@ def _global_update(uow: UnitOfWork, page: PageRequest) -> Response:
     inherit = ticked(page, "inherit_default_permissions")
     chosen = {family: field(page, family, 100) for family in user_global_permissions.FAMILIES}
     user_global_permissions.set_global_permissions(uow, caller, user.user_id, inherit, chosen)
-    said = "inherits the default global permissions" if inherit else "has his own global permissions"
+    said = ("inherits the default global permissions" if inherit
+            else "has his own global permissions")
     return done(page, f"{user_url(user)}/edit/global_permissions", f"{user.username} {said}.")
 
 
