@@ -21,6 +21,8 @@ from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.web import (
     account_pages,
+    admin_user_edit_pages,
+    admin_user_pages,
     error_pages,
     gist_pages,
     journal_pages,
@@ -73,6 +75,8 @@ def create_app(settings: Settings) -> Starlette:
             *pull_request_pages.ROUTES,
             *token_pages.ROUTES,
             *registration_pages.ROUTES,
+            *admin_user_pages.ROUTES,
+            *admin_user_edit_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=error_pages.not_found))),
         ],

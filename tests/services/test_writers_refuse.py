@@ -42,6 +42,8 @@ from vcshub.services import (
     repo_settings,
     repos,
     site_settings,
+    user_accounts,
+    user_global_permissions,
     user_groups,
     users,
 )
@@ -341,6 +343,34 @@ CASES = {
         lambda s: users.update_user(s.uow, s.other, s.other_user.user_id, {"admin": True}),
     ],
     "users.delete_user": [lambda s: users.delete_user(s.uow, s.other, s.root_user.user_id)],
+    # an admin's changes to someone else's account (/_admin/users/<id>/edit/...)
+    "user_accounts.create_user_token": [
+        lambda s: user_accounts.create_user_token(
+            s.uow, s.other, s.root_user.user_id, "all", -1, "mine now"),
+        lambda s: user_accounts.create_user_token(  # not even for himself, by this door
+            s.uow, s.other, s.other_user.user_id, "all", -1, "mine"),
+    ],
+    "user_accounts.revoke_user_token": [
+        lambda s: user_accounts.revoke_user_token(
+            s.uow, s.other, s.root_user.user_id, s.root_user.tokens[0].token_id),
+    ],
+    "user_accounts.add_user_email": [
+        lambda s: user_accounts.add_user_email(
+            s.uow, s.other, s.root_user.user_id, "wr-taken@example.com"),
+    ],
+    "user_accounts.remove_user_email": [
+        lambda s: user_accounts.remove_user_email(s.uow, s.other, s.root_user.user_id, 1),
+    ],
+    "user_accounts.add_user_ip": [
+        lambda s: user_accounts.add_user_ip(s.uow, s.other, s.root_user.user_id, "10.0.0.1"),
+    ],
+    "user_accounts.remove_user_ip": [
+        lambda s: user_accounts.remove_user_ip(s.uow, s.other, s.root_user.user_id, 1),
+    ],
+    "user_global_permissions.set_global_permissions": [
+        lambda s: user_global_permissions.set_global_permissions(
+            s.uow, s.other, s.other_user.user_id, True, {}),
+    ],
 }
 
 
