@@ -223,7 +223,7 @@ def _rows_on(uow, target, table, subject_column, object_ids, subject_id) -> dict
         found.update(uow.db.execute(
             select(object_column, table.permission).where(
                 object_column.in_(chunk), subject_column == subject_id)
-        ).tuples())
+        ).all())
     return found
 
 

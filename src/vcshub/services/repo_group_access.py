@@ -69,12 +69,19 @@ def access_report(uow: UnitOfWork, caller: Caller, group: RepoGroup) -> GroupAcc
                     if user_names.get(uid) != DEFAULT_USERNAME), key=lambda r: r.name.lower())
     user_groups = sorted((Row("user_group", group_names[gid], perm) for gid, perm in group_rows),
                          key=lambda r: r.name.lower())
+    return GroupAccess(default, users, user_groups, *contents(uow, caller, group))
+
+
+def contents(uow: UnitOfWork, caller: Caller, group: RepoGroup) -> tuple[int, int]:
+    """(groups, repositories) anywhere below ``group``, for its administrators: what "apply
+    to children" reaches, and what must go before the group may be deleted."""
+    access.require_repo_group(caller, group, "group.admin")
     below = group.group_name + "/"
-    groups_below = uow.db.scalar(select(func.count(RepoGroup.group_id)).where(
+    groups = uow.db.scalar(select(func.count(RepoGroup.group_id)).where(
         RepoGroup.group_name.startswith(below, autoescape=True)))
-    repos_below = uow.db.scalar(select(func.count(Repository.repo_id)).where(
+    repos = uow.db.scalar(select(func.count(Repository.repo_id)).where(
         Repository.repo_name.startswith(below, autoescape=True)))
-    return GroupAccess(default, users, user_groups, groups_below, repos_below)
+    return groups, repos
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ def change_targets(
                 select(RepoGroup.group_id, RepoGroup.group_name).where(
                     RepoGroup.group_name.startswith(below, autoescape=True)
                 )
-            ).tuples(),
-            key=lambda row: row[1],  # code-point order on every backend
+            ).all(),
+            key=lambda row: row.group_name,  # code-point order on every backend
         )
     if apply_to_children in ("repos", "all"):
         keep_private = granting and _is_default_user(member)
