@@ -3,7 +3,7 @@ written on the group, and the preview of a grant or revoke with "apply to childr
 group and repository it will write, with the row there now and the row after.
 
 The preview takes its targets from
-:func:`vcshub.services.repo_group_permissions.change_targets`, the computation the grant and
+:func:`vcshub.services.repo_group_permissions.scope_of_change`, the computation the grant and
 revoke themselves run, and reads the rows in place the same way they are written, so what the
 administrator confirms is what is written. Its ``digest`` lets the page refuse a confirmation
 when the tree changed in between (a repository added below, a row changed by someone else).
@@ -119,7 +119,7 @@ def preview(uow: UnitOfWork, caller: Caller, group: RepoGroup, member: User | Us
         access.require_user_group(caller, member, "usergroup.read")
     if perm is not None:
         perm = grants.validate_permission(perm, "group")
-    targets = repo_group_permissions.change_targets(uow, group, member, apply_to_children,
+    targets = repo_group_permissions.scope_of_change(uow, group, member, apply_to_children,
                                                     granting=perm is not None)
     rows_on = grants.user_rows_on if isinstance(member, User) else grants.user_group_rows_on
     member_id = member.user_id if isinstance(member, User) else member.users_group_id

@@ -38,7 +38,7 @@ class Targets:
         return [repo_id for repo_id, _name in self.repos]
 
 
-def change_targets(
+def scope_of_change(
     uow: UnitOfWork, group: RepoGroup, member: User | UserGroup, apply_to_children: object,
     *, granting: bool,
 ) -> Targets:
@@ -106,7 +106,7 @@ def grant_user(
 ) -> None:
     """Set the user's row on the group and, per ``apply_to_children``, below it (2.6)."""
     access.require_repo_group(caller, group, "group.admin")
-    targets = change_targets(uow, group, user, apply_to_children, granting=True)
+    targets = scope_of_change(uow, group, user, apply_to_children, granting=True)
     grants.set_user_many(uow, grants.REPO_GROUP, targets.group_ids, user.user_id, perm)
     repo_perm = names.translate(perm, grants.REPO.prefix)
     grants.set_user_many(uow, grants.REPO, targets.repo_ids, user.user_id, repo_perm)
@@ -117,7 +117,7 @@ def revoke_user(
 ) -> None:
     """Remove the user's rows on the group and, per ``apply_to_children``, below it."""
     access.require_repo_group(caller, group, "group.admin")
-    targets = change_targets(uow, group, user, apply_to_children, granting=False)
+    targets = scope_of_change(uow, group, user, apply_to_children, granting=False)
     grants.revoke_user_many(uow, grants.REPO_GROUP, targets.group_ids, user.user_id)
     grants.revoke_user_many(uow, grants.REPO, targets.repo_ids, user.user_id)
 
@@ -151,7 +151,7 @@ def grant_user_group(
     """Set the user group's row on the group and, per ``apply_to_children``, below it."""
     access.require_repo_group(caller, group, "group.admin")
     access.require_user_group(caller, user_group, "usergroup.read")
-    targets = change_targets(uow, group, user_group, apply_to_children, granting=True)
+    targets = scope_of_change(uow, group, user_group, apply_to_children, granting=True)
     group_id = user_group.users_group_id
     grants.set_user_group_many(uow, grants.REPO_GROUP, targets.group_ids, group_id, perm)
     repo_perm = names.translate(perm, grants.REPO.prefix)
@@ -168,7 +168,7 @@ def revoke_user_group(
     """Remove the user group's rows on the group and, per ``apply_to_children``, below it."""
     access.require_repo_group(caller, group, "group.admin")
     access.require_user_group(caller, user_group, "usergroup.read")
-    targets = change_targets(uow, group, user_group, apply_to_children, granting=False)
+    targets = scope_of_change(uow, group, user_group, apply_to_children, granting=False)
     group_id = user_group.users_group_id
     grants.revoke_user_group_many(uow, grants.REPO_GROUP, targets.group_ids, group_id)
     grants.revoke_user_group_many(uow, grants.REPO, targets.repo_ids, group_id)
