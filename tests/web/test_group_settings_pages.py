@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.factories.api import create_repo, hosted_folder
+from tests.factories.api import create_repo, hosted_folder, push_commits
 from tests.web.conftest import form_csrf, login
 from tests.web.test_repo_settings_pages import signed_in
 
@@ -334,6 +334,13 @@ def test_a_group_named_like_the_settings_keeps_its_page(live_server, admin_api):
         assert edit.status_code == 200 and f"Settings of {parent}</h2>" in edit.text
         inner = client.get(f"/{parent}/_settings/_settings/permissions")
         assert inner.status_code == 200 and f"Settings of {parent}/_settings</h2>" in inner.text
+        # a repository's page whose path ends like a group's settings stays the repository's
+        repo = create_repo(admin_api, "git", f"{parent}/code")
+        files = {"_settings": "settings-file-text\n", "_edit": "edit-file-text\n"}
+        push_commits(live_server, repo, "git", files)
+        for name, content in files.items():
+            file_page = client.get(f"/{repo}/files/tip/{name}")
+            assert file_page.status_code == 200 and content.strip() in file_page.text, name
 
 
 def test_the_404_check_covers_every_group_page():
