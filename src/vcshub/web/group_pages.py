@@ -5,9 +5,9 @@
 names contain ``/`` and a segment may itself be ``_settings``, so the path is only taken
 when no repository page can read it (:func:`repo_pages.readings`: ``/<repo>/files/tip/_edit``
 stays a file) and nothing exists under its full name: a repository or a group really named
-``team/_settings`` keeps its own page; the parent's settings stay at ``/team/_edit``. Everything
-else — a missing group, a group the viewer does not
-administer, anonymous visitors — gets the 404 an unknown address gets, word for word.
+``team/_settings`` keeps its own page; the parent's settings stay at ``/team/_edit``.
+Everything else — a missing group, a group the viewer does not administer, anonymous visitors
+— gets the 404 an unknown address gets, word for word.
 """
 
 from __future__ import annotations
