@@ -27,8 +27,6 @@ from vcshub.services import access, grants, lookup, repo_group_permissions
 from vcshub.services.repo_access_report import Row
 from vcshub.services.unit_of_work import UnitOfWork
 
-APPLY_CHOICES = ("none", "repos", "groups", "all")
-
 
 def administered_by(uow: UnitOfWork, user: User | None, name: str) -> RepoGroup | None:
     """The group named ``name`` if ``user`` administers it (``group.admin``, super-admins);
