@@ -33,6 +33,7 @@ from vcshub.web import (
     token_pages,
     web_auth,
 )
+from vcshub.web.group_pages import GroupSettingsPages
 from vcshub.web.pages import index_page
 from vcshub.web.templating import STATIC_FOLDER, STATIC_PREFIX
 from vcshub.web.repo_pages import RepoPages
@@ -78,7 +79,9 @@ def create_app(settings: Settings) -> Starlette:
             *admin_user_pages.ROUTES,
             *admin_user_edit_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
-            Route("/{path:path}", VcsEndpoint(fallback=RepoPages(fallback=error_pages.not_found))),
+            # A group's settings (/<group>/_settings...) go before the repository pages.
+            Route("/{path:path}", VcsEndpoint(fallback=GroupSettingsPages(
+                fallback=RepoPages(fallback=error_pages.not_found)))),
         ],
         middleware=[
             Middleware(WaitForBookkeeping, bookkeeping=state.push_bookkeeping),

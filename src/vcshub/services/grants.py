@@ -199,6 +199,34 @@ def _revoke_many(uow, target, table, subject_column, object_ids, subject_id) -> 
         uow.db.execute(delete(table).where(object_column.in_(chunk), subject_column == subject_id))
 
 
+def user_rows_on(
+    uow: UnitOfWork, target: Target, object_ids: Iterable[int], user_id: int
+) -> dict[int, str]:
+    """object id → the user's row on it, for those of ``object_ids`` where he has one."""
+    table = target.user_table
+    return _rows_on(uow, target, table, table.user_id, object_ids, user_id)
+
+
+def user_group_rows_on(
+    uow: UnitOfWork, target: Target, object_ids: Iterable[int], users_group_id: int
+) -> dict[int, str]:
+    """object id → the user group's row on it, for those of ``object_ids`` where it has one."""
+    table = target.group_table
+    column = getattr(table, target.group_column)
+    return _rows_on(uow, target, table, column, object_ids, users_group_id)
+
+
+def _rows_on(uow, target, table, subject_column, object_ids, subject_id) -> dict[int, str]:
+    object_column = getattr(table, target.object_column)
+    found: dict[int, str] = {}
+    for chunk in _chunks(object_ids):
+        found.update(uow.db.execute(
+            select(object_column, table.permission).where(
+                object_column.in_(chunk), subject_column == subject_id)
+        ).all())
+    return found
+
+
 def rows_of(uow: UnitOfWork, target: Target, object_id: int) -> tuple[list, list]:
     """(user rows, user-group rows) on one object, as (subject id, permission) pairs."""
     users = uow.db.execute(

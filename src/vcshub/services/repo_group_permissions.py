@@ -7,6 +7,8 @@ error texts; the writers check the caller again themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from vcshub.db.models import RepoGroup, Repository, User, UserGroup
@@ -19,32 +21,65 @@ from vcshub.services.repo_groups import administered
 from vcshub.services.unit_of_work import UnitOfWork
 
 
-def _children(
-    uow: UnitOfWork, group: RepoGroup, apply_to_children: object
-) -> tuple[list[int], list[tuple[int, bool]]]:
-    """Ids of the groups and (id, private) of the repositories a recursive change touches (2.6).
+@dataclass(frozen=True)
+class Targets:
+    """What one grant or revoke on a group writes (2.6): the group itself first, then the
+    sub-groups and the repositories below it that ``apply_to_children`` takes, by full name."""
 
-    Unknown ``apply_to_children`` values mean ``none``.
+    groups: list[tuple[int, str]]  # (group id, full name)
+    repos: list[tuple[int, str]]  # (repository id, full name)
+
+    @property
+    def group_ids(self) -> list[int]:
+        return [group_id for group_id, _name in self.groups]
+
+    @property
+    def repo_ids(self) -> list[int]:
+        return [repo_id for repo_id, _name in self.repos]
+
+
+def scope_of_change(
+    uow: UnitOfWork, group: RepoGroup, member: User | UserGroup, apply_to_children: object,
+    *, granting: bool,
+) -> Targets:
+    """The objects a grant (``granting``) or a revoke of ``member``'s rows on ``group`` writes.
+
+    The one computation behind both the writers below and the web page's preview
+    (:func:`vcshub.services.repo_group_access.preview`), so what an administrator is shown is
+    what is then written. Unknown ``apply_to_children`` values mean ``none``. A recursive grant
+    leaves the ``default`` row of a private repository alone (2.6); a revoke does not (RC4).
     """
-    groups = [group.group_id]
-    repos: list[tuple[int, bool]] = []
+    groups = [(group.group_id, group.group_name)]
+    repos: list[tuple[int, str]] = []
     below = group.group_name + "/"
     if apply_to_children in ("groups", "all"):
-        groups += uow.db.scalars(
-            select(RepoGroup.group_id).where(
-                RepoGroup.group_name.startswith(below, autoescape=True)
-            )
+        groups += sorted(
+            uow.db.execute(
+                select(RepoGroup.group_id, RepoGroup.group_name).where(
+                    RepoGroup.group_name.startswith(below, autoescape=True)
+                )
+            ).all(),
+            key=lambda row: row.group_name,  # code-point order on every backend
         )
     if apply_to_children in ("repos", "all"):
-        repos = [
-            (repo_id, bool(private))
-            for repo_id, private in uow.db.execute(
-                select(Repository.repo_id, Repository.private).where(
-                    Repository.repo_name.startswith(below, autoescape=True)
-                )
+        keep_private = granting and _is_default_user(member)
+        rows = uow.db.execute(
+            select(Repository.repo_id, Repository.repo_name, Repository.private).where(
+                Repository.repo_name.startswith(below, autoescape=True)
             )
-        ]
-    return groups, repos
+        )
+        repos = sorted(
+            ((repo_id, name) for repo_id, name, private in rows
+             if not (private and keep_private)),
+            key=lambda row: row[1],
+        )
+    return Targets(groups, repos)
+
+
+def _is_default_user(member: User | UserGroup) -> bool:
+    """(RC4 compares a user id with the name ``default``, so its guard never fires; 2.6
+    Deviation: the intended rule is kept.)"""
+    return isinstance(member, User) and member.username == DEFAULT_USERNAME
 
 
 def user_grant_target(
@@ -71,11 +106,10 @@ def grant_user(
 ) -> None:
     """Set the user's row on the group and, per ``apply_to_children``, below it (2.6)."""
     access.require_repo_group(caller, group, "group.admin")
-    groups, repos = _children(uow, group, apply_to_children)
-    grants.set_user_many(uow, grants.REPO_GROUP, groups, user.user_id, perm)
-    repos = _without_private_defaults(repos, user)
+    targets = scope_of_change(uow, group, user, apply_to_children, granting=True)
+    grants.set_user_many(uow, grants.REPO_GROUP, targets.group_ids, user.user_id, perm)
     repo_perm = names.translate(perm, grants.REPO.prefix)
-    grants.set_user_many(uow, grants.REPO, repos, user.user_id, repo_perm)
+    grants.set_user_many(uow, grants.REPO, targets.repo_ids, user.user_id, repo_perm)
 
 
 def revoke_user(
@@ -83,19 +117,9 @@ def revoke_user(
 ) -> None:
     """Remove the user's rows on the group and, per ``apply_to_children``, below it."""
     access.require_repo_group(caller, group, "group.admin")
-    groups, repos = _children(uow, group, apply_to_children)
-    grants.revoke_user_many(uow, grants.REPO_GROUP, groups, user.user_id)
-    # Unlike a grant (2.6), a recursive revoke removes private repositories' rows too (RC4).
-    grants.revoke_user_many(uow, grants.REPO, [repo_id for repo_id, _ in repos], user.user_id)
-
-
-def _without_private_defaults(repos: list[tuple[int, bool]], user: User) -> list[int]:
-    """A recursive change never touches the ``default`` row of a private repository.
-
-    (RC4 compares a user id with the name ``default``, so its guard never fires; 2.6 Deviation.)
-    """
-    skip_private = user.username == DEFAULT_USERNAME
-    return [repo_id for repo_id, private in repos if not (private and skip_private)]
+    targets = scope_of_change(uow, group, user, apply_to_children, granting=False)
+    grants.revoke_user_many(uow, grants.REPO_GROUP, targets.group_ids, user.user_id)
+    grants.revoke_user_many(uow, grants.REPO, targets.repo_ids, user.user_id)
 
 
 def user_group_grant_target(
@@ -127,11 +151,11 @@ def grant_user_group(
     """Set the user group's row on the group and, per ``apply_to_children``, below it."""
     access.require_repo_group(caller, group, "group.admin")
     access.require_user_group(caller, user_group, "usergroup.read")
-    groups, repos = _children(uow, group, apply_to_children)
-    grants.set_user_group_many(uow, grants.REPO_GROUP, groups, user_group.users_group_id, perm)
+    targets = scope_of_change(uow, group, user_group, apply_to_children, granting=True)
+    group_id = user_group.users_group_id
+    grants.set_user_group_many(uow, grants.REPO_GROUP, targets.group_ids, group_id, perm)
     repo_perm = names.translate(perm, grants.REPO.prefix)
-    repo_ids = [repo_id for repo_id, _ in repos]
-    grants.set_user_group_many(uow, grants.REPO, repo_ids, user_group.users_group_id, repo_perm)
+    grants.set_user_group_many(uow, grants.REPO, targets.repo_ids, group_id, repo_perm)
 
 
 def revoke_user_group(
@@ -144,7 +168,7 @@ def revoke_user_group(
     """Remove the user group's rows on the group and, per ``apply_to_children``, below it."""
     access.require_repo_group(caller, group, "group.admin")
     access.require_user_group(caller, user_group, "usergroup.read")
-    groups, repos = _children(uow, group, apply_to_children)
-    grants.revoke_user_group_many(uow, grants.REPO_GROUP, groups, user_group.users_group_id)
-    repo_ids = [repo_id for repo_id, _ in repos]
-    grants.revoke_user_group_many(uow, grants.REPO, repo_ids, user_group.users_group_id)
+    targets = scope_of_change(uow, group, user_group, apply_to_children, granting=False)
+    group_id = user_group.users_group_id
+    grants.revoke_user_group_many(uow, grants.REPO_GROUP, targets.group_ids, group_id)
+    grants.revoke_user_group_many(uow, grants.REPO, targets.repo_ids, group_id)

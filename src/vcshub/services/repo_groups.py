@@ -239,6 +239,24 @@ def _new_parent(
     return parent
 
 
+def parent_choices(uow: UnitOfWork, caller: Caller, group: RepoGroup) -> list[str | None]:
+    """Where :func:`update_repo_group` would move ``group`` for ``caller``, by full name (None:
+    the top level): its own parent, and the groups he may read and create groups in, outside
+    ``group``'s own subtree (one query, one permission map). Its administrators only."""
+    access.require_repo_group(caller, group, "group.admin")
+    rows = uow.db.execute(select(RepoGroup.group_id, RepoGroup.group_name)).all()
+    inside = group.group_name + "/"
+    rows = sorted((row for row in rows if row.group_id != group.group_id
+                   and not row.group_name.startswith(inside)), key=lambda row: row.group_name)
+    anywhere = caller.perms.has_global("hg.repogroup.create.true")  # super-admins too
+    levels = {} if caller.is_admin else caller.perms.repo_groups([row.group_id for row in rows])
+    needed = "group.read" if anywhere else "group.admin"  # as _new_parent and _may_create_in
+    choices: list[str | None] = [None] if anywhere or group.parent_id is None else []
+    return choices + [row.group_name for row in rows if caller.is_admin
+                      or row.group_id == group.parent_id
+                      or names.at_least(levels.get(row.group_id), needed)]
+
+
 def _move(uow: UnitOfWork, group: RepoGroup, new_path: str, parent: RepoGroup | None) -> None:
     old_path = group.group_name
     storage.move(uow, old_path, new_path)

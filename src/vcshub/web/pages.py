@@ -5,14 +5,14 @@ of the group tree, a filter and 50 rows a page. What the viewer may see is decid
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vcshub.db.models import User
-from vcshub.services import repo_index
+from vcshub.services import repo_group_access, repo_index
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
 from vcshub.web import sessions, web_auth
 from vcshub.web.error_pages import mark_page
@@ -54,11 +54,15 @@ def level_page(uow: UnitOfWork, templates: Templates, viewer: User | None, group
             params["page"] = str(number)
         return layout["here"] + ("?" + urlencode(params) if params else "")
 
+    # the group's administrators get the link to its settings (web/group_pages.py)
+    administers = group_name is not None and repo_group_access.administered_by(
+        uow, viewer, group_name) is not None
     return templates.page(
         "index.html",
         viewer=viewer,
         **layout,
         level=level,
+        settings_url=f"/{quote(group_name)}/_settings" if administers else None,
         filter_text=level.filter_text,
         newer=page_url(level.page - 1) if level.page > 1 else None,
         older=page_url(level.page + 1) if level.page < level.pages else None,
