@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -12,12 +13,14 @@ from vcshub.db.models import (
     RepoGroupUserPermission,
     RepoUserGroupPermission,
     RepoUserPermission,
+    User,
     UserGlobalPermission,
+    UserGroup,
     UserGroupUserGroupPermission,
     UserGroupUserPermission,
 )
 from vcshub.permissions import names
-from vcshub.permissions.effective import default_user_id
+from vcshub.permissions.effective import DEFAULT_USERNAME, default_user_id
 from vcshub.services.errors import InvalidPermission, NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -239,6 +242,38 @@ def rows_of(uow: UnitOfWork, target: Target, object_id: int) -> tuple[list, list
         .where(getattr(target.group_table, target.object_column) == object_id)
     ).all()
     return list(users), list(groups)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row written on an object, by name: ``kind`` "user" or "user_group"."""
+
+    kind: str
+    name: str
+    permission: str
+
+
+def named_rows(uow: UnitOfWork, target: Target, object_id: int
+               ) -> tuple[str | None, list[Row], list[Row]]:
+    """The rows on one object as its permissions pages show them: the ``default`` user's
+    permission (None: no row), then the other users' and the user groups' rows by name."""
+    user_rows, group_rows = rows_of(uow, target, object_id)
+    user_names = _names(uow, User.user_id, User.username, [uid for uid, _ in user_rows])
+    group_names = _names(uow, UserGroup.users_group_id, UserGroup.group_name,
+                         [gid for gid, _ in group_rows])
+    default = next((perm for uid, perm in user_rows if user_names.get(uid) == DEFAULT_USERNAME),
+                   None)
+    users = sorted((Row("user", user_names[uid], perm) for uid, perm in user_rows
+                    if user_names.get(uid) != DEFAULT_USERNAME), key=lambda r: r.name.lower())
+    groups = sorted((Row("user_group", group_names[gid], perm) for gid, perm in group_rows),
+                    key=lambda r: r.name.lower())
+    return default, users, groups
+
+
+def _names(uow: UnitOfWork, id_column, name_column, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(uow.db.execute(select(id_column, name_column).where(id_column.in_(ids))).all())
 
 
 def copy_rows(

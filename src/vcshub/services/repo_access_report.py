@@ -22,21 +22,13 @@ from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import access, grants, permission_origins
 from vcshub.services.errors import Invalid
+from vcshub.services.grants import Row
 from vcshub.services.unit_of_work import UnitOfWork
 
 # Each inherited row costs a few queries scoped to the repository: a page lists at most this
 # many people and says how many more there are.
 INHERITED_LIMIT = 50
 _OWN_ROW = "own row"
-
-
-@dataclass(frozen=True)
-class Row:
-    """A row written on the repository: ``kind`` "user" or "user_group"."""
-
-    kind: str
-    name: str
-    permission: str
 
 
 @dataclass(frozen=True)
@@ -60,25 +52,11 @@ class AccessReport:
 def access_report(uow: UnitOfWork, caller: Caller, repo: Repository) -> AccessReport:
     """The permissions page of ``repo``; its administrators (and super-admins) only."""
     access.require_repo(caller, repo, "repository.admin")
-    user_rows, group_rows = grants.rows_of(uow, grants.REPO, repo.repo_id)
-    user_names = _names(uow, User.user_id, User.username, [uid for uid, _ in user_rows])
-    group_names = _names(uow, UserGroup.users_group_id, UserGroup.group_name,
-                         [gid for gid, _ in group_rows])
-    default = next((perm for uid, perm in user_rows if user_names.get(uid) == DEFAULT_USERNAME),
-                   None)
-    users = sorted((Row("user", user_names[uid], perm) for uid, perm in user_rows
-                    if user_names.get(uid) != DEFAULT_USERNAME), key=lambda r: r.name.lower())
-    groups = sorted((Row("user_group", group_names[gid], perm) for gid, perm in group_rows),
-                    key=lambda r: r.name.lower())
+    default, users, groups = grants.named_rows(uow, grants.REPO, repo.repo_id)
+    _user_rows, group_rows = grants.rows_of(uow, grants.REPO, repo.repo_id)
     people = _people(uow, repo, [gid for gid, _ in group_rows])
     inherited = [_effective(uow, repo, user) for user in people[:INHERITED_LIMIT]]
     return AccessReport(default, users, groups, inherited, max(0, len(people) - INHERITED_LIMIT))
-
-
-def _names(uow: UnitOfWork, id_column, name_column, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(uow.db.execute(select(id_column, name_column).where(id_column.in_(ids))).all())
 
 
 def _people(uow: UnitOfWork, repo: Repository, group_ids: list[int]) -> list[User]:

@@ -22,9 +22,8 @@ from sqlalchemy import func, select
 from vcshub.db.models import RepoGroup, Repository, User, UserGroup
 from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
-from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import access, grants, lookup, repo_group_permissions
-from vcshub.services.repo_access_report import Row
+from vcshub.services.grants import Row
 from vcshub.services.unit_of_work import UnitOfWork
 
 
@@ -39,12 +38,6 @@ def administered_by(uow: UnitOfWork, user: User | None, name: str) -> RepoGroup 
     return group
 
 
-def _names_of(uow: UnitOfWork, id_column, name_column, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(uow.db.execute(select(id_column, name_column).where(id_column.in_(ids))).all())
-
-
 @dataclass(frozen=True)
 class GroupAccess:
     default: str | None  # the ``default`` user's row; None when revoked
@@ -57,16 +50,7 @@ class GroupAccess:
 def access_report(uow: UnitOfWork, caller: Caller, group: RepoGroup) -> GroupAccess:
     """The rows written on ``group``, by name; its administrators (and super-admins) only."""
     access.require_repo_group(caller, group, "group.admin")
-    user_rows, group_rows = grants.rows_of(uow, grants.REPO_GROUP, group.group_id)
-    user_names = _names_of(uow, User.user_id, User.username, [uid for uid, _ in user_rows])
-    group_names = _names_of(uow, UserGroup.users_group_id, UserGroup.group_name,
-                         [gid for gid, _ in group_rows])
-    default = next((perm for uid, perm in user_rows if user_names.get(uid) == DEFAULT_USERNAME),
-                   None)
-    users = sorted((Row("user", user_names[uid], perm) for uid, perm in user_rows
-                    if user_names.get(uid) != DEFAULT_USERNAME), key=lambda r: r.name.lower())
-    user_groups = sorted((Row("user_group", group_names[gid], perm) for gid, perm in group_rows),
-                         key=lambda r: r.name.lower())
+    default, users, user_groups = grants.named_rows(uow, grants.REPO_GROUP, group.group_id)
     return GroupAccess(default, users, user_groups, *contents(uow, caller, group))
 
 
