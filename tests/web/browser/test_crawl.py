@@ -65,6 +65,7 @@ def _seed(server) -> None:
         api.result("comment_commit", repoid=app, commit_id=tip[0]["raw_id"], message="Looks **good**")
         api.result("create_gist", files={"hello.py": {"content": "print('hi')\n"}},
                    description="a gist", gist_type="public")
+        api.result("create_user_group", group_name="devs", description="the developers")
     finally:
         api.close()
 
