@@ -44,6 +44,7 @@ from vcshub.services import (
     site_settings,
     user_accounts,
     user_global_permissions,
+    user_group_global_permissions,
     user_groups,
     users,
 )
@@ -370,6 +371,10 @@ CASES = {
     "user_global_permissions.set_global_permissions": [
         lambda s: user_global_permissions.set_global_permissions(
             s.uow, s.other, s.other_user.user_id, True, {}),
+    ],
+    "user_group_global_permissions.set_global_permissions": [
+        lambda s: user_group_global_permissions.set_global_permissions(
+            s.uow, s.other, s.user_group.users_group_id, True, {}),
     ],
 }
 

@@ -13,7 +13,7 @@ from tests.web.conftest import form_csrf
 from tests.web.test_admin_user_pages import admin_browser, signed_in
 
 PAGES = ["", "/new", "/{id}/edit", "/{id}/edit/members", "/{id}/edit/permissions",
-         "/{id}/edit/advanced"]
+         "/{id}/edit/advanced", "/{id}/edit/global_permissions"]
 FORMS = {  # a post that would change something, with what it sends
     "/create": {"group_name": "mallory-group", "active": "on"},
     "/{id}/update": {"group_name": "{name}-x", "owner": "{owner}", "active": "on"},
@@ -22,7 +22,13 @@ FORMS = {  # a post that would change something, with what it sends
     "/{id}/edit/members/delete": {"username": "{member}"},
     "/{id}/edit/permissions/update": {"action": "grant", "member_type": "user",
                                       "member": "{owner}", "perm": "usergroup.admin"},
+    "/{id}/edit/global_permissions/update": {
+        "create": "hg.create.repository", "create_on_write": "hg.create.write_on_repogroup.true",
+        "repogroup_create": "hg.repogroup.create.true",
+        "usergroup_create": "hg.usergroup.create.true", "fork": "hg.fork.repository",
+        "inherit": "hg.inherit_default_perms.true"},
 }
+SUPER_ADMIN_ONLY = {"/{id}/edit/global_permissions"}
 
 
 def _url(path: str, group: dict) -> str:
@@ -96,8 +102,10 @@ def test_a_group_admin_manages_his_group_only(live_server, admin_api):
         assert "Create a user group" not in listed.text  # he may not create one
         assert browser.get("/_admin/user_groups/new").status_code == 404
         for path in PAGES[2:]:
-            assert browser.get(_url(path, mine)).status_code == 200, path
+            expected = 404 if path in SUPER_ADMIN_ONLY else 200
+            assert browser.get(_url(path, mine)).status_code == expected, path
             assert browser.get(_url(path, other)).status_code == 404, path
+        assert "Global permissions" not in browser.get(_url("/{id}/edit", mine)).text
         token = form_csrf(browser.get(_url("/{id}/edit/members", mine)))
         added = browser.post(_url("/{id}/edit/members/new", mine),
                              data={"csrf_token": token, "username": keeper.username})
@@ -280,3 +288,33 @@ def test_delete_asks_for_the_name_and_refuses_while_it_holds_permissions(live_se
     assert wrong.status_code == 400 and "to delete it" in wrong.text
     assert held.status_code == 400 and "still holds permissions" in held.text
     assert group["group_name"] not in _user_groups(admin_api)
+
+
+def test_global_permissions_of_a_group_reach_its_members(live_server, admin_api):
+    """A super-admin lets the group's members create user groups, which the site's defaults
+    refuse them; a bad choice is refused with nothing changed; inheriting again takes it back."""
+    member = make_user(admin_api)
+    group = _group(admin_api, member)
+    url = _url("/{id}/edit/global_permissions", group)
+    fields = _fields(FORMS["/{id}/edit/global_permissions/update"], group, member.username)
+
+    def may_create() -> bool:
+        answer = member.api.call("create_user_group", group_name=unique("by-member"))
+        return answer["error"] is None
+
+    assert not may_create()
+    with admin_browser(live_server) as browser:
+        token = form_csrf(browser.get(url))
+        bad = browser.post(f"{url}/update",
+                           data={"csrf_token": token, **fields, "fork": "hg.fork.maybe"})
+        assert bad.status_code == 400 and "fork: choose one of" in bad.text
+        assert not may_create()
+        own = browser.post(f"{url}/update", data={"csrf_token": token, **fields})
+        assert own.status_code == 303
+        page = browser.get(url).text
+        assert "gives its members its own global permissions" in page
+        assert may_create()
+        back = browser.post(f"{url}/update", data={"csrf_token": token, **fields,
+                                                   "inherit_default_permissions": "on"})
+        assert back.status_code == 303
+    assert not may_create()

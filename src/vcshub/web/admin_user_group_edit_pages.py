@@ -1,8 +1,9 @@
 """A user group's members and permissions tabs, under ``/_admin/user_groups/<id>/edit/``:
-``members`` (``/new`` adds a user by name, ``/delete`` removes one) and ``permissions`` with
+``members`` (``/new`` adds a user by name, ``/delete`` removes one), ``permissions`` with
 ``permissions/update`` (RhodeCode's URLs): the rows that say who may read, write or
 administer this group — users, the ``default`` user, other user groups — to change or revoke,
-and a form to grant a new one.
+and a form to grant a new one; and ``global_permissions`` with ``/update``, the group's own
+global permissions, for super-admins only (missing for the group's other admins).
 
 Same guard as web/admin_user_group_pages.py; each change is made by the service function the
 API's ``add_user_to_user_group`` / ``remove_user_from_user_group`` /
@@ -18,11 +19,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from vcshub.permissions.effective import DEFAULT_USERNAME
-from vcshub.services import repo_access_report, user_group_listing, user_groups
+from vcshub.services import (
+    repo_access_report,
+    user_global_permissions,
+    user_group_global_permissions,
+    user_group_listing,
+    user_groups,
+)
 from vcshub.services.errors import Invalid
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web.admin_user_group_pages import GROUP, group_page, group_url, managed
-from vcshub.web.admin_user_pages import READ, admin_page, done, field
+from vcshub.web.admin_user_pages import READ, admin_page, done, field, ticked
 from vcshub.web.page_requests import PageRequest
 
 PERMISSION_CHOICES = {"usergroup.none": "none", "usergroup.read": "read",
@@ -95,6 +102,27 @@ def _permissions_update(uow: UnitOfWork, page: PageRequest) -> Response:
     return done(page, f"{group_url(group)}/edit/permissions", said + ".")
 
 
+# -- global permissions (super-admins only) ---------------------------------------------------
+def _global(uow: UnitOfWork, page: PageRequest) -> Response:
+    caller, group = managed(uow, page, super_admin=True)
+    choices = user_group_global_permissions.global_choices(uow, caller, group.users_group_id)
+    return group_page(page, group, "admin_user_group_global_perms.html",
+                      "/edit/global_permissions", choices=choices,
+                      families=user_global_permissions.FAMILIES)
+
+
+def _global_update(uow: UnitOfWork, page: PageRequest) -> Response:
+    caller, group = managed(uow, page, super_admin=True)
+    inherit = ticked(page, "inherit_default_permissions")
+    chosen = {family: field(page, family, 100) for family in user_global_permissions.FAMILIES}
+    user_group_global_permissions.set_global_permissions(uow, caller, group.users_group_id,
+                                                         inherit, chosen)
+    said = ("inherits the default global permissions" if inherit
+            else "gives its members its own global permissions")
+    return done(page, f"{group_url(group)}/edit/global_permissions",
+                f"{group.group_name} {said}.")
+
+
 EDIT = GROUP + "/edit"
 ROUTES = [
     Route(f"{EDIT}/members", admin_page(_members), methods=READ),
@@ -102,4 +130,6 @@ ROUTES = [
     Route(f"{EDIT}/members/delete", admin_page(_member_delete), methods=["POST"]),
     Route(f"{EDIT}/permissions", admin_page(_permissions), methods=READ),
     Route(f"{EDIT}/permissions/update", admin_page(_permissions_update), methods=["POST"]),
+    Route(f"{EDIT}/global_permissions", admin_page(_global), methods=READ),
+    Route(f"{EDIT}/global_permissions/update", admin_page(_global_update), methods=["POST"]),
 ]

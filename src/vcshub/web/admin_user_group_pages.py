@@ -30,7 +30,10 @@ from vcshub.web.paging import page_number
 HOME = "/_admin/user_groups"
 # (path after /_admin/user_groups/<id>, tab label): RhodeCode's tabs that vcshub has
 TABS = (("/edit", "Settings"), ("/edit/members", "Members"),
-        ("/edit/permissions", "Permissions"), ("/edit/advanced", "Delete"))
+        ("/edit/permissions", "Permissions"), ("/edit/global_permissions", "Global permissions"),
+        ("/edit/advanced", "Delete"))
+# a group's global permissions are the super-admins' (services/user_group_global_permissions.py)
+ADMIN_TABS = frozenset({"/edit/global_permissions"})
 
 
 def missing(page: PageRequest):
@@ -50,11 +53,13 @@ def manager(uow: UnitOfWork, page: PageRequest) -> Caller:
     return caller
 
 
-def managed(uow: UnitOfWork, page: PageRequest) -> tuple[Caller, UserGroup]:
-    """The caller and the group of a ``/<id>/...`` page, if he administers it."""
+def managed(uow: UnitOfWork, page: PageRequest, *, super_admin: bool = False
+            ) -> tuple[Caller, UserGroup]:
+    """The caller and the group of a ``/<id>/...`` page, if he administers it (``super_admin``:
+    and is a super-admin)."""
     caller = Caller(uow.db, page.viewer) if page.viewer is not None else None
     group = (user_group_listing.managed_group(uow, caller, page.path_params["group_id"])
-             if caller is not None else None)
+             if caller is not None and (caller.is_admin or not super_admin) else None)
     if group is None:
         missing(page)
     return caller, group
@@ -66,8 +71,9 @@ def group_url(group: UserGroup) -> str:
 
 def group_page(page: PageRequest, group: UserGroup, template: str, tab: str,
                **values) -> Response:
-    """A tab of one group's pages: its name, the tabs, the page."""
-    return page.render(template, group=group, group_url=group_url(group), tabs=TABS, tab=tab,
+    """A tab of one group's pages: its name, the tabs he may open, the page."""
+    tabs = [t for t in TABS if page.viewer.admin or t[0] not in ADMIN_TABS]
+    return page.render(template, group=group, group_url=group_url(group), tabs=tabs, tab=tab,
                        **values)
 
 
