@@ -13,7 +13,8 @@ from tests.web.conftest import form_csrf
 from tests.web.test_admin_user_pages import admin_browser, signed_in
 
 PAGES = ["", "/new", "/{id}/edit", "/{id}/edit/members", "/{id}/edit/permissions",
-         "/{id}/edit/advanced", "/{id}/edit/global_permissions"]
+         "/{id}/edit/advanced", "/{id}/edit/global_permissions",
+         "/{id}/edit/permissions_summary"]
 FORMS = {  # a post that would change something, with what it sends
     "/create": {"group_name": "mallory-group", "active": "on"},
     "/{id}/update": {"group_name": "{name}-x", "owner": "{owner}", "active": "on"},
@@ -42,7 +43,7 @@ def _fields(fields: dict, group: dict, member: str) -> dict:
 
 def _group(admin_api, *members, **args) -> dict:
     name = args.pop("group_name", None) or unique("ug")
-    made = admin_api.result("create_user_group", group_name=name, **args)["user_group"]
+    admin_api.result("create_user_group", group_name=name, **args)
     for member in members:
         admin_api.result("add_user_to_user_group", usergroupid=name, userid=member.username)
     return admin_api.result("get_user_group", usergroupid=name)
@@ -241,6 +242,8 @@ def test_rows_on_the_group_grant_and_revoke(live_server, admin_api):
                     perm="usergroup.write").status_code == 303
         page = browser.get(url).text
         assert f"Granted write to user group {readers['group_name']}" in page
+        theirs = browser.get(_url("/{id}/edit/permissions_summary", readers)).text
+        assert f'<td class="name">{group["group_name"]}</td><td>write</td>' in theirs
         bad_perm = send(action="grant", member_type="user", member=helper.username,
                         perm="repository.admin")
         nobody = send(action="grant", member_type="user", member="ghost-y", perm="usergroup.read")
@@ -273,6 +276,8 @@ def test_delete_asks_for_the_name_and_refuses_while_it_holds_permissions(live_se
     with admin_browser(live_server) as browser:
         page = browser.get(f"{url}/edit/advanced")
         assert page.status_code == 200 and repo in page.text
+        summary = browser.get(f"{url}/edit/permissions_summary").text
+        assert f'<td class="name">{repo}</td><td>write</td>' in summary
         token = form_csrf(page)
         wrong = browser.post(f"{url}/delete", data={"csrf_token": token, "confirm": "nope"})
         held = browser.post(f"{url}/delete",
@@ -283,7 +288,8 @@ def test_delete_asks_for_the_name_and_refuses_while_it_holds_permissions(live_se
         gone = browser.post(f"{url}/delete",
                             data={"csrf_token": token, "confirm": group["group_name"]})
         assert gone.status_code == 303 and gone.headers["location"] == "/_admin/user_groups"
-        assert f"Deleted user group {group['group_name']}" in browser.get("/_admin/user_groups").text
+        listed = browser.get("/_admin/user_groups").text
+        assert f"Deleted user group {group['group_name']}" in listed
         assert browser.get(f"{url}/edit").status_code == 404
     assert wrong.status_code == 400 and "to delete it" in wrong.text
     assert held.status_code == 400 and "still holds permissions" in held.text

@@ -23,6 +23,7 @@ from vcshub.db.models import (
     User,
     UserGroup,
     UserGroupMember,
+    UserGroupUserGroupPermission,
 )
 from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
@@ -116,19 +117,27 @@ def permission_rows(uow: UnitOfWork, caller: Caller, group: UserGroup):
     return grants.named_rows(uow, grants.USER_GROUP, group.users_group_id)
 
 
-def held_permissions(uow: UnitOfWork, caller: Caller, group: UserGroup) -> dict[str, list[str]]:
-    """The repositories and repository groups on which the group holds a row, by kind: while
-    any is listed it cannot be deleted (user_groups.delete_user_group refuses)."""
+def held_permissions(uow: UnitOfWork, caller: Caller, group: UserGroup
+                     ) -> dict[str, list[tuple[str, str]]]:
+    """The rows the group holds, by kind (repositories, repository groups, user groups), as
+    (name, permission) by name: what its members get through it. While a repository or a
+    repository group is listed it cannot be deleted (user_groups.delete_user_group refuses);
+    its rows on other user groups go with it."""
     access.require_user_group(caller, group, "usergroup.admin")
     held = {}
-    for kind, name, table, column, object_column in (
+    for kind, name, table, column, object_column, subject in (
             ("repositories", Repository.repo_name, RepoUserGroupPermission,
-             RepoUserGroupPermission.repo_id, Repository.repo_id),
+             RepoUserGroupPermission.repo_id, Repository.repo_id,
+             RepoUserGroupPermission.users_group_id),
             ("repository groups", RepoGroup.group_name, RepoGroupUserGroupPermission,
-             RepoGroupUserGroupPermission.group_id, RepoGroup.group_id)):
-        held[kind] = sorted(uow.db.scalars(
-            select(name).join(table, column == object_column)
-            .where(table.users_group_id == group.users_group_id)))
+             RepoGroupUserGroupPermission.group_id, RepoGroup.group_id,
+             RepoGroupUserGroupPermission.users_group_id),
+            ("user groups", UserGroup.group_name, UserGroupUserGroupPermission,
+             UserGroupUserGroupPermission.target_group_id, UserGroup.users_group_id,
+             UserGroupUserGroupPermission.source_group_id)):
+        rows = uow.db.execute(select(name, table.permission).join(table, column == object_column)
+                              .where(subject == group.users_group_id)).all()
+        held[kind] = sorted((tuple(row) for row in rows), key=lambda row: row[0].lower())
     return held
 
 

@@ -1,6 +1,7 @@
 """User groups at RhodeCode's URLs: ``/_admin/user_groups`` (the groups the viewer
 administers, filtered and a page at a time), ``/_admin/user_groups/new`` and ``.../create``,
-``/_admin/user_groups/<id>/edit`` with ``.../update`` (name, description, owner, active) and
+``/_admin/user_groups/<id>/edit`` with ``.../update`` (name, description, owner, active),
+``.../edit/permissions_summary`` (what the group's members get through it) and
 ``.../edit/advanced`` with ``.../delete`` (after a confirmation that says what the group still
 holds). The members and permissions tabs are in web/admin_user_group_edit_pages.py.
 
@@ -31,7 +32,7 @@ HOME = "/_admin/user_groups"
 # (path after /_admin/user_groups/<id>, tab label): RhodeCode's tabs that vcshub has
 TABS = (("/edit", "Settings"), ("/edit/members", "Members"),
         ("/edit/permissions", "Permissions"), ("/edit/global_permissions", "Global permissions"),
-        ("/edit/advanced", "Delete"))
+        ("/edit/permissions_summary", "Permissions summary"), ("/edit/advanced", "Delete"))
 # a group's global permissions are the super-admins' (services/user_group_global_permissions.py)
 ADMIN_TABS = frozenset({"/edit/global_permissions"})
 
@@ -145,8 +146,17 @@ def _update(uow: UnitOfWork, page: PageRequest) -> Response:
 def _advanced(uow: UnitOfWork, page: PageRequest) -> Response:
     caller, group = managed(uow, page)
     held = user_group_listing.held_permissions(uow, caller, group)
-    return group_page(page, group, "admin_user_group_delete.html", "/edit/advanced", held=held,
-                      blocked=any(held.values()))
+    blocking = {kind: [name for name, _perm in rows] for kind, rows in held.items()
+                if kind != "user groups"}
+    return group_page(page, group, "admin_user_group_delete.html", "/edit/advanced",
+                      held=blocking, blocked=any(blocking.values()))
+
+
+def _summary(uow: UnitOfWork, page: PageRequest) -> Response:
+    caller, group = managed(uow, page)
+    held = user_group_listing.held_permissions(uow, caller, group)
+    return group_page(page, group, "admin_user_group_summary.html", "/edit/permissions_summary",
+                      held=held)
 
 
 def _delete(uow: UnitOfWork, page: PageRequest) -> Response:
@@ -167,6 +177,7 @@ ROUTES = [
     Route(f"{HOME}/create", admin_page(_create), methods=["POST"]),
     Route(f"{GROUP}/edit", admin_page(_edit), methods=READ),
     Route(f"{GROUP}/update", admin_page(_update), methods=["POST"]),
+    Route(f"{GROUP}/edit/permissions_summary", admin_page(_summary), methods=READ),
     Route(f"{GROUP}/edit/advanced", admin_page(_advanced), methods=READ),
     Route(f"{GROUP}/delete", admin_page(_delete), methods=["POST"]),
 ]

@@ -46,6 +46,8 @@ def test_an_admin_creates_a_group_and_adds_a_member(page, live_server, admin_api
                  f"/_admin/user_groups/{group_id}/edit",
                  f"/_admin/user_groups/{group_id}/edit/members",
                  f"/_admin/user_groups/{group_id}/edit/permissions",
+                 f"/_admin/user_groups/{group_id}/edit/global_permissions",
+                 f"/_admin/user_groups/{group_id}/edit/permissions_summary",
                  f"/_admin/user_groups/{group_id}/edit/advanced"):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, path
