@@ -65,7 +65,7 @@ def _update(part: str):
             changed = default_permissions.set_object_defaults(uow, caller, chosen, overwrite)
             if changed:
                 said += " Existing objects changed: " + ", ".join(
-                    f"{families[family][0].lower()} {count}" for family, count in changed.items())
+                    f"{families[family][0].lower()}: {count}" for family, count in changed.items())
         elif part == "global":
             default_permissions.set_global(uow, caller, chosen)
         else:
