@@ -19,6 +19,7 @@ from tests.transport.clients import database
 from tests.web.conftest import form_csrf, login
 from tests.web.test_admin_user_pages import admin_browser, signed_in
 from vcshub.db.models import User, UserGlobalPermission, UserIpAddress
+from vcshub.services import default_permissions
 
 PAGES = ["/_admin/permissions", "/_admin/permissions/application", "/_admin/permissions/global",
          "/_admin/permissions/object", "/_admin/permissions/ips", "/_admin/repos",
@@ -67,9 +68,9 @@ def restored_defaults(live_server, admin_browser_):
     try:
         yield
     finally:
-        from vcshub.services import default_permissions as dp
-        for part, families in (("application", dp.APPLICATION), ("global", dp.GLOBAL),
-                               ("object", dp.OBJECT)):
+        for part, families in (("application", default_permissions.APPLICATION),
+                               ("global", default_permissions.GLOBAL),
+                               ("object", default_permissions.OBJECT)):
             page = admin_browser_.get(f"/_admin/permissions/{part}")
             data = {"csrf_token": form_csrf(page)}
             for family, (_label, choices) in families.items():

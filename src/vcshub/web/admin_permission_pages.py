@@ -77,7 +77,8 @@ def _update(part: str):
 def _ips(uow: UnitOfWork, page: PageRequest) -> Response:
     caller = admin_caller(uow, page)
     default = user_accounts.managed_user(uow, caller, DEFAULT_USERNAME, default_too=True)
-    return permissions_page(page, "admin_permissions_ips.html", "/ips", entries=default.ip_addresses,
+    return permissions_page(page, "admin_permissions_ips.html", "/ips",
+                            entries=default.ip_addresses,
                             user_url=f"/_admin/users/{default.user_id}")
 
 
