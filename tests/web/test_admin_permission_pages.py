@@ -164,6 +164,24 @@ def test_a_global_permission_change_takes_effect(live_server, admin_api):
     create_repo(user.api, "git", unique("yes-"))  # restored: he may again
 
 
+def test_application_permissions_take_effect(live_server):
+    """Sign-up closed: its page is missing; open again: it is back."""
+    with admin_browser(live_server) as admin, restored_defaults(live_server, admin), \
+            httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
+        page = admin.get("/_admin/permissions/application")
+        fields = {"extern_activate": "hg.extern_activate.auto",
+                  "password_reset": "hg.password_reset.enabled", "csrf_token": form_csrf(page)}
+        for register, status in (("hg.register.none", 404), ("hg.register.auto_activate", 200)):
+            done = admin.post("/_admin/permissions/application/update",
+                              data={**fields, "register": register})
+            assert done.status_code == 303
+            assert f'value="{register}" selected' in admin.get(done.headers["location"]).text
+            assert anonymous.get("/_admin/register").status_code == status, register
+        # the site's own IP entries have no page among a user's: only this one
+        default_id = _default_state(live_server)[0]
+        assert admin.get(f"/_admin/users/{default_id}/edit/ips").status_code == 404
+
+
 def test_ip_whitelist_blocks_then_allows_again(live_server):
     """The admin comes through the trusted local proxy as 10.0.0.1 (X-Real-IP); the anonymous
     visitor is the test client itself, 127.0.0.1."""
