@@ -6,11 +6,13 @@ lists take their filter literally and count their pages."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
 from tests.factories import people, unique
 from tests.factories import repos as repo_factory
+from vcshub.db.models import UserGlobalPermission
 from vcshub.permissions.caller import Caller
-from vcshub.services import admin_listings, default_permissions, grants
+from vcshub.services import admin_listings, default_permissions, grants, site_policy
 from vcshub.services.errors import AccessDenied, Invalid
 
 OBJECT_NONE = {"repository": "repository.none", "group": "group.none",
@@ -77,3 +79,14 @@ def test_the_lists_filter_literally_and_count_pages(uow):
     repo_factory.repo_group(uow, root, f"{stem}grp")
     groups = admin_listings.find_repo_groups(uow, root, f"{stem}GRP")
     assert [(g.group_name, g.repositories) for g in groups.rows] == [(f"{stem}grp", 0)]
+
+
+def test_a_missing_row_shows_what_the_site_does_without_it(uow):
+    root = people.caller(uow, people.admin(uow))
+    default_id = people.default_user(uow).user_id
+    uow.db.execute(delete(UserGlobalPermission).where(UserGlobalPermission.user_id == default_id))
+    found = default_permissions.current(uow, root)
+    assert (found["register"], found["password_reset"]) == (
+        site_policy.registration(uow), site_policy.password_reset(uow))
+    assert found["repository"] == grants.object_default(uow, "repository") == "repository.read"
+    assert found["create"] == "hg.create.none" and found["inherit"].endswith(".true")

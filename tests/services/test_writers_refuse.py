@@ -376,8 +376,7 @@ CASES = {
     # valid choices: only the caller can be what refuses them
     "default_permissions.set_application": [
         lambda s: default_permissions.set_application(s.uow, s.other, {
-            "register": "hg.register.auto_activate", "extern_activate": "hg.extern_activate.auto",
-            "password_reset": "hg.password_reset.enabled"}),
+            "register": "hg.register.auto_activate", "password_reset": "hg.password_reset.enabled"}),
     ],
     "default_permissions.set_global": [
         lambda s: default_permissions.set_global(

@@ -33,7 +33,7 @@ GLOBAL_NONE = {"create": "hg.create.none", "create_on_write": "hg.create.write_o
                "inherit": "hg.inherit_default_perms.true"}
 FORMS = {
     "/_admin/permissions/application/update": {
-        "register": "hg.register.auto_activate", "extern_activate": "hg.extern_activate.manual",
+        "register": "hg.register.auto_activate",
         "password_reset": "hg.password_reset.disabled"},
     "/_admin/permissions/global/update": GLOBAL_NONE,
     "/_admin/permissions/object/update": OBJECT_NONE,
@@ -169,8 +169,7 @@ def test_application_permissions_take_effect(live_server):
     with admin_browser(live_server) as admin, restored_defaults(live_server, admin), \
             httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
         page = admin.get("/_admin/permissions/application")
-        fields = {"extern_activate": "hg.extern_activate.auto",
-                  "password_reset": "hg.password_reset.enabled", "csrf_token": form_csrf(page)}
+        fields = {"password_reset": "hg.password_reset.enabled", "csrf_token": form_csrf(page)}
         for register, status in (("hg.register.none", 404), ("hg.register.auto_activate", 200)):
             done = admin.post("/_admin/permissions/application/update",
                               data={**fields, "register": register})

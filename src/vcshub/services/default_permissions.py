@@ -1,8 +1,9 @@
 """The site's default permissions: the ``default`` user's global rows, as RhodeCode's
 ``/_admin/permissions`` pages show them in three parts —
 
-- application (site-wide, REFERENCE.md 2.4): sign-up and how new accounts start, activation of
-  external accounts, password reset;
+- application (site-wide, REFERENCE.md 2.4): sign-up and how new accounts start, password
+  reset (not the activation of external accounts, ``hg.extern_activate.*``: vcshub has no
+  external authentication, so that row decides nothing and is left as it is);
 - global: what every user who inherits the defaults may do (create repositories, repository
   groups, user groups, fork, ...);
 - object: the ``default`` user's row every new repository, repository group and user group
@@ -40,9 +41,6 @@ APPLICATION: dict[str, tuple[str, dict[str, str]]] = {
         "hg.register.none": "disabled",
         "hg.register.manual_activate": "allowed, accounts activated by an administrator",
         "hg.register.auto_activate": "allowed, accounts active at once"}),
-    "extern_activate": ("External authentication accounts", {
-        "hg.extern_activate.manual": "activated by an administrator",
-        "hg.extern_activate.auto": "active at once"}),
     "password_reset": ("Password reset", {
         "hg.password_reset.enabled": "enabled",
         "hg.password_reset.hidden": "enabled, not linked from the sign-in page",
@@ -54,7 +52,8 @@ OBJECT: dict[str, tuple[str, dict[str, str]]] = {
     "usergroup": ("User groups", {p: names.level(p) for p in names.USER_GROUP_PERMS}),
 }
 assert {f: set(c) for f, (_l, c) in APPLICATION.items()} == {
-    f: set(p) for f, p in names.SITE_FAMILIES.items()}, "a site family is missing here"
+    f: set(p) for f, p in names.SITE_FAMILIES.items() if f != "extern_activate"}, \
+    "a site family is missing here"
 assert {f: set(c) for f, (_l, c) in OBJECT.items()} == {
     f: set(p) for f, p in names.OBJECT_DEFAULT_FAMILIES.items()}, "an object family is missing"
 
@@ -66,15 +65,26 @@ _OBJECT_ROWS = {"repository": (RepoUserPermission, RepoUserPermission.repo_id),
 
 def current(uow: UnitOfWork, caller: Caller) -> dict[str, str]:
     """family → the default user's permission, for every family of the three parts. A family
-    without a row shows its first choice, the most closed one (as the site reads it)."""
+    without a row (``vcshub init`` writes them all) shows what the site does without it."""
     users.require_admin(caller)
     held = set(uow.db.scalars(select(UserGlobalPermission.permission).where(
         UserGlobalPermission.user_id == default_user_id(uow.db))))
     found = {}
     for part in (APPLICATION, GLOBAL, OBJECT):
         for family, (_label, choices) in part.items():
-            found[family] = next((p for p in choices if p in held), next(iter(choices)))
+            found[family] = next((p for p in choices if p in held), _without_row(family, choices))
     return found
+
+
+def _without_row(family: str, choices: Collection[str]) -> str:
+    """What a missing row means: objects read (grants.object_default), users inherit
+    (EffectivePermissions.inherits_defaults), everything else is closed (site_policy, and
+    ``has_global`` of the permission that would open it)."""
+    if family in OBJECT:
+        return f"{family}.read"
+    if family == "inherit":
+        return "hg.inherit_default_perms.true"
+    return next(p for p in choices if p.rsplit(".", 1)[1] in ("none", "false", "disabled"))
 
 
 def set_application(uow: UnitOfWork, caller: Caller, chosen: Mapping[str, str]) -> None:

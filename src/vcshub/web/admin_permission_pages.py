@@ -1,5 +1,5 @@
 """The site's default permissions at RhodeCode's URLs: ``/_admin/permissions/application``
-(sign-up, external accounts, password reset), ``/_admin/permissions/global`` (what users who
+(sign-up, password reset), ``/_admin/permissions/global`` (what users who
 inherit the defaults may create), ``/_admin/permissions/object`` (the ``default`` user's row on
 new repositories, repository groups and user groups, optionally written over the existing
 ones), each with its ``/update``, and ``/_admin/permissions/ips``: the site-wide IP whitelist,
