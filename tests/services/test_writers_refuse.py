@@ -27,9 +27,11 @@ from tests.factories import people
 from tests.factories import repos as repo_factory
 from tests.services.state import fingerprint
 from vcshub.db.models import User
+from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
 from vcshub.services import (
     comments,
+    default_permissions,
     gist_updates,
     gists,
     locks,
@@ -375,6 +377,20 @@ CASES = {
     "user_group_global_permissions.set_global_permissions": [
         lambda s: user_group_global_permissions.set_global_permissions(
             s.uow, s.other, s.user_group.users_group_id, True, {}),
+    ],
+    # valid choices: only the caller can be what refuses them
+    "default_permissions.set_application": [
+        lambda s: default_permissions.set_application(s.uow, s.other, {
+            "register": "hg.register.auto_activate", "password_reset": "hg.password_reset.enabled"}),
+    ],
+    "default_permissions.set_global": [
+        lambda s: default_permissions.set_global(
+            s.uow, s.other, {f: c[0] for f, c in names.CONFIGURABLE_FAMILIES.items()}),
+    ],
+    "default_permissions.set_object_defaults": [
+        lambda s: default_permissions.set_object_defaults(
+            s.uow, s.other, {"repository": "repository.admin", "group": "group.admin",
+                             "usergroup": "usergroup.admin"}, ["repository", "group"]),
     ],
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import permission_origins, user_accounts, user_global_permissions
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web.admin_user_pages import (
@@ -90,18 +91,27 @@ def _ips(uow: UnitOfWork, page: PageRequest) -> Response:
     return user_page(page, user, "admin_user_ips.html", "/edit/ips", entries=user.ip_addresses)
 
 
+def _ip_user(uow: UnitOfWork, page: PageRequest):
+    """As RhodeCode, these two posts also take the ``default`` user: the site-wide whitelist
+    of /_admin/permissions/ips, where they lead back to."""
+    caller = admin_caller(uow, page)
+    user = user_accounts.managed_user(uow, caller, page.path_params["user_id"], default_too=True)
+    back = ("/_admin/permissions/ips" if user.username == DEFAULT_USERNAME
+            else f"{user_url(user)}/edit/ips")
+    return caller, user, back
+
+
 def _ip_new(uow: UnitOfWork, page: PageRequest) -> Response:
-    caller, user = _user(uow, page)
+    caller, user, back = _ip_user(uow, page)
     added = user_accounts.add_user_ip(uow, caller, user.user_id, field(page, "ip", 100),
                                       field(page, "description", 1000))
-    return done(page, f"{user_url(user)}/edit/ips", f"{added.ip_addr} is now allowed.")
+    return done(page, back, f"{added.ip_addr} is now allowed.")
 
 
 def _ip_delete(uow: UnitOfWork, page: PageRequest) -> Response:
-    caller, user = _user(uow, page)
+    caller, user, back = _ip_user(uow, page)
     removed = user_accounts.remove_user_ip(uow, caller, user.user_id, field(page, "ip_id"))
-    return done(page, f"{user_url(user)}/edit/ips",
-                f"{removed.ip_addr} was removed from the whitelist.")
+    return done(page, back, f"{removed.ip_addr} was removed from the whitelist.")
 
 
 # -- global permissions and the summary --------------------------------------------------------
