@@ -192,7 +192,7 @@ def create(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> 
 def _form_page(uow: UnitOfWork, repo: Repository, revision: str, context: Context) -> Response:
     """The comment form on a page of its own, for a browser without script: a line comment
     names its file (``?f_path=``) and takes the line from a field."""
-    commit = repo_contents.commit_at(uow, repo, revision)
+    commit = repo_contents.commit_at(repo_contents.backend(uow, repo), revision)
     url = changeset_url(repo, commit.raw_id)
     ui = ui_for(uow, context, repo, url + "/comment", ())
     f_path = context.query.get("f_path", "")
@@ -203,7 +203,7 @@ def _form_page(uow: UnitOfWork, repo: Repository, revision: str, context: Contex
 
 def edit(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     caller = signed_in_caller(uow, context)
-    commit_id = repo_contents.commit_at(uow, repo, args[0]).raw_id
+    commit_id = repo_contents.commit_at(repo_contents.backend(uow, repo), args[0]).raw_id
     text = CommentForm.of(context).text
     comments.edit_comment(uow, caller, args[1], text, _place(repo, commit_id))
     return back_to(context, changeset_url(repo, commit_id), f"comment-{args[1]}",
@@ -212,7 +212,7 @@ def edit(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Re
 
 def delete(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     caller = signed_in_caller(uow, context)
-    commit_id = repo_contents.commit_at(uow, repo, args[0]).raw_id
+    commit_id = repo_contents.commit_at(repo_contents.backend(uow, repo), args[0]).raw_id
     comments.delete_comment(uow, caller, args[1], _place(repo, commit_id))
     return back_to(context, changeset_url(repo, commit_id), "comments-title", "Comment deleted.")
 
