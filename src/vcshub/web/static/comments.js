@@ -86,7 +86,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const answer = await fetch(url, { method: "POST", body, credentials: "same-origin" });
       box.innerHTML = answer.ok ? await answer.text() : "<p>The preview is not available.</p>";
       box.hidden = false;
-      button.textContent = "Edit";
+      button.textContent = "Hide preview";
     });
   }
   for (const form of document.querySelectorAll("form.comment-form")) addPreview(form);
