@@ -40,7 +40,8 @@ def page_of(repo, view: str = "") -> str:
     return f"/{repo.name}/changeset/{repo.change}" + (f"?diffmode={view}" if view else "")
 
 
-def post(client: httpx.Client, repo, tail: str, csrf: str | None = "page", **data) -> httpx.Response:
+def post(client: httpx.Client, repo, tail: str, csrf: str | None = "page",
+         **data) -> httpx.Response:
     """POST to ``<changeset>/comment/<tail>`` with the CSRF token of the page (or ``csrf``)."""
     if csrf == "page":
         csrf = form_csrf(client.get(page_of(repo)))
@@ -94,7 +95,8 @@ def test_an_inline_comment_sits_under_its_line_in_both_views(live_server, repos,
             assert text in next_row
             # the page's list says where it is, without a second copy of its buttons
             listed = html.split('class="comments"', 1)[1]
-            assert "on app.py, old line 3" in text_of(listed) and f'id="comment-{cid}"' not in listed
+            assert "on app.py, old line 3" in text_of(listed)
+            assert f'id="comment-{cid}"' not in listed
 
 
 def test_posting_from_side_by_side_returns_to_it(live_server, repos, people):

@@ -227,10 +227,11 @@ def preview(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) ->
 POSTS = frozenset({"POST"})
 FORM_AND_POST = frozenset({"GET", "HEAD", "POST"})
 # The names api_access_controllers_whitelist entries match (Kallithea's, then RhodeCode 4's).
-CREATE = View("changeset", ("ChangesetController:comment", "RepoCommitsView:repo_commit_comment_create"),
+CREATE = View("changeset", ("ChangesetController:comment",
+                           "RepoCommitsView:repo_commit_comment_create"),
               create, methods=FORM_AND_POST)
-EDIT = View("changeset", ("ChangesetController:edit_comment", "RepoCommitsView:repo_commit_comment_edit"),
-            edit, methods=POSTS)
+EDIT = View("changeset", ("ChangesetController:edit_comment",
+                         "RepoCommitsView:repo_commit_comment_edit"), edit, methods=POSTS)
 DELETE = View("changeset", ("ChangesetController:delete_comment",
                             "RepoCommitsView:repo_commit_comment_delete"), delete, methods=POSTS)
 PREVIEW = View("changeset", ("ChangesetController:preview_comment",

@@ -68,7 +68,8 @@ def commit_comments(uow: UnitOfWork, repo: Repository, commit_id: str) -> list[C
             for row in rows]
 
 
-def _record(row: Comment, status: str | None = None, resolved_by: int | None = None) -> CommentRecord:
+def _record(row: Comment, status: str | None = None,
+            resolved_by: int | None = None) -> CommentRecord:
     side, line = _position(row.line_no)
     return CommentRecord(
         comment_id=row.comment_id,
