@@ -65,7 +65,7 @@ _seq = itertools.count()
 WRITE_VERBS = re.compile(
     r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
     r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
-    r"vote|initialize|prepare|make|move|enforce|take)(_|$)"
+    r"vote|initialize|prepare|make|move|enforce|take|edit)(_|$)"
 )
 
 # Writers that take no caller, and why that is safe.
@@ -141,6 +141,7 @@ class Scene:
     gist: object
     root_user: User
     other_user: User
+    comment_id: int  # root's comment on ``commit`` of ``secret``
 
 
 def _user(uow, admin=False) -> User:
@@ -163,9 +164,11 @@ def scene(uow) -> Scene:
     group = repo_factory.repo_group(uow, root, f"wr-group{n}")
     user_group = people.user_group(uow, root, name=f"wr-ug{n}")
     gist = gists.create_gist(uow, root, {"a.txt": {"content": "x"}})
+    comment, _, _ = comments.comment_commit(uow, root, secret.repo_name, commit, "root's")
     return Scene(
         uow, root, Caller(db, other_user), Caller(db, dave_user), secret, commit,
         pr.pull_request_id, dave_repo, group, user_group, gist, root_user, other_user,
+        comment.comment_id,
     )
 
 
@@ -191,6 +194,18 @@ CASES = {
         lambda s: comments.comment_commit(
             s.uow, s.dave, s.secret.repo_name, s.commit, "hi", userid=s.root_user.username
         ),
+        # Nobody comments anonymously, even on a repository the default user may read.
+        lambda s: comments.comment_commit(
+            s.uow, people.caller(s.uow, people.default_user(s.uow)), s.dave_repo.repo_name,
+            "tip", "hi"),
+    ],
+    "comments.edit_comment": [
+        lambda s: comments.edit_comment(s.uow, s.other, s.comment_id, "changed"),
+        lambda s: comments.edit_comment(s.uow, s.dave, s.comment_id, "changed"),
+    ],
+    "comments.delete_comment": [
+        lambda s: comments.delete_comment(s.uow, s.other, s.comment_id),
+        lambda s: comments.delete_comment(s.uow, s.dave, s.comment_id),
     ],
     "pr_merge.merge_pull_request": [
         lambda s: pr_merge.merge_pull_request(s.uow, s.other, s.secret.repo_name, s.pr_id),

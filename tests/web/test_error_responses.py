@@ -87,6 +87,12 @@ def test_a_refusal_without_challenge_asks_for_no_credentials():
         (domain.Invalid("name", "is too long"), 400, "name: is too long\n"),
         (domain.AlreadyExists("repository", "r"), 400, "repository `r` already exists\n"),
         (domain.Conflict("still owns repositories"), 400, "still owns repositories\n"),
+        (domain.CommentFailed("r", "a comment needs some text"), 400,
+         "The comment was not saved: a comment needs some text.\n"),
+        (domain.ReviewError(domain.ReviewProblem.BAD_STATUS, status="great"), 400,
+         "`great` is not a review status.\n"),
+        (domain.ReviewError(domain.ReviewProblem.CLOSE_DENIED, pull_request_id=7), 403,
+         "You may not close pull request 7.\n"),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Exception) else None,
 )
@@ -96,7 +102,7 @@ def test_lower_layers_errors_are_answered(exc, status, body):
 
 
 @pytest.mark.parametrize(
-    "exc", [web.LoginFailed("Invalid username or password"), domain.CommentFailed("r", "x"), KeyError("x")]
+    "exc", [web.LoginFailed("Invalid username or password"), domain.ArchiveFailed("x"), KeyError("x")]
 )
 def test_anything_else_is_re_raised(exc):
     with pytest.raises(type(exc)):

@@ -6,7 +6,8 @@
      ├── NotFound(kind, ident)          an object does not exist, or the caller may not see it
      ├── AccessDenied                   the caller lacks a global permission
      │    ├── RegistrationClosed        the site does not let visitors sign up
-     │    └── ResetDisabled             ... nor users reset their own password
+     │    ├── ResetDisabled             ... nor users reset their own password
+     │    └── NotCommentAuthor          may read a comment, may not edit or delete it
  │    ├── RegistrationClosed        the site does not let visitors sign up
  │    └── ResetDisabled             ... nor users reset their own password
      ├── NotYourUser                    a non-super-admin named another user than himself
@@ -68,6 +69,11 @@ class RegistrationClosed(AccessDenied):
 
 class ResetDisabled(AccessDenied):
     """The site does not let users reset their password themselves."""
+
+
+class NotCommentAuthor(AccessDenied):
+    """The caller may read the comment but is neither its author, nor a super-admin, nor an
+    administrator of its repository: he may not edit or delete it."""
 
 
 class NotYourUser(DomainError):

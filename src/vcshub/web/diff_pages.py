@@ -18,9 +18,10 @@ from starlette.responses import RedirectResponse, Response
 from vcshub.db.models import Repository
 from vcshub.services import repo_contents
 from vcshub.services.unit_of_work import UnitOfWork
-from vcshub.web.diff_render import SIDE_BY_SIDE, UNIFIED, render_files
+from vcshub.web import comment_pages
+from vcshub.web.diff_render import SIDE_BY_SIDE, UNIFIED, placed_ids, render_files
 from vcshub.web.markup import markdown
-from vcshub.web.repo_views import Context, View, one, render, repo_url
+from vcshub.web.repo_views import Context, View, render, repo_url
 
 # Pygments' token colours, scoped to the diff tables (the classes diff_render writes).
 STYLE = Markup(HtmlFormatter().get_style_defs(".diff .code"))
@@ -62,14 +63,18 @@ def changeset(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) 
     diff = repo_contents.changeset_diff(uow, repo, args[0],
                                         ignore_whitespace=options.ignore_whitespace)
     comments = repo_contents.commit_comments(uow, repo, diff.commit.raw_id)
+    actions_url = comment_pages.changeset_url(repo, diff.commit.raw_id) + "/comment"
+    views = render_files(diff.files, options.mode, comments)
     return render(
         context, repo, "changeset.html",
         commit=diff.commit,
-        views=render_files(diff.files, options.mode, comments),
+        views=views,
+        placed=placed_ids(views),
         omitted=diff.omitted,
         comments=comments,
         options=options,
         markdown=markdown,
+        ui=comment_pages.ui_for(uow, context, repo, actions_url, comments),
         style=STYLE,
     )
 
@@ -147,6 +152,13 @@ COMPARE_FORM = View("compare", ("CompareController:index", "RepoCompareView:comp
                     compare_form)
 
 
+def _changeset_parser(rest: list[str]):
+    """``changeset/<id>`` (the page), or its comments' URLs (web/comment_pages.py)."""
+    if len(rest) == 1 and rest[0]:
+        return CHANGESET, (rest[0],)
+    return comment_pages.commit_comment_view(rest)
+
+
 def _compare_parser(rest: list[str]):
     args = _compare_args(rest)
     if args is None:
@@ -154,4 +166,4 @@ def _compare_parser(rest: list[str]):
     return (COMPARE, args) if args else (COMPARE_FORM, ())
 
 
-KEYWORDS = {"changeset": one(CHANGESET), "compare": _compare_parser}
+KEYWORDS = {"changeset": _changeset_parser, "compare": _compare_parser}

@@ -118,6 +118,18 @@ def render_files(files: Sequence[DiffFile], mode: str = UNIFIED,
     return views
 
 
+def placed_ids(views: Iterable[FileView]) -> set[int]:
+    """The ids of the comments drawn under a line of ``views`` (the others are drawn only in
+    the page's list)."""
+    found: set[int] = set()
+    for view in views:
+        if view.comments and view.hunks:
+            for hunk in view.hunks:
+                for row in hunk.rows:
+                    found.update(comment.comment_id for comment in row.comments)
+    return found
+
+
 def _placed(comments: Sequence[CommentRecord]) -> dict[tuple[str, int], tuple[CommentRecord, ...]]:
     placed: dict[tuple[str, int], list[CommentRecord]] = {}
     for comment in comments:

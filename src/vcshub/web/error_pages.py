@@ -29,12 +29,14 @@ from vcshub import vcs
 from vcshub.services.errors import (
     AccessDenied,
     AlreadyExists,
+    CommentFailed,
     Conflict,
     DownloadsDisabled,
     Invalid,
     InvalidPermission,
     NotFound,
     NotYourUser,
+    ReviewError,
     StorageError,
 )
 from vcshub.web import sessions
@@ -59,6 +61,8 @@ _PAGE_ERRORS: list[tuple[type[Exception], int, str]] = [
     (AlreadyExists, 400, "Not accepted"),
     (Conflict, 400, "Not accepted"),
     (InvalidPermission, 400, "Not accepted"),
+    (CommentFailed, 400, "Not accepted"),
+    (ReviewError, 400, "Not accepted"),  # the plain answer's status: 403 for a refused close
 ]
 
 
@@ -97,6 +101,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         for cls, status, title in _PAGE_ERRORS:
             if isinstance(exc, cls):
                 plain = error_response(exc)  # the sentence the plain answer has, on the page
+                status = plain.status_code if cls is ReviewError else status
                 return error_page(request, status, title, plain.body.decode().strip())
     return error_response(exc)
 

@@ -26,6 +26,9 @@ HTML page's error becomes a page in the site layout, every other answer is the p
     services AccessDenied, NotYourUser    403 (a global permission is missing)
     services Invalid, AlreadyExists,      400 with the rule's sentence (forms that show the
       Conflict, InvalidPermission         error beside the field catch Invalid themselves)
+    services CommentFailed                400 "The comment was not saved: <reason>."
+    services ReviewError                  400 (403 for a refused close/update) with the
+                                          sentence of :data:`REVIEW_SENTENCES`
     services StorageError                 503
     anything else                         re-raised: it is a bug, the 500 page answers
 
@@ -34,6 +37,8 @@ LoginFailed never gets here: the sign-in form shows it (web/sessions.py).
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from starlette.responses import PlainTextResponse, RedirectResponse
@@ -43,15 +48,51 @@ from vcshub import vcs
 from vcshub.services.errors import (
     AccessDenied,
     AlreadyExists,
+    CommentFailed,
     Conflict,
     DownloadsDisabled,
     Invalid,
     InvalidPermission,
     NotFound,
     NotYourUser,
+    ReviewError,
+    ReviewProblem,
     StorageError,
 )
 from vcshub.web import download_responses as respond
+
+# What a page says when a review operation is refused; every ReviewProblem has a sentence
+# (checked at import), filled with the error's fields.
+REVIEW_SENTENCES: Mapping[ReviewProblem, str] = {
+    ReviewProblem.BAD_PULL_REQUEST_ID: "A pull request is named by its number.",
+    ReviewProblem.MIXED_REPO_TYPES: "Both repositories must be of the same kind (git or hg).",
+    ReviewProblem.NO_COMMITS: "There are no commits to review between these references.",
+    ReviewProblem.NO_COMMON_ANCESTOR: "These references have no common ancestor.",
+    ReviewProblem.REVIEWERS_NOT_LIST: "Reviewers must be given as a list.",
+    ReviewProblem.MERGE_CLOSED: "Pull request {pull_request_id} is closed: it cannot be merged.",
+    ReviewProblem.CLOSE_DENIED: "You may not close pull request {pull_request_id}.",
+    ReviewProblem.ALREADY_CLOSED: "Pull request {pull_request_id} is already closed.",
+    ReviewProblem.UPDATE_DENIED: "You may not update pull request {pull_request_id}.",
+    ReviewProblem.UPDATE_CLOSED: "Pull request {pull_request_id} is closed: it cannot be updated.",
+    ReviewProblem.COMMENT_EMPTY: "Write a comment or choose a status: nothing was sent.",
+    ReviewProblem.BAD_STATUS: "`{status}` is not a review status.",
+    ReviewProblem.BAD_COMMENT_TYPE: "`{comment_type}` is not a comment type (note or todo).",
+    ReviewProblem.BAD_RESOLVES: "There is no comment `{comment_id}` to resolve here.",
+    ReviewProblem.BAD_COMMIT_STATUS: "`{status}` is not a review status.",
+    ReviewProblem.CLOSED_PR_STATUS: (
+        "This commit belongs to a closed pull request: its status cannot change any more."
+    ),
+}
+_REVIEW_FORBIDDEN = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
+
+
+def _require_every_kind(messages: Mapping[enum.Enum, str], kinds: type[enum.Enum]) -> None:
+    missing = [kind.name for kind in kinds if kind not in messages]
+    if missing:
+        raise RuntimeError(f"web/errors.py has no sentence for {kinds.__name__} {missing}")
+
+
+_require_every_kind(REVIEW_SENTENCES, ReviewProblem)
 
 
 class WebError(Exception):
@@ -115,6 +156,13 @@ def error_response(exc: Exception) -> ASGIApp:
         return respond.text("Forbidden: you may not do this\n", 403)
     if isinstance(exc, (Invalid, AlreadyExists, Conflict, InvalidPermission)):
         return respond.text(f"{exc}\n", 400)
+    if isinstance(exc, CommentFailed):
+        return respond.text(f"The comment was not saved: {exc}.\n", 400)
+    if isinstance(exc, ReviewError):
+        sentence = REVIEW_SENTENCES[exc.problem].format(
+            pull_request_id=exc.pull_request_id, status=exc.status,
+            comment_type=exc.comment_type, comment_id=exc.comment_id)
+        return respond.text(f"{sentence}\n", 403 if exc.problem in _REVIEW_FORBIDDEN else 400)
     if isinstance(exc, NotFound):
         return respond.text(f"Not found: {exc}\n", 404)
     if isinstance(exc, vcs.CommitNotFound):

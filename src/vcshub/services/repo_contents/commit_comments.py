@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from vcshub.db.models import Comment, Repository
+from vcshub.db.models import Comment, Repository, ReviewStatus
 from vcshub.services.unit_of_work import UnitOfWork
 
 
@@ -31,25 +31,45 @@ class CommentRecord:
     f_path: str | None
     side: str | None  # "new" or "old"
     line: int | None
+    author_id: int | None = None
+    status: str | None = None  # the vote cast with this comment (reviews.STATUSES)
+    resolves: int | None = None  # the TODO this comment resolves
+    resolved_by: int | None = None  # for a TODO: the comment that resolved it
 
     @property
     def inline(self) -> bool:
         return self.f_path is not None and self.line is not None
 
+    @property
+    def line_id(self) -> str | None:
+        """The place as stored and posted back: ``n12`` / ``o3``."""
+        return None if self.line is None else ("n" if self.side == "new" else "o") + str(self.line)
+
 
 def commit_comments(uow: UnitOfWork, repo: Repository, commit_id: str) -> list[CommentRecord]:
     """The comments on the commit ``commit_id`` (a full id) of a readable repository, oldest
-    first, with their authors (one query)."""
-    rows = uow.db.scalars(
+    first, with their authors, the votes they carried and which TODOs they resolved (two
+    queries)."""
+    rows = list(uow.db.scalars(
         select(Comment)
         .where(Comment.repo_id == repo.repo_id, Comment.commit_id == commit_id)
         .options(joinedload(Comment.author))
         .order_by(Comment.created_on, Comment.comment_id)
-    )
-    return [_record(row) for row in rows]
+    ))
+    votes = dict(uow.db.execute(
+        select(ReviewStatus.comment_id, ReviewStatus.status)
+        .where(ReviewStatus.comment_id.in_([row.comment_id for row in rows]))
+    ).all()) if rows else {}
+    resolvers: dict[int, int] = {}
+    for row in rows:  # the first resolution counts
+        if row.resolves_comment_id is not None:
+            resolvers.setdefault(row.resolves_comment_id, row.comment_id)
+    return [_record(row, votes.get(row.comment_id), resolvers.get(row.comment_id))
+            for row in rows]
 
 
-def _record(row: Comment) -> CommentRecord:
+def _record(row: Comment, status: str | None = None,
+            resolved_by: int | None = None) -> CommentRecord:
     side, line = _position(row.line_no)
     return CommentRecord(
         comment_id=row.comment_id,
@@ -60,6 +80,10 @@ def _record(row: Comment) -> CommentRecord:
         f_path=row.f_path or None,
         side=side,
         line=line,
+        author_id=row.user_id,
+        status=status,
+        resolves=row.resolves_comment_id,
+        resolved_by=resolved_by,
     )
 
 
