@@ -44,6 +44,7 @@ from vcshub.services.repo_contents.changes import _structured  # noqa: E402
 from vcshub.services.repo_contents.records import CommitRecord  # noqa: E402
 from vcshub.vcs import open_repository  # noqa: E402
 from vcshub.web import diff_render  # noqa: E402
+from vcshub.web.comment_pages import CommentUi  # noqa: E402
 from vcshub.web.render_cache import RenderCache  # noqa: E402
 from vcshub.web.diff_pages import STYLE, DiffOptions  # noqa: E402
 from vcshub.web.markup import markdown  # noqa: E402
@@ -113,7 +114,8 @@ def parts(git_dir: Path, change: str, runs: int) -> None:
         "renderer, cold (highlight + word marks)": lambda: render_cold(files),
         "renderer, warm (cached lines)": lambda: diff_render.render_files(files),
         "template": lambda: templates.page(
-            "changeset.html", commit=commit, views=views, omitted=0, comments=[],
+            "changeset.html", commit=commit, views=views, placed=diff_render.placed_ids(views),
+            ui=CommentUi(f"/{REPO}/changeset/{change}/comment"), omitted=0, comments=[],
             options=options, markdown=markdown, style=STYLE, repo=Repo, repo_url=f"/{REPO}",
             viewer=None, here="/", csrf=None, flashes=()),
     }
