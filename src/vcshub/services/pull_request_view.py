@@ -1,0 +1,132 @@
+"""One pull request as its page shows it (``/<repo>/pull-request/<id>``): the header, the
+reviewers with their newest votes and the computed review status, the commits and diff (the
+comparison of the target ref with the source ref), the comments, and what the viewer may do.
+
+Visibility is the lists' rule (services/pull_request_lists.py): the target *and* the source
+repository must be readable; otherwise the pull request does not exist for the viewer, as a
+missing one. Whether it can be merged and why not is the merge service's dry run, never
+recomputed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from vcshub import vcs
+from vcshub.db.models import Comment, PullRequest, Repository, ReviewStatus, User
+from vcshub.permissions.caller import Caller
+from vcshub.services import access, pr_merge, pull_requests, repo_contents, reviews, vcs_access
+from vcshub.services.errors import NotFound
+from vcshub.services.pr_refs import Ref
+from vcshub.services.repo_contents.commit_comments import CommentRecord, _record
+from vcshub.services.repo_contents.records import Comparison
+from vcshub.services.unit_of_work import UnitOfWork
+
+READ = "repository.read"
+
+
+@dataclass(frozen=True)
+class ReviewerRow:
+    username: str
+    reasons: tuple[str, ...]
+    vote: str  # reviews.STATUSES; not_reviewed when he has not voted
+
+
+@dataclass(frozen=True)
+class PullRequestView:
+    pr: PullRequest
+    state: str  # open, closed or merged (the lists' states)
+    source: Ref
+    target: Ref
+    reviewers: list[ReviewerRow]
+    review_status: str
+    comments: list[CommentRecord]
+    outdated: frozenset[int]  # comments made on an older version (before Update commits)
+    comparison: Comparison | None  # None once the refs are gone (a merged, deleted branch)
+    versions: int  # how many older versions the updates kept
+    may_merge: bool  # write on the target: the merge button
+    may_update: bool  # the author or a writer: close, update commits
+    mergeable: dict  # pr_merge.mergeable: {"status": bool, "message": str}
+
+
+def state_of(pr: PullRequest) -> str:
+    if pr.merge_commit_id is not None:
+        return "merged"
+    return "closed" if pr.status == "closed" else "open"
+
+
+def visible(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: object) -> PullRequest:
+    """The pull request ``ident`` targeting ``repo`` (already readable), if ``viewer`` may
+    read its source too; NotFound otherwise, exactly as for a missing one."""
+    caller = _caller(uow, viewer, repo)
+    access.require_repo(caller, repo, READ)
+    pr = pull_requests.in_repo(uow, repo, ident)
+    if not access.can_repo(caller, pr.source_repo, READ):
+        raise NotFound("pull request", ident)
+    return pr
+
+
+def _caller(uow: UnitOfWork, viewer: User | None, repo: Repository) -> Caller:
+    subject = viewer or vcs_access.anonymous_user(uow)
+    if subject is None:
+        raise NotFound("repository", repo.repo_name)
+    return Caller(uow.db, subject)
+
+
+def pull_request_view(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: object,
+                      *, ignore_whitespace: bool = False) -> PullRequestView:
+    pr = visible(uow, viewer, repo, ident)
+    caller = _caller(uow, viewer, repo)
+    votes = reviews.latest_votes(uow, pr)
+    rows = [ReviewerRow(r.user.username, tuple(r.reasons or ()),
+                        votes.get(r.user_id, "not_reviewed"))
+            for r in sorted(pr.reviewers, key=lambda r: r.user.username)]
+    source, target = Ref.parse_stored(pr.source_ref), Ref.parse_stored(pr.target_ref)
+    signed_in = viewer is not None
+    comments, outdated = _comments(uow, pr)
+    return PullRequestView(
+        pr=pr, state=state_of(pr), source=source, target=target, reviewers=rows,
+        review_status=reviews.review_status([row.vote for row in rows]),
+        comments=comments, outdated=outdated,
+        comparison=_comparison(uow, viewer, pr, source, target, ignore_whitespace),
+        versions=len(pr.versions),
+        may_merge=signed_in and pull_requests.can_merge(caller, pr),
+        may_update=signed_in and pull_requests.can_update(caller, pr),
+        mergeable=pr_merge.mergeable(uow, pr) if pr.status != "closed" else
+        {"status": False, "message": "This pull request is closed."},
+    )
+
+
+def _comparison(uow: UnitOfWork, viewer: User | None, pr: PullRequest, source: Ref,
+                target: Ref, ignore_whitespace: bool) -> Comparison | None:
+    """What the source brings to the target, at the commits the pull request records."""
+    other = None if pr.source_repo_id == pr.target_repo_id else pr.source_repo.repo_name
+    try:
+        return repo_contents.compare(uow, pr.target_repo, target.commit_id, source.commit_id,
+                                     other, viewer=viewer, ignore_whitespace=ignore_whitespace)
+    except vcs.CommitNotFound:  # a commit stripped since: the page still shows the rest
+        return None
+
+
+def _comments(uow: UnitOfWork, pr: PullRequest) -> tuple[list[CommentRecord], frozenset[int]]:
+    rows = list(uow.db.scalars(
+        select(Comment)
+        .where(Comment.pull_request_id == pr.pull_request_id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_on, Comment.comment_id)
+    ))
+    votes = dict(uow.db.execute(
+        select(ReviewStatus.comment_id, ReviewStatus.status)
+        .where(ReviewStatus.comment_id.in_([row.comment_id for row in rows]))
+    ).all()) if rows else {}
+    resolvers: dict[int, int] = {}
+    for row in rows:
+        if row.resolves_comment_id is not None:
+            resolvers.setdefault(row.resolves_comment_id, row.comment_id)
+    records = [_record(row, votes.get(row.comment_id), resolvers.get(row.comment_id))
+               for row in rows]
+    outdated = frozenset(row.comment_id for row in rows if row.pull_request_version_id is not None)
+    return records, outdated
