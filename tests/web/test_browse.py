@@ -314,7 +314,8 @@ def test_unknown_things_are_404(live_server, repos, http, kind):
         assert b"root:" not in body
 
 
-def browse_paths(repo) -> list[str]:
+def browse_paths(repo, pull_request: int | None = None) -> list[str]:
+    """``pull_request``: the id of one targeting ``repo``, whose page is then checked too."""
     return [
         f"/{repo.name}",
         f"/{repo.name}/files/tip/",
@@ -332,6 +333,7 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/fork",
         f"/{repo.name}/forks",
         f"/{repo.name}/pull-request",
+        *([f"/{repo.name}/pull-request/{pull_request}"] if pull_request else []),
     ]
 
 
@@ -357,13 +359,17 @@ def test_the_private_repository_check_covers_every_page():
     }
     samples = [Repo("group/name", kind, ["0" * 40]) for kind in ("git", "hg")]
     covered = {repo_pages.readings(path)[0].view.kind for sample in samples
-               for path in [*browse_paths(sample), *settings_paths(sample.name)]}
+               for path in [*browse_paths(sample, 1), *settings_paths(sample.name)]}
     assert pages <= covered, f"not in browse_paths: {sorted(pages - covered)}"
 
 
 @both_kinds
 def test_private_repository_pages(live_server, admin_api, kind):
     repo = make_repo(live_server, admin_api, kind, rich=False, private=True)
+    pull_request = admin_api.result(  # the second change, proposed onto the first
+        "create_pull_request", source_repo=repo.name, target_repo=repo.name,
+        source_ref=f"rev:tip:{repo.tip}", target_ref=f"rev:base:{repo.commits[0]}", title="second change",
+    )["pull_request_id"]
     allowed = reader(admin_api, repo.name)
     outsider = make_user(admin_api)
     token = new_token(live_server, allowed.username)
@@ -371,7 +377,7 @@ def test_private_repository_pages(live_server, admin_api, kind):
     with httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
         not_there = anonymous.get(missing)
         assert not_there.status_code == 404
-        for path in browse_paths(repo):
+        for path in browse_paths(repo, pull_request):
             hidden = anonymous.get(path)
             assert hidden.status_code == 404, path
             assert "does not exist" in hidden.text and "second change" not in hidden.text
@@ -382,10 +388,10 @@ def test_private_repository_pages(live_server, admin_api, kind):
             assert page(anonymous, path, auth=(live_server.admin_username, live_server.admin_password))
     with httpx.Client(base_url=live_server.url, timeout=60) as browser:
         assert login(browser, allowed.username, allowed.password).status_code == 302
-        for path in browse_paths(repo):
+        for path in browse_paths(repo, pull_request):
             assert allowed.username in page(browser, path)
         logout(browser)
-        for path in browse_paths(repo):
+        for path in browse_paths(repo, pull_request):
             assert browser.get(path).status_code == 404, path
 
 

@@ -117,29 +117,32 @@ def update(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> 
 
 POSTS = frozenset({"POST"})
 # The names api_access_controllers_whitelist entries match (Kallithea's, then RhodeCode 4's).
-SHOW = View("pull_requests", ("PullrequestsController:show", "RepoPullRequestsView:pull_request_show"),
+SHOW = View("pull_request", ("PullrequestsController:show", "RepoPullRequestsView:pull_request_show"),
             show)
-CREATE = View("pull_requests", ("PullrequestsController:comment",
+CREATE = View("pull_request", ("PullrequestsController:comment",
                                 "RepoPullRequestsView:pull_request_comment_create"),
               create, methods=comment_pages.FORM_AND_POST)
-EDIT = View("pull_requests", ("PullrequestsController:edit_comment",
+EDIT = View("pull_request", ("PullrequestsController:edit_comment",
                               "RepoPullRequestsView:pull_request_comment_edit"),
             edit, methods=POSTS)
-DELETE = View("pull_requests", ("PullrequestsController:delete_comment",
+DELETE = View("pull_request", ("PullrequestsController:delete_comment",
                                 "RepoPullRequestsView:pull_request_comment_delete"),
               delete, methods=POSTS)
-PREVIEW = View("pull_requests", ("PullrequestsController:preview_comment",
+PREVIEW = View("pull_request", ("PullrequestsController:preview_comment",
                                  "RepoPullRequestsView:pull_request_comment_preview"),
                comment_pages.preview, html=False, methods=POSTS)
 ACTIONS = {
-    "close": View("pull_requests", ("PullrequestsController:close",
+    "close": View("pull_request", ("PullrequestsController:close",
                                     "RepoPullRequestsView:pull_request_close"), close, methods=POSTS),
-    "merge": View("pull_requests", ("PullrequestsController:merge",
+    "merge": View("pull_request", ("PullrequestsController:merge",
                                     "RepoPullRequestsView:pull_request_merge"), merge, methods=POSTS),
-    "update": View("pull_requests", ("PullrequestsController:update",
+    "update": View("pull_request", ("PullrequestsController:update",
                                      "RepoPullRequestsView:pull_request_update"), update,
                    methods=POSTS),
 }
+
+
+KEYWORDS: dict = {}  # routed by pull_request_pages (one ``pull-request`` keyword)
 
 
 def parse(rest: list[str]) -> tuple[View, tuple] | None:

@@ -33,6 +33,7 @@ from vcshub.web import (
     fork_pages,
     pages,
     pull_request_pages,
+    pull_request_view_pages,
     raw_views,
     ref_pages,
     repo_advanced_pages,
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # the application module imports this one
 
 PAGE_MODULES = (raw_views, summary_pages, file_pages, blame_pages, changelog_pages, diff_pages,
                 ref_pages, fork_pages, repo_settings_pages, repo_permission_pages,
-                repo_advanced_pages, pull_request_pages)
+                repo_advanced_pages, pull_request_pages, pull_request_view_pages)
 SUMMARY = summary_pages.SUMMARY
 
 
