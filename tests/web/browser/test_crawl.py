@@ -63,6 +63,11 @@ def _seed(server) -> None:
         api.result("fork_repo", repoid=app, fork_name="team/app-fork")
         tip = api.result("get_repo_changesets", repoid=app, start_rev="master", limit=1)
         api.result("comment_commit", repoid=app, commit_id=tip[0]["raw_id"], message="Looks **good**")
+        pr = api.result("create_pull_request", source_repo=app, target_repo=app,
+                        source_ref="branch:feature", target_ref="branch:master",
+                        title="Add the feature", description="*why*")["pull_request_id"]
+        api.result("comment_pull_request", repoid=app, pullrequestid=pr, message="Reviewed",
+                   status="approved")
         api.result("create_gist", files={"hello.py": {"content": "print('hi')\n"}},
                    description="a gist", gist_type="public")
         api.result("create_user_group", group_name="devs", description="the developers")
