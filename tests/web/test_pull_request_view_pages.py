@@ -172,3 +172,31 @@ def test_private_repository_answers_404_to_others(live_server, admin_api):
     with signed_in(live_server, outsider) as other:
         assert other.get(site.url).status_code == 404
         assert other.get(f"/{site.repo}/pull-request/999999").status_code == 404
+
+
+@both_kinds
+def test_update_commits_keeps_a_version_and_marks_old_comments_outdated(live_server, admin_api,
+                                                                         kind):
+    from tests.factories.commits import commit_into
+
+    site = pull_request_site(live_server, admin_api, kind, prefix="prupdate-")
+    with signed_in(live_server, site.bob) as bob:
+        cid = post(bob, site, "comment/create", text="old remark", f_path="story.txt",
+                   line="n3").headers["location"].rsplit("#comment-", 1)[1]
+        assert post(bob, site, "update").status_code == 403  # a reviewer may not update
+    commit_into(hosted_folder(live_server, site.repo), kind, {"fix.txt": "the fix\n"},
+                branch="feature")
+    with signed_in(live_server, site.alice) as alice:
+        assert "2 commits<" not in page(alice, site)  # nothing moves before the update
+        updated = post(alice, site, "update")
+        assert updated.status_code == 303
+        html = page(alice, site)
+    assert "2 commits<" in html and "fix.txt" in html
+    assert "<tr><th>Versions</th><td>2 " in html
+    placed = html.split(f'id="comment-{cid}"', 1)
+    assert len(placed) == 2 and "old remark" in placed[1]
+    note = html.split('class="comments"', 1)[1].split(f'id="comment-{cid}"', 1)[0]
+    assert 'class="badge outdated">outdated' in note.rsplit("comment-place", 1)[1]
+    # not under today's line any more: only in the list
+    inline = html.split('class="comments"', 1)[0]
+    assert "old remark" not in inline
