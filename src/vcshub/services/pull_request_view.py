@@ -76,7 +76,7 @@ def _caller(uow: UnitOfWork, viewer: User | None, repo: Repository) -> Caller:
     return Caller(uow.db, subject)
 
 
-def pull_request_view(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: object,
+def review_page(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: object,
                       *, ignore_whitespace: bool = False) -> PullRequestView:
     pr = visible(uow, viewer, repo, ident)
     caller = _caller(uow, viewer, repo)

@@ -34,7 +34,7 @@ def page_url(repo: Repository, ident: object) -> str:
 
 def show(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     options = DiffOptions.of(context)
-    view = pull_request_view.pull_request_view(uow, context.viewer, repo, args[0],
+    view = pull_request_view.review_page(uow, context.viewer, repo, args[0],
                                                ignore_whitespace=options.ignore_whitespace)
     url = page_url(repo, view.pr.pull_request_id)
     # Outdated comments are not placed on today's lines: they stay readable in the list.
