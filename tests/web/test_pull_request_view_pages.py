@@ -200,3 +200,35 @@ def test_update_commits_keeps_a_version_and_marks_old_comments_outdated(live_ser
     # not under today's line any more: only in the list
     inline = html.split('class="comments"', 1)[0]
     assert "old remark" not in inline
+
+
+def test_a_vote_counts_only_from_who_may_vote(live_server, admin_api):
+    site = pull_request_site(live_server, admin_api, "git", prefix="prvote-")
+    with signed_in(live_server, site.carol) as carol:  # reads, neither reviewer nor writer
+        assert post(carol, site, "comment/create", text="yes!",
+                    changeset_status="approved").status_code == 303
+        html = page(carol, site)
+    assert status_of(html) == "Under Review" and "yes!" in html
+    with signed_in(live_server, site.bob) as bob:
+        assert post(bob, site, "comment/create", text="no",
+                    changeset_status="rejected").status_code == 303
+        assert status_of(page(bob, site)) == "Rejected"
+
+
+def test_the_line_comment_form_without_script(live_server, sites):
+    site = sites["git"]
+    with signed_in(live_server, site.bob) as bob:
+        form = bob.get(f"{site.url}/comment/create", params={"f_path": "story.txt"})
+        assert form.status_code == 200 and "<code>story.txt</code>" in form.text
+        assert f'action="{site.url}/comment/create"' in form.text
+        created = bob.post(f"{site.url}/comment/create", data={
+            "csrf_token": form_csrf(form), "f_path": "story.txt", "line_side": "new",
+            "line_number": "2", "text": "typed line"})
+        assert created.status_code == 303
+        html = page(bob, site)
+    cid = created.headers["location"].rsplit("#comment-", 1)[1]
+    inline = html.split('-n2"', 1)[1].split('class="inline-comments"', 1)[1].split("</tr>", 1)[0]
+    assert f'id="comment-{cid}"' in inline and "typed line" in inline
+    with httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
+        answer = anonymous.get(f"{site.url}/comment/create")
+        assert answer.status_code in (302, 303) and "/_admin/login" in answer.headers["location"]
