@@ -36,6 +36,17 @@ class ReviewerRow:
 
 
 @dataclass(frozen=True)
+class VersionRow:
+    """One state the pull request had: 1 the first, the last the current one."""
+
+    number: int
+    source: Ref
+    target: Ref
+    commits: int
+    current: bool
+
+
+@dataclass(frozen=True)
 class PullRequestView:
     pr: PullRequest
     state: str  # open, closed or merged (the lists' states)
@@ -46,7 +57,7 @@ class PullRequestView:
     comments: list[CommentRecord]
     outdated: frozenset[int]  # comments made on an older version (before Update commits)
     comparison: Comparison | None  # None once the refs are gone (a merged, deleted branch)
-    versions: int  # how many older versions the updates kept
+    versions: list[VersionRow]  # every version, oldest first (the current one last)
     may_merge: bool  # write on the target: the merge button
     may_update: bool  # the author or a writer: close, update commits
     mergeable: dict  # pr_merge.mergeable: {"status": bool, "message": str}
@@ -92,12 +103,20 @@ def review_page(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: o
         review_status=reviews.review_status([row.vote for row in rows]),
         comments=comments, outdated=outdated,
         comparison=_comparison(uow, viewer, pr, source, target, ignore_whitespace),
-        versions=len(pr.versions),
+        versions=_versions(pr, source, target),
         may_merge=signed_in and pull_requests.can_merge(caller, pr),
         may_update=signed_in and pull_requests.can_update(caller, pr),
         mergeable=pr_merge.mergeable(uow, pr) if pr.status != "closed" else
         {"status": False, "message": "This pull request is closed."},
     )
+
+
+def _versions(pr: PullRequest, source: Ref, target: Ref) -> list[VersionRow]:
+    """The versions Update commits kept, then today's."""
+    rows = [VersionRow(n, Ref.parse_stored(v.source_ref), Ref.parse_stored(v.target_ref),
+                       len(v.revisions or ()), False)
+            for n, v in enumerate(pr.versions, 1)]
+    return [*rows, VersionRow(len(rows) + 1, source, target, len(pr.revisions or ()), True)]
 
 
 def _comparison(uow: UnitOfWork, viewer: User | None, pr: PullRequest, source: Ref,
