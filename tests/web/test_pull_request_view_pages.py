@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-import subprocess
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.factories import unique
+from tests.factories import make_user, unique
 from tests.factories.api import hosted_folder
+from tests.factories.commits import commit_into
 from tests.web.conftest import both_kinds, form_csrf, login
 from tests.web.pull_request_page_site import MAIN, pull_request_site
 from vcshub import vcs
@@ -45,24 +45,15 @@ def status_of(html: str) -> str:
     return re.search(r'id="review-status">([^<]+)<', html)[1]
 
 
-def head_of(site) -> str:
-    backend = vcs.open_repository(hosted_folder_of(site), site.kind)
+def head_of(live_server, site) -> str:
+    """Where the target branch points, read from the hosted repository (the vcs layer)."""
+    backend = vcs.open_repository(hosted_folder(live_server, site.repo), site.kind)
     return backend.get_commit(MAIN[site.kind]).raw_id
-
-
-def hosted_folder_of(site):
-    return site_folder[site.repo]
-
-
-site_folder: dict = {}
 
 
 @pytest.fixture(scope="module")
 def sites(live_server, admin_api):
-    made = {kind: pull_request_site(live_server, admin_api, kind) for kind in ("git", "hg")}
-    for site in made.values():
-        site_folder[site.repo] = hosted_folder(live_server, site.repo)
-    return made
+    return {kind: pull_request_site(live_server, admin_api, kind) for kind in ("git", "hg")}
 
 
 @both_kinds
@@ -94,8 +85,10 @@ def test_inline_comment_and_vote_by_the_reviewer(live_server, sites, kind):
         assert voted.status_code == 303
     with signed_in(live_server, site.alice) as alice:  # a new visit
         html = page(alice, site)
-    row = html.split('id="story-txt-n3"' if 'id="story-txt-n3"' in html else "-n3\"", 1)[1]
-    inline = row.split('class="inline-comments"', 1)[1].split("</tr>", 1)[0]
+    row = html.split('-n3"', 1)[1]  # story.txt's new line 3: new.txt has one line
+    following = row.split("</tr>", 1)[1].lstrip()  # the row right under that line
+    assert following.startswith('<tr class="inline-comments">')
+    inline = following.split("</tr>", 1)[0]
     assert f'id="comment-{cid}"' in inline and text in inline
     assert status_of(html) == "Approved"
     assert re.search(rf'data-reviewer="{site.bob.username}"><strong>[^<]+</strong> '
@@ -136,16 +129,16 @@ def test_merge_box_and_merge(live_server, sites):
             html = page(carol, site)
             assert "merging needs write permission" in html
             assert f'action="{site.url}/merge"' not in html
-            before = head_of(site)
+            before = head_of(live_server, site)
             assert post(carol, site, "merge").status_code == 404  # the service: not for him
-            assert head_of(site) == before
+            assert head_of(live_server, site) == before
         with signed_in(live_server, site.walter) as walter:
             html = page(walter, site)
             assert f'action="{site.url}/merge"' in html
             assert post(walter, site, "merge").status_code == 303
             html = page(walter, site)
         assert 'data-state="merged"' in html and "This pull request was merged." in html
-        merged = head_of(site)
+        merged = head_of(live_server, site)
         assert merged != before and f"{merged[:12]}</code>" in html
 
 
@@ -167,7 +160,6 @@ def test_private_repository_answers_404_to_others(live_server, admin_api):
         assert alice.get(site.url).status_code == 200
     with httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
         assert anonymous.get(site.url).status_code == 404
-    from tests.factories import make_user
     outsider = make_user(admin_api)
     with signed_in(live_server, outsider) as other:
         assert other.get(site.url).status_code == 404
@@ -177,8 +169,6 @@ def test_private_repository_answers_404_to_others(live_server, admin_api):
 @both_kinds
 def test_update_commits_keeps_a_version_and_marks_old_comments_outdated(live_server, admin_api,
                                                                          kind):
-    from tests.factories.commits import commit_into
-
     site = pull_request_site(live_server, admin_api, kind, prefix="prupdate-")
     with signed_in(live_server, site.bob) as bob:
         cid = post(bob, site, "comment/create", text="old remark", f_path="story.txt",
