@@ -1,0 +1,84 @@
+"""``/_admin/settings`` at RhodeCode's URLs, for what vcshub has of them:
+
+- ``/global``, ``/vcs``: the machine's settings (config.py, from vcshub.toml) read-only, each
+  with its key, and the database-stored choices with a link to the page that changes them
+  (registration and password reset live on ``/_admin/permissions/application``, as RhodeCode
+  keeps them among the default user's permissions);
+- ``/mapping`` with ``/mapping/update``: rescan the repositories folder, registering what is
+  on disk and, if asked, dropping rows whose folder is gone; the page then lists both;
+- ``/email`` with ``/email/update``: the SMTP settings read-only and a test message.
+
+``/_admin/settings`` itself shows the first tab. Same guard as the other admin pages
+(web/admin_user_pages.admin_caller: a 404 for everyone but super-admins); the services
+(site_configuration.py, repo_maintenance.py) check again themselves.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from vcshub.services import repo_maintenance, site_configuration
+from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.web.admin_user_pages import READ, admin_caller, admin_page, done, field, ticked
+from vcshub.web.page_requests import PageRequest
+
+HOME = "/_admin/settings"
+# (path after /_admin/settings, tab label), RhodeCode's order
+TABS = (("/global", "Global"), ("/vcs", "VCS"), ("/mapping", "Remap and rescan"),
+        ("/email", "E-mail"))
+# read-only tab → (its rows, its title)
+READ_ONLY = {
+    "global": (site_configuration.global_rows, "Global settings"),
+    "vcs": (site_configuration.vcs_rows, "VCS settings"),
+    "email": (site_configuration.email_rows, "E-mail settings"),
+}
+
+
+def settings_page(page: PageRequest, template: str, tab: str, **values) -> Response:
+    return page.render(template, tabs=TABS, tab=tab, home=HOME, **values)
+
+
+def _home(uow: UnitOfWork, page: PageRequest) -> Response:
+    admin_caller(uow, page)
+    return RedirectResponse(HOME + TABS[0][0], 302)
+
+
+def _read_only(part: str):
+    rows_of, title = READ_ONLY[part]
+
+    def view(uow: UnitOfWork, page: PageRequest) -> Response:
+        caller = admin_caller(uow, page)
+        return settings_page(page, "admin_settings.html", f"/{part}", part=part, title=title,
+                             rows=rows_of(uow, caller))
+    return view
+
+
+def _mapping(uow: UnitOfWork, page: PageRequest) -> Response:
+    admin_caller(uow, page)
+    return settings_page(page, "admin_settings_mapping.html", "/mapping",
+                         title="Remap and rescan repositories")
+
+
+def _rescan(uow: UnitOfWork, page: PageRequest) -> Response:
+    caller = admin_caller(uow, page)
+    result = repo_maintenance.rescan(uow, caller, ticked(page, "destroy"))
+    said = ("Repositories rescanned. Added: " + (", ".join(result.added) or "none")
+            + ". Removed: " + (", ".join(result.removed) or "none") + ".")
+    return done(page, f"{HOME}/mapping", said)
+
+
+def _test_mail(uow: UnitOfWork, page: PageRequest) -> Response:
+    caller = admin_caller(uow, page)
+    sent_to = site_configuration.send_test_mail(uow, caller, field(page, "test_email", 300))
+    return done(page, f"{HOME}/email", f"A test e-mail to {sent_to} was handed to the mail "
+                "sender; if it does not arrive, the server log says why.")
+
+
+ROUTES = [
+    Route(HOME, admin_page(_home), methods=READ),
+    *(Route(f"{HOME}/{part}", admin_page(_read_only(part)), methods=READ) for part in READ_ONLY),
+    Route(f"{HOME}/mapping", admin_page(_mapping), methods=READ),
+    Route(f"{HOME}/mapping/update", admin_page(_rescan), methods=["POST"]),
+    Route(f"{HOME}/email/update", admin_page(_test_mail), methods=["POST"]),
+]
