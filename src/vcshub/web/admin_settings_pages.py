@@ -27,6 +27,7 @@ HOME = "/_admin/settings"
 # (path after /_admin/settings, tab label), RhodeCode's order
 TABS = (("/global", "Global"), ("/vcs", "VCS"), ("/mapping", "Remap and rescan"),
         ("/email", "E-mail"))
+NAMES_SHOWN = 20  # repositories named in the rescan's message
 # read-only tab → (its rows, its title)
 READ_ONLY = {
     "global": (site_configuration.global_rows, "Global settings"),
@@ -60,11 +61,21 @@ def _mapping(uow: UnitOfWork, page: PageRequest) -> Response:
                          title="Remap and rescan repositories")
 
 
+def _names(names: list[str]) -> str:
+    """At most NAMES_SHOWN of them: the message travels in the session cookie, and a first
+    rescan of a full folder can add thousands."""
+    if not names:
+        return "none"
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 def _rescan(uow: UnitOfWork, page: PageRequest) -> Response:
     caller = admin_caller(uow, page)
     result = repo_maintenance.rescan(uow, caller, ticked(page, "destroy"))
-    said = ("Repositories rescanned. Added: " + (", ".join(result.added) or "none")
-            + ". Removed: " + (", ".join(result.removed) or "none") + ".")
+    said = (f"Repositories rescanned. Added ({len(result.added)}): {_names(result.added)}. "
+            f"Removed ({len(result.removed)}): {_names(result.removed)}.")
     return done(page, f"{HOME}/mapping", said)
 
 
