@@ -21,7 +21,7 @@ from tests.web.test_admin_user_pages import admin_browser, signed_in
 from vcshub.db.models import Repository
 
 PAGES = ["/_admin/settings", "/_admin/settings/global", "/_admin/settings/vcs",
-         "/_admin/settings/mapping", "/_admin/settings/email"]
+         "/_admin/settings/mapping", "/_admin/settings/email", "/_admin/settings/system"]
 FORMS = {"/_admin/settings/mapping/update": {"destroy": "on"},
          "/_admin/settings/email/update": {"test_email": "someone@example.com"}}
 
@@ -78,6 +78,17 @@ def test_read_only_tabs_name_their_keys_and_hide_the_smtp_password(live_server):
         email = browser.get("/_admin/settings/email").text
         assert "<code>smtp_server</code>" in email and "<code>smtp_password</code>" in email
         assert 'name="test_email"' in email
+
+
+def test_system_info_shows_what_get_server_info_reports(live_server, admin_api, db_backend):
+    info = admin_api.result("get_server_info")
+    with admin_browser(live_server) as browser:
+        shown = browser.get("/_admin/settings/system").text
+    assert f"<code>{info['db_type']}</code>" in shown
+    assert info["db_type"] == ("postgresql" if db_backend == "postgresql" else "sqlite")
+    assert f"<code>{info['git_version']}</code>" in shown
+    assert f"<code>{info['storage']}</code>" in shown
+    assert "MiB used of" in shown and f"Python packages ({len(info['py_modules'])})" in shown
 
 
 def test_rescan_adds_a_repository_made_on_disk_and_removes_a_vanished_one(live_server, admin_api):

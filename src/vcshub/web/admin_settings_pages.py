@@ -6,7 +6,8 @@
   keeps them among the default user's permissions);
 - ``/mapping`` with ``/mapping/update``: rescan the repositories folder, registering what is
   on disk and, if asked, dropping rows whose folder is gone; the page then lists both;
-- ``/email`` with ``/email/update``: the SMTP settings read-only and a test message.
+- ``/email`` with ``/email/update``: the SMTP settings read-only and a test message;
+- ``/system``: what the API's get_server_info reports (versions, folders, disk, memory).
 
 ``/_admin/settings`` itself shows the first tab. Same guard as the other admin pages
 (web/admin_user_pages.admin_caller: a 404 for everyone but super-admins); the services
@@ -18,7 +19,7 @@ from __future__ import annotations
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from vcshub.services import repo_maintenance, site_configuration
+from vcshub.services import repo_maintenance, server_info, site_configuration
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web.admin_user_pages import READ, admin_caller, admin_page, done, field, ticked
 from vcshub.web.page_requests import PageRequest
@@ -26,7 +27,17 @@ from vcshub.web.page_requests import PageRequest
 HOME = "/_admin/settings"
 # (path after /_admin/settings, tab label), RhodeCode's order
 TABS = (("/global", "Global"), ("/vcs", "VCS"), ("/mapping", "Remap and rescan"),
-        ("/email", "E-mail"))
+        ("/email", "E-mail"), ("/system", "System info"))
+# get_server_info's keys as the system page shows them, in this order
+SYSTEM = (("rhodecode_version", "vcshub version"), ("rhodecode_config_ini", "Configuration file"),
+          ("server_id", "Host name"), ("platform", "Platform"), ("py_version", "Python"),
+          ("py_path", "Python executable"), ("git_version", "git"), ("hg_version", "Mercurial"),
+          ("db_type", "Database"), ("db_version", "Database version"),
+          ("db_migrate_version", "Database migration"), ("storage", "Repositories folder"),
+          ("gist_storage", "Gists folder"), ("archive_storage", "Archive cache folder"),
+          ("uptime", "Uptime (seconds)"), ("cpu", "CPUs"), ("load", "Load"),
+          ("memory", "Memory"), ("disk", "Disk of the repositories"),
+          ("disk_archive", "Disk of the data folder"), ("disk_gist", "Disk of the gists"))
 NAMES_SHOWN = 20  # repositories named in the rescan's message
 # read-only tab → (its rows, its title)
 READ_ONLY = {
@@ -86,10 +97,30 @@ def _test_mail(uow: UnitOfWork, page: PageRequest) -> Response:
                 "sender; if it does not arrive, the server log says why.")
 
 
+def _amount(value: object) -> str:
+    """A dict of get_server_info (disk, memory, load) as one line; bytes in MiB."""
+    if isinstance(value, dict) and "total" in value:
+        mib = 1024 * 1024
+        return (f"{value['used'] // mib:,} MiB used of {value['total'] // mib:,} MiB "
+                f"({value['percent']} %)" + (f", {value['path']}" if "path" in value else ""))
+    if isinstance(value, dict):
+        return ", ".join(f"{name.replace('_', ' ')}: {amount:.2f}" for name, amount in value.items())
+    return str(value)
+
+
+def _system(uow: UnitOfWork, page: PageRequest) -> Response:
+    caller = admin_caller(uow, page)
+    info = server_info.server_info(uow, caller, "")
+    rows = [(label, _amount(info[key])) for key, label in SYSTEM]
+    return settings_page(page, "admin_settings_system.html", "/system",
+                         title="System info", rows=rows, modules=info["py_modules"])
+
+
 ROUTES = [
     Route(HOME, admin_page(_home), methods=READ),
     *(Route(f"{HOME}/{part}", admin_page(_read_only(part)), methods=READ) for part in READ_ONLY),
     Route(f"{HOME}/mapping", admin_page(_mapping), methods=READ),
     Route(f"{HOME}/mapping/update", admin_page(_rescan), methods=["POST"]),
     Route(f"{HOME}/email/update", admin_page(_test_mail), methods=["POST"]),
+    Route(f"{HOME}/system", admin_page(_system), methods=READ),
 ]

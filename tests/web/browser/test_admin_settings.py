@@ -33,7 +33,8 @@ def test_an_admin_rescans_the_repositories_folder(page, live_server, screenshots
 
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
     for path in ("/_admin/settings/global", "/_admin/settings/vcs",
-                 "/_admin/settings/mapping", "/_admin/settings/email"):
+                 "/_admin/settings/mapping", "/_admin/settings/email",
+                 "/_admin/settings/system"):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, path
         # the settings table wraps its values and keys instead of scrolling them out of sight
