@@ -9,7 +9,7 @@
 - ``/email`` with ``/email/update``: the SMTP settings read-only and a test message;
 - ``/system``: what the API's get_server_info reports (versions, folders, disk, memory).
 
-``/_admin/settings`` itself shows the first tab. Same guard as the other admin pages
+``/_admin/settings`` itself redirects to the first tab. Same guard as the other admin pages
 (web/admin_user_pages.admin_caller: a 404 for everyone but super-admins); the services
 (site_configuration.py, repo_maintenance.py) check again themselves.
 """
