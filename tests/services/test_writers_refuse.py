@@ -43,6 +43,7 @@ from vcshub.services import (
     repo_permissions,
     repo_settings,
     repos,
+    site_configuration,
     site_settings,
     user_accounts,
     user_global_permissions,
@@ -65,7 +66,7 @@ _seq = itertools.count()
 WRITE_VERBS = re.compile(
     r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
     r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
-    r"vote|initialize|prepare|make|move|enforce|take|edit)(_|$)"
+    r"vote|initialize|prepare|make|move|enforce|take|edit|send)(_|$)"
 )
 
 # Writers that take no caller, and why that is safe.
@@ -318,6 +319,9 @@ CASES = {
         lambda s: repos.fork_repo(s.uow, s.other, s.secret, "wr-fork", repos.RepoSpec()),
     ],
     "repos.delete_repo": [lambda s: repos.delete_repo(s.uow, s.other, s.secret)],
+    "site_configuration.send_test_mail": [
+        lambda s: site_configuration.send_test_mail(s.uow, s.other, "x@example.com"),
+    ],
     "site_settings.set_license_key": [
         lambda s: site_settings.set_license_key(s.uow, s.other, "key"),
     ],
