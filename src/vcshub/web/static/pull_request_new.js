@@ -1,0 +1,37 @@
+// The new pull request form (templates/pull_request_new.html): a changed ref reloads the
+// preview alone; a changed repository reloads the page, since its refs are other ones. Without
+// script the Preview button does both.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.pr-new");
+  var preview = document.getElementById("pr-preview");
+  if (!form || !preview || !window.fetch) { return; }
+  var newUrl = form.querySelector("button[formaction]").getAttribute("formaction");
+
+  function query(fields, extra) {
+    var params = new URLSearchParams();
+    fields.forEach(function (name) { params.set(name, form.elements[name].value); });
+    Object.keys(extra).forEach(function (key) { params.set(key, extra[key]); });
+    return newUrl + "?" + params.toString();
+  }
+
+  var refs = ["source_repo", "source_ref", "target_repo", "target_ref"];
+  form.querySelectorAll("select[data-preview]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      preview.setAttribute("aria-busy", "true");
+      fetch(query(refs, {preview: "1", part: "preview"}), {credentials: "same-origin"})
+        .then(function (response) { return response.text(); })
+        .then(function (html) { preview.innerHTML = html; })
+        .finally(function () { preview.removeAttribute("aria-busy"); });
+    });
+  });
+  form.querySelectorAll("select[data-reload]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      // the refs of the side whose repository changed are not that repository's: drop them
+      var kept = refs.filter(function (name) {
+        return name.indexOf("_repo") > 0 || name.split("_")[0] !== select.name.split("_")[0];
+      });
+      window.location.assign(query(kept, {preview: "1"}));
+    });
+  });
+})();
