@@ -110,7 +110,7 @@ def _pinned(uow: UnitOfWork, end: Side) -> str:
     return end.ref
 
 
-def create(uow: UnitOfWork, viewer: User, source: Side, target: Side, title: str,
+def create(uow: UnitOfWork, caller: Caller, source: Side, target: Side, title: str,
            description: str, reviewers: list[str], reason: str) -> PullRequest:
     """Check the form's own rules (a title, known reviewers), then create through the API's
     service, which checks the caller's read on both repositories and refuses an empty change."""
@@ -121,6 +121,6 @@ def create(uow: UnitOfWork, viewer: User, source: Side, target: Side, title: str
             raise Invalid("reviewers", f"user `{name}` does not exist")
     reasons = [reason.strip()] if reason.strip() else []
     return pull_requests.create_pull_request(
-        uow, Caller(uow.db, viewer), source.repo.repo_id, target.repo.repo_id,
+        uow, caller, source.repo.repo_id, target.repo.repo_id,
         _pinned(uow, source), _pinned(uow, target), title.strip(), description,
         [{"username": name, "reasons": reasons} for name in reviewers])

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from starlette.responses import RedirectResponse, Response
 
 from vcshub.db.models import Repository
+from vcshub.permissions.caller import Caller
 from vcshub.services import pull_request_drafts as drafts
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web import sessions
@@ -83,7 +84,7 @@ def create(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> 
     """Create, then go to the pull request on its target repository."""
     values = _values(context)
     source, target = _sides(uow, repo, context, values)
-    made = drafts.create(uow, context.viewer, source, target, values["title"],
+    made = drafts.create(uow, Caller(uow.db, context.viewer), source, target, values["title"],
                          values["description"], reviewer_names(values["reviewers"]),
                          values["reason"])
     sessions.flash(context.session, f"Pull request #{made.pull_request_id} opened.", "info")

@@ -12,7 +12,8 @@ from tests.web.browser.conftest import PHONE_WIDTH, sign_in
 def test_pick_refs_preview_and_create(page, live_server, admin_api, screenshots):
     repo = create_repo(admin_api, "git", unique("prnew-browser-"))
     push_commits(live_server, repo, "git", {"base.txt": "base\n"})
-    commit_into(hosted_folder(live_server, repo), "git", {"picked.txt": "picked\n"}, branch="picked")
+    commit_into(hosted_folder(live_server, repo), "git", {"picked.txt": "picked\n"},
+                branch="picked")
     alice, bob = make_user(admin_api), make_user(admin_api)
 
     sign_in(page, alice.username, alice.password, came_from=f"/{repo}/pull-request")
