@@ -6,15 +6,17 @@ bad input — with nothing made."""
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.factories import MadeUser, make_user, unique
 from tests.factories.api import create_repo, hosted_folder, push_commits
-from tests.factories.commits import commit_into
+from tests.factories.commits import WorkingCopy, commit_into
 from tests.web.conftest import both_kinds, form_csrf, login
 
 
@@ -131,6 +133,21 @@ def test_create_from_a_fork_into_its_parent(live_server, admin_api, sites, alice
     assert pr["source"]["repository"] == fork and pr["commit_ids"] == ids
 
 
+def test_a_private_fork_is_neither_offered_nor_taken(live_server, admin_api, sites, alice):
+    parent = sites["git"]
+    hidden = unique("prnew-private-")
+    admin_api.result("fork_repo", repoid=parent.repo, fork_name=hidden, private=True)
+    with signed_in(live_server, alice) as client:
+        form = client.get(f"/{parent.repo}/pull-request/new")
+        assert form.status_code == 200 and hidden not in form.text
+        assert client.get(f"/{parent.repo}/pull-request/new",
+                          params={"source_repo": hidden}).status_code == 404
+        sent = client.post(f"/{parent.repo}/pull-request/create",
+                           data=fields(client, parent, source_repo=hidden))
+        assert sent.status_code == 404
+    assert admin_api.result("get_pull_requests", repoid=hidden, status="new") == []
+
+
 @both_kinds
 def test_refusals_make_nothing(live_server, admin_api, sites, alice, kind):
     site = sites[kind]
@@ -174,3 +191,36 @@ def test_no_read_on_the_source_is_404(live_server, admin_api, alice):
             "title": "sneaky"})
         assert sent.status_code == 404
     assert opened(admin_api, private.repo) == []
+
+
+def _mark(live_server, site: Site) -> str:
+    """A git tag ``v1`` on ``feature``, or an hg bookmark ``mark`` on a new commit over it;
+    the commit it names."""
+    with tempfile.TemporaryDirectory(prefix="vcshub-prnew-") as tmp:
+        work = WorkingCopy.clone(hosted_folder(live_server, site.repo), Path(tmp) / "w", site.kind)
+        if site.kind == "git":
+            work.git("tag", "v1", "origin/feature")
+            work.git("push", "--quiet", "origin", "v1")
+            return site.feature[0]
+        work.hg("update", "--quiet", "feature")
+        marked = work.commit({"marked.txt": "marked\n"})
+        work.hg("bookmark", "mark")
+        work.hg("push", "--quiet", "-B", "mark")
+        return marked
+
+
+@both_kinds
+def test_create_from_a_tag_or_bookmark(live_server, admin_api, alice, kind):
+    site = _site(live_server, admin_api, kind)
+    marked = _mark(live_server, site)
+    ref = "tag:v1" if kind == "git" else "bookmark:mark"
+    with signed_in(live_server, alice) as client:
+        form = client.get(f"/{site.repo}/pull-request/new")
+        assert f'<option value="{ref}">{ref.split(":")[1]}</option>' in form.text
+        sent = client.post(f"/{site.repo}/pull-request/create",
+                           data=fields(client, site, source_ref=ref))
+    assert sent.status_code == 303, sent.text
+    number = int(sent.headers["location"].rsplit("/", 1)[1])
+    pr = admin_api.result("get_pull_request", repoid=site.repo, pullrequestid=number)
+    assert pr["source"]["reference"] == {"type": ref.split(":")[0], "name": ref.split(":")[1],
+                                         "commit_id": marked}

@@ -20,8 +20,17 @@
     select.addEventListener("change", function () {
       preview.setAttribute("aria-busy", "true");
       fetch(query(refs, {preview: "1", part: "preview"}), {credentials: "same-origin"})
-        .then(function (response) { return response.text(); })
-        .then(function (html) { preview.innerHTML = html; })
+        .then(function (response) {
+          // a refused choice answers a whole error page: say so, the Preview button shows it
+          return response.ok ? response.text() : null;
+        })
+        .then(function (html) {
+          if (html === null) {
+            preview.textContent = "These refs cannot be compared: press Preview to see why.";
+          } else {
+            preview.innerHTML = html;
+          }
+        })
         .finally(function () { preview.removeAttribute("aria-busy"); });
     });
   });
