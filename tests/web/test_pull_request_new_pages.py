@@ -90,6 +90,12 @@ def test_form_lists_refs_and_previews(live_server, sites, alice, kind):
         assert "1 commit<" in shown.text and "feature.txt" in shown.text
         part = client.get(f"/{site.repo}/pull-request/new", params={**query, "part": "preview"})
         assert "feature.txt" in part.text and "<html" not in part.text
+        posted = client.post(f"/{site.repo}/pull-request/new", data=fields(
+            client, site, title="Kept", description="**bold** <script>alert(1)</script>"))
+        assert posted.status_code == 200 and 'value="Kept"' in posted.text
+        assert "<strong>bold</strong>" in posted.text and "<script>alert" not in posted.text
+        assert "feature.txt" in posted.text
+        assert client.post(f"/{site.repo}/pull-request/new", data={}).status_code == 403
         listing = client.get(f"/{site.repo}/pull-request")
         assert f'href="/{site.repo}/pull-request/new">New pull request</a>' in listing.text
     anonymous_list = httpx.get(f"{live_server.url}/{site.repo}/pull-request")
