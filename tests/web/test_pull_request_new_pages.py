@@ -230,3 +230,17 @@ def test_create_from_a_tag_or_bookmark(live_server, admin_api, alice, kind):
     pr = admin_api.result("get_pull_request", repoid=site.repo, pullrequestid=number)
     assert pr["source"]["reference"] == {"type": ref.split(":")[0], "name": ref.split(":")[1],
                                          "commit_id": marked}
+
+
+def test_user_suggestions(live_server, alice, bob):
+    with signed_in(live_server, alice) as client:
+        found = client.get("/_users", params={"query": bob.username.upper()})
+        assert found.status_code == 200
+        assert {"value": bob.username, "username": bob.username} in found.json()["suggestions"]
+        names = [s["username"] for s in client.get("/_users", params={"query": "zz-no"}).json()[
+            "suggestions"]]
+        assert names == []
+        everyone = [s["username"] for s in client.get("/_users").json()["suggestions"]]
+        assert "default" not in everyone and everyone == sorted(everyone)
+    with httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
+        assert anonymous.get("/_users", params={"query": "u"}).status_code == 303

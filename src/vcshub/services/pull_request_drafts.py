@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from vcshub.db.models import PullRequest, Repository, User
 from vcshub.permissions.caller import Caller
@@ -23,6 +23,7 @@ from vcshub.services.unit_of_work import UnitOfWork
 READ = "repository.read"
 KINDS = ("branch", "bookmark", "tag")  # the form's ref types, as the API spells them
 MAX_REVIEWER_CHOICES = 500  # the reviewer list the form suggests (typing any name still works)
+MAX_SUGGESTIONS = 20  # names the autocomplete answers per keystroke
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,15 @@ def preview(uow: UnitOfWork, viewer: User, source: Side, target: Side) -> Compar
                                  viewer=viewer)
 
 
-def reviewer_choices(uow: UnitOfWork) -> list[str]:
-    """Active users' names for the form's suggestions (the anonymous user is never one)."""
+def reviewer_choices(uow: UnitOfWork, start: str = "",
+                     limit: int = MAX_REVIEWER_CHOICES) -> list[str]:
+    """Active users' names beginning with ``start`` (any case), for the form's suggestions;
+    the anonymous user is never one. Any signed-in user may see them, as in RhodeCode."""
     return list(uow.db.scalars(
-        select(User.username).where(User.active.is_(True), User.username != "default")
-        .order_by(User.username).limit(MAX_REVIEWER_CHOICES)))
+        select(User.username).where(
+            User.active.is_(True), User.username != "default",
+            func.lower(User.username).startswith(start.lower(), autoescape=True))
+        .order_by(User.username).limit(limit)))
 
 
 def _pinned(uow: UnitOfWork, end: Side) -> str:

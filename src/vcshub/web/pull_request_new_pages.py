@@ -12,19 +12,23 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from starlette.responses import RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from vcshub.db.models import Repository
 from vcshub.permissions.caller import Caller
 from vcshub.services import pull_request_drafts as drafts
 from vcshub.services.unit_of_work import UnitOfWork
-from vcshub.web import sessions
+from vcshub.web import page_requests, sessions
 from vcshub.web.diff_pages import STYLE, DiffOptions
 from vcshub.web.diff_render import render_files
 from vcshub.web.errors import SignInRequired
 from vcshub.web.markup import markdown
+from vcshub.web.page_requests import PageRequest
 from vcshub.web.repo_views import READING, Context, Parser, View, form_token, render, repo_url
 
+USERS_PATH = "/_users"  # RhodeCode's user_autocomplete_data: ``?query=<start of a name>``
 FIELDS = ("title", "description", "reviewers", "reason")
 _POSTING = frozenset({"GET", "HEAD", "POST"})
 
@@ -110,3 +114,17 @@ def with_new(parser: Parser) -> Parser:
             return CREATE, ()
         return parser(rest)
     return parse
+
+
+def _user_suggestions(uow: UnitOfWork, page: PageRequest) -> Response:
+    names = drafts.reviewer_choices(uow, page.query.get("query", ""), drafts.MAX_SUGGESTIONS)
+    return JSONResponse({"suggestions": [{"value": name, "username": name} for name in names]})
+
+
+async def user_suggestions(request: Request) -> Response:
+    """The reviewers box's autocomplete, for signed-in users only."""
+    return await page_requests.answer(request, _user_suggestions, USERS_NAMES, signed_in=True)
+
+
+USERS_NAMES = ("HomeView:user_autocomplete_data",)
+ROUTES = [Route(USERS_PATH, user_suggestions, methods=["GET", "HEAD"])]

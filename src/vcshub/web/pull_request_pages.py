@@ -94,4 +94,5 @@ MY_NAMES = ("MyAccountController:my_account_pullrequests",
             "MyAccountView:my_account_pullrequests")
 
 KEYWORDS = {"pull-request": pull_request_new_pages.with_new(exact(PULL_REQUESTS))}
-ROUTES = [Route(MY_PAGE, my_pull_requests_page, methods=["GET", "HEAD"])]
+ROUTES = [Route(MY_PAGE, my_pull_requests_page, methods=["GET", "HEAD"]),
+          *pull_request_new_pages.ROUTES]

@@ -25,6 +25,13 @@ def test_pick_refs_preview_and_create(page, live_server, admin_api, screenshots)
     assert "1 commit" in page.inner_text("#pr-preview")
     page.fill("#pr-title", "Picked in a browser")
     page.fill("#pr-description", "It *works*")
+    page.fill("#pr-reviewers", bob.username[:-1])  # the autocomplete offers bob
+    assert page.locator(f"#pr-users option[value='{live_server.admin_username}']").count() == 1
+    page.wait_for_function(  # the server's answer replaced the list: only names that match
+        """([typed, name]) => {
+             const values = [...document.querySelectorAll('#pr-users option')].map(o => o.value);
+             return values.includes(name) && values.every(v => v.startsWith(typed));
+           }""", arg=[bob.username[:-1], bob.username])
     page.fill("#pr-reviewers", bob.username)
     page.fill("#pr-reason", "a second pair of eyes")
     with page.expect_navigation():

@@ -34,6 +34,31 @@
         .finally(function () { preview.removeAttribute("aria-busy"); });
     });
   });
+  // Reviewers: the names the server suggests for the one being typed (the last after a comma),
+  // offered as the whole box's value so that picking one keeps the names before it.
+  var reviewers = document.getElementById("pr-reviewers");
+  var suggested = document.getElementById("pr-users");
+  var asked = 0;
+  reviewers.addEventListener("input", function () {
+    var value = reviewers.value;
+    var cut = value.lastIndexOf(",") + 1;
+    var before = value.slice(0, cut) + (cut ? " " : "");
+    var typed = value.slice(cut).trim();
+    if (!typed) { return; }
+    var mine = ++asked;
+    fetch(reviewers.dataset.suggest + "?query=" + encodeURIComponent(typed),
+          {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : {suggestions: []}; })
+      .then(function (data) {
+        if (mine !== asked) { return; }  // a later keystroke asked again
+        suggested.replaceChildren.apply(suggested, data.suggestions.map(function (user) {
+          var option = document.createElement("option");
+          option.value = before + user.username;
+          return option;
+        }));
+      });
+  });
+
   form.querySelectorAll("select[data-reload]").forEach(function (select) {
     select.addEventListener("change", function () {
       // the refs of the side whose repository changed are not that repository's: drop them
