@@ -244,3 +244,14 @@ def test_user_suggestions(live_server, alice, bob):
         assert "default" not in everyone and everyone == sorted(everyone)
     with httpx.Client(base_url=live_server.url, timeout=60) as anonymous:
         assert anonymous.get("/_users", params={"query": "u"}).status_code == 303
+
+
+def test_an_empty_repository_says_so(live_server, admin_api, alice):
+    empty = create_repo(admin_api, "git", unique("prnew-empty-"))
+    with signed_in(live_server, alice) as client:
+        form = client.get(f"/{empty}/pull-request/new")
+        assert form.status_code == 400 and "has no branches yet" in form.text
+        csrf = form_csrf(client.get("/_admin/my_account"))
+        sent = client.post(f"/{empty}/pull-request/create", data={"csrf_token": csrf,
+                                                                   "title": "nothing"})
+        assert sent.status_code == 400 and "has no branches yet" in sent.text

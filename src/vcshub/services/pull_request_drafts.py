@@ -78,9 +78,11 @@ def ref_names(uow: UnitOfWork, repo: Repository) -> dict[str, list[str]]:
 def side(uow: UnitOfWork, repo: Repository, field: str, text: str | None) -> Side:
     """``type:name`` checked against the repository's refs; none given: its default branch."""
     names = ref_names(uow, repo)
+    if not text and not names["branch"]:
+        raise Invalid(field, f"{repo.repo_name} has no branches yet: push commits first")
     if not text:
         branch = repo_disk.open_vcs(uow, repo).default_branch
-        if branch not in names["branch"] and names["branch"]:
+        if branch not in names["branch"]:
             branch = names["branch"][0]
         return Side(repo, "branch", branch)
     kind, _sep, name = text.partition(":")
