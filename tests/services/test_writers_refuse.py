@@ -36,6 +36,7 @@ from vcshub.services import (
     gists,
     locks,
     pr_merge,
+    pull_request_drafts,
     pull_requests,
     repo_group_permissions,
     repo_groups,
@@ -177,6 +178,11 @@ REFUSED_REVIEWS = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
 
 # name → ways to call it as someone who may not; each must be refused.
 CASES = {
+    "pull_request_drafts.create": [
+        lambda s: pull_request_drafts.create(
+            s.uow, s.other, pull_request_drafts.Side(s.secret, "branch", "feature"),
+            pull_request_drafts.Side(s.secret, "branch", "master"), "t", "", [], ""),
+    ],
     "comments.comment_pull_request": [
         lambda s: comments.comment_pull_request(s.uow, s.other, s.secret.repo_name, s.pr_id, "hi"),
         # The impersonation hole: rules judged on a repository of the caller's own.

@@ -332,6 +332,7 @@ def browse_paths(repo) -> list[str]:
         f"/{repo.name}/fork",
         f"/{repo.name}/forks",
         f"/{repo.name}/pull-request",
+        f"/{repo.name}/pull-request/new",
     ]
 
 

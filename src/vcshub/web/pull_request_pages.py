@@ -15,7 +15,7 @@ from starlette.routing import Route
 from vcshub.db.models import Repository
 from vcshub.services import pull_request_lists, reviews
 from vcshub.services.unit_of_work import UnitOfWork
-from vcshub.web import account_pages, page_requests
+from vcshub.web import account_pages, page_requests, pull_request_new_pages
 from vcshub.web.page_links import pager
 from vcshub.web.page_requests import PageRequest
 from vcshub.web.paging import page_number
@@ -93,5 +93,6 @@ PULL_REQUESTS = View("pull_requests",
 MY_NAMES = ("MyAccountController:my_account_pullrequests",
             "MyAccountView:my_account_pullrequests")
 
-KEYWORDS = {"pull-request": exact(PULL_REQUESTS)}
-ROUTES = [Route(MY_PAGE, my_pull_requests_page, methods=["GET", "HEAD"])]
+KEYWORDS = {"pull-request": pull_request_new_pages.with_new(exact(PULL_REQUESTS))}
+ROUTES = [Route(MY_PAGE, my_pull_requests_page, methods=["GET", "HEAD"]),
+          *pull_request_new_pages.ROUTES]
