@@ -36,6 +36,7 @@ from vcshub.services import (
     gists,
     locks,
     pr_merge,
+    pull_request_drafts,
     pull_requests,
     repo_group_permissions,
     repo_groups,
@@ -43,6 +44,7 @@ from vcshub.services import (
     repo_permissions,
     repo_settings,
     repos,
+    site_configuration,
     site_settings,
     user_accounts,
     user_global_permissions,
@@ -65,7 +67,7 @@ _seq = itertools.count()
 WRITE_VERBS = re.compile(
     r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
     r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
-    r"vote|initialize|prepare|make|move|enforce|take|edit)(_|$)"
+    r"vote|initialize|prepare|make|move|enforce|take|edit|send)(_|$)"
 )
 
 # Writers that take no caller, and why that is safe.
@@ -176,6 +178,11 @@ REFUSED_REVIEWS = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
 
 # name → ways to call it as someone who may not; each must be refused.
 CASES = {
+    "pull_request_drafts.create": [
+        lambda s: pull_request_drafts.create(
+            s.uow, s.other, pull_request_drafts.Side(s.secret, "branch", "feature"),
+            pull_request_drafts.Side(s.secret, "branch", "master"), "t", "", [], ""),
+    ],
     "comments.comment_pull_request": [
         lambda s: comments.comment_pull_request(s.uow, s.other, s.secret.repo_name, s.pr_id, "hi"),
         # The impersonation hole: rules judged on a repository of the caller's own.
@@ -318,6 +325,9 @@ CASES = {
         lambda s: repos.fork_repo(s.uow, s.other, s.secret, "wr-fork", repos.RepoSpec()),
     ],
     "repos.delete_repo": [lambda s: repos.delete_repo(s.uow, s.other, s.secret)],
+    "site_configuration.send_test_mail": [
+        lambda s: site_configuration.send_test_mail(s.uow, s.other, "x@example.com"),
+    ],
     "site_settings.set_license_key": [
         lambda s: site_settings.set_license_key(s.uow, s.other, "key"),
     ],

@@ -73,15 +73,17 @@ def serve(ctx, host, port, workers, config_file) -> None:
             **_connection_limits(settings),
         )
     else:
-        from vcshub.app import create_app
+        from vcshub.app import create_app, tune_garbage_collector
 
         # uvicorn's own proxy-header handling would rewrite the peer address before
         # web/request_info.py applies forwarded_allow_ips and the contract's header order.
         # The loop is asyncio's even where uvloop is installed (uvicorn[standard]): the git
         # transport enlarges git's stdin pipe through the transport's "pipe" extra info,
         # which uvloop's transports do not give (every git clone answered 500).
+        app = create_app(settings)
+        tune_garbage_collector()
         uvicorn.run(
-            create_app(settings), host=settings.host, port=settings.port,
+            app, host=settings.host, port=settings.port,
             log_level=settings.log_level, proxy_headers=False, loop="asyncio",
             **_connection_limits(settings),
         )

@@ -15,7 +15,12 @@ from starlette.routing import Route
 from vcshub.db.models import Repository
 from vcshub.services import pull_request_lists, reviews
 from vcshub.services.unit_of_work import UnitOfWork
-from vcshub.web import account_pages, page_requests, pull_request_view_pages
+from vcshub.web import (
+    account_pages,
+    page_requests,
+    pull_request_new_pages,
+    pull_request_view_pages,
+)
 from vcshub.web.page_links import pager
 from vcshub.web.page_requests import PageRequest
 from vcshub.web.paging import page_number
@@ -94,11 +99,11 @@ MY_NAMES = ("MyAccountController:my_account_pullrequests",
             "MyAccountView:my_account_pullrequests")
 
 
-
-def _pull_request_parser(rest: list[str]):
+def _list_or_one(rest: list[str]):
     """``pull-request`` alone (the list), or one pull request's URLs (pull_request_view_pages)."""
     return exact(PULL_REQUESTS)(rest) or pull_request_view_pages.parse(rest)
 
 
-KEYWORDS = {"pull-request": _pull_request_parser}
-ROUTES = [Route(MY_PAGE, my_pull_requests_page, methods=["GET", "HEAD"])]
+KEYWORDS = {"pull-request": pull_request_new_pages.with_new(_list_or_one)}
+ROUTES = [Route(MY_PAGE, my_pull_requests_page, methods=["GET", "HEAD"]),
+          *pull_request_new_pages.ROUTES]
