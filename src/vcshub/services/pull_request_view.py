@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from vcshub import vcs
-from vcshub.db.models import Comment, PullRequest, Repository, ReviewStatus, User
+from vcshub.db.models import Comment, PullRequest, Repository, User
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, pr_merge, pull_requests, repo_contents, reviews, vcs_access
 from vcshub.services.errors import NotFound
 from vcshub.services.pr_refs import Ref
-from vcshub.services.repo_contents.commit_comments import CommentRecord, _record
+from vcshub.services.repo_contents.commit_comments import CommentRecord, records_of
 from vcshub.services.repo_contents.records import Comparison
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -137,15 +137,6 @@ def _comments(uow: UnitOfWork, pr: PullRequest) -> tuple[list[CommentRecord], fr
         .options(joinedload(Comment.author))
         .order_by(Comment.created_on, Comment.comment_id)
     ))
-    votes = dict(uow.db.execute(
-        select(ReviewStatus.comment_id, ReviewStatus.status)
-        .where(ReviewStatus.comment_id.in_([row.comment_id for row in rows]))
-    ).all()) if rows else {}
-    resolvers: dict[int, int] = {}
-    for row in rows:
-        if row.resolves_comment_id is not None:
-            resolvers.setdefault(row.resolves_comment_id, row.comment_id)
-    records = [_record(row, votes.get(row.comment_id), resolvers.get(row.comment_id))
-               for row in rows]
+    records = records_of(uow, rows)
     outdated = frozenset(row.comment_id for row in rows if row.pull_request_version_id is not None)
     return records, outdated

@@ -56,6 +56,12 @@ def commit_comments(uow: UnitOfWork, repo: Repository, commit_id: str) -> list[C
         .options(joinedload(Comment.author))
         .order_by(Comment.created_on, Comment.comment_id)
     ))
+    return records_of(uow, rows)
+
+
+def records_of(uow: UnitOfWork, rows: list[Comment]) -> list[CommentRecord]:
+    """Comment rows (authors loaded) as records, with the votes they carried and which TODOs
+    they resolved (one query): for a commit's comments and a pull request's alike."""
     votes = dict(uow.db.execute(
         select(ReviewStatus.comment_id, ReviewStatus.status)
         .where(ReviewStatus.comment_id.in_([row.comment_id for row in rows]))
