@@ -63,6 +63,7 @@ DOMAIN_EXAMPLES = {
     domain.AccessDenied: (domain.AccessDenied(), "Access was denied to this resource."),
     domain.RegistrationClosed: (domain.RegistrationClosed(), "Access was denied to this resource."),
     domain.ResetDisabled: (domain.ResetDisabled(), "Access was denied to this resource."),
+    domain.NotCommentAuthor: (domain.NotCommentAuthor(), "Access was denied to this resource."),
     domain.MailNotConfigured: (domain.MailNotConfigured("no mail"), None),
     domain.NotYourUser: (domain.NotYourUser(), "userid is not the same as your user"),
     domain.OwnerNotAllowed: (
