@@ -26,7 +26,6 @@ def test_pick_refs_preview_and_create(page, live_server, admin_api, screenshots)
     page.fill("#pr-title", "Picked in a browser")
     page.fill("#pr-description", "It *works*")
     page.fill("#pr-reviewers", bob.username[:-1])  # the autocomplete offers bob
-    assert page.locator(f"#pr-users option[value='{live_server.admin_username}']").count() == 1
     page.wait_for_function(  # the server's answer replaced the list: only names that match
         """([typed, name]) => {
              const values = [...document.querySelectorAll('#pr-users option')].map(o => o.value);
