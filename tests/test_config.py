@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ def test_defaults():
     settings = load_settings(environ={})
     assert settings == Settings()
     assert settings.data_dir == Path("vcshub-data")
-    assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 5000, 1)
+    assert (settings.host, settings.port) == ("127.0.0.1", 5000)
+    assert settings.workers == os.cpu_count()  # one worker process per core
     assert settings.max_request_bytes == 10 * 1024 * 1024
     assert settings.forwarded_allow_ips == ("127.0.0.1", "::1")
     assert settings.database_url == "" and settings.base_url == ""

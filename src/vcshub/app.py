@@ -55,7 +55,8 @@ def create_app(settings: Settings) -> Starlette:
                 settings.gist_gc_interval_seconds,
                 functools.partial(collect_expired_gists, state.sessions, settings),
             )
-        ]
+        ],
+        lock_file=settings.data_dir / "periodic-jobs.lock",
     )
 
     @contextlib.asynccontextmanager

@@ -50,7 +50,7 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         engine=engine,
         sessions=sessions,
         dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
-        login_throttle=LoginThrottle(),
+        login_throttle=LoginThrottle(engine),
         hg_app=build_hg_asgi(),
         templates=Templates(),
         push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),

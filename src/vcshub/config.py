@@ -26,7 +26,10 @@ class Settings:
     database_url: str = ""  # empty: SQLite file inside data_dir
     host: str = "127.0.0.1"
     port: int = 5000
-    workers: int = 1
+    # Worker processes of `vcshub serve`: one per core, so that API calls and pages use every
+    # core (a Python process runs Python on one at a time). What they share lives in the
+    # database or in file locks, never in one process's memory (ARCHITECTURE.md).
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     secret_key: str = ""  # empty: generated once and kept in data_dir
     base_url: str = ""  # empty: derived from each request
     max_request_bytes: int = 10 * 1024 * 1024

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tests.factories import people
 from tests.services.permission_cache_world import (  # noqa: F401 - fixtures
     Instance,
+    StatementCounter,
     cache_db,
     instance,
     user_of,
@@ -34,6 +35,7 @@ from vcshub.services import (
     user_groups,
     users,
 )
+from vcshub.services.permission_report import permission_report
 
 
 def repo_perm(instance: Instance, username: str, repo_name: str) -> str | None:
@@ -245,3 +247,35 @@ def test_repository_creation_and_deletion(instance):
     instance.act(lambda uow, admin: repos.delete_repo(uow, admin, lookup.repo(uow.db, made)))
     with instance.unit(writes=False) as uow:
         assert repo_id not in Caller(uow.db, user_of(uow, me)).perms.repos()
+
+
+def test_renames_are_seen_in_the_report_by_name(instance):
+    """get_user's report (by name) is cached with the maps: renaming a repository, a group
+    (which renames the repositories in it) or a user group bumps the generation."""
+    me, group = instance.user(), instance.group()
+    inside, alone = instance.repo(group=group), instance.repo()
+    team = instance.user_group(me)
+    before = instance.warm(me)
+    assert inside in before["repositories"] and team in before["user_groups"]
+
+    instance.act(lambda uow, admin: repo_settings.update_repo(uow, admin, alone, {"name": alone + "-renamed"}))
+    new_group = group + "-moved"
+    instance.act(lambda uow, admin: repo_groups.update_repo_group(uow, admin, group, {"group_name": new_group}))
+    instance.act(lambda uow, admin: user_groups.update_user_group(uow, admin, team, {"group_name": team + "-x"}))
+
+    after = instance.report(me)
+    moved = new_group + inside[len(group):]
+    assert alone + "-renamed" in after["repositories"] and alone not in after["repositories"]
+    assert moved in after["repositories"] and inside not in after["repositories"]
+    assert new_group in after["repositories_groups"]
+    assert team + "-x" in after["user_groups"] and team not in after["user_groups"]
+
+
+def test_the_report_itself_comes_from_the_cache(instance):
+    me = instance.user()
+    instance.warm(me)
+    with instance.unit(writes=False) as uow:
+        user = lookup.user(uow.db, me)
+        with StatementCounter(instance.engine) as counter:
+            permission_report(uow, user)
+    assert len(counter.statements) == 1 and "permission_generation" in counter.statements[0]

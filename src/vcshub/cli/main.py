@@ -34,7 +34,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
-@click.option("--workers", type=int, default=None, help="Worker processes (default 1).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def serve(ctx, host, port, workers, config_file) -> None:

@@ -56,15 +56,16 @@ _ROW_MODELS = (
     UserGroupMember,
 )
 # Objects whose insert and delete change maps, but of whose columns only these do. A
-# repository's name or group is not among them: rows are copied down when granted, never
-# implied by where a repository lives (permissions/effective.py). Relationship names stand
-# beside their foreign keys: ``repo.owner = u`` sets ``owner_id`` only during the flush, and
-# ``group.members.remove(m)`` deletes ``m`` only then.
+# repository's group is not among them: rows are copied down when granted, never implied by
+# where a repository lives (permissions/effective.py). Names are: maps are keyed by id, but
+# the reports made from them by name (get_user's ``permissions``) are cached with them, and a
+# rename is rare. Relationship names stand beside their foreign keys: ``repo.owner = u`` sets
+# ``owner_id`` only during the flush, and ``group.members.remove(m)`` deletes ``m`` only then.
 _WATCHED = {
     User: frozenset({"admin", "active", "inherit_default_permissions", "username"}),
-    UserGroup: frozenset({"active", "inherit_default_permissions", "members"}),
-    Repository: frozenset({"owner_id", "owner", "private"}),
-    RepoGroup: frozenset({"owner_id", "owner", "parent_id", "parent"}),
+    UserGroup: frozenset({"active", "inherit_default_permissions", "members", "group_name"}),
+    Repository: frozenset({"owner_id", "owner", "private", "repo_name"}),
+    RepoGroup: frozenset({"owner_id", "owner", "parent_id", "parent", "group_name"}),
 }
 _WATCHED.update({model: None for model in _ROW_MODELS})  # None: every column counts
 _WATCHED_TABLES = {model.__table__.name: columns for model, columns in _WATCHED.items()}

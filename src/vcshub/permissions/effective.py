@@ -96,7 +96,8 @@ class EffectivePermissions:
             self._known[kind] = value
         return value
 
-    def _full(self, kind: str, compute: Callable[[], object]) -> object:
+    def _full(self, kind: str, compute: Callable[[], object],
+              size: Callable[[object], int] = len) -> object:
         value = self._cached(kind)
         if value is MISSING:
             generation = self._shared_generation()
@@ -107,9 +108,16 @@ class EffectivePermissions:
                 self._db
             ):
                 self._db.info[SESSION_KEY].put(
-                    self._cache_key, generation, kind, value, len(value)
+                    self._cache_key, generation, kind, value, size(value)
                 )
         return value
+
+    def derived(self, kind: str, compute: Callable[[], object],
+                size: Callable[[object], int]) -> object:
+        """A value computed from this user's maps and the objects' names (get_user's report),
+        kept like the maps under the permission generation, which renames bump too. The value
+        is shared between threads: callers must not change it."""
+        return self._full(f"derived:{kind}", compute, size)
 
     # -- global -------------------------------------------------------------------------
     @cached_property

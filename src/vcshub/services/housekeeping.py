@@ -27,12 +27,48 @@ from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.services.users import require_admin
 
 LOCK_NAME = "vcshub-housekeeping.lock"
+PUSH_LOCK_NAME = "vcshub-push.lock"
 
 
-def _lock_file(folder: Path, kind: str) -> Path:
+def _lock_file(folder: Path, kind: str, name: str = LOCK_NAME) -> Path:
     # inside the repository's own folder, where git and hg never look (a bare git repository
     # is its folder; hg keeps its files under .hg)
-    return folder / ".hg" / LOCK_NAME if kind == "hg" else folder / LOCK_NAME
+    return folder / ".hg" / name if kind == "hg" else folder / name
+
+
+def _kind(folder: Path) -> str:
+    return "hg" if (folder / ".hg").is_dir() else "git"
+
+
+@contextlib.contextmanager
+def push_in_progress(folder: Path) -> Iterator[None]:
+    """Mark a push to the repository at ``folder`` as running, for every process: a shared
+    ``flock`` on its push lock file, held until the push ends (or its process dies: the kernel
+    drops it). Pushes never wait for each other on it, nor for housekeeping: :func:`push_running`
+    only probes it."""
+    fd = os.open(_lock_file(folder, _kind(folder), PUSH_LOCK_NAME), os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def push_running(folder: Path) -> bool:
+    """Whether some process is pushing to the repository at ``folder`` right now (automatic
+    housekeeping starts only when none is: git and hg let a push go on during a repack, but
+    a repack that starts mid-push would pack objects the push may still reference as loose)."""
+    try:
+        fd = os.open(_lock_file(folder, _kind(folder), PUSH_LOCK_NAME), os.O_CREAT | os.O_RDWR, 0o644)
+    except FileNotFoundError:
+        return False  # deleted meanwhile: housekeep_folder says so
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 @contextlib.contextmanager

@@ -7,7 +7,6 @@ and locks in one unit of work, then stream. Pushes are journaled once they have 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -90,9 +89,8 @@ class VcsEndpoint:
         authorization = request.headers.get("authorization")
         # Only requests that try credentials are slowed down: anonymous ones guess nothing,
         # and every git/hg client starts anonymously.
-        delay = state.login_throttle.delay(client_ip) if authorization else 0
-        if delay:
-            await asyncio.sleep(delay)
+        if authorization:
+            await state.login_throttle.pause(client_ip)
         outcome = await run_in_threadpool(_admit, state, wanted, authorization, client_ip)
         if isinstance(outcome, NotAdmitted):
             await _refuse(outcome, scope, receive, send)

@@ -16,7 +16,6 @@ import logging
 import queue
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +32,6 @@ class Housekeeper:
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._queued: set[Path] = set()
-        self._pushing: Counter[Path] = Counter()
         self._busy = False
         self._thread: threading.Thread | None = None
 
@@ -51,15 +49,8 @@ class Housekeeper:
     @contextlib.contextmanager
     def pushing(self, folder: Path) -> Iterator[None]:
         """Mark a push to ``folder`` as running: its housekeeping waits for the end."""
-        with self._lock:
-            self._pushing[folder] += 1
-        try:
+        with housekeeping.push_in_progress(folder):
             yield
-        finally:
-            with self._lock:
-                self._pushing[folder] -= 1
-                if not self._pushing[folder]:
-                    del self._pushing[folder]
 
     def after_push(self, folder: Path, kind: str) -> None:
         """Queue ``folder`` for housekeeping unless it is queued already. Never blocks."""
@@ -80,11 +71,9 @@ class Housekeeper:
             if item is _STOP:
                 return
             folder, kind = item
-            with self._lock:
-                if self._pushing[folder]:
-                    pushing = True
-                else:
-                    pushing = False
+            pushing = housekeeping.push_running(folder)
+            if not pushing:
+                with self._lock:
                     self._queued.discard(folder)
                     self._busy = True
             if pushing:  # back of the queue; a push rarely lasts long, the queue is short

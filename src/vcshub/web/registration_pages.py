@@ -8,7 +8,6 @@ password and sends nothing. Sign-up's attempts count in the sign-in throttle of 
 
 from __future__ import annotations
 
-import asyncio
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -116,12 +115,10 @@ async def confirm_page(request: Request) -> Response:
 
 async def _throttle(request: Request) -> None:
     """An address that is guessing passwords waits here as long as at the sign-in form. The
-    posts are not counted as failures themselves: the throttle's counts are per process and
+    posts are not counted as failures themselves: the throttle counts failures only, and
     a sign-up is no failed guess (the CSRF token already keeps other sites from posting)."""
     state = request.app.state.vcshub
-    delay = state.login_throttle.delay(request_client_ip(request, state.settings))
-    if delay:
-        await asyncio.sleep(delay)
+    await state.login_throttle.pause(request_client_ip(request, state.settings))
 
 
 ROUTES = [

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import asyncio
 import math
 import secrets
 from urllib.parse import urlencode
@@ -133,18 +132,16 @@ async def login(request: Request) -> Response:
     if not csrf_matches(request, form):
         return _form(request, came_from, username, "Your session expired, please sign in again", 400)
     client_ip = request_client_ip(request, state.settings)
-    delay = state.login_throttle.delay(client_ip)
-    if delay:
-        await asyncio.sleep(delay)
+    await state.login_throttle.pause(client_ip)
     try:
         user_id, check, must_change = await run_in_threadpool(
             _check, state, username, password, client_ip
         )
     except LoginFailed as exc:
-        state.login_throttle.failed(client_ip)
-        return _form(request, came_from, username, str(exc), 401,
-                     throttled=state.login_throttle.delay(client_ip))
-    state.login_throttle.succeeded(client_ip)
+        await run_in_threadpool(state.login_throttle.failed, client_ip)
+        throttled = await run_in_threadpool(state.login_throttle.delay, client_ip)
+        return _form(request, came_from, username, str(exc), 401, throttled=throttled)
+    await run_in_threadpool(state.login_throttle.succeeded, client_ip)
     request.session.clear()
     request.session.update({web_auth.SESSION_USER: user_id, web_auth.SESSION_CHECK: check})
     if must_change:

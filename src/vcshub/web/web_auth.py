@@ -9,7 +9,6 @@ the ``default`` user's IP whitelist decides whether an anonymous visitor may com
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -67,9 +66,7 @@ async def request_credentials(request: Request, settings: Settings, throttle: Lo
     """The request's credentials, after the delay the throttle puts on a guessing address."""
     credentials = WebCredentials.of(request, settings)
     if credentials.authorization:
-        delay = throttle.delay(credentials.client_ip)
-        if delay:
-            await asyncio.sleep(delay)
+        await throttle.pause(credentials.client_ip)
     return credentials
 
 

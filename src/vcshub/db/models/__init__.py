@@ -4,6 +4,7 @@ from vcshub.db.models.base import Base
 from vcshub.db.models.comment import Comment, ReviewStatus
 from vcshub.db.models.gist import Gist
 from vcshub.db.models.journal import JournalEntry
+from vcshub.db.models.login_failure import LoginFailure
 from vcshub.db.models.permission import (
     PermissionGeneration,
     RepoGroupUserGroupPermission,
@@ -28,6 +29,7 @@ __all__ = [
     "Comment",
     "Gist",
     "JournalEntry",
+    "LoginFailure",
     "PermissionGeneration",
     "PullRequest",
     "PullRequestReviewer",
