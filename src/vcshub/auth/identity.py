@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import or_, select
+from sqlalchemy import cast, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from vcshub.auth.errors import BadTokenRole, InactiveUser, InvalidToken, IpNotAllowed
@@ -30,19 +30,21 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
     # Looked up by digest: equal digests are the only match, so comparing them leaks nothing
     # usable about a stored token.
     digest = token_digest(token)
-    user = db.scalar(select(User).where(User.api_key_hash == digest))
-    role = None
-    if user is None:
-        # user and role in one query (this runs on every API call)
-        row = db.execute(
-            select(User, AuthToken.role)
-            .join(AuthToken, AuthToken.user_id == User.user_id)
-            .where(AuthToken.token_hash == digest)
-            .where(or_(AuthToken.expires == -1, AuthToken.expires > now))
-        ).first()
-        if row is None:
-            raise InvalidToken()
-        user, role = row
+    # The user's main token or one of his auth tokens (with its role), in one query: this
+    # runs on every API call. Both branches look up a unique index.
+    owners = union_all(
+        select(User.user_id.label("owner_id"), cast(null(), AuthToken.role.type).label("role"))
+        .where(User.api_key_hash == digest),
+        select(AuthToken.user_id.label("owner_id"), AuthToken.role.label("role"))
+        .where(AuthToken.token_hash == digest)
+        .where(or_(AuthToken.expires == -1, AuthToken.expires > now)),
+    ).subquery()
+    row = db.execute(
+        select(User, owners.c.role).join(owners, owners.c.owner_id == User.user_id).limit(1)
+    ).first()
+    if row is None:
+        raise InvalidToken()
+    user, role = row
     if user.username == DEFAULT_USERNAME:
         raise InvalidToken()
     return user, role
