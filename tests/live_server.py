@@ -84,7 +84,9 @@ def start_server(data_dir: Path, database_url: str, **settings: str) -> LiveServ
         [VCSHUB, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     server.url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # generous: each of the worker processes imports the whole application, and a busy
+    # machine (the suite runs two test processes beside the servers) takes its time
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited: {(data_dir / 'server.log').read_text()}")
@@ -94,4 +96,4 @@ def start_server(data_dir: Path, database_url: str, **settings: str) -> LiveServ
         except httpx.TransportError:
             time.sleep(0.1)
     server.stop()
-    raise RuntimeError("server did not start in 30 s")
+    raise RuntimeError("server did not start in 90 s")
