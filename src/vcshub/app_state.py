@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub import vcs
 from vcshub.api.methods import build_registry
+from vcshub.api.pools import ApiPools
 from vcshub.api.protocol import Dispatcher
 from vcshub.auth.throttle import LoginThrottle
 from vcshub.config import Settings
@@ -34,6 +35,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     dispatcher: Dispatcher
+    api_pools: ApiPools  # the API's threads: fast and slow calls apart
     login_throttle: LoginThrottle
     hg_app: object
     templates: Templates
@@ -50,6 +52,7 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         engine=engine,
         sessions=sessions,
         dispatcher=Dispatcher(build_registry(), sessions, settings, clock),
+        api_pools=ApiPools(),
         login_throttle=LoginThrottle(engine),
         hg_app=build_hg_asgi(),
         templates=Templates(),

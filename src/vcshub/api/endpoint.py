@@ -1,8 +1,9 @@
-"""The HTTP side of /_admin/api: read the body (bounded), run the pipeline in a thread."""
+"""The HTTP side of /_admin/api: read the body (bounded), run the pipeline in a thread of the
+pool its method belongs to."""
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
+from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,7 +33,10 @@ async def api_endpoint(request: Request) -> Response:
         base_url=base_url(request, state.settings),
         server_address=server_address(request),
     )
-    reply = await run_in_threadpool(state.dispatcher.handle, api_request)
+    # a pool by the method's speed (api/pools.py)
+    reply = await to_thread.run_sync(
+        state.dispatcher.handle, api_request, limiter=state.api_pools.limiter_for(api_request.body)
+    )
     return _reply(reply)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import cast, null, or_, select, union_all
+from sqlalchemy import bindparam, cast, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from vcshub.auth.errors import BadTokenRole, InactiveUser, InvalidToken, IpNotAllowed
@@ -15,6 +15,29 @@ from vcshub.permissions.effective import DEFAULT_USERNAME
 
 
 MAX_TOKEN_LENGTH = 255  # the width of the token columns
+
+# The user whose main token or one of whose auth tokens (with its role) has the digest, in one
+# query: this runs on every API call. Both branches look up a unique index. Built once: making
+# the statement cost as much as running it.
+_OWNERS = union_all(
+    select(User.user_id.label("owner_id"), cast(null(), AuthToken.role.type).label("role"))
+    .where(User.api_key_hash == bindparam("digest")),
+    select(AuthToken.user_id.label("owner_id"), AuthToken.role.label("role"))
+    .where(AuthToken.token_hash == bindparam("digest"))
+    .where(or_(AuthToken.expires == -1, AuthToken.expires > bindparam("now"))),
+).subquery()
+_TOKEN_OWNER = select(User, _OWNERS.c.role).join(_OWNERS, _OWNERS.c.owner_id == User.user_id).limit(1)
+
+
+# A user's whitelist, and with the default user's (a sub-select rather than a query for the
+# default user's id: this runs on every call).
+_OWN_IPS = select(UserIpAddress.ip_addr).where(UserIpAddress.user_id == bindparam("user_id"))
+_IPS_WITH_DEFAULT = select(UserIpAddress.ip_addr).where(or_(
+    UserIpAddress.user_id == bindparam("user_id"),
+    UserIpAddress.user_id.in_(
+        select(User.user_id).where(User.username == DEFAULT_USERNAME).scalar_subquery()
+    ),
+))
 
 
 def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | None]:
@@ -30,18 +53,7 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
     # Looked up by digest: equal digests are the only match, so comparing them leaks nothing
     # usable about a stored token.
     digest = token_digest(token)
-    # The user's main token or one of his auth tokens (with its role), in one query: this
-    # runs on every API call. Both branches look up a unique index.
-    owners = union_all(
-        select(User.user_id.label("owner_id"), cast(null(), AuthToken.role.type).label("role"))
-        .where(User.api_key_hash == digest),
-        select(AuthToken.user_id.label("owner_id"), AuthToken.role.label("role"))
-        .where(AuthToken.token_hash == digest)
-        .where(or_(AuthToken.expires == -1, AuthToken.expires > now)),
-    ).subquery()
-    row = db.execute(
-        select(User, owners.c.role).join(owners, owners.c.owner_id == User.user_id).limit(1)
-    ).first()
+    row = db.execute(_TOKEN_OWNER, {"digest": digest, "now": now}).first()
     if row is None:
         raise InvalidToken()
     user, role = row
@@ -52,12 +64,8 @@ def find_token_owner(db: Session, token: str, now: float) -> tuple[User, str | N
 
 def allowed_ips(db: Session, user: User) -> list[str]:
     """The user's whitelist, plus the default user's when he inherits default permissions."""
-    owner = UserIpAddress.user_id == user.user_id
-    if user.inherit_default_permissions:
-        # a sub-select rather than a query for the default user's id: this runs on every call
-        default_id = select(User.user_id).where(User.username == DEFAULT_USERNAME)
-        owner = or_(owner, UserIpAddress.user_id.in_(default_id.scalar_subquery()))
-    return list(db.scalars(select(UserIpAddress.ip_addr).where(owner)))
+    statement = _IPS_WITH_DEFAULT if user.inherit_default_permissions else _OWN_IPS
+    return list(db.scalars(statement, {"user_id": user.user_id}))
 
 
 def check_user_access(db: Session, user: User, client_ip: str) -> None:

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -96,11 +97,21 @@ def _static_facts() -> tuple[tuple[str, object], ...]:
     )
 
 
-def server_info(uow: UnitOfWork, caller: Caller, server_address: str) -> dict:
-    """`get_server_info` (super-admin only): the key set of REFERENCE.md 3.10."""
-    require_admin(caller)
-    settings = uow.settings
-    static = dict(_static_facts())
+# How long a sample of the machine (load, memory, disks, gist count) answers calls: a second
+# is nothing to whoever reads these figures, and sampling them on every call (a dozen system
+# calls, a walk of the gist folder) was most of the call's own time.
+SAMPLE_SECONDS = 1.0
+_samples: dict[Path, tuple[float, dict]] = {}
+_samples_lock = threading.Lock()
+
+
+def _machine(settings) -> dict:
+    """The measured part of the report, sampled at most once a second per data directory."""
+    now = time.monotonic()
+    with _samples_lock:
+        taken = _samples.get(settings.data_dir)
+    if taken is not None and now - taken[0] < SAMPLE_SECONDS:
+        return taken[1]
     try:
         load = dict(zip(("1_min", "5_min", "15_min"), os.getloadavg(), strict=True))
     except OSError:
@@ -110,16 +121,37 @@ def server_info(uow: UnitOfWork, caller: Caller, server_address: str) -> dict:
         gist_disk["items"] = (
             len(list(settings.gists_dir.iterdir())) if settings.gists_dir.exists() else 0
         )
+    sample = {
+        "storage": str(settings.repos_dir.resolve()),
+        "archive_storage": str(settings.archive_cache_dir.resolve()),
+        "gist_storage": str(settings.gists_dir.resolve()),
+        "load": load,
+        "memory": _memory(),
+        "disk": _disk(settings.repos_dir if settings.repos_dir.exists() else settings.data_dir),
+        "disk_archive": _disk(settings.data_dir),
+        "disk_gist": gist_disk,
+    }
+    with _samples_lock:
+        _samples[settings.data_dir] = (now, sample)
+    return sample
+
+
+def server_info(uow: UnitOfWork, caller: Caller, server_address: str) -> dict:
+    """`get_server_info` (super-admin only): the key set of REFERENCE.md 3.10."""
+    require_admin(caller)
+    settings = uow.settings
+    static = dict(_static_facts())
+    machine = _machine(settings)
     bind = uow.db.get_bind()
     return {
         "py_version": static["py_version"],
         "py_path": static["py_path"],
         "py_modules": [list(pair) for pair in static["py_modules"]],
         "platform": static["platform"],
-        "storage": str(settings.repos_dir.resolve()),
-        "archive_storage": str(settings.archive_cache_dir.resolve()),
+        "storage": machine["storage"],
+        "archive_storage": machine["archive_storage"],
         "index_storage": NA,
-        "gist_storage": str(settings.gists_dir.resolve()),
+        "gist_storage": machine["gist_storage"],
         "db_type": bind.dialect.name,
         "db_version": ".".join(map(str, bind.dialect.server_version_info or ())) or NA,
         "db_migrate_version": _migration_revision(uow) or NA,
@@ -132,11 +164,11 @@ def server_info(uow: UnitOfWork, caller: Caller, server_address: str) -> dict:
         "svn_version": NA,
         "uptime": int(time.time() - BOOT_TIME),
         "boot_time": BOOT_TIME,
-        "load": load,
+        "load": machine["load"],
         "cpu": os.cpu_count() or NA,
-        "memory": _memory(),
-        "disk": _disk(settings.repos_dir if settings.repos_dir.exists() else settings.data_dir),
-        "disk_archive": _disk(settings.data_dir),
-        "disk_gist": gist_disk,
+        "memory": machine["memory"],
+        "disk": machine["disk"],
+        "disk_archive": machine["disk_archive"],
+        "disk_gist": machine["disk_gist"],
         "disk_index": NA,
     }
