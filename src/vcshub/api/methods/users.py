@@ -20,7 +20,7 @@ methods = MethodSet()
 
 @methods.method(writes=False)
 def get_user(call: Call, userid=None):
-    user = users.target_user(call.uow, call.caller, userid)
+    user = users.with_details(call.uow, users.target_user(call.uow, call.caller, userid))
     data = user_data(user, secrets=True)
     data["permissions"] = permission_report(call.uow, user)
     return data
