@@ -16,12 +16,13 @@ from starlette.staticfiles import StaticFiles
 from vcshub.api.endpoint import ApiEndpoint
 from vcshub.app_state import build_state
 from vcshub.config import Settings, load_settings
-from vcshub.tasks.jobs import collect_expired_gists
+from vcshub.tasks.jobs import collect_expired_gists, expire_audit_entries
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.web import (
     account_pages,
+    admin_audit_pages,
     admin_list_pages,
     admin_permission_pages,
     admin_settings_pages,
@@ -54,7 +55,12 @@ def create_app(settings: Settings) -> Starlette:
                 "gist expiry",
                 settings.gist_gc_interval_seconds,
                 functools.partial(collect_expired_gists, state.sessions, settings),
-            )
+            ),
+            PeriodicJob(
+                "audit retention",
+                3600,
+                functools.partial(expire_audit_entries, state.sessions, settings),
+            ),
         ],
         lock_file=settings.data_dir / "periodic-jobs.lock",
     )
@@ -90,6 +96,7 @@ def create_app(settings: Settings) -> Starlette:
             *admin_permission_pages.ROUTES,
             *admin_list_pages.ROUTES,
             *admin_settings_pages.ROUTES,
+            *admin_audit_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             # A group's settings (/<group>/_settings...) go before the repository pages.
             Route("/{path:path}", VcsEndpoint(fallback=GroupSettingsPages(

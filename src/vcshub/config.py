@@ -50,6 +50,8 @@ class Settings:
     # slow link pauses between packets, but never this long.
     request_timeout: int = 60
     gist_gc_interval_seconds: int = 3600
+    # Audit-trail entries older than this many days are removed (hourly); 0 keeps them all.
+    audit_retention_days: int = 0
     # Clones and pulls from remotes (clone_uri, pull): each is stopped after this many seconds
     # in all, or after remote_stall_seconds without progress; at most remote_max_concurrent
     # run at once (one more is refused at once).

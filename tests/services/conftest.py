@@ -24,8 +24,7 @@ def committing_uow(service_env):
     transaction before slow work). Its commits only release savepoints inside one outer
     transaction, and keep their disk undo steps: after the test the outer transaction is rolled
     back and every folder made is removed, so database and disk stay as the test found them."""
-    from sqlalchemy.orm import Session
-
+    from vcshub.permissions.map_cache import SESSION_KEY, PermissionMapCache
     from vcshub.services.unit_of_work import UnitOfWork
 
     class SavepointUnitOfWork(UnitOfWork):
@@ -37,9 +36,12 @@ def committing_uow(service_env):
     settings, sessions = service_env
     with sessions.kw["bind"].connect() as connection:
         outer = connection.begin()
-        session = Session(
+        # From the application's factory, so that its commits bump the permission generation
+        # and write the audit trail as the server's do; with a permission cache of its own,
+        # since everything it commits is rolled back afterwards.
+        session = sessions(
             bind=connection, join_transaction_mode="create_savepoint",
-            expire_on_commit=False, autoflush=True,
+            info={SESSION_KEY: PermissionMapCache()},
         )
         work = SavepointUnitOfWork(db=session, settings=settings)
         try:

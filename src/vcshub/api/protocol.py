@@ -123,6 +123,7 @@ class Dispatcher:
                 check_role(role, API_ROLES)
             except AuthError as exc:
                 return envelope(request_id, error=auth_message(exc))
+            uow.acting("api", user, request.client_ip)
             for param in method.params:
                 if param.required and param.name not in raw_args:
                     return envelope(

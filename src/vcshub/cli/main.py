@@ -9,10 +9,15 @@ import click
 
 from vcshub.config import ConfigError, Settings, load_settings
 from vcshub.db import migrate
+from vcshub.db import audit_trail
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.services import auth_tokens, bootstrap, installation, lookup
 from vcshub.services.errors import DomainError
 from vcshub.services.unit_of_work import unit_of_work
+
+
+# Who acts in the console's units of work, for the audit trail: the machine's operator.
+CONSOLE_ORIGIN = audit_trail.Origin("cli")
 
 
 def _settings(ctx: click.Context, **overrides: object) -> Settings:
@@ -123,7 +128,7 @@ def init(ctx, admin_username, admin_password, admin_email) -> None:
     installation.prepare_storage(settings)
     installation.migrate_schema(settings, engine)
     try:
-        with unit_of_work(create_session_factory(engine), settings) as uow:
+        with unit_of_work(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings) as uow:
             user, _ = bootstrap.ensure_admin(uow, admin_username, admin_email, admin_password)
             click.echo(f"super-admin `{user.username}` is ready")
     except DomainError as exc:
@@ -167,7 +172,7 @@ def token_create(ctx, username, role, lifetime_minutes, description) -> None:
     settings = _settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     try:
-        with unit_of_work(create_session_factory(engine), settings) as uow:
+        with unit_of_work(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings) as uow:
             user = lookup.user(uow.db, username)
             new = auth_tokens.create_token(uow, user, role, lifetime_minutes, description)
             click.echo(new.revealed_token)  # the only time it is shown
@@ -186,7 +191,7 @@ def gc_gists(ctx) -> None:
     settings = _settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     try:
-        removed = collect_expired_gists(create_session_factory(engine), settings)
+        removed = collect_expired_gists(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings)
     finally:
         engine.dispose()
     click.echo(f"removed {len(removed)} expired gist(s)")
@@ -210,7 +215,7 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
     settings = _settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     try:
-        with unit_of_work(create_session_factory(engine), settings, writes=False) as uow:
+        with unit_of_work(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings, writes=False) as uow:
             if every:
                 targets = housekeeping.every_repository(uow, CONSOLE)
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from vcshub.db import permission_generation
+from vcshub.db import audit_trail, permission_generation
 from vcshub.permissions.map_cache import SESSION_KEY, PermissionMapCache
 
 # Execution option carried by a writer's connections (see writer_engine).
@@ -65,19 +65,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def create_session_factory(
-    engine: Engine, permission_maps: PermissionMapCache | None = None
+    engine: Engine, permission_maps: PermissionMapCache | None = None,
+    origin: audit_trail.Origin = audit_trail.SYSTEM,
 ) -> sessionmaker[Session]:
     """The factory of every session of a process (API, web, CLI, transport, tasks).
 
-    Its sessions bump the permission generation as they change permissions, and carry the
-    process's one cache of permission maps (``permission_maps``, or a new one) in
-    ``session.info``: a process makes one factory, so one cache.
+    Its sessions bump the permission generation as they change permissions, record audited
+    changes as they commit (as ``origin`` until an adapter says who acts: the console makes
+    its factory with the ``cli`` origin), and carry the process's one cache of permission maps
+    (``permission_maps``, or a new one) in ``session.info``: a process makes one factory, so
+    one cache.
     """
     if permission_maps is None:
         permission_maps = PermissionMapCache()
     sessions = sessionmaker(
         bind=engine, expire_on_commit=False, autoflush=True,
-        info={SESSION_KEY: permission_maps},
+        info={SESSION_KEY: permission_maps, audit_trail.ORIGIN: origin},
     )
     permission_generation.watch(sessions)
+    audit_trail.watch(sessions)
     return sessions

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub.config import Settings
+from vcshub.db import audit_trail
+from vcshub.db.models import User
 from vcshub.db.engine import writer_engine
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,14 @@ class UnitOfWork:
     def __post_init__(self) -> None:
         # What opens sealed tokens for serializers that see only ORM objects (auth/token_seal.py).
         self.db.info.setdefault("settings", self.settings)
+
+    def acting(self, via: str, user: User | None, ip: str | None) -> None:
+        """Who acts in this unit and how he came in (api, web, vcs, cli), for the audit trail
+        (db/audit_trail.py): each adapter says it once it has authenticated the request."""
+        audit_trail.set_origin(self.db, audit_trail.Origin(
+            via, user.user_id if user is not None else None,
+            user.username if user is not None else None, ip,
+        ))
 
     def on_rollback(self, undo: Callable[[], None]) -> None:
         """Register how to undo a disk change if the unit fails."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub.config import Settings
-from vcshub.services import gists
+from vcshub.services import audit, gists
 from vcshub.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -23,4 +24,17 @@ def collect_expired_gists(
         removed = gists.collect_expired(uow)
     if removed:
         log.info("removed %d expired gists", len(removed))
+    return removed
+
+
+def expire_audit_entries(
+    sessions: sessionmaker[Session], settings: Settings, clock: Callable[[], float] = time.time
+) -> int:
+    """Remove audit entries past ``audit_retention_days``; returns how many."""
+    now = dt.datetime.fromtimestamp(clock(), dt.UTC).replace(tzinfo=None)
+    with unit_of_work(sessions, settings, clock) as uow:
+        removed = audit.remove_older_than(uow, settings.audit_retention_days, now)
+    if removed:
+        log.info("removed %d audit entries older than %d days", removed,
+                 settings.audit_retention_days)
     return removed

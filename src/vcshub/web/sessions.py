@@ -154,7 +154,7 @@ def _check(state: AppState, username: str, password: str, client_ip: str) -> tup
         user = web_auth.log_in(uow, username, password, client_ip)
         checked = user.user_id, web_auth.session_check(user), user.force_password_change
     with unit_of_work(state.sessions, state.settings) as uow:
-        web_auth.record_login(uow, checked[0])
+        web_auth.record_login(uow, checked[0], client_ip)
     return checked
 
 

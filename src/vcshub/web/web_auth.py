@@ -29,6 +29,7 @@ from vcshub.auth.tokens import FEED_ROLES, WEB_ROLES
 from vcshub.config import Settings
 from vcshub.db.models import User
 from vcshub.permissions.effective import DEFAULT_USERNAME
+from vcshub.services import audit
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web.errors import AuthenticationRefused, LoginFailed, PasswordChangeRequired
 from vcshub.web.request_info import request_client_ip
@@ -86,13 +87,14 @@ def identify(
     whitelist = uow.settings.api_access_controllers_whitelist
     if credentials.token and (token_always
                               or token_allowed(whitelist, view_names, credentials.token)):
-        return _token_user(uow, credentials, roles)
-    basic = parse_basic(credentials.authorization)
-    if basic is not None:
-        return _basic_user(uow, credentials, basic, roles, throttle)
-    user = session_user(uow, credentials)
-    if user is None:
-        _admit_anonymous(uow, credentials.client_ip)
+        user = _token_user(uow, credentials, roles)
+    elif (basic := parse_basic(credentials.authorization)) is not None:
+        user = _basic_user(uow, credentials, basic, roles, throttle)
+    else:
+        user = session_user(uow, credentials)
+        if user is None:
+            _admit_anonymous(uow, credentials.client_ip)
+    uow.acting("web", user, credentials.client_ip)
     return user
 
 
@@ -123,6 +125,7 @@ def _basic_user(uow, credentials, basic, roles, throttle: LoginThrottle) -> User
         raise AuthenticationRefused(403, _token_message(exc)) from None
     except AuthError:
         throttle.failed(ip)
+        audit.sign_in_failed(uow, basic[0], ip, "web")
         raise AuthenticationRefused(401, "Authentication failed", challenge=True) from None
     throttle.succeeded(ip)
     return user
@@ -160,6 +163,7 @@ def end_sessions(uow: UnitOfWork, credentials: WebCredentials) -> None:
         return
     user = uow.db.get(User, credentials.session_user_id)
     if user is not None and _check_matches(credentials, user):
+        audit.signed_out(uow, user, credentials.client_ip, "web")
         user.end_sessions()
 
 
@@ -206,18 +210,20 @@ def log_in(uow: UnitOfWork, username: str, password: str, client_ip: str) -> Use
         if not verify_password(user.password_hash, password):
             raise InvalidToken()
         check_user_access(uow.db, user, client_ip)
-    except InactiveUser:
-        raise LoginFailed("This account is disabled") from None
-    except IpNotAllowed as exc:
-        raise LoginFailed(f"Login from IP {exc.ip} is not allowed for this account") from None
-    except AuthError:
+    except AuthError as exc:
+        audit.sign_in_failed(uow, username, client_ip, "web")
+        if isinstance(exc, InactiveUser):
+            raise LoginFailed("This account is disabled") from None
+        if isinstance(exc, IpNotAllowed):
+            raise LoginFailed(f"Login from IP {exc.ip} is not allowed for this account") from None
         raise LoginFailed("Invalid username or password") from None
     return user
 
 
-def record_login(uow: UnitOfWork, user_id: int) -> None:
+def record_login(uow: UnitOfWork, user_id: int, client_ip: str) -> None:
     """Note when the user signed in: a separate, short unit that writes, so that no writer
     holds SQLite's write lock while a password hash is checked (a third of a second)."""
     user = uow.db.get(User, user_id)
     if user is not None:
+        audit.signed_in(uow, user, client_ip, "web")
         user.last_login = dt.datetime.now(dt.UTC).replace(tzinfo=None)

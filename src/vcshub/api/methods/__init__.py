@@ -1,6 +1,7 @@
 """API methods by domain. ``build_registry`` lists every module that contributes methods."""
 
 from vcshub.api.methods import (
+    audit,
     gists,
     pull_requests,
     repo_groups,
@@ -25,6 +26,7 @@ METHOD_MODULES = (
     repo_maintenance,
     gists,
     pull_requests,
+    audit,
 )
 
 

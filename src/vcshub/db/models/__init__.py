@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from vcshub.db.models.audit import AuditEntry
 from vcshub.db.models.base import Base
 from vcshub.db.models.comment import Comment, ReviewStatus
 from vcshub.db.models.gist import Gist
@@ -24,6 +25,7 @@ from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress
 from vcshub.db.models.user_group import UserGroup, UserGroupMember
 
 __all__ = [
+    "AuditEntry",
     "AuthToken",
     "Base",
     "Comment",
