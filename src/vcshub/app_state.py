@@ -45,7 +45,8 @@ class AppState:
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
     vcs.load_backends()  # once, before requests arrive on several threads
-    engine = create_db_engine(settings.effective_database_url)
+    engine = create_db_engine(settings.effective_database_url,
+                              pool_size=settings.database_pool_size)
     sessions = create_session_factory(engine)
     return AppState(
         settings=settings,

@@ -24,6 +24,8 @@ class ConfigError(Exception):
 class Settings:
     data_dir: Path = Path("vcshub-data")
     database_url: str = ""  # empty: SQLite file inside data_dir
+    # PostgreSQL connections each worker process keeps (and as many more under load)
+    database_pool_size: int = 10
     host: str = "127.0.0.1"
     port: int = 5000
     # Worker processes of `vcshub serve`: one per core, so that API calls and pages use every

@@ -12,7 +12,7 @@ from vcshub.permissions.map_cache import SESSION_KEY, PermissionMapCache
 _WRITER = "vcshub_writer"
 
 
-def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+def create_db_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     """Create an engine with the per-backend settings vcshub relies on.
 
     SQLite gets foreign keys (off by default there), WAL so readers do not block the writer,
@@ -26,7 +26,10 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take it over.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Per process: with several worker processes PostgreSQL sees workers × 2 × pool_size
+    # connections at most (its default max_connections is 100).
+    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
+                         pool_pre_ping=True)
 
 
 def writer_engine(engine: Engine) -> Engine:
@@ -61,6 +64,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Reads through the OS page cache without a copy per page (the file is small next to it);
+    # every worker process maps the same pages.
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 
