@@ -57,6 +57,7 @@ NOT_JUDGED = {
     "installation.initialize": "vcshub init / server start",
     "installation.prepare_storage": "vcshub init / server start",
     "gists.collect_expired": "the server's own expiry timer",
+    "audit.remove_older_than": "the server's own retention timer (audit_retention_days)",
     # Steps of writers that checked their caller before calling them.
     "grants.copy_rows": "step of create_repo / create_repo_group",
     "grants.write_initial_rows": "step of creations",
