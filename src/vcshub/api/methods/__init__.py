@@ -2,6 +2,7 @@
 
 from vcshub.api.methods import (
     gists,
+    kallithea,
     pull_requests,
     repo_groups,
     repo_history,
@@ -25,6 +26,7 @@ METHOD_MODULES = (
     repo_maintenance,
     gists,
     pull_requests,
+    kallithea,
 )
 
 

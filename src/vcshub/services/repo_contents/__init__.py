@@ -10,6 +10,7 @@ the VCS layer's ``CommitNotFound`` / ``NodeNotFound``. Archives are in
 from vcshub.services.repo_contents.changelog_graph import GraphedChangelog, graphed_changelog
 from vcshub.services.repo_contents.changes import changeset_diff, commit_diff, commit_patch, compare
 from vcshub.services.repo_contents.commit_comments import CommentRecord, commit_comments
+from vcshub.services.repo_contents.commit_range import CommitRange, RangeError, commit_range
 from vcshub.services.repo_contents.feeds import feed
 from vcshub.services.repo_contents.files import annotate, browse, nodes_below, raw_file, summary
 from vcshub.services.repo_contents.history import changelog, commits_from, file_history
@@ -46,7 +47,8 @@ from vcshub.services.repo_contents.refs import ref_names, refs
 from vcshub.services.repo_contents.tree_paths import file_paths
 
 __all__ = [
-    "AnnotatedLine", "Annotation", "Changelog", "CommentRecord", "CommitDiff", "CommitRecord",
+    "AnnotatedLine", "Annotation", "Changelog", "CommentRecord", "CommitRange", "RangeError",
+    "commit_range", "CommitDiff", "CommitRecord",
     "Comparison", "DiffFile", "Directory", "Entry", "EntryChange", "EntryChanges", "Feed",
     "FeedEntry", "FileContent", "FileHistory", "FileRevisionRecord", "GraphedChangelog",
     "RawFile", "RefRecord", "Refs", "Summary", "annotate", "backend", "browse", "changelog",
