@@ -48,3 +48,8 @@ def get_method(call: Call, pattern="*"):
     if len(matches) == 1:
         return [matches[0], call.registry.describe(matches[0])]
     return matches
+
+
+@methods.method(writes=False)
+def get_repo_store(call: Call):
+    return {"path": server_info.repo_store(call.uow, call.caller)}

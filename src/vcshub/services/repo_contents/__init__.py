@@ -12,7 +12,16 @@ from vcshub.services.repo_contents.changes import changeset_diff, commit_diff, c
 from vcshub.services.repo_contents.commit_comments import CommentRecord, commit_comments
 from vcshub.services.repo_contents.commit_range import CommitRange, RangeError, commit_range
 from vcshub.services.repo_contents.feeds import feed
-from vcshub.services.repo_contents.files import annotate, browse, nodes_below, raw_file, summary
+from vcshub.services.repo_contents.files import (
+    IsADirectory,
+    annotate,
+    browse,
+    file_node,
+    files_below,
+    nodes_below,
+    raw_file,
+    summary,
+)
 from vcshub.services.repo_contents.history import changelog, commits_from, file_history
 from vcshub.services.repo_contents.last_changes import EntryChange, EntryChanges, last_changes
 from vcshub.services.repo_contents.reading import (
@@ -43,7 +52,7 @@ from vcshub.services.repo_contents.records import (
     Refs,
     Summary,
 )
-from vcshub.services.repo_contents.refs import ref_names, refs
+from vcshub.services.repo_contents.refs import ref_heads, ref_names, refs
 from vcshub.services.repo_contents.tree_paths import file_paths
 
 __all__ = [
@@ -54,6 +63,7 @@ __all__ = [
     "RawFile", "RefRecord", "Refs", "Summary", "annotate", "backend", "browse", "changelog",
     "changeset_diff", "commit_at", "commit_comments", "commit_diff", "commit_or_empty",
     "commit_patch", "commits_from", "compare", "feed", "file_history", "file_paths",
-    "first_existing", "graphed_changelog", "last_changes", "nodes_below", "open_readable",
+    "file_node", "files_below", "first_existing", "graphed_changelog", "IsADirectory",
+    "ref_heads", "last_changes", "nodes_below", "open_readable",
     "raw_file", "readable_repo", "ref_names", "refs", "summary",
 ]

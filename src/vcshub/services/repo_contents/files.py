@@ -106,6 +106,30 @@ def nodes_below(repository: vcs.Repository, revision: str, root_path: str) -> li
     return [n for n in nodes if n.is_dir] + [n for n in nodes if not n.is_dir]
 
 
+def file_node(repository: vcs.Repository, revision: str, path: str) -> vcs.Node | None:
+    """The file at ``path`` (None in an empty repository). NodeNotFound when there is nothing
+    there, IsADirectory when it is a directory; CommitNotFound for an unknown revision."""
+    if repository.is_empty():
+        return None
+    node = commit_at(repository, revision).get_node(vcs.normalize_path(path.lstrip("/")))
+    if node.is_dir:
+        raise IsADirectory(path)
+    return node
+
+
+class IsADirectory(ValueError):
+    """A file was asked for where the tree has a directory."""
+
+
+def files_below(repository: vcs.Repository, revision: str, root_path: str) -> list[vcs.Node]:
+    """Every file under the directory ``root_path`` (no directories), by path: what a
+    full-text indexer reads. Nothing in an empty repository."""
+    if repository.is_empty():
+        return []
+    return sorted((n for n in nodes_below(repository, revision, root_path) if n.is_file),
+                  key=lambda n: n.path)
+
+
 def _entries(nodes: list[vcs.Node]) -> list[Entry]:
     """Directories first, then files, each by name."""
     ordered = sorted(nodes, key=lambda n: (not n.is_dir, n.name.lower(), n.name))
