@@ -17,6 +17,7 @@ from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
 from vcshub.serializers import kallithea as shapes
 from vcshub.services import comments, pull_requests, repo_contents, review_trail
+from vcshub.services.errors import BadCommitRange
 
 methods = MethodSet()
 
@@ -52,7 +53,7 @@ def get_changesets(
     )
     try:
         commits = repo_contents.commit_range(backend, wanted)
-    except repo_contents.RangeError as exc:
+    except BadCommitRange as exc:
         raise ApiError(str(exc)) from None
     return [shapes.changeset_entry(c, with_file_list) for c in commits]
 

@@ -18,7 +18,7 @@ from vcshub.serializers.commits import (
     node_data,
 )
 from vcshub.services import repo_contents
-from vcshub.services.errors import DomainError
+from vcshub.services.errors import DomainError, NotAFile
 
 methods = MethodSet()
 
@@ -108,7 +108,7 @@ def get_repo_file(
             f"There is no file in repo: `{repo.repo_name}` at path `{file_path}` "
             f"for commit: `{commit_id}`"
         ) from None
-    except (vcs.VCSError, repo_contents.IsADirectory, ValueError):
+    except (vcs.VCSError, NotAFile, ValueError):
         raise ApiError(
             f"failed to get repo: `{repo.repo_name}` file at path {file_path}"
         ) from None

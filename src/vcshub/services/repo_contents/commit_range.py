@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from vcshub import vcs
+from vcshub.services.errors import BadCommitRange
 from vcshub.services.repo_contents.reading import commit_at
 
 
@@ -26,14 +27,10 @@ class CommitRange:
     limit: int | None = None
 
 
-class RangeError(ValueError):
-    """A range that names what the repository does not have (its text is Kallithea's)."""
-
-
 def commit_range(repository: vcs.Repository, wanted: CommitRange) -> list[vcs.Commit]:
     """The commits ``wanted`` names, oldest first (newest first with ``reverse``).
 
-    RangeError for an unknown branch, start or end, or a start after the end.
+    BadCommitRange for an unknown branch, start or end, or a start after the end.
     """
     commits = repository.commits()
     if wanted.branch is not None:
@@ -42,7 +39,7 @@ def commit_range(repository: vcs.Repository, wanted: CommitRange) -> list[vcs.Co
     first = _position(repository, positions, wanted.start, 0)
     last = _position(repository, positions, wanted.end, len(commits) - 1)
     if wanted.start is not None and wanted.end is not None and first > last:
-        raise RangeError("start cannot be after end")
+        raise BadCommitRange("start cannot be after end")
     chosen = [
         c for c in commits[first:last + 1]
         if (wanted.since is None or c.date >= wanted.since)
@@ -64,7 +61,7 @@ def _position(repository: vcs.Repository, positions: dict[str, int], rev: str | 
     try:
         commit = commit_at(repository, rev)
     except vcs.CommitNotFound:
-        raise RangeError(f"Changeset {rev} does not exist") from None
+        raise BadCommitRange(f"Changeset {rev} does not exist") from None
     return positions.get(commit.raw_id, default)
 
 
@@ -75,10 +72,10 @@ def _on_branch(repository: vcs.Repository, commits: list[vcs.Commit],
     if repository.kind == "hg":
         heads.update(repository.branches(closed=True))
         if branch not in heads:
-            raise RangeError(f"Branch '{branch}' not found")
+            raise BadCommitRange(f"Branch '{branch}' not found")
         return [c for c in commits if c.branch == branch]
     if branch not in heads:
-        raise RangeError(f"Branch '{branch}' not found")
+        raise BadCommitRange(f"Branch '{branch}' not found")
     by_id = {c.raw_id: c for c in commits}
     reachable, todo = set(), [heads[branch]]
     while todo:

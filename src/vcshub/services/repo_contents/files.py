@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from vcshub import vcs
 from vcshub.db.models import Repository
+from vcshub.services.errors import NotAFile
 from vcshub.services.repo_contents import history
 from vcshub.services.repo_contents.reading import backend, commit_at
 from vcshub.services.repo_contents.records import (
@@ -108,17 +109,13 @@ def nodes_below(repository: vcs.Repository, revision: str, root_path: str) -> li
 
 def file_node(repository: vcs.Repository, revision: str, path: str) -> vcs.Node | None:
     """The file at ``path`` (None in an empty repository). NodeNotFound when there is nothing
-    there, IsADirectory when it is a directory; CommitNotFound for an unknown revision."""
+    there, NotAFile when it is a directory; CommitNotFound for an unknown revision."""
     if repository.is_empty():
         return None
     node = commit_at(repository, revision).get_node(vcs.normalize_path(path.lstrip("/")))
     if node.is_dir:
-        raise IsADirectory(path)
+        raise NotAFile(path)
     return node
-
-
-class IsADirectory(ValueError):
-    """A file was asked for where the tree has a directory."""
 
 
 def files_below(repository: vcs.Repository, revision: str, root_path: str) -> list[vcs.Node]:
