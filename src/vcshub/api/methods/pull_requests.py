@@ -36,6 +36,7 @@ def _repoid(call: Call, repoid, pullrequestid):
 
 @methods.method(writes=False)
 def get_pull_request(call: Call, pullrequestid, repoid=None, merge_state: Bool = False):
+    # RC-later's merge_state asks for the mergeability check: the object always carries it.
     repoid = _repoid(call, repoid, pullrequestid)
     return serialize(
         call, pull_requests.get_pull_request(call.uow, call.caller, repoid, pullrequestid)
