@@ -25,6 +25,7 @@ from vcshub.web import (
     admin_audit_pages,
     admin_list_pages,
     admin_permission_pages,
+    admin_exception_pages,
     admin_settings_pages,
     admin_user_edit_pages,
     admin_user_group_edit_pages,
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> Starlette:
             *admin_list_pages.ROUTES,
             *admin_settings_pages.ROUTES,
             *admin_audit_pages.ROUTES,
+            *admin_exception_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             # A group's settings (/<group>/_settings...) go before the repository pages.
             Route("/{path:path}", VcsEndpoint(fallback=GroupSettingsPages(

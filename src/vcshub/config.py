@@ -78,6 +78,9 @@ class Settings:
     smtp_use_ssl: bool = False
     smtp_from: str = "vcshub@localhost"
     smtp_timeout_seconds: int = 30
+    # The server's record of unexpected errors (services/exception_store.py) keeps this many,
+    # the oldest dropped first.
+    exception_store_max: int = 1000
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -91,6 +94,10 @@ class Settings:
     @property
     def archive_cache_dir(self) -> Path:
         return self.data_dir / "archive-cache"
+
+    @property
+    def exceptions_dir(self) -> Path:
+        return self.data_dir / "exceptions"
 
     @property
     def sqlite_path(self) -> Path:

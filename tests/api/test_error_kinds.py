@@ -65,6 +65,8 @@ DOMAIN_EXAMPLES = {
     domain.ResetDisabled: (domain.ResetDisabled(), "Access was denied to this resource."),
     domain.NotCommentAuthor: (domain.NotCommentAuthor(), "Access was denied to this resource."),
     domain.MailNotConfigured: (domain.MailNotConfigured("no mail"), None),
+    domain.NotAFile: (domain.NotAFile("docs"), None),
+    domain.BadCommitRange: (domain.BadCommitRange("start cannot be after end"), None),
     domain.NotYourUser: (domain.NotYourUser(), "userid is not the same as your user"),
     domain.OwnerNotAllowed: (
         domain.OwnerNotAllowed(),

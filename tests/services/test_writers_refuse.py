@@ -45,7 +45,7 @@ _seq = itertools.count()
 WRITE_VERBS = re.compile(
     r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
     r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
-    r"vote|initialize|prepare|make|move|enforce|take|edit|send)(_|$)"
+    r"vote|initialize|prepare|make|move|enforce|take|edit|send|cleanup|store)(_|$)"
 )
 
 # Writers that take no caller, and why that is safe.
@@ -58,6 +58,7 @@ NOT_JUDGED = {
     "installation.prepare_storage": "vcshub init / server start",
     "gists.collect_expired": "the server's own expiry timer",
     "audit.remove_older_than": "the server's own retention timer (audit_retention_days)",
+    "exception_store.record": "the server's own record of an error it met, no request's caller",
     # Steps of writers that checked their caller before calling them.
     "grants.copy_rows": "step of create_repo / create_repo_group",
     "grants.write_initial_rows": "step of creations",

@@ -9,6 +9,7 @@ from vcshub.permissions import names
 from vcshub.services import (
     comments,
     default_permissions,
+    exception_store,
     gist_updates,
     gists,
     locks,
@@ -21,6 +22,7 @@ from vcshub.services import (
     repo_permissions,
     repo_settings,
     repos,
+    session_cleanup,
     site_configuration,
     site_settings,
     user_accounts,
@@ -137,7 +139,27 @@ CASES = {
         lambda s: repo_maintenance.invalidate_cache(s.uow, s.other, s.secret.repo_name),
     ],
     "repo_maintenance.rescan": [lambda s: repo_maintenance.rescan(s.uow, s.other, True)],
-    "repo_maintenance.pull": [lambda s: repo_maintenance.pull(s.uow, s.other, s.secret)],
+    "repo_maintenance.pull": [
+        lambda s: repo_maintenance.pull(s.uow, s.other, s.secret),
+        lambda s: repo_maintenance.pull(s.uow, s.dave, s.secret, "https://example.com/x"),
+    ],
+    "pull_requests.change_reviewers": [
+        lambda s: pull_requests.change_reviewers(
+            s.uow, s.other, s.secret.repo_name, s.pr_id, [s.other_user.username], []
+        ),
+        lambda s: pull_requests.change_reviewers(
+            s.uow, s.dave, s.dave_repo.repo_name, s.pr_id, [], [s.root_user.username]
+        ),
+    ],
+    "session_cleanup.cleanup_sessions": [
+        lambda s: session_cleanup.cleanup_sessions(s.uow, s.other, 0),
+        lambda s: session_cleanup.cleanup_sessions(s.uow, s.dave, 1),
+    ],
+    "exception_store.store_client_exception": [
+        lambda s: exception_store.store_client_exception(
+            s.uow.settings, s.other, '{"exc_traceback": "x", "exc_type_name": "E"}'
+        ),
+    ],
     "repo_maintenance.strip": [
         lambda s: repo_maintenance.strip(s.uow, s.other, s.secret, s.commit, "feature"),
     ],

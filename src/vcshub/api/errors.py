@@ -99,6 +99,8 @@ WITHOUT_CONTRACT_TEXT: frozenset[type[domain.DomainError]] = frozenset(
         domain.FieldExists,  # the methods catch these and say it their way
         domain.FieldMissing,
         domain.StorageError,
+        domain.NotAFile,  # get_repo_file says it its way
+        domain.BadCommitRange,  # get_changesets answers with its (Kallithea's) text
         # Raised only to web and VCS clients, never by a service an API method calls:
         domain.MailNotConfigured,
         domain.DownloadsDisabled,

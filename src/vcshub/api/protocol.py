@@ -31,6 +31,7 @@ from vcshub.auth.identity import check_role, check_user_access, find_token_owner
 from vcshub.auth.tokens import API_ROLES
 from vcshub.config import Settings
 from vcshub.permissions.caller import Caller
+from vcshub.services import exception_store
 from vcshub.services.errors import DomainError
 from vcshub.services.unit_of_work import UnitOfWork, open_session
 
@@ -92,11 +93,21 @@ class Dispatcher:
             return envelope(None, error="Incorrect JSON data. Missing 'api_key or auth_token'")
         try:
             return self._handle_document(request, data)
-        except Exception:
+        except Exception as exc:
             # Never an HTTP 500 (1.3): a failure outside a method body (database down while
             # authenticating, ...) is still an envelope.
             log.exception("API request failed")
+            self._keep(exc, f"API {data.get('method')!r}", _secrets_of(data))
             return envelope(data.get("id"), error=INTERNAL_ERROR)
+
+    def _keep(self, exc: Exception, where: str, hidden: list[str]) -> None:
+        """Record an unexpected error in the exception store, without the request's secrets;
+        a store that cannot be written must not change the answer."""
+        try:
+            exception_store.record(self.settings, exc, where=where,
+                                   known_secrets=hidden)
+        except OSError:
+            log.exception("cannot record the error in the exception store")
 
     def _handle_document(self, request: ApiRequest, data: dict[str, Any]) -> dict[str, Any]:
         request_id = data.get("id")
@@ -137,10 +148,11 @@ class Dispatcher:
                 server_address=request.server_address,
                 registry=self.registry,
             )
-            return self._run(method, call, raw_args, request_id)
+            return self._run(method, call, raw_args, request_id, _secrets_of(data))
 
     def _run(
-        self, method: ApiMethod, call: Call, raw_args: Mapping[str, Any], request_id: Any
+        self, method: ApiMethod, call: Call, raw_args: Mapping[str, Any], request_id: Any,
+        hidden: list[str],
     ) -> dict[str, Any]:
         try:
             kwargs = _bind(method, raw_args)
@@ -159,9 +171,10 @@ class Dispatcher:
             call.uow.rollback()
             message = contract_message(exc) or method.failure_message(raw_args) or str(exc)
             return envelope(request_id, error=message)
-        except Exception:
+        except Exception as exc:
             log.exception("API method %s failed", method.name)
             call.uow.rollback()
+            self._keep(exc, f"API {method.name}", hidden)
             return envelope(request_id, error=method.failure_message(raw_args) or INTERNAL_ERROR)
         reply = envelope(request_id, result=result)
         if method.deprecated_for:
@@ -169,6 +182,20 @@ class Dispatcher:
                 f"DEPRECATED METHOD Please use method `{method.deprecated_for}` instead."
             )
         return reply
+
+
+_SECRET_ARGUMENT = re.compile(r"pass|token|key|secret", re.IGNORECASE)
+
+
+def _secrets_of(document: Mapping[str, Any]) -> list[str]:
+    """The values of a request that must not be kept: its token, and arguments named like
+    passwords, tokens or keys (at the top level of ``args``, where the API takes them)."""
+    found = [document.get("api_key"), document.get("auth_token")]
+    args = document.get("args")
+    for name, value in (args.items() if isinstance(args, dict) else ()):
+        if isinstance(name, str) and _SECRET_ARGUMENT.search(name):
+            found.append(value)
+    return [v for v in found if isinstance(v, str)]
 
 
 def _apply_legacy_names(args: dict[str, Any], legacy: Mapping[str, str]) -> dict[str, Any]:

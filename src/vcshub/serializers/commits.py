@@ -106,8 +106,35 @@ def node_data(node: vcs.Node, *, full: bool, max_file_bytes: int | None) -> dict
         "lines": facts.lines,
     }
     if full:
-        too_big = max_file_bytes is not None and facts.size > max_file_bytes
-        data["content"] = (
-            None if facts.is_binary or too_big else node.content.decode("utf-8", "replace")
-        )
+        data["content"] = _text_or_none(node, max_file_bytes)
     return data
+
+
+FILE_DETAILS = ("minimal", "minimal+search", "basic", "full")
+
+
+def _text_or_none(node: vcs.Node, max_file_bytes: int | None) -> str | None:
+    facts = node.facts
+    too_big = max_file_bytes is not None and facts.size > max_file_bytes
+    return None if facts.is_binary or too_big else node.content.decode("utf-8", "replace")
+
+
+def file_data(node: vcs.Node, details: str, max_file_bytes: int | None) -> dict:
+    """``get_repo_file``'s node by ``details``: ``minimal`` name and type; ``minimal+search``
+    adds what an indexer needs (binary, size and the text); ``basic`` and ``full`` are the
+    node object of 3.8 (``full`` with the text). The text is null for a binary file or one
+    larger than ``max_file_bytes``."""
+    if details in ("basic", "full"):
+        return node_data(node, full=details == "full", max_file_bytes=max_file_bytes)
+    data = {"name": node.path, "type": "file"}
+    if details == "minimal+search":
+        data.update(binary=node.facts.is_binary, size=node.facts.size,
+                    content=_text_or_none(node, max_file_bytes))
+    return data
+
+
+def fts_entry(node: vcs.Node) -> dict:
+    """One file of ``get_repo_fts_tree``."""
+    facts = node.facts
+    return {"name": node.path, "md5": facts.md5, "extension": node.extension,
+            "binary": facts.is_binary, "size": facts.size}

@@ -145,6 +145,15 @@ class StorageError(DomainError):
     """The repository storage on disk could not be changed."""
 
 
+class NotAFile(DomainError):
+    """A file was asked for where the tree has a directory."""
+
+
+class BadCommitRange(DomainError):
+    """A range of commits naming what the repository does not have (a branch, a start or an
+    end), or a start after its end; the text is Kallithea's."""
+
+
 class RefProblem(enum.Enum):
     """What is wrong with a pull-request reference (``type:name[:commit]``)."""
 

@@ -91,6 +91,21 @@ def readable_repo(uow: UnitOfWork, caller: Caller, repoid: object) -> Repository
     return access.repo(uow, caller, repoid, "repository.read")
 
 
+def named_repoid(uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: object) -> object:
+    """The ``repoid`` a pull-request method judges on: as sent, or, when the client left it out
+    (RhodeCode 4.12+ made it optional), the name of the pull request's target repository.
+
+    Only a caller who may read that repository learns its name; to anyone else the pull
+    request does not exist. The caller's service still checks everything again on that name.
+    """
+    if repoid is not None:
+        return repoid
+    pr = find(uow, pull_request_id)
+    if not access.can_repo(caller, pr.target_repo, "repository.read"):
+        raise NotFound("pull request", pull_request_id)
+    return pr.target_repo.repo_name
+
+
 def in_repo(uow: UnitOfWork, repo: Repository, pull_request_id: object) -> PullRequest:
     """The pull request targeting ``repo``; one that targets another repository does not exist
     here (RhodeCode checks the same), so every rule below is judged on ``repo``."""
@@ -246,6 +261,36 @@ def update_pull_request(
         pr.status = "closed"
     uow.db.flush()
     return report
+
+
+@dataclass
+class ReviewerChange:
+    added: list[str] = field(default_factory=list)
+    already_present: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def change_reviewers(
+    uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: object,
+    add: list, remove: list,
+) -> ReviewerChange:
+    """Add some reviewers and remove others (Kallithea 0.7's ``edit_reviewers``): a user in
+    both lists ends up removed. Same rights as :func:`update_pull_request`."""
+    pr = in_repo(uow, readable_repo(uow, caller, repoid), pull_request_id)
+    if not can_update(caller, pr):
+        raise ReviewError(ReviewProblem.UPDATE_DENIED, pull_request_id=pull_request_id)
+    _require_open(pr, ReviewProblem.UPDATE_CLOSED)
+    adding, removing = _reviewers(uow, add), _reviewers(uow, remove)
+    current = {r.user_id for r in pr.reviewers}
+    dropped = {r.user.user_id for r in removing}
+    wanted = [Reviewer(r.user, tuple(r.reasons or ())) for r in pr.reviewers]
+    wanted += [r for r in adding if r.user.user_id not in current]
+    _replace_reviewers(uow, pr, [r for r in wanted if r.user.user_id not in dropped], UpdateReport())
+    return ReviewerChange(
+        added=sorted(r.user.username for r in adding if r.user.user_id not in current),
+        already_present=sorted(r.user.username for r in adding if r.user.user_id in current),
+        removed=sorted(r.user.username for r in removing),
+    )
 
 
 def _update_commits(uow: UnitOfWork, caller: Caller, pr: PullRequest, report: UpdateReport) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from vcshub.db.models import RepoField, Repository, User
 from vcshub.permissions.caller import Caller
+from vcshub.services import access
+from vcshub.services.errors import NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 
 
@@ -114,6 +116,28 @@ def list_repos(uow: UnitOfWork, caller: Caller, only: set[int] | None = None) ->
         listed.append(repo)
     _attach_related(uow, listed, forks, lockers)
     return listed
+
+
+def ids_under(uow: UnitOfWork, caller: Caller, root: object, traverse: bool) -> set[int] | None:
+    """RC-later's ``get_repos(root, traverse)``: ids of the repositories inside group ``root``
+    (None: at the top), all levels down or (``traverse`` false) its direct children only;
+    None for every repository. A group the caller may not read does not exist (1.8)."""
+    if root in (None, ""):
+        if traverse:
+            return None
+        query = select(Repository.repo_id).where(Repository.group_id.is_(None))
+    else:
+        try:
+            group = access.repo_group(uow, caller, root, "group.read")
+        except NotFound:
+            raise NotFound("Root repository group", root) from None
+        if traverse:
+            query = select(Repository.repo_id).where(
+                Repository.repo_name.startswith(group.group_name + "/", autoescape=True)
+            )
+        else:
+            query = select(Repository.repo_id).where(Repository.group_id == group.group_id)
+    return set(uow.db.scalars(query))
 
 
 def _attach_related(uow: UnitOfWork, listed: list[ListedRepo], forks: dict, lockers: dict) -> None:

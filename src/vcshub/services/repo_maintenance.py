@@ -129,9 +129,10 @@ def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Reposit
     return repo
 
 
-def pull(uow: UnitOfWork, caller: Caller, repo: Repository) -> None:
-    """Fetch everything from the repository's clone_uri (no hooks run), then refresh; admin on
-    the repository needed.
+def pull(uow: UnitOfWork, caller: Caller, repo: Repository, remote_uri: object = None) -> None:
+    """Fetch everything from the repository's clone_uri, or once from ``remote_uri`` (RC-later;
+    Kallithea's ``clone_uri``) under the same rules as a clone_uri (no hooks run), then
+    refresh; admin on the repository needed.
 
     The fetch may take minutes: the transaction of the checks ends before it (no write lock,
     no pooled connection held while the remote answers) and the refresh runs in a new one.
@@ -139,9 +140,10 @@ def pull(uow: UnitOfWork, caller: Caller, repo: Repository) -> None:
     names resolved anew.
     """
     access.require_repo(caller, repo, "repository.admin")
-    if not repo.clone_uri:
+    source = remote_policy.validate_clone_uri(caller, uow.settings, remote_uri) or repo.clone_uri
+    if not source:
         raise StorageError(f"repository `{repo.repo_name}` has no remote to pull from")
-    source, folder, kind = repo.clone_uri, repo_disk.path(uow, repo), repo.repo_type
+    folder, kind = repo_disk.path(uow, repo), repo.repo_type
     uow.commit()
     limits = remote_policy.cleared_limits(caller, uow.settings, source)
     try:

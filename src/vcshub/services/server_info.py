@@ -172,3 +172,9 @@ def server_info(uow: UnitOfWork, caller: Caller, server_address: str) -> dict:
         "disk_gist": machine["disk_gist"],
         "disk_index": NA,
     }
+
+
+def repo_store(uow: UnitOfWork, caller: Caller) -> str:
+    """Where repositories are stored (RC-later ``get_repo_store``); super-admins only."""
+    require_admin(caller)
+    return str(uow.settings.repos_dir.resolve())

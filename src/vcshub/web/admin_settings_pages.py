@@ -7,7 +7,8 @@
 - ``/mapping`` with ``/mapping/update``: rescan the repositories folder, registering what is
   on disk and, if asked, dropping rows whose folder is gone; the page then lists both;
 - ``/email`` with ``/email/update``: the SMTP settings read-only and a test message;
-- ``/system``: what the API's get_server_info reports (versions, folders, disk, memory).
+- ``/system``: what the API's get_server_info reports (versions, folders, disk, memory);
+- ``/exceptions``: the exception store, in web/admin_exception_pages.py.
 
 ``/_admin/settings`` itself redirects to the first tab. Same guard as the other admin pages
 (web/admin_user_pages.admin_caller: a 404 for everyone but super-admins); the services
@@ -27,7 +28,7 @@ from vcshub.web.page_requests import PageRequest
 HOME = "/_admin/settings"
 # (path after /_admin/settings, tab label), RhodeCode's order
 TABS = (("/global", "Global"), ("/vcs", "VCS"), ("/mapping", "Remap and rescan"),
-        ("/email", "E-mail"), ("/system", "System info"))
+        ("/email", "E-mail"), ("/system", "System info"), ("/exceptions", "Exceptions tracker"))
 # get_server_info's keys as the system page shows them, in this order
 SYSTEM = (("rhodecode_version", "vcshub version"), ("rhodecode_config_ini", "Configuration file"),
           ("server_id", "Host name"), ("platform", "Platform"), ("py_version", "Python"),

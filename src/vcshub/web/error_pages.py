@@ -13,19 +13,25 @@ errors itself. Who asked decides the form of the answer, not the error:
 - AuthenticationRefused, PasswordChangeRequired and SignInRequired answer the same everywhere (a 401 with its
   Basic challenge, a redirect): clients and scripts rely on them;
 - an unknown path is the 404 page; any other error is a bug: a 500 page with an apology and
-  never a traceback (Starlette's ServerErrorMiddleware still logs it).
+  never a traceback (Starlette's ServerErrorMiddleware still logs it), and an entry in the
+  exception store that administrators read at ``/_admin/settings/exceptions``.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
+import re
 from typing import TYPE_CHECKING
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from vcshub import vcs
+from vcshub.services import exception_store
 from vcshub.services.errors import (
     AccessDenied,
     AlreadyExists,
@@ -44,6 +50,9 @@ from vcshub.web.errors import CsrfRefused, WebError, error_response
 
 if TYPE_CHECKING:
     from vcshub.app_state import AppState
+
+log = logging.getLogger(__name__)
+_SECRET_PARAMETER = re.compile(r"token|key|pass|secret", re.IGNORECASE)
 
 PAGE_KEY = "vcshub.page"  # set in the ASGI scope by views that answer HTML
 
@@ -112,7 +121,31 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)  # as Starlette does
 
 
+def _request_secrets(request: Request) -> list[str]:
+    """What of a request must not be kept with its error: cookie values, the Authorization
+    header (and the password inside Basic credentials), token-like query parameters."""
+    found = list(request.cookies.values())
+    authorization = request.headers.get("authorization", "")
+    found += [authorization, *authorization.split()]
+    scheme, _sep, credentials = authorization.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            found += base64.b64decode(credentials, validate=True).decode().split(":", 1)[1:]
+        except (ValueError, UnicodeDecodeError):
+            pass
+    found += [value for key, value in request.query_params.multi_items()
+              if _SECRET_PARAMETER.search(key)]
+    return found
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
+    state: AppState = request.app.state.vcshub
+    where = f"{request.method} {request.url.path}"
+    try:
+        await run_in_threadpool(exception_store.record, state.settings, exc, where=where,
+                                known_secrets=_request_secrets(request))
+    except OSError:  # the page must answer even when the store cannot be written
+        log.exception("cannot record the error in the exception store")
     try:
         return error_page(
             request, 500, "Something went wrong",

@@ -3,6 +3,7 @@
 from vcshub.api.methods import (
     audit,
     gists,
+    kallithea,
     pull_requests,
     repo_groups,
     repo_history,
@@ -27,6 +28,7 @@ METHOD_MODULES = (
     gists,
     pull_requests,
     audit,
+    kallithea,
 )
 
 

@@ -28,8 +28,16 @@ def serialize(call: Call, pr) -> dict:
     )
 
 
+def _repoid(call: Call, repoid, pullrequestid):
+    """RC-later's optional ``repoid`` (REFERENCE.md 5): absent or null, the pull request's
+    target repository; the service judges every rule on it again."""
+    return pull_requests.named_repoid(call.uow, call.caller, repoid, pullrequestid)
+
+
 @methods.method(writes=False)
-def get_pull_request(call: Call, repoid, pullrequestid):
+def get_pull_request(call: Call, pullrequestid, repoid=None, merge_state: Bool = False):
+    # RC-later's merge_state asks for the mergeability check: the object always carries it.
+    repoid = _repoid(call, repoid, pullrequestid)
     return serialize(
         call, pull_requests.get_pull_request(call.uow, call.caller, repoid, pullrequestid)
     )
@@ -44,7 +52,8 @@ def get_pull_requests(call: Call, repoid, status: PullRequestStatus = "new"):
 
 
 @methods.method()
-def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
+def merge_pull_request(call: Call, pullrequestid, repoid=None, userid=None):
+    repoid = _repoid(call, repoid, pullrequestid)
     report = pr_merge.merge_pull_request(call.uow, call.caller, repoid, pullrequestid, userid)
     return {
         "possible": report.possible,
@@ -56,22 +65,25 @@ def merge_pull_request(call: Call, repoid, pullrequestid, userid=None):
 
 @methods.method()
 def close_pull_request(
-    call: Call, repoid, pullrequestid, userid=None, message: Text = "", status: Text = None
+    call: Call, pullrequestid, repoid=None, userid=None, message: Text = "", status: Text = None
 ):
+    repoid = _repoid(call, repoid, pullrequestid)
+    if message and status is None:
+        status = "rejected"  # RC-later closes with the closer's "rejected" vote by default
     pr, comment = comments.close_pull_request(
         call.uow, call.caller, repoid, pullrequestid, userid, message, status
     )
     result = {"pull_request_id": pr.pull_request_id, "closed": True}
-    if comment is not None:  # RC-later's closing comment
-        result["closing_commit_id"] = comment.comment_id
+    if comment is not None:  # RC-later's closing comment: the label of the vote it carries
+        result["close_status"] = reviews.STATUS_LABELS[status]
     return result
 
 
 @methods.method()
 def comment_pull_request(
     call: Call,
-    repoid,
     pullrequestid,
+    repoid=None,
     message: Text = None,
     status: Text = None,
     userid=None,
@@ -80,6 +92,7 @@ def comment_pull_request(
     f_path: Text = None,
     line: Text = None,
 ):
+    repoid = _repoid(call, repoid, pullrequestid)
     options = comments.CommentOptions(comment_type, f_path, line, resolves_comment_id)
     pr, comment = comments.comment_pull_request(
         call.uow, call.caller, repoid, pullrequestid, message, status, userid, options
@@ -106,14 +119,15 @@ def create_pull_request(
 @methods.method()
 def update_pull_request(
     call: Call,
-    repoid,
     pullrequestid,
+    repoid=None,
     title: Text = "",
     description: Text = "",
     reviewers=None,
     update_commits: Bool = None,
     close_pull_request: Bool = None,
 ):
+    repoid = _repoid(call, repoid, pullrequestid)
     report = pull_requests.update_pull_request(
         call.uow, call.caller, repoid, pullrequestid,
         title=title or "", description=description or "", reviewers=reviewers,

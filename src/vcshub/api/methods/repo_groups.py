@@ -41,8 +41,13 @@ def _create_failure(args) -> str:
 @methods.method(failure=_create_failure)
 def create_repo_group(
     call: Call, group_name: Text, description: Text = "", owner=None,
-    copy_permissions: Bool = False,
+    copy_permissions: Bool = False, parent=None,
 ):
+    if parent is not None and isinstance(group_name, str) and group_name.strip("/"):
+        # Kallithea's (and older clients') ``parent``: the group goes inside it. The service
+        # checks the right to create there.
+        above = repo_groups.get_repo_group(call.uow, call.caller, parent)
+        group_name = f"{above.group_name}/{group_name.strip('/')}"
     group = repo_groups.create_repo_group(
         call.uow, call.caller, group_name, description, owner, copy_permissions
     )

@@ -1,4 +1,4 @@
-"""Reading commits and trees through the API (REFERENCE.md 4.4)."""
+"""Reading commits, trees, files and references through the API (REFERENCE.md 4.4, 5)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from typing import Annotated
 
 from vcshub import vcs
 from vcshub.api.call import Call
-from vcshub.api.coercion import AsInt
+from vcshub.api.coercion import AsInt, Bool
 from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
-from vcshub.serializers.commits import DETAILS, commit_data, node_data
+from vcshub.serializers.commits import (
+    DETAILS,
+    FILE_DETAILS,
+    commit_data,
+    file_data,
+    fts_entry,
+    node_data,
+)
 from vcshub.services import repo_contents
-from vcshub.services.errors import DomainError
+from vcshub.services.errors import DomainError, NotAFile
 
 methods = MethodSet()
 
@@ -72,3 +79,47 @@ def get_repo_nodes(
         nodes = [n for n in nodes if n.is_dir]
     full = details == "full"
     return [node_data(n, full=full, max_file_bytes=max_file_bytes) for n in nodes]
+
+
+@methods.method(writes=False)
+def get_repo_refs(call: Call, repoid):
+    repo, backend = repo_contents.open_readable(call.uow, call.caller, repoid)
+    try:
+        return repo_contents.ref_heads(backend)
+    except vcs.VCSError:
+        raise ApiError(f"failed to get repo: `{repo.repo_name}` references") from None
+
+
+@methods.method(writes=False)
+def get_repo_file(
+    call: Call, repoid, commit_id, file_path,
+    max_file_bytes: Annotated[int, AsInt()] = None, details="basic", cache: Bool = True,
+):
+    """RC-later. ``cache`` is accepted and has no effect: content facts are always cached by
+    blob id, which costs no memory per request."""
+    repo, backend = repo_contents.open_readable(call.uow, call.caller, repoid)
+    if details not in FILE_DETAILS:
+        raise ApiError(f"ret_type must be one of {','.join(FILE_DETAILS)}, got {details}")
+    try:
+        node = repo_contents.file_node(backend, str(commit_id), str(file_path))
+        return None if node is None else file_data(node, details, max_file_bytes)
+    except vcs.NodeNotFound:
+        raise ApiError(
+            f"There is no file in repo: `{repo.repo_name}` at path `{file_path}` "
+            f"for commit: `{commit_id}`"
+        ) from None
+    except (vcs.VCSError, NotAFile, ValueError):
+        raise ApiError(
+            f"failed to get repo: `{repo.repo_name}` file at path {file_path}"
+        ) from None
+
+
+@methods.method(writes=False)
+def get_repo_fts_tree(call: Call, repoid, commit_id, root_path):
+    """RC-later, for full-text indexers: every file below ``root_path`` with its facts."""
+    repo, backend = repo_contents.open_readable(call.uow, call.caller, repoid)
+    try:
+        files = repo_contents.files_below(backend, str(commit_id), str(root_path or ""))
+        return [fts_entry(n) for n in files]
+    except (vcs.VCSError, ValueError):
+        raise ApiError(f"failed to get repo: `{repo.repo_name}` nodes") from None

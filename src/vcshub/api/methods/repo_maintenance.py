@@ -31,11 +31,11 @@ def invalidate_cache(call: Call, repoid, delete_keys: Bool = False):
     }
 
 
-@methods.method(legacy_args={"repo": "repoid", "repo_name": "repoid"})
-def pull(call: Call, repoid):
+@methods.method(legacy_args={"repo": "repoid", "repo_name": "repoid", "clone_uri": "remote_uri"})
+def pull(call: Call, repoid, remote_uri: Text = None):
     repo = repos.administered(call.uow, call.caller, repoid)
     with failing_as(f"Unable to pull changes from `{repo.repo_name}`"):
-        repo_maintenance.pull(call.uow, call.caller, repo)
+        repo_maintenance.pull(call.uow, call.caller, repo, remote_uri)
     return {"msg": f"Pulled from `{repo.repo_name}`", "repository": repo.repo_name}
 
 

@@ -52,8 +52,9 @@ def get_repo(call: Call, repoid, cache: Bool = True):
 
 
 @methods.method(writes=False)
-def get_repos(call: Call):
-    return list(map(serializer(call), repo_listing.list_repos(call.uow, call.caller)))
+def get_repos(call: Call, root: Text = None, traverse: Bool = True):
+    only = repo_listing.ids_under(call.uow, call.caller, root, traverse)
+    return list(map(serializer(call), repo_listing.list_repos(call.uow, call.caller, only)))
 
 
 @methods.method(
@@ -90,7 +91,17 @@ def create_repo(
     return {"msg": f"Created new repository `{repo.repo_name}`", "success": True, "task": None}
 
 
-@methods.method(failure="failed to update repo `{repoid}`")
+def _full_name(changes: dict) -> dict:
+    """RC-later's ``repo_name`` (taken as ``name``) is the full new name: its group part, when
+    there is one and no ``group`` is sent, moves the repository as ``group`` would. (A plain
+    ``name`` holding a slash was refused before; it now means the same.)"""
+    name = changes.get("name")
+    if isinstance(name, str) and "/" in name.strip("/") and "group" not in changes:
+        changes["group"], changes["name"] = name.strip("/").rsplit("/", 1)
+    return changes
+
+
+@methods.method(legacy_args={"repo_name": "name"}, failure="failed to update repo `{repoid}`")
 def update_repo(
     call: Call,
     repoid,
@@ -111,6 +122,7 @@ def update_repo(
         "name", "owner", "group", "fork_of", "description", "private", "clone_uri", "landing_rev",
         "enable_statistics", "enable_locking", "enable_downloads", "fields",
     )
+    changes = _full_name(changes)
     repo = repo_settings.update_repo(call.uow, call.caller, repoid, changes)
     return {"msg": f"updated repo ID:{repo.repo_id} {repo.repo_name}", "repository": serialize(call, repo)}
 

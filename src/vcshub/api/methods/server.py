@@ -1,13 +1,22 @@
-"""Server and administration methods (REFERENCE.md 4.1)."""
+"""Server and administration methods (REFERENCE.md 4.1, 5)."""
 
 from __future__ import annotations
 
 import fnmatch
+from typing import Annotated
 
 from vcshub.api.call import Call
-from vcshub.api.coercion import Text
+from vcshub.api.coercion import AsInt, Text
+from vcshub.api.errors import ApiError
 from vcshub.api.registry import MethodSet
-from vcshub.services import ip_addresses, server_info, site_settings
+from vcshub.services import (
+    exception_store,
+    ip_addresses,
+    server_info,
+    session_cleanup,
+    site_settings,
+)
+from vcshub.services.errors import Invalid
 from vcshub.services.users import require_admin
 
 methods = MethodSet()
@@ -48,3 +57,25 @@ def get_method(call: Call, pattern="*"):
     if len(matches) == 1:
         return [matches[0], call.registry.describe(matches[0])]
     return matches
+
+
+@methods.method(writes=False)
+def get_repo_store(call: Call):
+    return {"path": server_info.repo_store(call.uow, call.caller)}
+
+
+@methods.method(failure="Error occurred during session cleanup")
+def cleanup_sessions(call: Call, older_then: Annotated[int, AsInt()] = 60):
+    removed = session_cleanup.cleanup_sessions(call.uow, call.caller, older_then)
+    return {"sessions_removed": removed, "backend": session_cleanup.BACKEND}
+
+
+@methods.method(writes=False)  # a file in the data directory, no database row
+def store_exception(call: Call, exc_data_json, prefix: Text = "rhodecode"):
+    try:
+        exc_id = exception_store.store_client_exception(
+            call.uow.settings, call.caller, exc_data_json, prefix
+        )
+    except Invalid as exc:
+        raise ApiError(exc.reason) from None
+    return {"exc_id": int(exc_id), "exc_url": f"{call.base_url}/_admin/settings/exceptions/{exc_id}"}

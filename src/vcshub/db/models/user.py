@@ -40,6 +40,9 @@ class User(Base):
     force_password_change: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str | None] = mapped_column(String(32))
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # When the user's sessions were last ended (logout, deactivation, session cleanup): a
+    # session can be alive only if he signed in after that.
+    sessions_ended_on: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     emails: Mapped[list[UserEmail]] = relationship(
@@ -65,6 +68,7 @@ class User(Base):
 
     def end_sessions(self) -> None:
         self.session_key = new_session_key()
+        self.sessions_ended_on = utcnow()
 
     @property
     def full_name(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from vcshub import vcs
 from vcshub.db.models import Repository
+from vcshub.services.errors import NotAFile
 from vcshub.services.repo_contents import history
 from vcshub.services.repo_contents.reading import backend, commit_at
 from vcshub.services.repo_contents.records import (
@@ -104,6 +105,26 @@ def nodes_below(repository: vcs.Repository, revision: str, root_path: str) -> li
         raise vcs.NodeNotFound(f"{root!r} is not a directory")
     nodes = repository.get_nodes(commit.raw_id, root, recursive=True)
     return [n for n in nodes if n.is_dir] + [n for n in nodes if not n.is_dir]
+
+
+def file_node(repository: vcs.Repository, revision: str, path: str) -> vcs.Node | None:
+    """The file at ``path`` (None in an empty repository). NodeNotFound when there is nothing
+    there, NotAFile when it is a directory; CommitNotFound for an unknown revision."""
+    if repository.is_empty():
+        return None
+    node = commit_at(repository, revision).get_node(vcs.normalize_path(path.lstrip("/")))
+    if node.is_dir:
+        raise NotAFile(path)
+    return node
+
+
+def files_below(repository: vcs.Repository, revision: str, root_path: str) -> list[vcs.Node]:
+    """Every file under the directory ``root_path`` (no directories), by path: what a
+    full-text indexer reads. Nothing in an empty repository."""
+    if repository.is_empty():
+        return []
+    return sorted((n for n in nodes_below(repository, revision, root_path) if n.is_file),
+                  key=lambda n: n.path)
 
 
 def _entries(nodes: list[vcs.Node]) -> list[Entry]:

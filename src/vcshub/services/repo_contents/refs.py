@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vcshub import vcs
 from vcshub.db.models import Repository
 from vcshub.services.repo_contents.reading import backend
 from vcshub.services.repo_contents.records import RefRecord, Refs
@@ -25,4 +26,15 @@ def ref_names(uow: UnitOfWork, repo: Repository) -> dict[str, list[str]]:
         "branch": sorted(repository.branches()),
         "tag": sorted(repository.tags()),
         "bookmark": sorted(repository.bookmarks()),
+    }
+
+
+def ref_heads(repository: vcs.Repository) -> dict[str, dict[str, str]]:
+    """Name -> commit id of every bookmark, open branch, closed branch (Mercurial) and tag."""
+    closed = repository.branches(closed=True) if repository.kind == "hg" else {}
+    return {
+        "bookmarks": dict(repository.bookmarks()),
+        "branches": dict(repository.branches()),
+        "branches_closed": dict(closed),
+        "tags": dict(repository.tags()),
     }
