@@ -103,8 +103,9 @@ def list_repos(uow: UnitOfWork, caller: Caller, only: set[int] | None = None) ->
             query = query.where(Repository.repo_id.in_(readable))
     owners: dict[str, Named] = {}
     listed, forks, lockers = [], {}, {}
-    # Through the session's connection: plain rows, without the ORM's per-row processing.
-    for *columns, owner, fork_id, locked_by_id in uow.db.connection().execute(query):
+    # Through the session's connection: plain rows, without the ORM's per-row processing;
+    # fetched at once (a fetch per row was a fifth of get_repos at 10,000 repositories).
+    for *columns, owner, fork_id, locked_by_id in uow.db.connection().execute(query).all():
         if readable is not None and columns[0] not in readable:
             continue
         named = owners.get(owner) or owners.setdefault(owner, Named(username=owner))
