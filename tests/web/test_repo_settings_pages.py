@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -275,3 +276,22 @@ def test_move_into_a_group_the_administrator_may_create_in(live_server, admin_ap
         assert moved.status_code == 303 and moved.headers["location"] == f"/{mine}/{name}/settings"
     assert hosted_folder(live_server, f"{mine}/{name}").is_dir()
     assert admin_api.result("get_repo", repoid=f"{mine}/{name}")["repo_name"] == f"{mine}/{name}"
+    # back to the top level: refused without the right to create repositories there
+    moved_name = f"{mine}/{name}"
+    with signed_in(live_server, user) as client:
+        form = client.get(f"/{moved_name}/settings")
+        assert '<option value="">(top level)</option>' in form.text
+        info = admin_api.result("get_repo", repoid=moved_name)
+        refused = client.post(f"/{moved_name}/settings", data={
+            "csrf_token": form_csrf(form), **the_form(info, group="")})
+        assert refused.status_code == 400 and "at the top level" in refused.text
+    site_admin = SimpleNamespace(username=live_server.admin_username,
+                                 password=live_server.admin_password)
+    with signed_in(live_server, site_admin) as client:
+        form = client.get(f"/{moved_name}/settings")
+        info = admin_api.result("get_repo", repoid=moved_name)
+        moved = client.post(f"/{moved_name}/settings", data={
+            "csrf_token": form_csrf(form), **the_form(info, group="")})
+        assert moved.status_code == 303 and moved.headers["location"] == f"/{name}/settings"
+    assert admin_api.result("get_repo", repoid=name)["repo_name"] == name
+    assert hosted_folder(live_server, name).is_dir()

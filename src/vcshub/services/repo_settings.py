@@ -28,9 +28,12 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
     if "group" in changes:
         # A group the caller cannot read does not exist for him (1.8); null is no group either.
         group = access.repo_group(uow, caller, changes["group"], "group.read")
+    elif changes.get("top_level"):
+        # The site's settings form only: the API's group null means "no such group" (RC4).
+        group = None
     if "fork_of" in changes:
         repo.fork_id = _fork_parent(uow, caller, repo, changes["fork_of"])
-    if group is not None and group.group_id != repo.group_id:
+    if (group.group_id if group else None) != repo.group_id:
         _check_move_into(caller, group)
     short = changes.get("name", repo.short_name)
     if not isinstance(short, str) or not short.strip("/") or "/" in short.strip("/"):
@@ -78,10 +81,11 @@ def group_choices(uow: UnitOfWork, caller: Caller, repo: Repository) -> list[str
             or names.at_least(levels.get(row.group_id), needed)]
 
 
-def _check_move_into(caller: Caller, group: RepoGroup) -> None:
-    """Moving a repository into a group needs the right to create one there."""
+def _check_move_into(caller: Caller, group: RepoGroup | None) -> None:
+    """Moving a repository into a group (None: the top level) needs the right to create one there."""
     if not repos.may_create_in(caller, group):
-        raise Invalid("group", "no right to create repositories in this group")
+        where = "in this group" if group is not None else "at the top level"
+        raise Invalid("group", f"no right to create repositories {where}")
 
 
 def _fork_parent(uow: UnitOfWork, caller: Caller, repo: Repository, ident: object) -> int | None:

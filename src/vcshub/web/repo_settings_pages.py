@@ -74,10 +74,9 @@ def _changes(uow: UnitOfWork, repo: Repository, before: dict, after: dict) -> di
     """update_repo's arguments for what differs between the stored and the sent values."""
     changed = {key for key in before if after.get(key) != before[key]}
     changes = {key: after[key] for key in changed if not key.startswith("field_")}
-    if "group" in changes:
-        if not changes["group"]:
-            # update_repo moves between groups only: null is "no such group" to it (as to the API)
-            raise Invalid("group", "a repository in a group cannot be moved to the top level here")
+    if "group" in changes and not changes["group"]:
+        del changes["group"]  # to the API, a null group is "no such group"
+        changes["top_level"] = True
     if "fork_of" in changes:
         changes["fork_of"] = changes["fork_of"] or None  # empty: not a fork any more
     if not uow.settings.extra_fields_enabled:
