@@ -174,3 +174,21 @@ def test_retention_removes_old_entries_only(work):
     assert uow.db.get(AuditEntry, newest) is not None
     removed = audit.remove_older_than(uow, 30, later)
     assert removed >= 1 and uow.db.get(AuditEntry, newest) is None
+
+
+def test_grants_applied_to_a_groups_children_are_recorded(work):
+    """Bulk statements (a grant copied to every repository below a group) are recorded too."""
+    uow, root = work
+    group = repo_factory.repo_group(uow, root)
+    inside = [repo_factory.repo(uow, root, group=group) for _ in range(2)]
+    member = people.user(uow)
+    uow.commit()
+    start = last_id(uow)
+    repo_group_permissions.grant_user(uow, root, group, member, "group.write", "all")
+    uow.commit()
+    found = entries_since(uow, start)
+    copied = [e for e in found if e.action == "repo.edit.permissions.add" and e.after.get("rows")]
+    assert copied, [e.action for e in found]
+    rows = copied[0].after["rows"]
+    assert {row["repo_id"] for row in rows} == {r.repo_id for r in inside}
+    assert all(row["permission"] == "repository.write" for row in rows)

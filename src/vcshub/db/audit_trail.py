@@ -256,14 +256,25 @@ def _plain(key: str, value: object) -> object:
 
 
 def _bulk_statement(execute_state) -> None:
-    """An ORM-enabled ``update()``/``delete()`` (grants applied to a group's children, say):
-    one entry naming the statement, whose rows are not known one by one."""
-    if not (execute_state.is_update or execute_state.is_delete):
+    """An ORM-enabled ``insert()``/``update()``/``delete()`` (grants applied to a group's
+    children, say): one entry for the statement — an insert's rows as sent, an update's or a
+    delete's statement, whose rows are not known one by one."""
+    if not (execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
         return
     name = getattr(getattr(execute_state.statement, "table", None), "name", None)
     if name not in _BY_TABLE:
         return
     _model, spec = _BY_TABLE[name]
+    if execute_state.is_insert:
+        rows = execute_state.parameters
+        rows = rows if isinstance(rows, list) else [rows] if rows else []
+        verb = "add" if spec.part else "create"
+        execute_state.session.info.setdefault(_PENDING, []).append(_entry(
+            f"{spec.stem}.{verb}", spec.object_type, None, None, None,
+            {"rows": [{k: _plain(str(k), v) for k, v in dict(row).items()} for row in rows[:1000]],
+             "count": len(rows)},
+        ))
+        return
     verb = "edit" if execute_state.is_update else "delete"
     try:
         text = str(execute_state.statement.compile(
