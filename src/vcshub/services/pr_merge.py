@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from vcshub import vcs
-from vcshub.db.models import PullRequest
+from vcshub.db.models import Comment, PullRequest
 from vcshub.permissions.caller import Caller
-from vcshub.services import journal, pull_requests, repo_disk, reviews
-from vcshub.services.errors import NotFound, ReviewError, ReviewProblem
+from vcshub.services import journal, pull_requests, repo_disk, repo_vcs_settings, reviews
+from vcshub.services.errors import MergeRefused, NotFound, ReviewError, ReviewProblem
 from vcshub.services.pr_refs import Ref, current_head
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -99,10 +101,42 @@ def _attempt(plan: _Plan, author: str, dry_run: bool) -> tuple[int, str | None]:
     return FAILURE_REASONS.get(result.status, 1), result.merge_commit
 
 
+def unresolved_todos(uow: UnitOfWork, pr: PullRequest) -> int:
+    """TODO comments of the pull request (outdated ones too) that no comment resolves."""
+    resolver = select(Comment.resolves_comment_id).where(
+        Comment.pull_request_id == pr.pull_request_id, Comment.resolves_comment_id.is_not(None))
+    return uow.db.scalar(select(func.count()).select_from(Comment).where(
+        Comment.pull_request_id == pr.pull_request_id, Comment.comment_type == "todo",
+        Comment.comment_id.not_in(resolver))) or 0
+
+
+def refusals(uow: UnitOfWork, pr: PullRequest) -> list[str]:
+    """What the review rules hold against merging now, whoever asks (RhodeCode's texts); the
+    merge itself (conflicts, locks) is judged by the dry run, the caller's right by the
+    merge. An empty list: the rules allow it."""
+    settings = repo_vcs_settings.effective(uow, pr.target_repo)
+    reasons = []
+    if not settings[repo_vcs_settings.MERGE_ENABLED]:
+        reasons.append("Server-side pull request merging is disabled.")
+    if settings[repo_vcs_settings.APPROVAL_REQUIRED]:
+        votes = reviews.latest_votes(uow, pr)
+        rows = [votes.get(r.user_id, "not_reviewed") for r in pr.reviewers]
+        if reviews.review_status(rows) != "approved":
+            reasons.append("Pull request reviewer approval is pending.")
+    todos = unresolved_todos(uow, pr)
+    if todos:
+        reasons.append(f"Cannot merge, {todos} TODO{'s' if todos != 1 else ''} still not resolved.")
+    return reasons
+
+
 def mergeable(uow: UnitOfWork, pr: PullRequest) -> dict:
-    """Whether a merge would succeed now (a dry run; nothing is changed)."""
+    """Whether a merge would succeed now: the review rules, then a dry run (nothing is
+    changed)."""
     if pr.status == "closed":
         return {"status": False, "message": "This pull request is closed."}
+    reasons = refusals(uow, pr)
+    if reasons:
+        return {"status": False, "message": " ".join(reasons)}
     try:
         reason, _ = _attempt(_plan(uow, pr), "vcshub <vcshub@localhost>", dry_run=True)
     except (vcs.VCSError, OSError):
@@ -122,6 +156,9 @@ def merge_pull_request(
         raise NotFound("repository", repoid)
     if pr.status == "closed":
         raise ReviewError(ReviewProblem.MERGE_CLOSED, pull_request_id=pull_request_id)
+    reasons = refusals(uow, pr)
+    if reasons:
+        raise MergeRefused(reasons)
     user = actor.user
     before = journal.snapshot(uow, pr.target_repo)
     plan, author = _plan(uow, pr), f"{user.full_name} <{user.email}>"

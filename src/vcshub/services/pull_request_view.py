@@ -61,6 +61,7 @@ class PullRequestView:
     may_merge: bool  # write on the target: the merge button
     may_update: bool  # the author or a writer: close, update commits
     mergeable: dict  # pr_merge.mergeable: {"status": bool, "message": str}
+    refusals: list[str]  # pr_merge.refusals: what the review rules hold against merging
 
 
 def state_of(pr: PullRequest) -> str:
@@ -108,6 +109,7 @@ def review_page(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: o
         may_update=signed_in and pull_requests.can_update(caller, pr),
         mergeable=pr_merge.mergeable(uow, pr) if pr.status != "closed" else
         {"status": False, "message": "This pull request is closed."},
+        refusals=pr_merge.refusals(uow, pr) if pr.status != "closed" else [],
     )
 
 

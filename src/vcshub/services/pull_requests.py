@@ -321,3 +321,18 @@ def close(uow: UnitOfWork, actor: Caller, pr: PullRequest, ident: object) -> Pul
     pr.status = "closed"
     uow.db.flush()
     return pr
+
+
+def reopen(uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: object) -> PullRequest:
+    """Open a closed, unmerged pull request again, as RhodeCode's page does: whoever may close
+    it may reopen it (the author or a writer of its target). It keeps its commits and versions;
+    Update commits catches up with the source afterwards."""
+    pr = in_repo(uow, readable_repo(uow, caller, repoid), pull_request_id)
+    if not can_update(caller, pr):
+        raise ReviewError(ReviewProblem.REOPEN_DENIED, pull_request_id=pull_request_id)
+    if pr.status != "closed" or pr.merge_commit_id is not None:
+        raise ReviewError(ReviewProblem.NOT_REOPENABLE, pull_request_id=pull_request_id)
+    pr.status = "new"
+    reviews.add_comment(uow, pr.target_repo, caller.user, "Pull request reopened", pull_request=pr)
+    uow.db.flush()
+    return pr

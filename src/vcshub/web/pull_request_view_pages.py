@@ -3,7 +3,7 @@
 * ``POST .../comment/create`` (general or inline, with a vote in ``changeset_status``),
   ``.../comment/<n>/edit|delete``, ``.../comment/preview`` — the commit page's widgets
   (web/comment_pages.py, templates/comments.html) pointed at the pull request;
-* ``POST .../close`` and ``POST .../merge`` (the merge box);
+* ``POST .../close``, ``.../reopen`` and ``.../merge`` (the merge box);
 * ``POST .../update`` (Update commits: the service keeps the old version).
 
 What the page shows and who may see it come from services/pull_request_view.py; every change
@@ -96,6 +96,13 @@ def close(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> R
     return back_to(context, page_url(repo, args[0]), "", "Pull request closed.")
 
 
+def reopen(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
+    caller = signed_in_caller(uow, context)
+    pull_request_view.visible(uow, context.viewer, repo, args[0])
+    pull_requests.reopen(uow, caller, repo.repo_name, args[0])
+    return back_to(context, page_url(repo, args[0]), "", "Pull request reopened.")
+
+
 def merge(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     caller = signed_in_caller(uow, context)
     pull_request_view.visible(uow, context.viewer, repo, args[0])
@@ -134,6 +141,9 @@ PREVIEW = View("pull_request", ("PullrequestsController:preview_comment",
 ACTIONS = {
     "close": View("pull_request", ("PullrequestsController:close",
                                     "RepoPullRequestsView:pull_request_close"), close, methods=POSTS),
+    "reopen": View("pull_request", ("PullrequestsController:reopen",
+                                     "RepoPullRequestsView:pull_request_reopen"), reopen,
+                   methods=POSTS),
     "merge": View("pull_request", ("PullrequestsController:merge",
                                     "RepoPullRequestsView:pull_request_merge"), merge, methods=POSTS),
     "update": View("pull_request", ("PullrequestsController:update",

@@ -7,6 +7,7 @@ from vcshub.api.methods import (
     repo_history,
     repo_maintenance,
     repo_permissions,
+    repo_settings,
     repos,
     server,
     user_groups,
@@ -23,6 +24,7 @@ METHOD_MODULES = (
     repo_permissions,
     repo_history,
     repo_maintenance,
+    repo_settings,
     gists,
     pull_requests,
 )

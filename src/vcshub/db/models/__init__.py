@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from vcshub.db.models.base import Base
-from vcshub.db.models.comment import Comment, ReviewStatus
+from vcshub.db.models.comment import Comment, CommentVersion, ReviewStatus
 from vcshub.db.models.gist import Gist
 from vcshub.db.models.journal import JournalEntry
 from vcshub.db.models.permission import (
@@ -18,6 +18,7 @@ from vcshub.db.models.permission import (
 from vcshub.db.models.pull_request import PullRequest, PullRequestReviewer, PullRequestVersion
 from vcshub.db.models.repo import RepoField, Repository, UserFollowing
 from vcshub.db.models.repo_group import RepoGroup
+from vcshub.db.models.repo_setting import RepoSetting
 from vcshub.db.models.setting import Setting
 from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress
 from vcshub.db.models.user_group import UserGroup, UserGroupMember
@@ -26,6 +27,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Comment",
+    "CommentVersion",
     "Gist",
     "JournalEntry",
     "PermissionGeneration",
@@ -36,6 +38,7 @@ __all__ = [
     "RepoGroup",
     "RepoGroupUserGroupPermission",
     "RepoGroupUserPermission",
+    "RepoSetting",
     "RepoUserGroupPermission",
     "RepoUserPermission",
     "Repository",
