@@ -21,7 +21,7 @@ from vcshub.db.models import (
     User,
 )
 from vcshub.permissions.caller import Caller
-from vcshub.services import access, lookup, repo_disk, reviews
+from vcshub.services import access, lookup, repo_disk, repo_vcs_settings, reviews
 from vcshub.services.errors import NotFound, NotYourUser, ReviewError, ReviewProblem
 from vcshub.services.pr_refs import Ref, current_head, resolve
 from vcshub.services.unit_of_work import UnitOfWork
@@ -271,8 +271,10 @@ def _update_commits(uow: UnitOfWork, caller: Caller, pr: PullRequest, report: Up
     )
     uow.db.add(version)
     uow.db.flush()
-    # Comments made so far stay attached to the version they were made on.
-    for comment in uow.db.scalars(
+    # Comments made so far stay attached to the version they were made on (and so are shown
+    # outdated), unless the repository's setting keeps them on the newest one.
+    keep = repo_vcs_settings.effective(uow, pr.target_repo)[repo_vcs_settings.OUTDATED_COMMENTS]
+    for comment in [] if not keep else uow.db.scalars(
         select(Comment).where(
             Comment.pull_request_id == pr.pull_request_id,
             Comment.pull_request_version_id.is_(None),

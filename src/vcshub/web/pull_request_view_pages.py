@@ -34,11 +34,12 @@ def page_url(repo: Repository, ident: object) -> str:
 
 def show(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     options = DiffOptions.of(context)
-    view = pull_request_view.review_page(uow, context.viewer, repo, args[0],
-                                               ignore_whitespace=options.ignore_whitespace)
+    view = pull_request_view.review_page(
+        uow, context.viewer, repo, args[0], ignore_whitespace=options.ignore_whitespace,
+        version=context.query.get("version"), from_version=context.query.get("from_version"))
     url = page_url(repo, view.pr.pull_request_id)
-    # Outdated comments are not placed on today's lines: they stay readable in the list.
-    current = [c for c in view.comments if c.comment_id not in view.outdated]
+    # Only the shown version's comments go on its lines; the others stay readable in the list.
+    current = [c for c in view.comments if c.comment_id in view.placeable]
     views = render_files(view.comparison.files, options.mode, current) if view.comparison else []
     return render(
         context, repo, "pull_request.html",
@@ -78,7 +79,7 @@ def edit(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Re
     caller = signed_in_caller(uow, context)
     pull_request_view.visible(uow, context.viewer, repo, args[0])
     comments.edit_comment(uow, caller, args[1], CommentForm.of(context).text,
-                          _place(repo, args[0]))
+                          _place(repo, args[0]), version=comment_pages.edited_version(context))
     return back_to(context, page_url(repo, args[0]), f"comment-{args[1]}", "Comment saved.")
 
 

@@ -1,6 +1,7 @@
 """API methods by domain. ``build_registry`` lists every module that contributes methods."""
 
 from vcshub.api.methods import (
+    comments,
     gists,
     pull_requests,
     repo_groups,
@@ -27,6 +28,7 @@ METHOD_MODULES = (
     repo_settings,
     gists,
     pull_requests,
+    comments,
 )
 
 
