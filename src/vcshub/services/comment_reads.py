@@ -117,7 +117,7 @@ def get_comment(uow: UnitOfWork, caller: Caller, comment_id: object) -> CommentD
     return details(uow, [readable_comment(uow, caller, comment_id)])[0]
 
 
-def pull_request_comments(uow: UnitOfWork, caller: Caller, pull_request_id: object,
+def comments_of_pull_request(uow: UnitOfWork, caller: Caller, pull_request_id: object,
                           repoid: object = None) -> list[CommentDetails]:
     """The pull request's comments, oldest first; NotFound for a pull request the caller may
     not read (target and source), or one that does not target ``repoid`` when given."""

@@ -43,7 +43,7 @@ def edit_comment(call: Call, message, comment_id, version, userid=None):
 @methods.method(writes=False)
 def get_pull_request_comments(call: Call, pullrequestid, repoid=None):
     try:
-        found = comment_reads.pull_request_comments(call.uow, call.caller, pullrequestid, repoid)
+        found = comment_reads.comments_of_pull_request(call.uow, call.caller, pullrequestid, repoid)
     except NotFound:
         raise ApiError(
             f"repository `{repoid}` or pull request `{pullrequestid}` does not exist") from None
