@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,16 +91,49 @@ def _attempt(plan: _Plan, author: str, dry_run: bool) -> tuple[int, str | None]:
     if target_head is None:
         return FAILURE_REASONS[vcs.MergeStatus.MISSING_REF], None
     ref = plan.target_ref
+    branch = ref.name if ref.type != "rev" else backend.default_branch
+    # A git merge's outcome depends on the two commits alone, so a dry run is asked once per
+    # pair (the page asks on every view); hg's also depends on the branch's other heads.
+    key = (str(plan.target_path), branch, target_head, str(plan.source_path), plan.source_commit)
+    if dry_run and plan.target_kind == "git":
+        known = _dry_runs.get(key)
+        if known is not None:
+            return known, None
     result = backend.merge(
-        plan.source_path,
-        plan.source_commit,
-        ref.name if ref.type != "rev" else backend.default_branch,
-        target_head,
-        plan.message,
-        author,
+        plan.source_path, plan.source_commit, branch, target_head, plan.message, author,
         dry_run=dry_run,
     )
-    return FAILURE_REASONS.get(result.status, 1), result.merge_commit
+    reason = FAILURE_REASONS.get(result.status, 1)
+    if dry_run and plan.target_kind == "git" and reason != 1:  # never keep an unknown error
+        _dry_runs.put(key, reason)
+    return reason, result.merge_commit
+
+
+class _DryRunOutcomes:
+    """Dry-run failure reasons by (target, branch, target head, source, source commit): keys of
+    immutable commits, so an answer kept by this process alone never differs from a fresh one."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[tuple, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> int | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, reason: int) -> None:
+        with self._lock:
+            self._entries[key] = reason
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+
+_dry_runs = _DryRunOutcomes(1024)
 
 
 def unresolved_todos(uow: UnitOfWork, pr: PullRequest) -> int:
