@@ -124,3 +124,53 @@ def test_a_whole_review(kind, page, chromium, live_server, admin_api, tmp_path):
     page.goto("/_admin/journal")
     entry = page.locator(f"li.journal-entry[data-repo='{name}']").first
     assert MAIN[kind] in entry.inner_text()
+
+
+def test_a_pull_request_from_a_fork(page, chromium, live_server, admin_api, tmp_path):
+    """bob forks, pushes to his fork over HTTP and opens a pull request into the parent on the
+    page; alice, who may write to the parent, merges it there."""
+    parent = unique("review-parent-")
+    admin_api.result("create_repo", repo_name=parent, repo_type="git")
+    alice, bob = make_user(admin_api), make_user(admin_api)
+    admin_api.result("grant_user_permission", repoid=parent, userid=alice.user_id,
+                     perm="repository.write")
+    admin_api.result("grant_user_permission", repoid=parent, userid=bob.user_id,
+                     perm="repository.read")
+    clients = Clients(live_server.url, tmp_path)
+    as_alice, as_bob = (Credentials(u.username, u.password) for u in (alice, bob))
+    _cloned, work = clients.clone("git", parent, as_alice)
+    work.git("checkout", "--quiet", "-b", "master").check()
+    _push(work, "git", as_alice, "master", "story.txt", "one\n")
+    fork = unique("review-fork-")
+    bob.api.result("fork_repo", repoid=parent, fork_name=fork)
+    _cloned, mine = clients.clone("git", fork, as_bob)
+    mine.git("checkout", "--quiet", "-b", "forked").check()
+    mine.repo_name = fork
+    _push(mine, "git", as_bob, "forked", "story.txt", "one\ntwo\n")
+
+    sign_in(page, bob.username, bob.password, came_from=f"/{fork}/pull-request/new")
+    with page.expect_navigation():
+        page.select_option("#pr-target-repo", parent)
+    page.select_option("#pr-source-ref", "branch:forked")
+    page.select_option("#pr-target-ref", "branch:master")
+    page.wait_for_selector("#pr-preview >> text=story.txt")
+    page.fill("#pr-title", "Two, from my fork")
+    with page.expect_navigation():
+        page.click("text=Create pull request")
+    url = page.url.removeprefix(live_server.url)
+    assert url.startswith(f"/{parent}/pull-request/")
+    assert fork in page.locator("td.pr-source").inner_text()
+    assert page.locator("form[action$='/merge']").count() == 0  # bob only reads the parent
+
+    writer = chromium.new_context(base_url=live_server.url)
+    writer.set_default_timeout(20_000)
+    alices = writer.new_page()
+    sign_in(alices, alice.username, alice.password, came_from=url)
+    with alices.expect_navigation():
+        alices.click("form[action$='/merge'] button")
+    assert alices.locator(".pr-state").get_attribute("data-state") == "merged"
+    merged_as = alices.locator("table.details tr:has(th:text-is('Merged as')) a")
+    merge_commit = merged_as.get_attribute("href").rsplit("/", 1)[1]
+    writer.close()
+    heads = remote_heads(clients, "git", parent, as_alice).check().stdout
+    assert f"{merge_commit}\trefs/heads/master" in heads
