@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -92,48 +91,41 @@ def _attempt(plan: _Plan, author: str, dry_run: bool) -> tuple[int, str | None]:
         return FAILURE_REASONS[vcs.MergeStatus.MISSING_REF], None
     ref = plan.target_ref
     branch = ref.name if ref.type != "rev" else backend.default_branch
-    # A git merge's outcome depends on the two commits alone, so a dry run is asked once per
-    # pair (the page asks on every view); hg's also depends on the branch's other heads.
-    key = (str(plan.target_path), branch, target_head, str(plan.source_path), plan.source_commit)
     if dry_run and plan.target_kind == "git":
-        known = _dry_runs.get(key)
-        if known is not None:
-            return known, None
+        try:
+            return _git_dry_run(str(plan.target_path), branch, target_head,
+                                str(plan.source_path), plan.source_commit), None
+        except _NotKept as unknown:
+            return unknown.reason, None
     result = backend.merge(
         plan.source_path, plan.source_commit, branch, target_head, plan.message, author,
         dry_run=dry_run,
     )
+    return FAILURE_REASONS.get(result.status, 1), result.merge_commit
+
+
+class _NotKept(Exception):
+    """An outcome :func:`_git_dry_run` must not remember: an error, a moved or missing ref
+    may pass."""
+
+    def __init__(self, reason: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# A git merge's outcome depends on the two commits alone (its arguments are immutable ids),
+# so the page, which asks on every view, pays for a dry run once per pair; an answer kept by
+# this process alone never differs from a fresh one. hg's also depends on the branch's heads.
+@lru_cache(maxsize=1024)
+def _git_dry_run(target_path: str, branch: str, target_head: str, source_path: str,
+                 source_commit: str) -> int:
+    backend = vcs.open_repository(Path(target_path), "git")
+    result = backend.merge(Path(source_path), source_commit, branch, target_head, "dry run",
+                           "vcshub <vcshub@localhost>", dry_run=True)
     reason = FAILURE_REASONS.get(result.status, 1)
-    if dry_run and plan.target_kind == "git" and reason != 1:  # never keep an unknown error
-        _dry_runs.put(key, reason)
-    return reason, result.merge_commit
-
-
-class _DryRunOutcomes:
-    """Dry-run failure reasons by (target, branch, target head, source, source commit): keys of
-    immutable commits, so an answer kept by this process alone never differs from a fresh one."""
-
-    def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._entries: OrderedDict[tuple, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> int | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, reason: int) -> None:
-        with self._lock:
-            self._entries[key] = reason
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
-
-
-_dry_runs = _DryRunOutcomes(1024)
+    if reason not in (0, 2):  # only "merges" and "conflicts" follow from the commits alone
+        raise _NotKept(reason)
+    return reason
 
 
 def unresolved_todos(uow: UnitOfWork, pr: PullRequest) -> int:
