@@ -45,6 +45,11 @@ def status_of(html: str) -> str:
     return re.search(r'id="review-status">([^<]+)<', html)[1]
 
 
+def diff_part(html: str) -> str:
+    """The page's diff: from the changed files' count to the comments."""
+    return html.split(" changed</h3>", 1)[1].split('id="comments-title"', 1)[0]
+
+
 def head_of(live_server, site) -> str:
     """Where the target branch points, read from the hosted repository (the vcs layer)."""
     backend = vcs.open_repository(hosted_folder(live_server, site.repo), site.kind)
@@ -191,11 +196,13 @@ def test_update_commits_keeps_a_version_and_marks_old_comments_outdated(live_ser
     with signed_in(live_server, site.alice) as alice:
         changes = alice.get(since)
         assert changes.status_code == 200 and "fix.txt" in changes.text
-        assert "1 file changed" in changes.text and 'data-path="story.txt"' not in changes.text
+        assert "1 file changed" in changes.text
+        assert "story.txt" not in diff_part(changes.text)  # the fix only
         assert "Showing the changes from v1 to v2." in changes.text
         first = alice.get(f"{site.url}?version=1")
-        assert first.status_code == 200 and 'data-path="story.txt"' in first.text
-        assert "fix.txt" not in first.text.split('id="comments-title"', 1)[0]  # no fix yet
+        assert first.status_code == 200 and "story.txt" in diff_part(first.text)
+        assert "fix.txt" not in diff_part(first.text)  # version 1 had no fix yet
+        assert "data-path=" not in first.text  # an old version's lines take no new comment
         # on its own version, the old comment is under its line again
         assert "old remark" in first.text.split('class="comments"', 1)[0]
         for bad in ("3", "0", "x"):

@@ -12,6 +12,8 @@ goes through a service that checks the caller itself. Errors are mapped by web/e
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.responses import Response
 
 from vcshub.db.models import Repository
@@ -41,11 +43,15 @@ def show(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Re
     # Only the shown version's comments go on its lines; the others stay readable in the list.
     current = [c for c in view.comments if c.comment_id in view.placeable]
     views = render_files(view.comparison.files, options.mode, current) if view.comparison else []
+    ui = comment_pages.ui_for(uow, context, repo, url + "/comment", view.comments)
+    on_current = view.shown.from_version is None and view.shown.version == len(view.versions)
     return render(
         context, repo, "pull_request.html",
         view=view, pr=view.pr, url=url, views=views, placed=placed_ids(views),
-        options=options, markdown=markdown, style=STYLE, state_labels=STATE_LABELS,
-        ui=comment_pages.ui_for(uow, context, repo, url + "/comment", view.comments),
+        options=options, markdown=markdown, style=STYLE, state_labels=STATE_LABELS, ui=ui,
+        # An older version's lines take no new comment (one is made on the newest version);
+        # its threads are read there, changed in the list below.
+        diff_ui=ui if on_current else replace(ui, csrf=None, changeable=frozenset()),
     )
 
 
