@@ -35,15 +35,6 @@ SITE_DEFAULTS: Mapping[str, bool] = {
     HG_REBASE: False,
     APPROVAL_REQUIRED: False,
 }
-LABELS: Mapping[str, tuple[str, str]] = {
-    MERGE_ENABLED: ("Server-side merge", "Pull requests may be merged by the server."),
-    APPROVAL_REQUIRED: ("Approval required",
-                        "A pull request merges only once every reviewer approved it."),
-    OUTDATED_COMMENTS: ("Outdated comments",
-                        "Comments made before Update commits are kept and marked outdated."),
-    HG_REBASE: ("Rebase (Mercurial)",
-                "RhodeCode's switch, kept and reported; vcshub merges with a merge commit."),
-}
 
 
 def _text(value: bool) -> str:
