@@ -26,6 +26,8 @@
      ├── StorageError                   the repository storage could not be changed
      ├── RefError(problem: RefProblem, ref, ref_type, name)
      ├── ReviewError(problem: ReviewProblem, pull_request_id, status, comment_type, comment_id)
+     ├── MergeRefused(reasons)          the review rules hold a merge back
+     ├── StaleComment(comment_id, version)  an edit of a comment changed since
      ├── CommentFailed(repo_name, reason)
      ├── DownloadsDisabled(repo_name)
      ├── ArchiveFailed                  the archiver stopped after the download had started

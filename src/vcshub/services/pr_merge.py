@@ -92,25 +92,18 @@ def _attempt(plan: _Plan, author: str, dry_run: bool) -> tuple[int, str | None]:
     ref = plan.target_ref
     branch = ref.name if ref.type != "rev" else backend.default_branch
     if dry_run and plan.target_kind == "git":
-        try:
-            return _git_dry_run(str(plan.target_path), branch, target_head,
-                                str(plan.source_path), plan.source_commit), None
-        except _NotKept as unknown:
-            return unknown.reason, None
+        reason = _git_dry_run(str(plan.target_path), branch, target_head,
+                              str(plan.source_path), plan.source_commit)
+        if reason not in (0, 2):
+            # Only "merges" and "conflicts" follow from the commits alone; an error or a ref
+            # that moved meanwhile may pass, so it is not kept (rare: all go, this one with them).
+            _git_dry_run.cache_clear()
+        return reason, None
     result = backend.merge(
         plan.source_path, plan.source_commit, branch, target_head, plan.message, author,
         dry_run=dry_run,
     )
     return FAILURE_REASONS.get(result.status, 1), result.merge_commit
-
-
-class _NotKept(Exception):
-    """An outcome :func:`_git_dry_run` must not remember: an error, a moved or missing ref
-    may pass."""
-
-    def __init__(self, reason: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 # A git merge's outcome depends on the two commits alone (its arguments are immutable ids),
@@ -122,10 +115,7 @@ def _git_dry_run(target_path: str, branch: str, target_head: str, source_path: s
     backend = vcs.open_repository(Path(target_path), "git")
     result = backend.merge(Path(source_path), source_commit, branch, target_head, "dry run",
                            "vcshub <vcshub@localhost>", dry_run=True)
-    reason = FAILURE_REASONS.get(result.status, 1)
-    if reason not in (0, 2):  # only "merges" and "conflicts" follow from the commits alone
-        raise _NotKept(reason)
-    return reason
+    return FAILURE_REASONS.get(result.status, 1)
 
 
 def unresolved_todos(uow: UnitOfWork, pr: PullRequest) -> int:
