@@ -25,6 +25,16 @@ def _general(page, text: str, *, status: str = "", kind: str = "note") -> None:
         form.locator("button[type=submit]").click()
 
 
+def _team(admin_api, kind: str, prefix: str):
+    """A new repository, alice who may write to it and bob who reads it."""
+    name = unique(prefix)
+    admin_api.result("create_repo", repo_name=name, repo_type=kind)
+    alice, bob = make_user(admin_api), make_user(admin_api)
+    for user, perm in ((alice, "repository.write"), (bob, "repository.read")):
+        admin_api.result("grant_user_permission", repoid=name, userid=user.user_id, perm=perm)
+    return name, alice, bob
+
+
 def _push(work, kind: str, credentials, branch: str, name: str, text: str) -> str:
     if kind == "hg":
         work.hg("branch", "--force", branch).check()
@@ -36,13 +46,7 @@ def _push(work, kind: str, credentials, branch: str, name: str, text: str) -> st
 
 @pytest.mark.parametrize("kind", ["git", "hg"])
 def test_a_whole_review(kind, page, chromium, live_server, admin_api, tmp_path):
-    name = unique(f"review-{kind}-")
-    admin_api.result("create_repo", repo_name=name, repo_type=kind)
-    alice, bob = make_user(admin_api), make_user(admin_api)
-    admin_api.result("grant_user_permission", repoid=name, userid=alice.user_id,
-                     perm="repository.write")
-    admin_api.result("grant_user_permission", repoid=name, userid=bob.user_id,
-                     perm="repository.read")
+    name, alice, bob = _team(admin_api, kind, f"review-{kind}-")
     clients = Clients(live_server.url, tmp_path)
     as_alice = Credentials(alice.username, alice.password)
     _cloned, work = clients.clone(kind, name, as_alice)
@@ -129,13 +133,7 @@ def test_a_whole_review(kind, page, chromium, live_server, admin_api, tmp_path):
 def test_a_pull_request_from_a_fork(page, chromium, live_server, admin_api, tmp_path):
     """bob forks, pushes to his fork over HTTP and opens a pull request into the parent on the
     page; alice, who may write to the parent, merges it there."""
-    parent = unique("review-parent-")
-    admin_api.result("create_repo", repo_name=parent, repo_type="git")
-    alice, bob = make_user(admin_api), make_user(admin_api)
-    admin_api.result("grant_user_permission", repoid=parent, userid=alice.user_id,
-                     perm="repository.write")
-    admin_api.result("grant_user_permission", repoid=parent, userid=bob.user_id,
-                     perm="repository.read")
+    parent, alice, bob = _team(admin_api, "git", "review-parent-")
     clients = Clients(live_server.url, tmp_path)
     as_alice, as_bob = (Credentials(u.username, u.password) for u in (alice, bob))
     _cloned, work = clients.clone("git", parent, as_alice)
