@@ -207,6 +207,8 @@ def fuzzer(instance, tmp_path_factory):
         "fields": s([{"fzkey": "value"}]), "pattern": s(["get_*"]), "forks": s(["detach"]),
         "clone_uri": s([None]), "extern_name": s(["rhodecode"]), "extern_type": s(["rhodecode"]),
         "ldap_dn": s([None]),
+        "comment_id": s([comment["comment_id"]]), "version": s([0, 1]),
+        "settings": s([{"vcshub_pr_approval_required": False}, {"landing_rev": "rev:tip"}]),
     }
     fuzzer = Fuzzer(instance, world)
     logging.getLogger().addHandler(fuzzer.tracebacks)

@@ -37,6 +37,9 @@ REVIEW_MESSAGES = {
     ReviewProblem.CLOSED_PR_STATUS: (
         "Changing status on a changeset associated with a closed pull request is not allowed"
     ),
+    ReviewProblem.REOPEN_DENIED: "pull request `7` reopen failed, no permission to reopen.",
+    ReviewProblem.NOT_REOPENABLE: "pull request `7` is not closed or was merged",
+    ReviewProblem.COMMENT_TYPE_FILTER: "comment_type must be one of `['note', 'todo']` got memo",
 }
 
 REF = "branch:feature"
@@ -103,6 +106,13 @@ DOMAIN_EXAMPLES = {
         domain.CommentFailed("r", "empty comment"),
         "failed to set comment on repository `r`",
     ),
+    domain.MergeRefused: (
+        domain.MergeRefused(["Pull request reviewer approval is pending.",
+                             "Cannot merge, 1 TODO still not resolved."]),
+        "merge not possible for following reasons: Pull request reviewer approval is pending."
+        ",Cannot merge, 1 TODO still not resolved.",
+    ),
+    domain.StaleComment: (domain.StaleComment(4, 1), "comment (4) version (1) mismatch"),
     domain.DownloadsDisabled: (domain.DownloadsDisabled("r"), None),
     domain.ArchiveFailed: (domain.ArchiveFailed("git archive failed"), None),
     domain.VcsAccessRefused: (domain.VcsAccessRefused(), None),

@@ -43,7 +43,7 @@ _seq = itertools.count()
 
 # Verbs that name a change of state in the services' public functions.
 WRITE_VERBS = re.compile(
-    r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|comment|fork|pull|strip|"
+    r"^(create|update|delete|grant|revoke|add|remove|set|merge|close|reopen|comment|fork|pull|strip|"
     r"lock|unlock|rescan|invalidate|change|release|record|collect|ensure|write|copy|refresh|"
     r"vote|initialize|prepare|make|move|enforce|take|edit|send|cleanup|store)(_|$)"
 )
@@ -154,7 +154,8 @@ def scene(uow) -> Scene:
     )
 
 
-REFUSED_REVIEWS = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
+REFUSED_REVIEWS = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED,
+                   ReviewProblem.REOPEN_DENIED}
 
 def _writers() -> dict[str, object]:
     found = {}

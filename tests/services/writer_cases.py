@@ -21,6 +21,7 @@ from vcshub.services import (
     repo_maintenance,
     repo_permissions,
     repo_settings,
+    repo_vcs_settings,
     repos,
     session_cleanup,
     site_configuration,
@@ -97,6 +98,14 @@ CASES = {
         lambda s: pull_requests.close(
             s.uow, s.other, pull_requests.find(s.uow, s.pr_id), s.pr_id
         ),
+    ],
+    "pull_requests.reopen": [
+        lambda s: pull_requests.reopen(s.uow, s.other, s.secret.repo_name, s.pr_id),
+        lambda s: pull_requests.reopen(s.uow, s.dave, s.secret.repo_name, s.pr_id),
+    ],
+    "repo_vcs_settings.set_repo_settings": [
+        lambda s: repo_vcs_settings.set_repo_settings(
+            s.uow, s.dave, s.dave_repo.repo_name, {repo_vcs_settings.APPROVAL_REQUIRED: True}),
     ],
     "gists.create_gist": [
         lambda s: gists.create_gist(

@@ -45,6 +45,11 @@ def status_of(html: str) -> str:
     return re.search(r'id="review-status">([^<]+)<', html)[1]
 
 
+def diff_part(html: str) -> str:
+    """The page's diff: from the changed files' count to the comments."""
+    return html.split(" changed</h3>", 1)[1].split('id="comments-title"', 1)[0]
+
+
 def head_of(live_server, site) -> str:
     """Where the target branch points, read from the hosted repository (the vcs layer)."""
     backend = vcs.open_repository(hosted_folder(live_server, site.repo), site.kind)
@@ -183,19 +188,25 @@ def test_update_commits_keeps_a_version_and_marks_old_comments_outdated(live_ser
         html = page(alice, site)
     assert "2 commits<" in html and "fix.txt" in html
     assert "<tr><th>Versions</th><td>2 " in html
-    versions = html.split('id="versions-title"', 1)[1].split("</table>", 1)[0]
-    old_head = re.findall(r'data-version="1"><td>v1</td>\s*<td><code class="hash">(\w+)</code>',
-                          versions)
-    assert old_head and f'/{site.repo}/compare/rev@' in versions
-    since = re.search(r'class="since" href="([^"]+)"', versions)[1]
+    versions = html.split('id="versions-title"', 1)[1].split("</section>", 1)[0]
+    assert re.search(r'data-version="1"><td><a href="[^"]+\?version=1">v1</a>', versions)
+    assert 'Showing v2 (current).' in versions
+    since = re.search(r'class="since" href="([^"]+)"', versions)[1].replace("&amp;", "&")
+    assert since.endswith("?from_version=1&version=2")
     with signed_in(live_server, site.alice) as alice:
         changes = alice.get(since)
         assert changes.status_code == 200 and "fix.txt" in changes.text
-        assert "1 file changed" in changes.text and "story.txt" not in changes.text  # the fix only
-        first = re.search(r'data-version="1">.*?<a href="([^"]+)">diff</a>', versions, re.S)[1]
-        first_diff = alice.get(first)
-        assert first_diff.status_code == 200 and "story.txt" in first_diff.text
-        assert "fix.txt" not in first_diff.text  # version 1 had no fix yet
+        assert "1 file changed" in changes.text
+        assert "story.txt" not in diff_part(changes.text)  # the fix only
+        assert "Showing the changes from v1 to v2." in changes.text
+        first = alice.get(f"{site.url}?version=1")
+        assert first.status_code == 200 and "story.txt" in diff_part(first.text)
+        assert "fix.txt" not in diff_part(first.text)  # version 1 had no fix yet
+        assert "data-path=" not in first.text  # an old version's lines take no new comment
+        # on its own version, the old comment is under its line again
+        assert "old remark" in first.text.split('class="comments"', 1)[0]
+        for bad in ("3", "0", "x"):
+            assert alice.get(f"{site.url}?version={bad}").status_code == 404
     placed = html.split(f'id="comment-{cid}"', 1)
     assert len(placed) == 2 and "old remark" in placed[1]
     note = html.split('class="comments"', 1)[1].split(f'id="comment-{cid}"', 1)[0]

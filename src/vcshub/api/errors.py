@@ -141,6 +141,11 @@ def contract_message(exc: domain.DomainError) -> str | None:
             comment_type=exc.comment_type,
             comment_id=exc.comment_id,
         )
+    if isinstance(exc, domain.MergeRefused):
+        # RC-later's MergeCheck failure (RC4 had no such rules to break)
+        return "merge not possible for following reasons: " + ",".join(exc.reasons)
+    if isinstance(exc, domain.StaleComment):
+        return f"comment ({exc.comment_id}) version ({exc.version}) mismatch"
     if isinstance(exc, domain.CommentFailed):
         return f"failed to set comment on repository `{exc.repo_name}`"
     if isinstance(exc, domain.UserGroupInUse):
@@ -181,6 +186,12 @@ _REVIEW_MESSAGES: Mapping[ReviewProblem, str] = {
     ReviewProblem.BAD_COMMIT_STATUS: f"Bad status, must be on of {_STATUSES} got {{status}}",
     ReviewProblem.CLOSED_PR_STATUS: (
         "Changing status on a changeset associated with a closed pull request is not allowed"
+    ),
+    # No API method reopens (RhodeCode's page does); worded as the close refusals are.
+    ReviewProblem.REOPEN_DENIED: "pull request `{pr}` reopen failed, no permission to reopen.",
+    ReviewProblem.NOT_REOPENABLE: "pull request `{pr}` is not closed or was merged",
+    ReviewProblem.COMMENT_TYPE_FILTER: (
+        "comment_type must be one of `['note', 'todo']` got {comment_type}"
     ),
 }
 

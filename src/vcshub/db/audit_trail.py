@@ -35,6 +35,7 @@ from vcshub.db.models import (
     AuditEntry,
     AuthToken,
     Comment,
+    CommentVersion,
     Gist,
     JournalEntry,
     LoginFailure,
@@ -47,6 +48,7 @@ from vcshub.db.models import (
     RepoGroupUserGroupPermission,
     RepoGroupUserPermission,
     Repository,
+    RepoSetting,
     RepoUserGroupPermission,
     RepoUserPermission,
     ReviewStatus,
@@ -137,6 +139,7 @@ AUDITED: dict[type, Audited] = {
     PullRequestVersion: Audited("pull_request", "repo.pull_request.version", "pull_request_id",
                                 **_GRANT),
     Comment: Audited("comment", "comment", "comment_id"),
+    RepoSetting: Audited("repo", "repo.edit.settings", "repo_id", _key("name"), **_GRANT),
     ReviewStatus: Audited("repo", "repo.vote", "repo_id", _key("status"), **_GRANT),
     Gist: Audited("gist", "gist", "gist_id", _key("access_id")),
 }
@@ -146,6 +149,7 @@ NOT_AUDITED: dict[type, str] = {
     JournalEntry: "itself a record of pushes and pulls (the journal)",
     PermissionGeneration: "a counter bumped by every permission change, which is audited",
     LoginFailure: "the sign-in throttle's counters; failed sign-ins are audited explicitly",
+    CommentVersion: "a comment's earlier texts, kept by the comment's edit, which is audited",
 }
 _BY_TABLE = {model.__table__.name: (model, spec) for model, spec in AUDITED.items()}
 

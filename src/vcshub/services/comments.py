@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from vcshub import vcs
-from vcshub.db.models import Comment, PullRequest, Repository, ReviewStatus
+from vcshub.db.models import Comment, CommentVersion, PullRequest, Repository, ReviewStatus
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import access, lookup, pull_requests, repo_disk, reviews
@@ -24,6 +24,7 @@ from vcshub.services.errors import (
     NotFound,
     ReviewError,
     ReviewProblem,
+    StaleComment,
 )
 from vcshub.services.pull_requests import can_vote
 from vcshub.services.unit_of_work import UnitOfWork
@@ -187,10 +188,10 @@ def changeable_ids(caller: Caller | None, repo: Repository,
     return frozenset(cid for cid, author in authors.items() if author == caller.user_id)
 
 
-def _changeable(uow: UnitOfWork, caller: Caller, comment_id: object,
-                place: Place | None) -> tuple[Comment, Repository]:
-    """The comment, if the caller may read it (NotFound otherwise, as for a missing one) and
-    change it (NotCommentAuthor otherwise)."""
+def _readable(uow: UnitOfWork, caller: Caller, comment_id: object,
+              place: Place | None) -> Comment:
+    """The comment, if the caller may read it where ``place`` expects it; NotFound
+    otherwise, as for a missing one."""
     text = str(comment_id).strip()
     number = lookup.possible_id(int(text)) if text.isascii() and text.isdigit() else None
     comment = uow.db.get(Comment, number) if number is not None else None
@@ -198,20 +199,56 @@ def _changeable(uow: UnitOfWork, caller: Caller, comment_id: object,
     if (comment is None or repo is None or not access.can_repo(caller, repo, "repository.read")
             or (place is not None and not place.holds(comment))):
         raise NotFound("comment", comment_id)
+    return comment
+
+
+def _changeable(uow: UnitOfWork, caller: Caller, comment_id: object,
+                place: Place | None) -> tuple[Comment, Repository]:
+    """The comment, if the caller may read it (NotFound otherwise, as for a missing one) and
+    change it (NotCommentAuthor otherwise)."""
+    comment = _readable(uow, caller, comment_id, place)
+    repo = uow.db.get(Repository, comment.repo_id)
     if not may_change(caller, comment, repo):
         raise NotCommentAuthor()
     return comment, repo
 
 
 def edit_comment(uow: UnitOfWork, caller: Caller, comment_id: object, message: object,
-                 place: Place | None = None) -> Comment:
-    """Replace the comment's text (its type, place and vote stay)."""
+                 place: Place | None = None, version: object = None,
+                 userid: object = None) -> tuple[Comment, int]:
+    """Replace the comment's text (its type, place and vote stay), keeping the text it had in
+    its history; returns the comment and its new version. ``version`` is the version the
+    editor saw (0 before any edit): an older one is refused (StaleComment) instead of
+    overwriting an edit he never read. ``userid``: act as that user (super-admins and the
+    repository's administrators only, as for pull requests)."""
+    if userid is not None:
+        found = _readable(uow, caller, comment_id, place)
+        caller = pull_requests.acting_caller(uow, caller, uow.db.get(Repository, found.repo_id),
+                                             userid)
     comment, _repo = _changeable(uow, caller, comment_id, place)
+    current = last_version(uow, comment)
+    if version is not None and (isinstance(version, bool) or str(version).strip() != str(current)):
+        raise StaleComment(comment.comment_id, version)
     if not isinstance(message, str) or not message.strip():
         raise Invalid("text", "a comment needs some text")
+    uow.db.add(CommentVersion(comment_id=comment.comment_id, version=current + 1,
+                              text=comment.text, user_id=caller.user_id))
     comment.text = message
     uow.db.flush()
-    return comment
+    return comment, current + 1
+
+
+def last_version(uow: UnitOfWork, comment: Comment) -> int:
+    """How many times the comment was edited (0: never)."""
+    return uow.db.scalar(select(func.max(CommentVersion.version))
+                         .where(CommentVersion.comment_id == comment.comment_id)) or 0
+
+
+def history(uow: UnitOfWork, comment: Comment) -> list[CommentVersion]:
+    """The texts the comment had before each edit, oldest first."""
+    return list(uow.db.scalars(select(CommentVersion)
+                               .where(CommentVersion.comment_id == comment.comment_id)
+                               .order_by(CommentVersion.version)))
 
 
 def delete_comment(uow: UnitOfWork, caller: Caller, comment_id: object,

@@ -26,6 +26,8 @@
      ├── StorageError                   the repository storage could not be changed
      ├── RefError(problem: RefProblem, ref, ref_type, name)
      ├── ReviewError(problem: ReviewProblem, pull_request_id, status, comment_type, comment_id)
+     ├── MergeRefused(reasons)          the review rules hold a merge back
+     ├── StaleComment(comment_id, version)  an edit of a comment changed since
      ├── CommentFailed(repo_name, reason)
      ├── DownloadsDisabled(repo_name)
      ├── ArchiveFailed                  the archiver stopped after the download had started
@@ -195,6 +197,9 @@ class ReviewProblem(enum.Enum):
     BAD_RESOLVES = "bad_resolves"  # comment_id
     BAD_COMMIT_STATUS = "bad_commit_status"  # status
     CLOSED_PR_STATUS = "closed_pr_status"
+    REOPEN_DENIED = "reopen_denied"  # pull_request_id
+    NOT_REOPENABLE = "not_reopenable"  # pull_request_id: open, or merged
+    COMMENT_TYPE_FILTER = "comment_type_filter"  # comment_type (get_repo_comments' own text)
 
 
 class ReviewError(DomainError):
@@ -223,6 +228,24 @@ class ReviewError(DomainError):
         self.status = status
         self.comment_type = comment_type
         self.comment_id = comment_id
+
+
+class MergeRefused(DomainError):
+    """The review rules forbid merging now (approval pending, TODOs open, merging disabled);
+    ``reasons`` are the sentences a person reads, in the order they were checked."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = list(reasons)
+
+
+class StaleComment(DomainError):
+    """An edit based on a version of the comment that is no longer its newest."""
+
+    def __init__(self, comment_id: object, version: object) -> None:
+        super().__init__(f"comment ({comment_id}) version ({version}) mismatch")
+        self.comment_id = comment_id
+        self.version = version
 
 
 class CommentFailed(DomainError):

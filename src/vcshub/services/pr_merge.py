@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from vcshub import vcs
-from vcshub.db.models import PullRequest
+from vcshub.db.models import Comment, PullRequest
 from vcshub.permissions.caller import Caller
-from vcshub.services import journal, pull_requests, repo_disk, reviews
-from vcshub.services.errors import NotFound, ReviewError, ReviewProblem
+from vcshub.services import journal, pull_requests, repo_disk, repo_vcs_settings, reviews
+from vcshub.services.errors import MergeRefused, NotFound, ReviewError, ReviewProblem
 from vcshub.services.pr_refs import Ref, current_head
 from vcshub.services.unit_of_work import UnitOfWork
 
@@ -87,22 +90,70 @@ def _attempt(plan: _Plan, author: str, dry_run: bool) -> tuple[int, str | None]:
     if target_head is None:
         return FAILURE_REASONS[vcs.MergeStatus.MISSING_REF], None
     ref = plan.target_ref
+    branch = ref.name if ref.type != "rev" else backend.default_branch
+    if dry_run and plan.target_kind == "git":
+        reason = _git_dry_run(str(plan.target_path), branch, target_head,
+                              str(plan.source_path), plan.source_commit)
+        if reason not in (0, 2):
+            # Only "merges" and "conflicts" follow from the commits alone; an error or a ref
+            # that moved meanwhile may pass, so it is not kept (rare: all go, this one with them).
+            _git_dry_run.cache_clear()
+        return reason, None
     result = backend.merge(
-        plan.source_path,
-        plan.source_commit,
-        ref.name if ref.type != "rev" else backend.default_branch,
-        target_head,
-        plan.message,
-        author,
+        plan.source_path, plan.source_commit, branch, target_head, plan.message, author,
         dry_run=dry_run,
     )
     return FAILURE_REASONS.get(result.status, 1), result.merge_commit
 
 
+# A git merge's outcome depends on the two commits alone (its arguments are immutable ids),
+# so the page, which asks on every view, pays for a dry run once per pair; an answer kept by
+# this process alone never differs from a fresh one. hg's also depends on the branch's heads.
+@lru_cache(maxsize=1024)
+def _git_dry_run(target_path: str, branch: str, target_head: str, source_path: str,
+                 source_commit: str) -> int:
+    backend = vcs.open_repository(Path(target_path), "git")
+    result = backend.merge(Path(source_path), source_commit, branch, target_head, "dry run",
+                           "vcshub <vcshub@localhost>", dry_run=True)
+    return FAILURE_REASONS.get(result.status, 1)
+
+
+def unresolved_todos(uow: UnitOfWork, pr: PullRequest) -> int:
+    """TODO comments of the pull request (outdated ones too) that no comment resolves."""
+    resolver = select(Comment.resolves_comment_id).where(
+        Comment.pull_request_id == pr.pull_request_id, Comment.resolves_comment_id.is_not(None))
+    return uow.db.scalar(select(func.count()).select_from(Comment).where(
+        Comment.pull_request_id == pr.pull_request_id, Comment.comment_type == "todo",
+        Comment.comment_id.not_in(resolver))) or 0
+
+
+def refusals(uow: UnitOfWork, pr: PullRequest) -> list[str]:
+    """What the review rules hold against merging now, whoever asks (RhodeCode's texts); the
+    merge itself (conflicts, locks) is judged by the dry run, the caller's right by the
+    merge. An empty list: the rules allow it."""
+    settings = repo_vcs_settings.effective(uow, pr.target_repo)
+    reasons = []
+    if not settings[repo_vcs_settings.MERGE_ENABLED]:
+        reasons.append("Server-side pull request merging is disabled.")
+    if settings[repo_vcs_settings.APPROVAL_REQUIRED]:
+        votes = reviews.latest_votes(uow, pr)
+        rows = [votes.get(r.user_id, "not_reviewed") for r in pr.reviewers]
+        if reviews.review_status(rows) != "approved":
+            reasons.append("Pull request reviewer approval is pending.")
+    todos = unresolved_todos(uow, pr)
+    if todos:
+        reasons.append(f"Cannot merge, {todos} TODO{'s' if todos != 1 else ''} still not resolved.")
+    return reasons
+
+
 def mergeable(uow: UnitOfWork, pr: PullRequest) -> dict:
-    """Whether a merge would succeed now (a dry run; nothing is changed)."""
+    """Whether a merge would succeed now: the review rules, then a dry run (nothing is
+    changed)."""
     if pr.status == "closed":
         return {"status": False, "message": "This pull request is closed."}
+    reasons = refusals(uow, pr)
+    if reasons:
+        return {"status": False, "message": " ".join(reasons)}
     try:
         reason, _ = _attempt(_plan(uow, pr), "vcshub <vcshub@localhost>", dry_run=True)
     except (vcs.VCSError, OSError):
@@ -122,6 +173,9 @@ def merge_pull_request(
         raise NotFound("repository", repoid)
     if pr.status == "closed":
         raise ReviewError(ReviewProblem.MERGE_CLOSED, pull_request_id=pull_request_id)
+    reasons = refusals(uow, pr)
+    if reasons:
+        raise MergeRefused(reasons)
     user = actor.user
     before = journal.snapshot(uow, pr.target_repo)
     plan, author = _plan(uow, pr), f"{user.full_name} <{user.email}>"

@@ -47,6 +47,15 @@ class VersionRow:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """Which diff the page shows (RhodeCode's ``?from_version=&version=``): one version's
+    changes against its target, or with ``from_version`` what changed between two versions."""
+
+    version: int
+    from_version: int | None = None
+
+
+@dataclass(frozen=True)
 class PullRequestView:
     pr: PullRequest
     state: str  # open, closed or merged (the lists' states)
@@ -61,6 +70,9 @@ class PullRequestView:
     may_merge: bool  # write on the target: the merge button
     may_update: bool  # the author or a writer: close, update commits
     mergeable: dict  # pr_merge.mergeable: {"status": bool, "message": str}
+    refusals: list[str]  # pr_merge.refusals: what the review rules hold against merging
+    shown: Shown
+    placeable: frozenset[int]  # comments made on the shown version: placed on its lines
 
 
 def state_of(pr: PullRequest) -> str:
@@ -87,8 +99,20 @@ def _caller(uow: UnitOfWork, viewer: User | None, repo: Repository) -> Caller:
     return Caller(uow.db, subject)
 
 
+def _version_number(value: object, count: int, default: int | None) -> int | None:
+    """A version as the query gives it (``3``, ``v3``, or absent); NotFound for one that is
+    not there."""
+    if value is None or value == "":
+        return default
+    text = str(value).strip().removeprefix("v")
+    if not text.isdigit() or not 1 <= int(text) <= count:
+        raise NotFound("pull request version", value)
+    return int(text)
+
+
 def review_page(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: object,
-                      *, ignore_whitespace: bool = False) -> PullRequestView:
+                *, ignore_whitespace: bool = False, version: object = None,
+                from_version: object = None) -> PullRequestView:
     pr = visible(uow, viewer, repo, ident)
     caller = _caller(uow, viewer, repo)
     votes = reviews.latest_votes(uow, pr)
@@ -97,17 +121,28 @@ def review_page(uow: UnitOfWork, viewer: User | None, repo: Repository, ident: o
             for r in sorted(pr.reviewers, key=lambda r: r.user.username)]
     source, target = Ref.parse_stored(pr.source_ref), Ref.parse_stored(pr.target_ref)
     signed_in = viewer is not None
-    comments, outdated = _comments(uow, pr)
+    versions = _versions(pr, source, target)
+    shown = Shown(_version_number(version, len(versions), len(versions)),
+                  _version_number(from_version, len(versions), None))
+    if shown.from_version == shown.version:
+        shown = Shown(shown.version)
+    comments, on_version = _comments(uow, pr)
+    shown_id = None if shown.version == len(versions) else pr.versions[shown.version - 1].version_id
     return PullRequestView(
         pr=pr, state=state_of(pr), source=source, target=target, reviewers=rows,
         review_status=reviews.review_status([row.vote for row in rows]),
-        comments=comments, outdated=outdated,
-        comparison=_comparison(uow, viewer, pr, source, target, ignore_whitespace),
-        versions=_versions(pr, source, target),
+        comments=comments,
+        outdated=frozenset(cid for cid, vid in on_version.items() if vid is not None),
+        comparison=_shown_comparison(uow, viewer, pr, versions, shown, ignore_whitespace),
+        versions=versions,
         may_merge=signed_in and pull_requests.can_merge(caller, pr),
         may_update=signed_in and pull_requests.can_update(caller, pr),
         mergeable=pr_merge.mergeable(uow, pr) if pr.status != "closed" else
         {"status": False, "message": "This pull request is closed."},
+        refusals=pr_merge.refusals(uow, pr) if pr.status != "closed" else [],
+        shown=shown,
+        placeable=frozenset() if shown.from_version is not None else
+        frozenset(cid for cid, vid in on_version.items() if vid == shown_id),
     )
 
 
@@ -119,24 +154,33 @@ def _versions(pr: PullRequest, source: Ref, target: Ref) -> list[VersionRow]:
     return [*rows, VersionRow(len(rows) + 1, source, target, len(pr.revisions or ()), True)]
 
 
-def _comparison(uow: UnitOfWork, viewer: User | None, pr: PullRequest, source: Ref,
-                target: Ref, ignore_whitespace: bool) -> Comparison | None:
-    """What the source brings to the target, at the commits the pull request records."""
-    other = None if pr.source_repo_id == pr.target_repo_id else pr.source_repo.repo_name
+def _shown_comparison(uow: UnitOfWork, viewer: User | None, pr: PullRequest,
+                      versions: list[VersionRow], shown: Shown,
+                      ignore_whitespace: bool) -> Comparison | None:
+    """What the shown version's source brings to its target, at the commits it recorded; or,
+    between two versions, what the later source has that the earlier had not (both are
+    commits of the source repository)."""
+    head = versions[shown.version - 1]
     try:
-        return repo_contents.compare(uow, pr.target_repo, target.commit_id, source.commit_id,
-                                     other, viewer=viewer, ignore_whitespace=ignore_whitespace)
+        if shown.from_version is not None:
+            base = versions[shown.from_version - 1]
+            return repo_contents.compare(uow, pr.source_repo, base.source.commit_id,
+                                         head.source.commit_id, viewer=viewer,
+                                         ignore_whitespace=ignore_whitespace)
+        other = None if pr.source_repo_id == pr.target_repo_id else pr.source_repo.repo_name
+        return repo_contents.compare(uow, pr.target_repo, head.target.commit_id,
+                                     head.source.commit_id, other, viewer=viewer,
+                                     ignore_whitespace=ignore_whitespace)
     except vcs.CommitNotFound:  # a commit stripped since: the page still shows the rest
         return None
 
 
-def _comments(uow: UnitOfWork, pr: PullRequest) -> tuple[list[CommentRecord], frozenset[int]]:
+def _comments(uow: UnitOfWork, pr: PullRequest) -> tuple[list[CommentRecord], dict[int, int | None]]:
+    """The records, and each comment's version (its row id; None: the current version)."""
     rows = list(uow.db.scalars(
         select(Comment)
         .where(Comment.pull_request_id == pr.pull_request_id)
         .options(joinedload(Comment.author))
         .order_by(Comment.created_on, Comment.comment_id)
     ))
-    records = records_of(uow, rows)
-    outdated = frozenset(row.comment_id for row in rows if row.pull_request_version_id is not None)
-    return records, outdated
+    return records_of(uow, rows), {row.comment_id: row.pull_request_version_id for row in rows}

@@ -21,7 +21,7 @@ from vcshub.db.models import (
     User,
 )
 from vcshub.permissions.caller import Caller
-from vcshub.services import access, lookup, repo_disk, reviews
+from vcshub.services import access, lookup, repo_disk, repo_vcs_settings, reviews
 from vcshub.services.errors import NotFound, NotYourUser, ReviewError, ReviewProblem
 from vcshub.services.pr_refs import Ref, current_head, resolve
 from vcshub.services.unit_of_work import UnitOfWork
@@ -316,8 +316,10 @@ def _update_commits(uow: UnitOfWork, caller: Caller, pr: PullRequest, report: Up
     )
     uow.db.add(version)
     uow.db.flush()
-    # Comments made so far stay attached to the version they were made on.
-    for comment in uow.db.scalars(
+    # Comments made so far stay attached to the version they were made on (and so are shown
+    # outdated), unless the repository's setting keeps them on the newest one.
+    keep = repo_vcs_settings.effective(uow, pr.target_repo)[repo_vcs_settings.OUTDATED_COMMENTS]
+    for comment in [] if not keep else uow.db.scalars(
         select(Comment).where(
             Comment.pull_request_id == pr.pull_request_id,
             Comment.pull_request_version_id.is_(None),
@@ -364,5 +366,20 @@ def close(uow: UnitOfWork, actor: Caller, pr: PullRequest, ident: object) -> Pul
     if pr.status == "closed":
         raise ReviewError(ReviewProblem.ALREADY_CLOSED, pull_request_id=ident)
     pr.status = "closed"
+    uow.db.flush()
+    return pr
+
+
+def reopen(uow: UnitOfWork, caller: Caller, repoid: object, pull_request_id: object) -> PullRequest:
+    """Open a closed, unmerged pull request again, as RhodeCode's page does: whoever may close
+    it may reopen it (the author or a writer of its target). It keeps its commits and versions;
+    Update commits catches up with the source afterwards."""
+    pr = in_repo(uow, readable_repo(uow, caller, repoid), pull_request_id)
+    if not can_update(caller, pr):
+        raise ReviewError(ReviewProblem.REOPEN_DENIED, pull_request_id=pull_request_id)
+    if pr.status != "closed" or pr.merge_commit_id is not None:
+        raise ReviewError(ReviewProblem.NOT_REOPENABLE, pull_request_id=pull_request_id)
+    pr.status = "new"
+    reviews.add_comment(uow, pr.target_repo, caller.user, "Pull request reopened", pull_request=pr)
     uow.db.flush()
     return pr

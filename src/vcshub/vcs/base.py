@@ -288,6 +288,11 @@ class Repository(HistoryReader, ABC):
         """Resolve ``rev`` (id, short id, index, "tip", branch, tag,
         bookmark; None means tip). Raises CommitNotFound."""
 
+    def get_commits(self, revs: list[str]) -> list[Commit]:
+        """:meth:`get_commit` for many revisions at once (a backend reads its refs once for
+        all of them); CommitNotFound for the first that does not resolve."""
+        return [self.get_commit(rev) for rev in revs]
+
     @abstractmethod
     def commits(
         self, start: str | int | None = None, limit: int | None = None

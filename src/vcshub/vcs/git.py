@@ -113,8 +113,13 @@ class GitRepository(Repository):
     def default_branch(self) -> str:
         """HEAD's branch; if HEAD points to a missing branch, a plausible
         existing one (main, master, then the first by name)."""
+        return self.default_branch_in(self._snapshot())
+
+    def default_branch_in(self, snap: git_index.RefSnapshot) -> str:
+        """:attr:`default_branch` as of the refs ``snap`` holds (a commit read with them asks
+        this, not the refs of now: one read of the refs serves both)."""
         head = self._head_branch()
-        heads = self._snapshot().heads
+        heads = snap.heads
         if head and (head in heads or not heads):
             return head
         for name in _PREFERRED_DEFAULTS:
@@ -226,6 +231,10 @@ class GitRepository(Repository):
         snap = self._snapshot()
         oid, index = self._resolve(snap, rev)
         return GitCommit(self, snap, oid, index)
+
+    def get_commits(self, revs: list[str]) -> list[Commit]:
+        snap = self._snapshot()
+        return [GitCommit(self, snap, *self._resolve(snap, rev)) for rev in revs]
 
     def commits(self, start: str | int | None = None,
                 limit: int | None = None) -> list[Commit]:

@@ -76,7 +76,7 @@ class GitCommit(Commit):
     def branch(self) -> str | None:
         """A branch whose head is this commit (default branch preferred),
         else the default branch when it contains the commit, else None."""
-        default = self.repository.default_branch
+        default = self.repository.default_branch_in(self._snap)
         heads = self._snap.heads_by_commit.get(self.raw_id)
         if heads:
             return default if default in heads else heads[0]

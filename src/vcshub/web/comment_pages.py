@@ -205,9 +205,17 @@ def edit(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Re
     caller = signed_in_caller(uow, context)
     commit_id = repo_contents.commit_at(repo_contents.backend(uow, repo), args[0]).raw_id
     text = CommentForm.of(context).text
-    comments.edit_comment(uow, caller, args[1], text, _place(repo, commit_id))
+    comments.edit_comment(uow, caller, args[1], text, _place(repo, commit_id),
+                          version=edited_version(context))
     return back_to(context, changeset_url(repo, commit_id), f"comment-{args[1]}",
                    "Comment saved.")
+
+
+def edited_version(context: Context) -> str | None:
+    """The version of the comment the edit form was drawn from (absent from an older form:
+    then the edit is not checked against a newer one)."""
+    raw = context.form.get("version") if context.form is not None else None
+    return raw.strip() if isinstance(raw, str) and raw.strip() else None
 
 
 def delete(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:

@@ -40,9 +40,11 @@ from vcshub.services.errors import (
     DownloadsDisabled,
     Invalid,
     InvalidPermission,
+    MergeRefused,
     NotFound,
     NotYourUser,
     ReviewError,
+    StaleComment,
     StorageError,
 )
 from vcshub.web import sessions
@@ -72,6 +74,8 @@ _PAGE_ERRORS: list[tuple[type[Exception], int, str]] = [
     (InvalidPermission, 400, "Not accepted"),
     (CommentFailed, 400, "Not accepted"),
     (ReviewError, 400, "Not accepted"),  # the plain answer's status: 403 for a refused close
+    (MergeRefused, 409, "Not merged"),
+    (StaleComment, 409, "Changed meanwhile"),
 ]
 
 

@@ -29,6 +29,8 @@ HTML page's error becomes a page in the site layout, every other answer is the p
     services CommentFailed                400 "The comment was not saved: <reason>."
     services ReviewError                  400 (403 for a refused close/update) with the
                                           sentence of :data:`REVIEW_SENTENCES`
+    services MergeRefused                 409 with the review rules' reasons
+    services StaleComment                 409 (the comment changed since the page was read)
     services StorageError                 503
     anything else                         re-raised: it is a bug, the 500 page answers
 
@@ -53,10 +55,12 @@ from vcshub.services.errors import (
     DownloadsDisabled,
     Invalid,
     InvalidPermission,
+    MergeRefused,
     NotFound,
     NotYourUser,
     ReviewError,
     ReviewProblem,
+    StaleComment,
     StorageError,
 )
 from vcshub.web import download_responses as respond
@@ -82,8 +86,14 @@ REVIEW_SENTENCES: Mapping[ReviewProblem, str] = {
     ReviewProblem.CLOSED_PR_STATUS: (
         "This commit belongs to a closed pull request: its status cannot change any more."
     ),
+    ReviewProblem.REOPEN_DENIED: "You may not reopen pull request {pull_request_id}.",
+    ReviewProblem.NOT_REOPENABLE: (
+        "Pull request {pull_request_id} is open or merged: only a closed one can be reopened."
+    ),
+    ReviewProblem.COMMENT_TYPE_FILTER: "`{comment_type}` is not a comment type (note or todo).",
 }
-_REVIEW_FORBIDDEN = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED}
+_REVIEW_FORBIDDEN = {ReviewProblem.CLOSE_DENIED, ReviewProblem.UPDATE_DENIED,
+                     ReviewProblem.REOPEN_DENIED}
 
 
 def _require_every_kind(messages: Mapping[enum.Enum, str], kinds: type[enum.Enum]) -> None:
@@ -163,6 +173,11 @@ def error_response(exc: Exception) -> ASGIApp:
             pull_request_id=exc.pull_request_id, status=exc.status,
             comment_type=exc.comment_type, comment_id=exc.comment_id)
         return respond.text(f"{sentence}\n", 403 if exc.problem in _REVIEW_FORBIDDEN else 400)
+    if isinstance(exc, MergeRefused):
+        return respond.text("Not merged: " + " ".join(exc.reasons) + "\n", 409)
+    if isinstance(exc, StaleComment):
+        return respond.text("The comment was changed meanwhile: reload the page and edit it "
+                            "again.\n", 409)
     if isinstance(exc, NotFound):
         return respond.text(f"Not found: {exc}\n", 404)
     if isinstance(exc, vcs.CommitNotFound):

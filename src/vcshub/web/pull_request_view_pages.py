@@ -3,7 +3,7 @@
 * ``POST .../comment/create`` (general or inline, with a vote in ``changeset_status``),
   ``.../comment/<n>/edit|delete``, ``.../comment/preview`` — the commit page's widgets
   (web/comment_pages.py, templates/comments.html) pointed at the pull request;
-* ``POST .../close`` and ``POST .../merge`` (the merge box);
+* ``POST .../close``, ``.../reopen`` and ``.../merge`` (the merge box);
 * ``POST .../update`` (Update commits: the service keeps the old version).
 
 What the page shows and who may see it come from services/pull_request_view.py; every change
@@ -11,6 +11,8 @@ goes through a service that checks the caller itself. Errors are mapped by web/e
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from starlette.responses import Response
 
@@ -34,17 +36,22 @@ def page_url(repo: Repository, ident: object) -> str:
 
 def show(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     options = DiffOptions.of(context)
-    view = pull_request_view.review_page(uow, context.viewer, repo, args[0],
-                                               ignore_whitespace=options.ignore_whitespace)
+    view = pull_request_view.review_page(
+        uow, context.viewer, repo, args[0], ignore_whitespace=options.ignore_whitespace,
+        version=context.query.get("version"), from_version=context.query.get("from_version"))
     url = page_url(repo, view.pr.pull_request_id)
-    # Outdated comments are not placed on today's lines: they stay readable in the list.
-    current = [c for c in view.comments if c.comment_id not in view.outdated]
+    # Only the shown version's comments go on its lines; the others stay readable in the list.
+    current = [c for c in view.comments if c.comment_id in view.placeable]
     views = render_files(view.comparison.files, options.mode, current) if view.comparison else []
+    ui = comment_pages.ui_for(uow, context, repo, url + "/comment", view.comments)
+    on_current = view.shown.from_version is None and view.shown.version == len(view.versions)
     return render(
         context, repo, "pull_request.html",
         view=view, pr=view.pr, url=url, views=views, placed=placed_ids(views),
-        options=options, markdown=markdown, style=STYLE, state_labels=STATE_LABELS,
-        ui=comment_pages.ui_for(uow, context, repo, url + "/comment", view.comments),
+        options=options, markdown=markdown, style=STYLE, state_labels=STATE_LABELS, ui=ui,
+        # An older version's lines take no new comment (one is made on the newest version);
+        # its threads are read there, changed in the list below.
+        diff_ui=ui if on_current else replace(ui, csrf=None, changeable=frozenset()),
     )
 
 
@@ -78,7 +85,7 @@ def edit(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Re
     caller = signed_in_caller(uow, context)
     pull_request_view.visible(uow, context.viewer, repo, args[0])
     comments.edit_comment(uow, caller, args[1], CommentForm.of(context).text,
-                          _place(repo, args[0]))
+                          _place(repo, args[0]), version=comment_pages.edited_version(context))
     return back_to(context, page_url(repo, args[0]), f"comment-{args[1]}", "Comment saved.")
 
 
@@ -94,6 +101,13 @@ def close(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> R
     pull_request_view.visible(uow, context.viewer, repo, args[0])
     comments.close_pull_request(uow, caller, repo.repo_name, args[0])
     return back_to(context, page_url(repo, args[0]), "", "Pull request closed.")
+
+
+def reopen(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
+    caller = signed_in_caller(uow, context)
+    pull_request_view.visible(uow, context.viewer, repo, args[0])
+    pull_requests.reopen(uow, caller, repo.repo_name, args[0])
+    return back_to(context, page_url(repo, args[0]), "", "Pull request reopened.")
 
 
 def merge(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
@@ -134,6 +148,9 @@ PREVIEW = View("pull_request", ("PullrequestsController:preview_comment",
 ACTIONS = {
     "close": View("pull_request", ("PullrequestsController:close",
                                     "RepoPullRequestsView:pull_request_close"), close, methods=POSTS),
+    "reopen": View("pull_request", ("PullrequestsController:reopen",
+                                     "RepoPullRequestsView:pull_request_reopen"), reopen,
+                   methods=POSTS),
     "merge": View("pull_request", ("PullrequestsController:merge",
                                     "RepoPullRequestsView:pull_request_merge"), merge, methods=POSTS),
     "update": View("pull_request", ("PullrequestsController:update",

@@ -19,7 +19,7 @@ from vcshub.serializers.repos import masked_clone_uri
 from vcshub.services import repo_contents, repo_settings, repos
 from vcshub.services.errors import Invalid
 from vcshub.services.unit_of_work import UnitOfWork
-from vcshub.web import repo_advanced_pages, repo_permission_pages
+from vcshub.web import repo_advanced_pages, repo_permission_pages, repo_vcs_pages
 from vcshub.web.repo_views import READING, Context, View, repo_url
 from vcshub.web.settings_forms import administrator, checked, done, page, text
 
@@ -144,6 +144,7 @@ _ROUTES = {
     ("maintenance", "execute"): repo_advanced_pages.MAINTENANCE,
     ("remote",): repo_advanced_pages.REMOTE,
     ("remote", "pull"): repo_advanced_pages.PULL,
+    ("vcs",): repo_vcs_pages.VCS,
     ("fields",): repo_advanced_pages.FIELDS,
     ("fields", "create"): repo_advanced_pages.FIELD_CREATE,
 }

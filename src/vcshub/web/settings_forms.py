@@ -21,7 +21,7 @@ from vcshub.web.repo_views import Context, form_token, render, repo_url
 
 # (path after /<repo>/settings, tab name): RhodeCode's settings tabs that vcshub has
 TABS = (("", "Settings"), ("/permissions", "Permissions"), ("/advanced", "Advanced"),
-        ("/fields", "Extra fields"), ("/remote", "Remote"))
+        ("/vcs", "VCS"), ("/fields", "Extra fields"), ("/remote", "Remote"))
 
 
 def administrator(uow: UnitOfWork, repo: Repository, context: Context) -> Caller:

@@ -2,6 +2,7 @@
 
 from vcshub.api.methods import (
     audit,
+    comments,
     gists,
     kallithea,
     pull_requests,
@@ -9,6 +10,7 @@ from vcshub.api.methods import (
     repo_history,
     repo_maintenance,
     repo_permissions,
+    repo_settings,
     repos,
     server,
     user_groups,
@@ -25,10 +27,12 @@ METHOD_MODULES = (
     repo_permissions,
     repo_history,
     repo_maintenance,
+    repo_settings,
     gists,
     pull_requests,
     audit,
     kallithea,
+    comments,
 )
 
 

@@ -2,7 +2,7 @@
 
 from vcshub.db.models.audit import AuditEntry
 from vcshub.db.models.base import Base
-from vcshub.db.models.comment import Comment, ReviewStatus
+from vcshub.db.models.comment import Comment, CommentVersion, ReviewStatus
 from vcshub.db.models.gist import Gist
 from vcshub.db.models.journal import JournalEntry
 from vcshub.db.models.login_failure import LoginFailure
@@ -20,6 +20,7 @@ from vcshub.db.models.permission import (
 from vcshub.db.models.pull_request import PullRequest, PullRequestReviewer, PullRequestVersion
 from vcshub.db.models.repo import RepoField, Repository, UserFollowing
 from vcshub.db.models.repo_group import RepoGroup
+from vcshub.db.models.repo_setting import RepoSetting
 from vcshub.db.models.setting import Setting
 from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress
 from vcshub.db.models.user_group import UserGroup, UserGroupMember
@@ -29,6 +30,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Comment",
+    "CommentVersion",
     "Gist",
     "JournalEntry",
     "LoginFailure",
@@ -40,6 +42,7 @@ __all__ = [
     "RepoGroup",
     "RepoGroupUserGroupPermission",
     "RepoGroupUserPermission",
+    "RepoSetting",
     "RepoUserGroupPermission",
     "RepoUserPermission",
     "Repository",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vcshub.db.models.base import Base, utcnow
@@ -54,4 +54,22 @@ class ReviewStatus(_OnCommitOrPullRequest, Base):
         ForeignKey("comments.comment_id", ondelete="SET NULL")
     )
     status: Mapped[str] = mapped_column(String(32))
+    created_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CommentVersion(Base):
+    """One earlier text of an edited comment (RC-later's edit history): version 1 is the text
+    before the first edit. ``edit_comment`` is told the version its caller saw, so two editors
+    cannot overwrite each other unknowingly."""
+
+    __tablename__ = "comment_versions"
+    __table_args__ = (UniqueConstraint("comment_id", "version"),)
+
+    comment_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.comment_id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # the text this edit replaced
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     created_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -54,7 +54,7 @@ def compare(uow: UnitOfWork, repo: Repository, base_rev: str, head_rev: str,
     head = commit_at(source, head_rev)
     ancestor = target.common_ancestor(source.path, head.raw_id, base.raw_id)
     ids = target.commits_to_merge(source.path, head.raw_id, base.raw_id)
-    commits = [CommitRecord.of(source.get_commit(commit_id)) for commit_id in ids[:max_commits]]
+    commits = [CommitRecord.of(commit) for commit in source.get_commits(ids[:max_commits])]
     return Comparison(
         base=CommitRecord.of(base),
         head=CommitRecord.of(head),

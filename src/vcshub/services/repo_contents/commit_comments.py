@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from vcshub.db.models import Comment, Repository, ReviewStatus
+from vcshub.db.models import Comment, CommentVersion, Repository, ReviewStatus
 from vcshub.services.unit_of_work import UnitOfWork
 
 
@@ -35,6 +35,7 @@ class CommentRecord:
     status: str | None = None  # the vote cast with this comment (reviews.STATUSES)
     resolves: int | None = None  # the TODO this comment resolves
     resolved_by: int | None = None  # for a TODO: the comment that resolved it
+    version: int = 0  # edits so far: what an edit form sends back (comments.edit_comment)
 
     @property
     def inline(self) -> bool:
@@ -61,21 +62,27 @@ def commit_comments(uow: UnitOfWork, repo: Repository, commit_id: str) -> list[C
 
 def records_of(uow: UnitOfWork, rows: list[Comment]) -> list[CommentRecord]:
     """Comment rows (authors loaded) as records, with the votes they carried and which TODOs
-    they resolved (one query): for a commit's comments and a pull request's alike."""
+    they resolved and their edit counts (two queries): for a commit's comments and a pull request's alike."""
     votes = dict(uow.db.execute(
         select(ReviewStatus.comment_id, ReviewStatus.status)
         .where(ReviewStatus.comment_id.in_([row.comment_id for row in rows]))
+    ).all()) if rows else {}
+    versions = dict(uow.db.execute(
+        select(CommentVersion.comment_id, func.max(CommentVersion.version))
+        .where(CommentVersion.comment_id.in_([row.comment_id for row in rows]))
+        .group_by(CommentVersion.comment_id)
     ).all()) if rows else {}
     resolvers: dict[int, int] = {}
     for row in rows:  # the first resolution counts
         if row.resolves_comment_id is not None:
             resolvers.setdefault(row.resolves_comment_id, row.comment_id)
-    return [_record(row, votes.get(row.comment_id), resolvers.get(row.comment_id))
+    return [_record(row, votes.get(row.comment_id), resolvers.get(row.comment_id),
+                    versions.get(row.comment_id, 0))
             for row in rows]
 
 
 def _record(row: Comment, status: str | None = None,
-            resolved_by: int | None = None) -> CommentRecord:
+            resolved_by: int | None = None, version: int = 0) -> CommentRecord:
     side, line = _position(row.line_no)
     return CommentRecord(
         comment_id=row.comment_id,
@@ -90,6 +97,7 @@ def _record(row: Comment, status: str | None = None,
         status=status,
         resolves=row.resolves_comment_id,
         resolved_by=resolved_by,
+        version=version,
     )
 
 

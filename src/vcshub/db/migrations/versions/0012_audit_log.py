@@ -5,7 +5,7 @@ gists) and who signed in or failed to: recorded in the transaction of the change
 (vcshub.db.audit_trail).
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-07 10:45:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0012'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
