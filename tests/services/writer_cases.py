@@ -172,6 +172,10 @@ CASES = {
     "repo_maintenance.strip": [
         lambda s: repo_maintenance.strip(s.uow, s.other, s.secret, s.commit, "feature"),
     ],
+    # a reader, but what it tells is for the repository's admins only
+    "repo_maintenance.strip_preview": [
+        lambda s: repo_maintenance.strip_preview(s.uow, s.other, s.secret, s.commit, "feature"),
+    ],
     "repo_permissions.grant_user": [
         lambda s: repo_permissions.grant_user(
             s.uow, s.other, s.secret, s.other_user, "repository.admin"

@@ -127,6 +127,9 @@ def test_commit_branch(kind, server, work, populated):
 
 def test_strip(kind, server, work, populated):
     ids = populated.ids
+    # the preview names exactly what goes, oldest first, and changes nothing
+    assert server.strip_preview(ids[1], populated.main_branch) == ids[1:]
+    assert server.commit_count() == len(ids)
     server.strip(ids[1], populated.main_branch)
     assert server.commit_count() == 1
     assert [c.raw_id for c in server.commits()] == [ids[0]]
@@ -147,11 +150,16 @@ def test_strip_root_and_wrong_branch(kind, server, work, populated):
     work.push()
     if kind == "git":
         with pytest.raises(RepositoryError):
+            server.strip_preview(feature, "master")
+        with pytest.raises(RepositoryError):
             server.strip(feature, "master")
+        # the root leaves master; the feature branch still holds what it shares
+        assert server.strip_preview(ids[0], "master") == ids
         server.strip(ids[0], "master")  # root: branch is deleted
         assert "master" not in server.branches()
         assert server.branches()["feature"] == feature
     else:
+        assert server.strip_preview(ids[0]) == [*ids, feature]
         server.strip(ids[0])
         assert server.is_empty()
 

@@ -295,3 +295,38 @@ def test_move_into_a_group_the_administrator_may_create_in(live_server, admin_ap
         assert moved.status_code == 303 and moved.headers["location"] == f"/{name}/settings"
     assert admin_api.result("get_repo", repoid=name)["repo_name"] == name
     assert hosted_folder(live_server, name).is_dir()
+
+
+@pytest.mark.parametrize("kind", ["git", "hg"])
+def test_strip_shows_what_goes_then_strips_it(live_server, admin_api, kind):
+    name = create_repo(admin_api, kind, unique("strip-"))
+    ids = push_commits(live_server, name, kind, {"a": "1\n"}, {"a": "2\n"}, {"a": "3\n"})
+    user = repo_admin(admin_api, name)
+    branch = "master" if kind == "git" else ""
+    with signed_in(live_server, user) as client:
+        preview = client.get(f"/{name}/settings/strip",
+                             params={"revision": ids[1], "branch": branch})
+        assert preview.status_code == 200
+        assert "2 commits would be removed" in preview.text
+        assert ids[1][:12] in preview.text and ids[2][:12] in preview.text
+        assert ids[0][:12] not in preview.text
+        fields = {"csrf_token": form_csrf(preview), "revision": ids[1], "branch": branch}
+        # a count that is no longer true (the branch moved): back to the preview, nothing gone
+        stale = client.post(f"/{name}/settings/strip_execute", data={**fields, "count": "1"})
+        assert stale.status_code == 303 and "/settings/strip?" in stale.headers["location"]
+        assert head(admin_api, name, kind) == ids[2]
+        done = client.post(f"/{name}/settings/strip_execute", data={**fields, "count": "2"})
+        assert done.status_code == 303
+        assert "Stripped 2 commits" in client.get(done.headers["location"]).text
+        assert "would be removed" not in client.get(
+            f"/{name}/settings/strip", params={"revision": "nonexistent", "branch": branch}).text
+    assert head(admin_api, name, kind) == ids[0]
+    no_token = httpx.post(f"{live_server.url}/{name}/settings/strip_execute",
+                          data={"revision": ids[0], "branch": branch, "count": "1"})
+    assert no_token.status_code in (400, 403, 404)
+    assert head(admin_api, name, kind) == ids[0]
+
+
+def head(admin_api, name: str, kind: str) -> str:
+    branches = admin_api.result("get_repo_refs", repoid=name)["branches"]
+    return branches["master" if kind == "git" else "default"]

@@ -153,6 +153,24 @@ def pull(uow: UnitOfWork, caller: Caller, repo: Repository, remote_uri: object =
     repo_disk.refresh_summary(uow, repo)
 
 
+STRIP_PREVIEW_LIMIT = 200  # commits listed by the preview (their number is always said)
+
+
+def strip_preview(uow: UnitOfWork, caller: Caller, repo: Repository, revision: object,
+                  branch: object) -> tuple[int, list[vcs.Commit]]:
+    """What :func:`strip` with these arguments would remove: (how many commits, the first
+    ``STRIP_PREVIEW_LIMIT`` of them, oldest first); admin on the repository needed."""
+    access.require_repo(caller, repo, "repository.admin")
+    if not isinstance(revision, str) or not revision.strip():
+        raise Invalid("revision", "must be a commit id")
+    try:
+        opened = repo_disk.open_vcs(uow, repo)
+        ids = opened.strip_preview(revision.strip(), branch if isinstance(branch, str) and branch else None)
+        return len(ids), opened.get_commits(ids[:STRIP_PREVIEW_LIMIT])
+    except vcs.VCSError as exc:
+        raise Invalid("revision", str(exc)) from exc
+
+
 def strip(uow: UnitOfWork, caller: Caller, repo: Repository, revision: object, branch: object) -> None:
     """Remove a commit and its descendants (git: move ``branch`` back), then refresh; admin on
     the repository needed."""

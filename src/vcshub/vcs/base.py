@@ -313,6 +313,11 @@ class Repository(HistoryReader, ABC):
         """Remove ``rev`` and its descendants."""
 
     @abstractmethod
+    def strip_preview(self, rev: str, branch: str | None = None) -> list[str]:
+        """The commits :meth:`strip` with the same arguments would remove, oldest first (git:
+        those that leave ``branch``; they stay where another ref holds them)."""
+
+    @abstractmethod
     def get_nodes(
         self, rev: str | int | None, path: str = "", recursive: bool = True
     ) -> list[Node]:

@@ -323,10 +323,8 @@ class GitRepository(Repository):
             wanted = self.default_branch
         self.set_default_branch(wanted)
 
-    def strip(self, rev: str, branch: str | None = None) -> None:
-        """Move ``branch`` back to the first parent of ``rev`` (delete it
-        when ``rev`` is a root). Without ``branch``, the single branch
-        containing ``rev`` is used. Unreachable commits are left to gc."""
+    def _strip_target(self, rev: str, branch: str | None):
+        """The commit, the branch and its head that a strip of ``rev`` moves back."""
         commit = self.get_commit(rev)
         if branch is None:
             containing = commit.branches_containing
@@ -341,6 +339,17 @@ class GitRepository(Repository):
         head = pygit2.Oid(hex=heads[branch])
         if head != commit._oid and not self._git.descendant_of(head, commit._oid):
             raise RepositoryError(f"commit {commit.short_id} is not on branch {branch!r}")
+        return commit, branch, head
+
+    def strip_preview(self, rev: str, branch: str | None = None) -> list[str]:
+        commit, _branch, head = self._strip_target(rev, branch)
+        return self.new_commits(commit.parents[:1], [str(head)])
+
+    def strip(self, rev: str, branch: str | None = None) -> None:
+        """Move ``branch`` back to the first parent of ``rev`` (delete it
+        when ``rev`` is a root). Without ``branch``, the single branch
+        containing ``rev`` is used. Unreachable commits are left to gc."""
+        commit, branch, _head = self._strip_target(rev, branch)
         ref = self._git.references[f"refs/heads/{branch}"]
         if commit.parents:
             ref.set_target(pygit2.Oid(hex=commit.parents[0]),

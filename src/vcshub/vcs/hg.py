@@ -336,6 +336,12 @@ class HgRepository(Repository):
         finally:
             self._hg = self._open()
 
+    def strip_preview(self, rev: str, branch: str | None = None) -> list[str]:
+        ctx = self._ctx(rev)
+        repo = self.repo
+        return [hgnode.hex(repo[r].node()).decode()
+                for r in sorted(repo.revs(b"descendants(%d)", ctx.rev()))]
+
     def strip(self, rev: str, branch: str | None = None) -> None:
         """Remove ``rev`` and all its descendants (``branch`` is ignored).
         A bundle of what was removed is kept in ``.hg/strip-backup``."""

@@ -4,6 +4,8 @@ caches, housekeeping, and the way to delete), ``settings/remote`` (pull now) and
 
     settings/advanced/fork        fork of another repository, or detach      repo_settings
     settings/advanced/locking     lock as the viewer / unlock                locks
+    settings/strip                what a strip would remove (a preview)      repo_maintenance
+    settings/strip_execute        strip, once the preview was confirmed      repo_maintenance
     settings/caches               re-read the cached summary from disk       repo_maintenance
     settings/maintenance/execute  housekeeping now                           housekeeping
     settings/remote/pull          fetch from the remote URL                  repo_maintenance
@@ -15,13 +17,16 @@ Each one calls the service the API's method of the same job calls, which checks 
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from urllib.parse import urlencode
+
+from starlette.responses import RedirectResponse, Response
 
 from vcshub.db.models import Repository
 from vcshub.serializers.repos import masked_clone_uri
 from vcshub.services import housekeeping, locks, repo_maintenance, repo_settings, repos
 from vcshub.services.errors import NotFound
 from vcshub.services.unit_of_work import UnitOfWork
+from vcshub.web import sessions
 from vcshub.web.repo_views import READING, Context, View, repo_url
 from vcshub.web.settings_forms import administrator, choice, done, page, text
 
@@ -59,6 +64,34 @@ def locking(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) ->
         locks.unlock(uow, caller, repo, context.viewer)
         said = f"Unlocked {repo.repo_name}."
     return done(context, _url(repo, "/advanced"), said)
+
+
+def strip(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
+    """The strip form; with a revision, the commits it would remove, and the button that does."""
+    caller = administrator(uow, repo, context)
+    revision = str(context.query.get("revision") or "").strip()[:255]
+    branch = str(context.query.get("branch") or "").strip()[:255]
+    preview = None
+    if revision:
+        count, commits = repo_maintenance.strip_preview(uow, caller, repo, revision, branch)
+        preview = {"count": count, "commits": commits}
+    return page(context, repo, "repo_strip.html", "/advanced", revision=revision,
+                branch=branch, preview=preview, kind=repo.repo_type)
+
+
+def strip_execute(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
+    caller = administrator(uow, repo, context)
+    revision, branch = text(context, "revision", 255), text(context, "branch", 255)
+    count, _commits = repo_maintenance.strip_preview(uow, caller, repo, revision, branch)
+    if str(count) != text(context, "count", 20):
+        # the branch moved since the preview: show the new one instead of removing more
+        sessions.flash(context.session, "The repository changed since the preview: check again.",
+                       "error")
+        return RedirectResponse(f"{_url(repo, '/strip')}?{urlencode({'revision': revision, 'branch': branch})}",
+                                status_code=303)
+    repo_maintenance.strip(uow, caller, repo, revision, branch or None)
+    return done(context, _url(repo, "/advanced"),
+                f"Stripped {count} commit{'s' if count != 1 else ''} from {repo.repo_name}.")
 
 
 def caches(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
@@ -120,6 +153,8 @@ def _view(kind: str, names: tuple[str, ...], handler, methods=POST) -> View:
 ADVANCED = _view("settings advanced", ("ReposController:edit_advanced",
                                        "RepoSettingsAdvancedView:edit_advanced"),
                  advanced, READING)
+STRIP = _view("settings strip", ("RepoStripView:strip",), strip, READING)
+STRIP_EXECUTE = _view("settings strip execute", ("RepoStripView:strip_execute",), strip_execute)
 FORK = _view("settings fork", ("ReposController:edit_advanced_fork",
                                "RepoSettingsAdvancedView:edit_advanced_fork"), fork)
 LOCKING = _view("settings locking", ("ReposController:edit_advanced_locking",

@@ -141,6 +141,8 @@ _ROUTES = {
     ("advanced", "fork"): repo_advanced_pages.FORK,
     ("advanced", "locking"): repo_advanced_pages.LOCKING,
     ("caches",): repo_advanced_pages.CACHES,
+    ("strip",): repo_advanced_pages.STRIP,
+    ("strip_execute",): repo_advanced_pages.STRIP_EXECUTE,
     ("maintenance", "execute"): repo_advanced_pages.MAINTENANCE,
     ("remote",): repo_advanced_pages.REMOTE,
     ("remote", "pull"): repo_advanced_pages.PULL,
