@@ -70,9 +70,11 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runner.start()
         state.housekeeper.start()
+        state.search_queue.start()
         yield
         await runner.stop()
         await asyncio.to_thread(state.housekeeper.stop)
+        await asyncio.to_thread(state.search_queue.stop)
         state.engine.dispose()
 
     app = Starlette(

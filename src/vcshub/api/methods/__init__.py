@@ -10,6 +10,7 @@ from vcshub.api.methods import (
     repo_maintenance,
     repo_permissions,
     repos,
+    search,
     server,
     user_groups,
     users,
@@ -29,6 +30,7 @@ METHOD_MODULES = (
     pull_requests,
     audit,
     kallithea,
+    search,
 )
 
 
