@@ -244,6 +244,57 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
         raise click.ClickException(f"housekeeping failed for {len(failed)} repositories: {', '.join(failed)}")
 
 
+@cli.command("index")
+@click.argument("repo", required=False)
+@click.option("--all", "every", is_flag=True, help="Every repository of the instance.")
+@click.pass_context
+def index_command(ctx, repo: str | None, every: bool) -> None:
+    """Rebuild the full-text search index of REPO (or --all) from scratch. Waits for a running
+    update (a server's, after a push) to finish first."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from vcshub import vcs
+    from vcshub.permissions.caller import CONSOLE
+    from vcshub.services import search
+    from vcshub.services.search import indexer
+
+    if bool(repo) == every:
+        raise click.UsageError("name one repository, or give --all")
+    settings = _settings(ctx)
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(create_session_factory(engine), settings, writes=False) as uow:
+            targets = search.targets(uow, CONSOLE, repo)
+            existing = search.all_repo_ids(uow)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    base = settings.search_index_dir
+    failed = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task("indexing", total=len(targets))
+        for name, target in targets:
+            progress.update(task, description=name)
+            try:
+                done = indexer.update(base, target, settings.search_max_file_bytes,
+                                      rebuild=True, threads=2)
+            except (vcs.VCSError, OSError, ValueError) as exc:
+                failed.append(name)
+                progress.console.print(f"[red]{name}: {exc}[/red]")
+            else:
+                progress.console.print(f"{name}: {done.files_indexed} files, "
+                                       f"{done.commits_indexed} commits in {done.seconds:.1f} s")
+            progress.advance(task)
+        if every:
+            for gone in indexer.indexed_repo_ids(base) - existing:
+                indexer.drop(base, gone)
+        progress.update(task, description="indexing done")
+    if failed:
+        raise click.ClickException(f"indexing failed for {len(failed)} repositories: {', '.join(failed)}")
+
+
 def main() -> None:
     try:
         cli(obj={})

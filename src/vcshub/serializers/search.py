@@ -48,6 +48,7 @@ def hit_data(hit: FileHit | CommitHit) -> dict:
         "mimetype": guess_mimetype(hit.f_path.rpartition("/")[2]) or "text/plain",
         "score": round(hit.score, 4),
         "f_path_hl": str(highlighted(hit.f_path, hit.path_spans)),
+        "f_path_highlights": [list(span) for span in hit.path_spans],
         "content_short_hl": _lines_html(hit.matches),
         "matched_lines": [_line_data(line) for line in hit.matches],
     }

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import tantivy
 from sqlalchemy import select
 
-from vcshub.db.models import Repository
+from vcshub.db.models import Repository, User
 from vcshub.permissions.caller import Caller
-from vcshub.services import access, lookup
+from vcshub.services import access, lookup, vcs_access
 from vcshub.services.errors import Invalid, NotFound
 from vcshub.services.search import index_store as store
 from vcshub.services.search import snippets
@@ -221,3 +221,10 @@ def _commit_hit(doc, names, pattern) -> CommitHit:
         date=dt.datetime.fromtimestamp(_one(doc, "date", 0)),  # naive local, as vcs gives it
         matches=snippets.matched_lines(message, pattern),
     )
+
+
+def visitor(uow: UnitOfWork, user: User | None) -> Caller | None:
+    """Who searches from a page: the signed-in user, else the anonymous (default) user when
+    anonymous access is on; None: nobody may read anything."""
+    subject = user or vcs_access.anonymous_user(uow)
+    return Caller(uow.db, subject) if subject is not None else None
