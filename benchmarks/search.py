@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cache_dir", nargs="?", default="/tmp/vcshub-bench")
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--profile", action="store_true", help="profile the word query once")
     args = parser.parse_args(argv)
     source = vcs_history.ensure_repository(Path(args.cache_dir))
     with tempfile.TemporaryDirectory(prefix="vcshub-bench-search-") as tmp:
@@ -132,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
                 ms = p50(lambda: query.search(uow, reader, text, kind), args.runs)
                 print(f"(c) {label:<17} over {REPOS} repositories: p50 {ms:6.1f} ms "
                       f"({found.count} hits)  target < 100 ms")
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.runcall(query.search, uow, reader, "compute_total", "content")
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
         engine.dispose()
     return 0
 

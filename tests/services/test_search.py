@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import people, repos
+from tests.factories.commits import GIT, run
 from vcshub.services import repo_settings
 from vcshub.services import repos as repo_service
 from vcshub.services import search
@@ -134,3 +135,15 @@ def test_bad_queries(uow, owner, text, kind, field):
     with pytest.raises(Invalid) as raised:
         found(uow, owner, text, kind)
     assert raised.value.field == field
+
+
+def test_annotated_tags_and_branches_are_followed(uow, owner):
+    repo = repos.repo(uow, owner, commits=({"a.txt": "one\n"},))
+    index(uow, repo)
+    folder = repos.folder(uow, repo)
+    run([GIT, "--git-dir", str(folder), "tag", "-a", "-m", "release", "v1", "master"])
+    repos.add_commits(uow, repo, {"b.txt": "elsewhere\n"}, branch="side")
+    report = index(uow, repo, rebuild=False)
+    assert (report.commits_indexed, report.files_indexed) == (1, 0)  # landing is master
+    assert found(uow, owner, "elsewhere").count == 0
+    assert found(uow, owner, "commit", "commit", repo_name=repo.repo_name).count == 2

@@ -6,7 +6,7 @@ rewrites only the files whose id changed, and drops those that are gone. Binary 
 symbolic links and files over ``search_max_file_bytes`` are not indexed (their id is still
 remembered, so they are not looked at again).
 
-Commits: every commit reachable from the refs, message and author. The state remembers the
+Commits: every commit reachable from the branches, tags and bookmarks, message and author. The state remembers the
 ref heads; an update indexes what the new heads reach and the old ones did not (what the push
 brought). Commits that a forced push dropped stay findable until the next rebuild, as in
 RhodeCode.
@@ -71,7 +71,7 @@ def update(base: Path, target: Target, max_file_bytes: int, *, rebuild: bool = F
             else:
                 new_state["files"] = _files(writer, target.repo_id, landing, state.get("files", {}),
                                             max_file_bytes, report)
-            new_state["heads"] = sorted(set(repo.ref_heads().values()))
+            new_state["heads"] = _heads(repo)
             if new_state["heads"] != state.get("heads"):
                 report.commits_indexed = _commits(writer, target.repo_id, repo,
                                                   state.get("heads"), new_state["heads"])
@@ -94,10 +94,10 @@ def drop(base: Path, repo_id: int) -> None:
 def indexed_repo_ids(base: Path) -> set[int]:
     """Repositories the index holds a state for (read from a fast field: no document loaded)."""
     _index, searcher = store.READERS.searcher(base)
-    total = searcher.num_docs
+    query = tantivy.Query.term_query(store.SCHEMA, "kind", STATE)
+    total = searcher.search(query, 1, count=True).count
     if not total:
         return set()
-    query = tantivy.Query.term_query(store.SCHEMA, "kind", STATE)
     found = searcher.search(query, total, count=False, order_by_field="repo_id")
     return {int(order) for order, _address in found.hits}
 
@@ -109,6 +109,12 @@ def _state(base: Path, repo_id: int) -> dict:
     if not hits:
         return {}
     return json.loads(searcher.doc(hits[0][1])["state"][0])
+
+
+def _heads(repo: vcs.Repository) -> list[str]:
+    """Commits the branches, tags and bookmarks point at (tags peeled): what ``commits()``
+    walks from, and what a push moves."""
+    return sorted({*repo.branches().values(), *repo.tags().values(), *repo.bookmarks().values()})
 
 
 def _landing(repo: vcs.Repository, landing_rev: str) -> vcs.Commit:
