@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import vcs_history  # noqa: E402
+from search_engines import p50  # noqa: E402
 
 from tests.factories import people  # noqa: E402
 from tests.factories.commits import commit_into  # noqa: E402
@@ -71,16 +71,6 @@ def template_files() -> dict[str, str]:
                        for k in range(15))
         files[f"src/module{i % 6}/file{i}.{ext}"] = body + f"# marker{i}\n"
     return files
-
-
-def p50(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
