@@ -82,7 +82,7 @@ class Settings:
     # the oldest dropped first.
     exception_store_max: int = 1000
     # Full-text search indexes files up to this size at each repository's landing revision
-    # (bigger ones, and binary ones, are found by path only).
+    # (bigger ones, binary ones and symbolic links are found by their path only).
     search_max_file_bytes: int = 1024 * 1024
     config_file: Path | None = field(default=None, compare=False)
 

@@ -44,7 +44,8 @@ def test_finds_words_phrases_with_line_numbers(uow, owner, kind):
         (5, "zebrafish")]
     assert found(uow, owner, '"open(path).read"', repo_name=repo.repo_name).count == 1
     assert found(uow, owner, '"read open"', repo_name=repo.repo_name).count == 0
-    assert found(uow, owner, "binary", repo_name=repo.repo_name).count == 0  # not indexed
+    assert found(uow, owner, "binary", repo_name=repo.repo_name).count == 0  # by path only
+    assert [h.f_path for h in found(uow, owner, "logo", "path").hits] == ["logo.png"]
 
 
 def test_path_and_extension_filters(uow, owner):

@@ -3,8 +3,7 @@
 Files: those at the landing revision. The state document remembers the content id of every
 file (git blob id, hg file node), so an update lists the new tree (no content read) and
 rewrites only the files whose id changed, and drops those that are gone. Binary files,
-symbolic links and files over ``search_max_file_bytes`` are not indexed (their id is still
-remembered, so they are not looked at again).
+symbolic links and files over ``search_max_file_bytes`` are indexed by their path only.
 
 Commits: every commit reachable from the branches, tags and bookmarks, message and author. The state remembers the
 ref heads; an update indexes what the new heads reach and the old ones did not (what the push
@@ -138,10 +137,8 @@ def _files(writer, repo_id: int, landing: vcs.Commit, before: dict[str, str],
             continue
         if node.path in before:
             writer.delete_documents_by_term("key", store.file_key(repo_id, node.path))
-        document = _file_document(repo_id, landing, node, max_file_bytes)
-        if document is not None:
-            writer.add_document(document)
-            report.files_indexed += 1
+        writer.add_document(_file_document(repo_id, landing, node, max_file_bytes))
+        report.files_indexed += 1
     for path in before.keys() - seen.keys():
         writer.delete_documents_by_term("key", store.file_key(repo_id, path))
         report.files_removed += 1
@@ -149,18 +146,18 @@ def _files(writer, repo_id: int, landing: vcs.Commit, before: dict[str, str],
 
 
 def _file_document(repo_id: int, landing: vcs.Commit, node: vcs.Node,
-                   max_file_bytes: int) -> tantivy.Document | None:
-    if node.is_symlink or node.size > max_file_bytes:
-        return None
-    data = node.content
-    if b"\0" in data[:BINARY_SNIFF]:
-        return None
-    lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+                   max_file_bytes: int) -> tantivy.Document:
+    """The file's document; a binary or too big file, or a symbolic link, by its path only."""
+    text, lines, size = "", 0, node.size
+    if not node.is_symlink and size <= max_file_bytes:
+        data = node.content
+        if b"\0" not in data[:BINARY_SNIFF]:
+            text = data.decode("utf-8", "replace")
+            lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
     return tantivy.Document(
         key=store.file_key(repo_id, node.path), kind=FILE, repo_id=repo_id,
-        path=node.path, extension=node.extension, content=data.decode("utf-8", "replace"),
-        size=len(data), lines=lines, commit_id=landing.raw_id,
-        date=int(landing.date.timestamp()),
+        path=node.path, extension=node.extension, content=text, size=size, lines=lines,
+        commit_id=landing.raw_id, date=int(landing.date.timestamp()),
     )
 
 
