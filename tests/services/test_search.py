@@ -93,8 +93,9 @@ def test_commits_by_message_and_author_newest_first(uow, owner):
     assert oldest.hits[0].commit_id == messages.hits[-1].commit_id
 
 
-def test_incremental_update_follows_new_commits(uow, owner):
-    repo = repos.repo(uow, owner, commits=({"keep.txt": "stays\n", "gone.txt": "walrus\n"},))
+@pytest.mark.parametrize("kind", ["git", "hg"])
+def test_incremental_update_follows_new_commits(uow, owner, kind):
+    repo = repos.repo(uow, owner, kind=kind, commits=({"keep.txt": "stays\n", "gone.txt": "walrus\n"},))
     index(uow, repo)
     repos.add_commits(uow, repo, {"gone.txt": None, "new.txt": "narwhal\n"})
     report = index(uow, repo, rebuild=False)
@@ -148,3 +149,17 @@ def test_annotated_tags_and_branches_are_followed(uow, owner):
     assert (report.commits_indexed, report.files_indexed) == (1, 0)  # landing is master
     assert found(uow, owner, "elsewhere").count == 0
     assert found(uow, owner, "commit", "commit", repo_name=repo.repo_name).count == 2
+
+
+def test_forced_push_back_to_an_older_commit(uow, owner):
+    repo = repos.repo(uow, owner)
+    first, _second = repos.add_commits(uow, repo, {"f.txt": "ibis\n", "old.txt": "kept\n"},
+                                       {"f.txt": "heron\n", "old.txt": None})
+    index(uow, repo)
+    assert found(uow, owner, "heron").count == 1
+    run([GIT, "--git-dir", str(repos.folder(uow, repo)), "update-ref", "refs/heads/master", first])
+    report = index(uow, repo, rebuild=False)
+    assert (report.files_indexed, report.files_removed) == (2, 0)
+    assert found(uow, owner, "heron").count == 0
+    assert [h.f_path for h in found(uow, owner, "kept").hits] == ["old.txt"]
+    assert [h.f_path for h in found(uow, owner, "ibis").hits] == ["f.txt"]
