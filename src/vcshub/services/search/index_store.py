@@ -66,20 +66,30 @@ def folder(base: Path) -> Path:
 
 def open_index(base: Path) -> tantivy.Index:
     path = folder(base)
-    path.mkdir(parents=True, exist_ok=True)
+    if not (path / "meta.json").exists():
+        with _writer_lock(base):  # two processes starting on a new data dir create it once
+            return tantivy.Index(SCHEMA, path=str(path), reuse=True)
     return tantivy.Index(SCHEMA, path=str(path), reuse=True)
+
+
+@contextlib.contextmanager
+def _writer_lock(base: Path) -> Iterator[None]:
+    path = folder(base)
+    path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.parent / "writer.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 @contextlib.contextmanager
 def writer(base: Path, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
     """The index's writer, once every other writer (any process) is done; what the block
     added is committed when it ends without an error, else rolled back."""
-    path = folder(base)
-    path.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.parent / "writer.lock", os.O_CREAT | os.O_RDWR, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        index = open_index(base)
+    with _writer_lock(base):
+        index = tantivy.Index(SCHEMA, path=str(folder(base)), reuse=True)
         index_writer = index.writer(WRITER_HEAP * max(threads, 1), threads)
         try:
             yield index_writer
@@ -88,8 +98,6 @@ def writer(base: Path, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
             raise
         index_writer.commit()
         index_writer.wait_merging_threads()
-    finally:
-        os.close(fd)
 
 
 class Readers:
