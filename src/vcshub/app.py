@@ -37,6 +37,7 @@ from vcshub.web import (
     password_pages,
     pull_request_pages,
     registration_pages,
+    search_pages,
     sessions,
     token_pages,
     web_auth,
@@ -70,9 +71,11 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runner.start()
         state.housekeeper.start()
+        state.search_queue.start()
         yield
         await runner.stop()
         await asyncio.to_thread(state.housekeeper.stop)
+        await asyncio.to_thread(state.search_queue.stop)
         state.engine.dispose()
 
     app = Starlette(
@@ -99,6 +102,7 @@ def create_app(settings: Settings) -> Starlette:
             *admin_settings_pages.ROUTES,
             *admin_audit_pages.ROUTES,
             *admin_exception_pages.ROUTES,
+            *search_pages.ROUTES,
             # Repositories live at /<group>/<name>: git and hg clients, then the web UI.
             # A group's settings (/<group>/_settings...) go before the repository pages.
             Route("/{path:path}", VcsEndpoint(fallback=GroupSettingsPages(

@@ -21,6 +21,7 @@ from vcshub.api.protocol import Dispatcher
 from vcshub.auth.throttle import LoginThrottle
 from vcshub.config import Settings
 from vcshub.db.engine import create_db_engine, create_session_factory
+from vcshub.tasks.search_queue import SearchQueue
 from vcshub.transport.bookkeeping import PushBookkeeping
 from vcshub.transport.hg_http import build_hg_asgi
 from vcshub.transport.housekeeper import Housekeeper
@@ -41,6 +42,7 @@ class AppState:
     templates: Templates
     push_bookkeeping: PushBookkeeping
     housekeeper: Housekeeper  # started and stopped by the application's lifespan
+    search_queue: SearchQueue  # likewise
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
@@ -59,4 +61,5 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         templates=Templates(),
         push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
         housekeeper=Housekeeper(),
+        search_queue=SearchQueue(sessions, settings),
     )

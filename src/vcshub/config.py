@@ -81,6 +81,9 @@ class Settings:
     # The server's record of unexpected errors (services/exception_store.py) keeps this many,
     # the oldest dropped first.
     exception_store_max: int = 1000
+    # Full-text search indexes files up to this size at each repository's landing revision
+    # (bigger ones, binary ones and symbolic links are found by their path only).
+    search_max_file_bytes: int = 1024 * 1024
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -98,6 +101,11 @@ class Settings:
     @property
     def exceptions_dir(self) -> Path:
         return self.data_dir / "exceptions"
+
+    @property
+    def search_index_dir(self) -> Path:
+        """The full-text index (services/search): one per data dir, shared by all workers."""
+        return self.data_dir / "search-index"
 
     @property
     def sqlite_path(self) -> Path:

@@ -335,6 +335,7 @@ def browse_paths(repo, pull_request: int | None = None) -> list[str]:
         f"/{repo.name}/pull-request",
         f"/{repo.name}/pull-request/new",
         *([f"/{repo.name}/pull-request/{pull_request}"] if pull_request else []),
+        f"/{repo.name}/search",
     ]
 
 

@@ -33,9 +33,10 @@ from vcshub.services.errors import RefProblem, ReviewProblem
 
 
 class ApiError(Exception):
-    """An error whose message goes to the client verbatim."""
+    """An error whose message goes to the client verbatim: a text, or an object naming each
+    bad argument (RC-later's schema validation errors, REFERENCE.md 5)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | dict[str, str]) -> None:
         super().__init__(message)
         self.message = message
 

@@ -197,6 +197,27 @@ def gc_gists(ctx) -> None:
     click.echo(f"removed {len(removed)} expired gist(s)")
 
 
+def _console_read(settings: Settings, work):
+    """``work(uow)`` in a reading unit of work of its own; domain errors end the command."""
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings,
+                         writes=False) as uow:
+            return work(uow)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def _progress():
+    """The bar of commands that work through repositories one by one."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, transient=False)
+
+
 @cli.command()
 @click.argument("repo", required=False)
 @click.option("--all", "every", is_flag=True, help="Every repository of the instance.")
@@ -205,29 +226,22 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
     """Housekeep REPO (or --all) now: git repacks into one pack with a reachability bitmap,
     packs refs and rewrites the commit-graph; hg refreshes its caches. Waits for a run
     already at a repository (after a push) to end first."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from vcshub.permissions.caller import CONSOLE
     from vcshub.services import housekeeping, repo_disk
 
     if bool(repo) == every:
         raise click.UsageError("name one repository, or give --all")
     settings = _settings(ctx)
-    engine = create_db_engine(settings.effective_database_url)
-    try:
-        with unit_of_work(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings, writes=False) as uow:
-            if every:
-                targets = housekeeping.every_repository(uow, CONSOLE)
-            else:
-                found = lookup.repo(uow.db, repo)
-                targets = [(found.repo_name, repo_disk.path(uow, found), found.repo_type)]
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        engine.dispose()
+
+    def read(uow):
+        if every:
+            return housekeeping.every_repository(uow, CONSOLE)
+        found = lookup.repo(uow.db, repo)
+        return [(found.repo_name, repo_disk.path(uow, found), found.repo_type)]
+
+    targets = _console_read(settings, read)
     failed = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=False) as progress:
+    with _progress() as progress:
         task = progress.add_task("housekeeping", total=len(targets))
         for name, folder, kind in targets:
             progress.update(task, description=name)
@@ -242,6 +256,47 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
         progress.update(task, description="housekeeping done")
     if failed:
         raise click.ClickException(f"housekeeping failed for {len(failed)} repositories: {', '.join(failed)}")
+
+
+@cli.command("index")
+@click.argument("repo", required=False)
+@click.option("--all", "every", is_flag=True, help="Every repository of the instance.")
+@click.pass_context
+def index_command(ctx, repo: str | None, every: bool) -> None:
+    """Rebuild the full-text search index of REPO (or --all) from scratch. Waits for a running
+    update (a server's, after a push) to finish first."""
+    from vcshub import vcs
+    from vcshub.permissions.caller import CONSOLE
+    from vcshub.services import search
+    from vcshub.services.search import indexer
+
+    if bool(repo) == every:
+        raise click.UsageError("name one repository, or give --all")
+    settings = _settings(ctx)
+    targets, existing = _console_read(
+        settings, lambda uow: (search.targets(uow, CONSOLE, repo), search.all_repo_ids(uow)))
+    base = settings.search_index_dir
+    failed = []
+    with _progress() as progress:
+        task = progress.add_task("indexing", total=len(targets))
+        for name, target in targets:
+            progress.update(task, description=name)
+            try:
+                done = indexer.update(base, target, settings.search_max_file_bytes,
+                                      rebuild=True, threads=2)
+            except (vcs.VCSError, OSError, ValueError) as exc:
+                failed.append(name)
+                progress.console.print(f"[red]{name}: {exc}[/red]")
+            else:
+                progress.console.print(f"{name}: {done.files_indexed} files, "
+                                       f"{done.commits_indexed} commits in {done.seconds:.1f} s")
+            progress.advance(task)
+        if every:
+            for gone in indexer.indexed_repo_ids(base) - existing:
+                indexer.drop(base, gone)
+        progress.update(task, description="indexing done")
+    if failed:
+        raise click.ClickException(f"indexing failed for {len(failed)} repositories: {', '.join(failed)}")
 
 
 def main() -> None:

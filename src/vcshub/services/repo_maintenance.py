@@ -14,6 +14,7 @@ from vcshub.permissions.caller import Caller
 from vcshub.services import access, grants, remote_policy, repo_disk, repo_groups, storage
 from vcshub.services.errors import Invalid, StorageError
 from vcshub.services.names import validate_path
+from vcshub.services.search import notices as search_notices
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.services.users import require_admin
 
@@ -151,6 +152,7 @@ def pull(uow: UnitOfWork, caller: Caller, repo: Repository, remote_uri: object =
     except vcs.VCSError as exc:
         raise StorageError(str(exc)) from exc
     repo_disk.refresh_summary(uow, repo)
+    search_notices.repository_changed(uow, repo.repo_id)
 
 
 STRIP_PREVIEW_LIMIT = 200  # commits listed by the preview (their number is always said)

@@ -15,6 +15,7 @@ from vcshub.services import access, grants, lookup, repo_groups, repos, storage,
 from vcshub.services import remote_policy
 from vcshub.services.errors import Conflict, FieldExists, FieldMissing, Invalid
 from vcshub.services.names import validate_path
+from vcshub.services.search import notices as search_notices
 from vcshub.services.unit_of_work import UnitOfWork
 
 _FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,250}")
@@ -55,6 +56,7 @@ def update_repo(uow: UnitOfWork, caller: Caller, repoid: object, changes: Mappin
         )
     if "landing_rev" in changes:
         repo.landing_rev = repos.validate_landing_rev(changes["landing_rev"])
+        search_notices.repository_changed(uow, repo.repo_id)  # files are indexed at it
     for flag in _FLAGS:
         if flag in changes:
             setattr(repo, flag, bool(changes[flag]))

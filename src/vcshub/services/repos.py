@@ -38,6 +38,7 @@ from vcshub.services.errors import (
     Required,
 )
 from vcshub.services.names import clean_path, validate_path
+from vcshub.services.search import notices as search_notices
 from vcshub.services.unit_of_work import UnitOfWork
 
 LANDING_TYPES = ("rev", "branch", "book", "bookmark", "tag")
@@ -168,6 +169,7 @@ def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, f
     _initial_permissions(uow, repo, parent, fork_of, spec.copy_permissions)
     uow.db.add(UserFollowing(user_id=owner.user_id, follows_repo_id=repo.repo_id))
     repo_disk.refresh_summary(uow, repo)
+    search_notices.repository_changed(uow, repo.repo_id)
     caller.forget_permissions()
     return repo
 
@@ -279,6 +281,7 @@ def _delete(uow: UnitOfWork, caller: Caller, repo: Repository, forks: object) ->
             child.fork_id = None
     uow.db.flush()
     _archive_folder(uow, repo)
+    search_notices.repository_changed(uow, repo.repo_id)  # its documents are dropped
     uow.db.delete(repo)
     uow.db.flush()
     caller.forget_permissions()

@@ -257,6 +257,7 @@ def _after_push(state, admitted: Admitted, before: journal.RefState, claim: jour
     if not (claim.refs or claim.whole_kinds):
         return
     state.housekeeper.after_push(admitted.repo_path, admitted.repo_kind)
+    state.search_queue.request(admitted.repo_id)  # search index, off the request path
     # Two pushes finishing together both read, then write: on SQLite the second writer's
     # snapshot is stale and it fails at once (SQLITE_BUSY, no waiting); the push itself is done,
     # so its bookkeeping is simply tried again in a fresh transaction.

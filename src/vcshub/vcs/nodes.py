@@ -252,6 +252,16 @@ class Node:
         return identify(self._key) if identify is not None else None
 
     @property
+    def content_id(self) -> str | None:
+        """A name of the content that changes when it does (git: the blob id; hg: the file
+        node), without reading it: an indexer tells changed files apart by it."""
+        identity = self._identity()
+        if identity is None:
+            return None
+        key = identity[1]
+        return key.hex() if isinstance(key, bytes) else str(key)
+
+    @property
     def md5(self) -> str:
         """Hex MD5 of the content."""
         return self.facts.md5

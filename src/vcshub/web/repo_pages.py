@@ -39,6 +39,7 @@ from vcshub.web import (
     repo_advanced_pages,
     repo_permission_pages,
     repo_settings_pages,
+    search_pages,
     sessions,
     summary_pages,
     web_auth,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:  # the application module imports this one
 
 PAGE_MODULES = (raw_views, summary_pages, file_pages, blame_pages, changelog_pages, diff_pages,
                 ref_pages, fork_pages, repo_settings_pages, repo_permission_pages,
-                repo_advanced_pages, pull_request_pages, pull_request_view_pages)
+                repo_advanced_pages, pull_request_pages, pull_request_view_pages, search_pages)
 SUMMARY = summary_pages.SUMMARY
 
 

@@ -12,6 +12,7 @@ from vcshub.api.methods import (
     repo_permissions,
     repo_settings,
     repos,
+    search,
     server,
     user_groups,
     users,
@@ -33,6 +34,7 @@ METHOD_MODULES = (
     audit,
     kallithea,
     comments,
+    search,
 )
 
 
