@@ -100,7 +100,7 @@ def test_help_of_an_unknown_method_exits_1(live_server, home):
 def test_help_of_a_pattern_matching_several_methods_exits_1(live_server, home):
     proc = run_api(home, *flags(live_server), "help", "get_user*")
     line = assert_one_line_error(proc, 1)
-    assert "get_user, get_user_group" in line
+    assert "get_user, get_user_audit_logs, get_user_group" in line
 
 
 def test_introspection_needs_a_super_admin(live_server, home):
