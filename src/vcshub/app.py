@@ -33,6 +33,7 @@ from vcshub.web import (
     admin_user_pages,
     error_pages,
     gist_pages,
+    health_views,
     journal_pages,
     password_pages,
     pull_request_pages,
@@ -87,6 +88,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/_admin/logout", sessions.logout, methods=["GET", "POST"]),
             Route(web_auth.PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
             # The site's own pages: each module lists its routes.
+            *health_views.ROUTES,
             *gist_pages.ROUTES,
             *journal_pages.ROUTES,
             *account_pages.ROUTES,
