@@ -326,19 +326,7 @@ class GitRepository(Repository):
     def _strip_target(self, rev: str, branch: str | None):
         """The commit, the branch and its head that a strip of ``rev`` moves back."""
         commit = self.get_commit(rev)
-        if branch is None:
-            containing = commit.branches_containing
-            if len(containing) != 1:
-                raise RepositoryError(
-                    f"commit {commit.short_id} is on {len(containing)} branches;"
-                    " name the branch to strip")
-            branch = containing[0]
-        heads = self._snapshot().heads
-        if branch not in heads:
-            raise RepositoryError(f"no branch {branch!r}")
-        head = pygit2.Oid(hex=heads[branch])
-        if head != commit._oid and not self._git.descendant_of(head, commit._oid):
-            raise RepositoryError(f"commit {commit.short_id} is not on branch {branch!r}")
+        branch, head = git_write.strip_branch(self._git, self._snapshot().heads, commit, branch)
         return commit, branch, head
 
     def strip_preview(self, rev: str, branch: str | None = None) -> list[str]:

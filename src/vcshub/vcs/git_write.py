@@ -45,3 +45,22 @@ def commit_files(
     if repo.head_is_unborn:
         repo.set_head(ref_name)
     return str(oid)
+
+
+def strip_branch(repo: pygit2.Repository, heads: Mapping[str, str], commit,
+                 branch: str | None) -> tuple[str, pygit2.Oid]:
+    """The branch a strip of ``commit`` moves back (without ``branch``: the one branch holding
+    it) and that branch's head; refused when the commit is not on it."""
+    if branch is None:
+        containing = commit.branches_containing
+        if len(containing) != 1:
+            raise RepositoryError(
+                f"commit {commit.short_id} is on {len(containing)} branches;"
+                " name the branch to strip")
+        branch = containing[0]
+    if branch not in heads:
+        raise RepositoryError(f"no branch {branch!r}")
+    head = pygit2.Oid(hex=heads[branch])
+    if head != commit._oid and not repo.descendant_of(head, commit._oid):
+        raise RepositoryError(f"commit {commit.short_id} is not on branch {branch!r}")
+    return branch, head
