@@ -33,6 +33,9 @@ Measured, the two servers alternating:
   checkout: client work that does not involve the server is left out, making the ratio stricter;
 * a push of ``--push-commits`` commits, best of ``--push-runs`` (default 5), each into a fresh
   copy of the server's repository (prepared, and registered, before the timing starts);
+* ``pushed`` (``--parts``): the history pushed to a new vcshub repository and left to vcshub's
+  automatic housekeeping, then cloned through vcshub against a local ``git clone --no-local``
+  of that folder and against ``git http-backend`` serving it;
 * ``--concurrent`` (default 32) ``git clone --bare`` through vcshub started at once: errors
   (non-zero exit or a wrong master) and the total time.
 
@@ -42,7 +45,7 @@ load (printed with each phase) makes wall times noisy; CPU time hardly depends o
 
 Usage: python benchmarks/transport.py [--size-mb 200] [--commits 50000] [--push-commits 1000]
            [--hg-size-mb 200] [--hg-commits 50000] [--runs 3] [--push-runs 5]
-           [--concurrent 32] [--cache-dir DIR] [--parts git,hg,concurrent]
+           [--concurrent 32] [--cache-dir DIR] [--parts git,hg,concurrent,pushed]
 Quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000
 Targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg; concurrent clones: zero errors.
 """
@@ -208,6 +211,43 @@ class Bench:
             theirs, ours = alternate(options.push_runs, baseline_push, vcshub_push)
         self.record(Row(f"git push {options.push_commits}", GIT_TARGET, theirs, ours))
 
+    # -- git, as vcshub keeps a repository it was pushed (no repack by hand)
+
+    def pushed_part(self, source: Path) -> None:
+        """The whole history pushed to a new vcshub repository over HTTP, then left to the
+        automatic housekeeping (a reachability bitmap, the commit-graph); clones of it through
+        vcshub against a local ``git clone --no-local`` of that very folder and against
+        ``git http-backend`` serving it."""
+        options, pid = self.options, self.server.process.pid
+        head = git_head(source)
+        self.api("create_repo", repo_name="bench/git-pushed", repo_type="git")
+        folder = self.storage / "bench" / "git-pushed"
+        began = time.perf_counter()
+        run(["git", "--git-dir", str(source), "push", "--quiet",
+             self.vcshub_url("bench/git-pushed"), "refs/heads/*:refs/heads/*"])
+        print(f"pushed {source.name} in {time.perf_counter() - began:.1f}s; waiting for "
+              "housekeeping", flush=True)
+        deadline = time.monotonic() + 1800
+        while not any(p.suffix == ".bitmap" for p in (folder / "objects" / "pack").iterdir()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("no housekeeping after the push in 30 minutes")
+            time.sleep(1)
+        print(f"  housekept {time.perf_counter() - began:.1f}s after the push began: "
+              f"{folder_mb(folder):.1f} MB", flush=True)
+        clone = ["git", "clone", "--quiet", "--bare"]
+        local = lambda i: self.clone([*clone, "--no-local", str(folder)], git_head, head, pid)  # noqa: E731
+        with Baseline("git", self.storage / "bench") as cgi:
+            print(f"git clone of the pushed repository, best of {options.runs} ({load()})",
+                  flush=True)
+            theirs, ours, backend = alternate(
+                options.runs, local,
+                lambda i: self.clone([*clone, self.vcshub_url("bench/git-pushed")], git_head,
+                                     head, pid),
+                lambda i: self.clone([*clone, cgi.url + "git-pushed"], git_head, head, cgi.pid),
+            )
+        self.record(Row("pushed: vs local", GIT_TARGET, theirs, ours))
+        self.record(Row("  vs http-backend", GIT_TARGET, backend, ours))
+
     # -- hg
 
     def hg_part(self, source: Path, pusher: Path) -> None:
@@ -315,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     ENV.update(client_env(work / "home"))
     git_source = git_pusher = hg_source = hg_pusher = None
     sizes = []
-    if parts & {"git", "concurrent"}:
+    if parts & {"git", "concurrent", "pushed"}:
         git_source, git_pusher = build_git(options.cache_dir, options.size_mb, options.commits,
                                            options.push_commits)
         commits = int(git(git_source, "rev-list", "--count", "master"))
@@ -349,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.prepare(git_source, hg_source if "hg" in parts else None)
         if "git" in parts:
             bench.git_part(git_source, git_pusher)
+        if "pushed" in parts:
+            bench.pushed_part(git_source)
         if "hg" in parts:
             bench.hg_part(hg_source, hg_pusher)
         if "concurrent" in parts:
