@@ -330,3 +330,31 @@ def test_strip_shows_what_goes_then_strips_it(live_server, admin_api, kind):
 def head(admin_api, name: str, kind: str) -> str:
     branches = admin_api.result("get_repo_refs", repoid=name)["branches"]
     return branches["master" if kind == "git" else "default"]
+
+
+def test_a_group_grant_applied_to_children_shows_where_it_came_from(live_server, admin_api):
+    """A user group granted read on a repository group, applied to children: the repository
+    inside lists the row with the group it came from and when, its members get in and nobody
+    else, and the API reports the same row."""
+    group, team = unique("applied-"), unique("crew-")
+    admin_api.result("create_repo_group", group_name=group)
+    name = create_repo(admin_api, "git", f"{group}/{unique('inside-')}", private=True)
+    member, outsider = make_user(admin_api), make_user(admin_api)
+    admin_api.result("create_user_group", group_name=team)
+    admin_api.result("add_user_to_user_group", usergroupid=team, userid=member.user_id)
+    admin_api.result("grant_user_group_permission_to_repo_group", repogroupid=group,
+                     usergroupid=team, perm="group.read", apply_to_children="all")
+
+    site_admin = SimpleNamespace(username=live_server.admin_username,
+                                 password=live_server.admin_password)
+    with signed_in(live_server, site_admin) as client:
+        page = client.get(f"/{name}/settings/permissions").text
+    row = page.split(f'<td class="name">{team} <span class="meta">user group</span></td>', 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert f"from group <a href=\"/{group}/_settings/permissions\">{group}</a>, applied on 20" in row
+    assert "read" in row
+    assert member.api.call("get_repo", repoid=name)["error"] is None
+    assert outsider.api.call("get_repo", repoid=name)["error"] == f"repository `{name}` does not exist"
+    api_rows = {m["name"]: m["permission"] for m in
+                admin_api.result("get_repo", repoid=name)["members"] if m["type"] == "user_group"}
+    assert api_rows == {team: "repository.read"}

@@ -7,8 +7,9 @@ rule that decided it, both taken from :mod:`permission_origins` (its ``repo_orig
 of a user's own "my permissions" page scoped to one repository; the levels are the API's
 computation) — never inferred here.
 
-Rows a repository group copied down ("apply to children") are ordinary rows once copied: the
-database keeps no trace of the copy, so they show as rows of the repository itself.
+Rows a repository group copied down ("apply to children", or the copy a repository made in a
+group gets of the group's rows) are ordinary rows of the repository, which keep the group that
+wrote them and when (grants.Row's ``copied_from``/``copied_on``): the page says so.
 """
 
 from __future__ import annotations

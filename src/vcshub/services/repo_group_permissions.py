@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from vcshub.db.models import RepoGroup, Repository, User, UserGroup
+from vcshub.db.models.base import utcnow
 from vcshub.permissions import names
 from vcshub.permissions.caller import Caller
 from vcshub.permissions.effective import DEFAULT_USERNAME
@@ -107,9 +108,12 @@ def grant_user(
     """Set the user's row on the group and, per ``apply_to_children``, below it (2.6)."""
     access.require_repo_group(caller, group, "group.admin")
     targets = scope_of_change(uow, group, user, apply_to_children, granting=True)
-    grants.set_user_many(uow, grants.REPO_GROUP, targets.group_ids, user.user_id, perm)
+    copy = grants.Copy(group.group_id, utcnow())  # what the rows below the group keep
+    own, *below = targets.group_ids
+    grants.set_user(uow, grants.REPO_GROUP, own, user.user_id, perm)
+    grants.set_user_many(uow, grants.REPO_GROUP, below, user.user_id, perm, copy)
     repo_perm = names.translate(perm, grants.REPO.prefix)
-    grants.set_user_many(uow, grants.REPO, targets.repo_ids, user.user_id, repo_perm)
+    grants.set_user_many(uow, grants.REPO, targets.repo_ids, user.user_id, repo_perm, copy)
 
 
 def revoke_user(
@@ -153,9 +157,12 @@ def grant_user_group(
     access.require_user_group(caller, user_group, "usergroup.read")
     targets = scope_of_change(uow, group, user_group, apply_to_children, granting=True)
     group_id = user_group.users_group_id
-    grants.set_user_group_many(uow, grants.REPO_GROUP, targets.group_ids, group_id, perm)
+    copy = grants.Copy(group.group_id, utcnow())  # what the rows below the group keep
+    own, *below = targets.group_ids
+    grants.set_user_group(uow, grants.REPO_GROUP, own, group_id, perm)
+    grants.set_user_group_many(uow, grants.REPO_GROUP, below, group_id, perm, copy)
     repo_perm = names.translate(perm, grants.REPO.prefix)
-    grants.set_user_group_many(uow, grants.REPO, targets.repo_ids, group_id, repo_perm)
+    grants.set_user_group_many(uow, grants.REPO, targets.repo_ids, group_id, repo_perm, copy)
 
 
 def revoke_user_group(

@@ -6,8 +6,10 @@ stored as text (``repository.write``); ``vcshub.permissions.names`` validates th
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+import datetime as dt
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from vcshub.db.models.base import Base
 
@@ -19,6 +21,19 @@ _REPO_GROUP = "repo_groups.group_id"
 
 def _fk(target: str) -> Mapped[int]:
     return mapped_column(ForeignKey(target, ondelete="CASCADE"), index=True)
+
+
+class _Copied:
+    """Where a row on a repository or a group came from when a repository group wrote it: its
+    "apply to children", or the copy a new repository or group gets of its parent's rows
+    (services/grants.py). None on rows granted on the object itself. Kept so that a
+    permissions page can say "from group X, applied on …" instead of guessing."""
+
+    @declared_attr
+    def copied_from_group_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey(_REPO_GROUP, ondelete="SET NULL"), nullable=True)
+
+    copied_on: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class UserGlobalPermission(Base):
@@ -37,7 +52,7 @@ class UserGroupGlobalPermission(Base):
     permission: Mapped[str] = mapped_column(String(64))
 
 
-class RepoUserPermission(Base):
+class RepoUserPermission(_Copied, Base):
     __tablename__ = "repo_user_permissions"
     __table_args__ = (UniqueConstraint("repo_id", "user_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,7 +61,7 @@ class RepoUserPermission(Base):
     permission: Mapped[str] = mapped_column(String(64))
 
 
-class RepoUserGroupPermission(Base):
+class RepoUserGroupPermission(_Copied, Base):
     __tablename__ = "repo_user_group_permissions"
     __table_args__ = (UniqueConstraint("repo_id", "users_group_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,7 +70,7 @@ class RepoUserGroupPermission(Base):
     permission: Mapped[str] = mapped_column(String(64))
 
 
-class RepoGroupUserPermission(Base):
+class RepoGroupUserPermission(_Copied, Base):
     __tablename__ = "repo_group_user_permissions"
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -64,7 +79,7 @@ class RepoGroupUserPermission(Base):
     permission: Mapped[str] = mapped_column(String(64))
 
 
-class RepoGroupUserGroupPermission(Base):
+class RepoGroupUserGroupPermission(_Copied, Base):
     __tablename__ = "repo_group_user_group_permissions"
     __table_args__ = (UniqueConstraint("group_id", "users_group_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
