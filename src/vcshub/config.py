@@ -71,6 +71,12 @@ class Settings:
     smtp_use_ssl: bool = False
     smtp_from: str = "vcshub@localhost"
     smtp_timeout_seconds: int = 30
+    # Git and hg over SSH. ssh_port: the built-in SSH server's port (0: off), on ``host``.
+    # ssh_clone_url: the SSH clone URL shown with the HTTP one, {host} and {repo} filled in
+    # (OpenSSH integration: "ssh://git@{host}/{repo}"); empty: derived from ssh_port, or none
+    # when the built-in server is off.
+    ssh_port: int = 0
+    ssh_clone_url: str = ""
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -84,6 +90,17 @@ class Settings:
     @property
     def archive_cache_dir(self) -> Path:
         return self.data_dir / "archive-cache"
+
+    @property
+    def ssh_host_keys_dir(self) -> Path:
+        return self.data_dir / "ssh"
+
+    @property
+    def ssh_clone_template(self) -> str:
+        """The SSH clone URL with {host} and {repo} to fill in; empty when SSH is off."""
+        if self.ssh_clone_url:
+            return self.ssh_clone_url
+        return f"ssh://git@{{host}}:{self.ssh_port}/{{repo}}" if self.ssh_port else ""
 
     @property
     def sqlite_path(self) -> Path:

@@ -19,7 +19,7 @@ from vcshub.db.models.pull_request import PullRequest, PullRequestReviewer, Pull
 from vcshub.db.models.repo import RepoField, Repository, UserFollowing
 from vcshub.db.models.repo_group import RepoGroup
 from vcshub.db.models.setting import Setting
-from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress
+from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress, UserSshKey
 from vcshub.db.models.user_group import UserGroup, UserGroupMember
 
 __all__ = [
@@ -51,4 +51,5 @@ __all__ = [
     "UserGroupUserGroupPermission",
     "UserGroupUserPermission",
     "UserIpAddress",
+    "UserSshKey",
 ]

@@ -1,0 +1,72 @@
+"""``hg -R <repository> serve --stdio``: Mercurial's own SSH protocol server, run in a thread of
+this process on the pipes the SSH session gives it.
+
+One session may pull and push. Whether it may write was decided at admission: a user without
+write permission gets a hook that refuses every transaction (so nothing of his push lands),
+a writer gets the hooks that note what his push changed (:mod:`vcshub.transport.hg_push`).
+A writer's pull of a locking repository takes the lock when hg starts sending changesets, as
+hg's ``getbundle`` does over HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import BinaryIO
+
+from vcshub.transport import hg_push
+from vcshub.transport.admission import Admitted
+from vcshub.transport.hg_push import HgPush
+
+log = logging.getLogger(__name__)
+
+
+def serve(
+    admitted: Admitted,
+    push: HgPush,
+    fin: BinaryIO,
+    fout: BinaryIO,
+    ferr: BinaryIO,
+    take_pull_lock: Callable[[], str | None] | None = None,
+) -> None:
+    """Serve until the client closes its end (blocking). ``take_pull_lock`` returns None when
+    the lock is taken, or why it cannot be."""
+    from mercurial import hg, wireprotoserver
+
+    ui = hg_push.serving_ui()
+    if admitted.may_write:
+        hg_push.watch(ui, push, admitted.repo_path, admitted.repo_name)
+    else:
+        ui.setconfig(b"hooks", b"pretxnopen.vcshub", _refuse_writes(admitted.repo_name), b"vcshub")
+    if take_pull_lock is not None:
+        ui.setconfig(b"hooks", b"preoutgoing.vcshub", _locking_pull(take_pull_lock), b"vcshub")
+    # Messages (``adding changesets``, hooks' warnings) go to stderr, the protocol alone to
+    # stdout. `hg serve --stdio` gets that by moving the process's own fd 1 aside
+    # (procutil.protectstdio), which only works for the real stdio: here the server is handed
+    # the protocol's streams directly.
+    ui.fin, ui.fout, ui.ferr = fin, ferr, ferr
+    repo = hg.repository(ui, str(admitted.repo_path).encode())
+    repo.ui.protectfinout = lambda: (fin, fout)
+    repo.ui.restorefinout = lambda *streams: None
+    wireprotoserver.sshserver(repo.ui, repo).serve_forever()
+
+
+def _refuse_writes(repo_name: str):
+    def hook(ui, repo, **kwargs) -> bool:
+        ui.warn(f"vcshub: You are not allowed to push to `{repo_name}`\n".encode())
+        return True  # a failing pretxnopen hook aborts the transaction before it starts
+
+    return hook
+
+
+def _locking_pull(take_pull_lock: Callable[[], str | None]):
+    def hook(ui, repo, source=b"", **kwargs) -> bool:
+        if source != b"serve":
+            return False
+        refused = take_pull_lock()
+        if refused is None:
+            return False
+        ui.warn(f"vcshub: {refused}\n".encode())
+        return True
+
+    return hook
