@@ -108,7 +108,7 @@ def authorize(
     return VcsGrant(repo=repo, user=subject, action=action)
 
 
-def grant_of(uow: UnitOfWork, repo_id: int, user_id: int, action: str) -> VcsGrant | None:
+def reread_grant(uow: UnitOfWork, repo_id: int, user_id: int, action: str) -> VcsGrant | None:
     """The grant an earlier admission gave, read again (None when repository or user is gone)."""
     repo, user = uow.db.get(Repository, repo_id), uow.db.get(User, user_id)
     if repo is None or user is None:

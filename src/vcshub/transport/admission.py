@@ -142,7 +142,7 @@ def lock_for_pull(state, admitted: Admitted) -> Refusal | None:
     """Lock for a writer's pull that shows itself after admission (hg over SSH, where one
     session may pull or push): what a locking pull's admission does, later."""
     with unit_of_work(state.sessions, state.settings, writes=False) as uow:
-        grant = vcs_access.grant_of(uow, admitted.repo_id, admitted.user_id, PULL)
+        grant = vcs_access.reread_grant(uow, admitted.repo_id, admitted.user_id, PULL)
         try:
             due = grant is not None and vcs_access.enforce_lock(uow, grant, True)
         except RepositoryLocked as exc:

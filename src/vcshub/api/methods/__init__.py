@@ -9,6 +9,7 @@ from vcshub.api.methods import (
     repo_permissions,
     repos,
     server,
+    ssh_keys,
     user_groups,
     users,
 )
@@ -25,6 +26,7 @@ METHOD_MODULES = (
     repo_maintenance,
     gists,
     pull_requests,
+    ssh_keys,
 )
 
 
