@@ -7,9 +7,10 @@ identified by its SHA-256 fingerprint (``SHA256:...``, as ``ssh-keygen -l`` prin
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from dataclasses import dataclass
-
-import asyncssh
 
 ACCEPTED_ALGORITHMS = frozenset({
     "ssh-ed25519", "ssh-rsa",
@@ -40,6 +41,8 @@ def parse(text: str) -> PublicKey:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if len(lines) != 1:
         raise UnusableKey("give exactly one public key, on one line")
+    import asyncssh  # only here: sshd's key look-up (fingerprint) runs without it, faster
+
     try:
         key = asyncssh.import_public_key(lines[0].strip())
     except (asyncssh.KeyImportError, ValueError, TypeError) as exc:
@@ -52,7 +55,16 @@ def parse(text: str) -> PublicKey:
     return from_key(key)
 
 
-def from_key(key: asyncssh.SSHKey) -> PublicKey:
+def fingerprint(key_base64: str) -> str | None:
+    """``SHA256:...`` of a key in its base64 wire form (what sshd passes as %k), or None."""
+    try:
+        blob = base64.b64decode(key_base64, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def from_key(key) -> PublicKey:
     """What identifies an already parsed key (one a client offers the built-in server, say)."""
     blob = key.convert_to_public().export_public_key("openssh").decode().split()
     comment = key.get_comment() or ""

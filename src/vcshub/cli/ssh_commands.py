@@ -92,7 +92,8 @@ def ssh_keys_for(ctx, key_type: str, key_base64: str) -> None:
 
     settings = _settings(ctx)
     command = ssh_forced_command.vcshub_command(ctx.obj.get("config"))
-    line = ssh_forced_command.authorized_keys_line(settings, key_type, key_base64, command)
+    del key_type  # sshd's %t: the stored key carries its type, and sshd compares the two
+    line = ssh_forced_command.authorized_keys_line(settings, key_base64, command)
     if line is not None:
         click.echo(line)
 

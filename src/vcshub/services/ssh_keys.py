@@ -84,8 +84,8 @@ def by_id(uow: UnitOfWork, key_id: int) -> UserSshKey | None:
     return uow.db.get(UserSshKey, key_id)
 
 
-def by_public_key(uow: UnitOfWork, key: ssh_public_keys.PublicKey) -> UserSshKey | None:
-    return uow.db.scalar(select(UserSshKey).where(UserSshKey.fingerprint == key.fingerprint))
+def by_fingerprint(uow: UnitOfWork, fingerprint: str) -> UserSshKey | None:
+    return uow.db.scalar(select(UserSshKey).where(UserSshKey.fingerprint == fingerprint))
 
 
 def mark_used(uow: UnitOfWork, key_id: int) -> None:

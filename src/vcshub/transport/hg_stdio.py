@@ -4,21 +4,28 @@ this process on the pipes the SSH session gives it.
 One session may pull and push. Whether it may write was decided at admission: a user without
 write permission gets a hook that refuses every transaction (so nothing of his push lands),
 a writer gets the hooks that note what his push changed (:mod:`vcshub.transport.hg_push`).
-A writer's pull of a locking repository takes the lock when hg starts sending changesets, as
-hg's ``getbundle`` does over HTTP.
+A writer's pull of a locking repository takes the lock at the first command that only a pull
+sends (the commands that lock over HTTP, :data:`requests.HG_LOCKING_COMMANDS`).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import BinaryIO
 
 from vcshub.transport import hg_push
+from vcshub.transport.requests import HG_LOCKING_COMMANDS
 from vcshub.transport.admission import Admitted
 from vcshub.transport.hg_push import HgPush
 
 log = logging.getLogger(__name__)
+# The session served by this thread: Mercurial's command table is the process's, so the
+# locking commands are wrapped once and look up whose session they run in.
+_session = threading.local()
+_wrapped = threading.Lock()
+_installed = False
 
 
 def serve(
@@ -38,8 +45,7 @@ def serve(
         hg_push.watch(ui, push, admitted.repo_path, admitted.repo_name)
     else:
         ui.setconfig(b"hooks", b"pretxnopen.vcshub", _refuse_writes(admitted.repo_name), b"vcshub")
-    if take_pull_lock is not None:
-        ui.setconfig(b"hooks", b"preoutgoing.vcshub", _locking_pull(take_pull_lock), b"vcshub")
+    _wrap_locking_commands()
     # Messages (``adding changesets``, hooks' warnings) go to stderr, the protocol alone to
     # stdout. `hg serve --stdio` gets that by moving the process's own fd 1 aside
     # (procutil.protectstdio), which only works for the real stdio: here the server is handed
@@ -48,7 +54,11 @@ def serve(
     repo = hg.repository(ui, str(admitted.repo_path).encode())
     repo.ui.protectfinout = lambda: (fin, fout)
     repo.ui.restorefinout = lambda *streams: None
-    wireprotoserver.sshserver(repo.ui, repo).serve_forever()
+    _session.take_pull_lock = take_pull_lock
+    try:
+        wireprotoserver.sshserver(repo.ui, repo).serve_forever()
+    finally:
+        _session.take_pull_lock = None
 
 
 def _refuse_writes(repo_name: str):
@@ -59,14 +69,29 @@ def _refuse_writes(repo_name: str):
     return hook
 
 
-def _locking_pull(take_pull_lock: Callable[[], str | None]):
-    def hook(ui, repo, source=b"", **kwargs) -> bool:
-        if source != b"serve":
-            return False
-        refused = take_pull_lock()
-        if refused is None:
-            return False
-        ui.warn(f"vcshub: {refused}\n".encode())
-        return True
+def _wrap_locking_commands() -> None:
+    global _installed
+    from mercurial import wireprotov1server
 
-    return hook
+    with _wrapped:
+        if _installed:
+            return
+        for name in HG_LOCKING_COMMANDS:
+            entry = wireprotov1server.commands.get(name.encode())
+            if entry is not None:
+                entry.func = _locking(entry.func)
+        _installed = True
+
+
+def _locking(command):
+    def run(repo, proto, *args):
+        take = getattr(_session, "take_pull_lock", None)  # None: hgweb's threads, or a reader
+        refused = take() if take is not None else None
+        if refused is not None:
+            from mercurial import wireprototypes
+
+            # hg prints it ("remote: ...") and stops
+            return wireprototypes.ooberror(f"vcshub: {refused}".encode())
+        return command(repo, proto, *args)
+
+    return run

@@ -26,26 +26,26 @@ from vcshub.transport.housekeeper import Housekeeper
 from vcshub.transport.ssh_session import TransportState
 
 
-def authorized_keys_line(settings: Settings, key_type: str, key_base64: str, command: list[str]) -> str | None:
-    """The authorized_keys line for the offered key, or None when no user has it.
+def authorized_keys_line(settings: Settings, key_base64: str, command: list[str]) -> str | None:
+    """The authorized_keys line for the offered key (sshd's %k), or None when no user has it.
+    Found by fingerprint; the line carries the stored key, whose type sshd checks.
 
     ``command`` is how sshd starts ``vcshub`` (with its ``--config``); the key id is added.
     """
-    try:
-        key = ssh_public_keys.parse(f"{key_type} {key_base64}")
-    except ssh_public_keys.UnusableKey:
+    fingerprint = ssh_public_keys.fingerprint(key_base64)
+    if fingerprint is None:
         return None
     engine = create_db_engine(settings.effective_database_url)
     try:
         with unit_of_work(create_session_factory(engine), settings, writes=False) as uow:
-            row = ssh_keys.by_public_key(uow, key)
-            key_id = None if row is None else row.ssh_key_id
+            row = ssh_keys.by_fingerprint(uow, fingerprint)
+            key_id, stored = (None, None) if row is None else (row.ssh_key_id, row.public_key)
     finally:
         engine.dispose()
     if key_id is None:
         return None
     forced = shlex.join([*command, "ssh-serve", "--key-id", str(key_id)])
-    return f'command="{_quoted(forced)}",restrict {key.openssh}'
+    return f'command="{_quoted(forced)}",restrict {stored}'
 
 
 def _quoted(command: str) -> str:

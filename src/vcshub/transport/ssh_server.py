@@ -19,7 +19,6 @@ from pathlib import Path
 import asyncssh
 
 from vcshub import vcs
-from vcshub.auth import ssh_public_keys
 from vcshub.config import Settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.services import ssh_keys
@@ -88,7 +87,7 @@ class _Gate(asyncssh.SSHServer):
 
 def _stored_key_id(state: TransportState, key: asyncssh.SSHKey) -> int | None:
     with unit_of_work(state.sessions, state.settings, writes=False) as uow:
-        row = ssh_keys.by_public_key(uow, ssh_public_keys.from_key(key))
+        row = ssh_keys.by_fingerprint(uow, key.get_fingerprint("sha256"))
         return None if row is None else row.ssh_key_id
 
 
