@@ -6,7 +6,9 @@ whitelists, locking, the push journal.
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import time
 
 import httpx
 import pytest
@@ -259,3 +261,41 @@ def test_summary_page_shows_the_ssh_url(server, api, ssh_server):
     repo = seeded_repo(server, api, "git")
     page = httpx.get(f"{server.url}/{repo}", timeout=30).text
     assert f'value="ssh://git@127.0.0.1:{ssh_server[1]}/{repo}"' in page
+
+
+# -- several worker processes, and the CLI's key commands -------------------------------------------
+def test_built_in_server_with_several_workers(db_backend, tmp_path_factory, tmp_path):
+    """One SSH listener beside two HTTP workers; it ends with ``vcshub serve``."""
+    data_dir = tmp_path_factory.mktemp(f"ssh-workers-{db_backend}")
+    port = free_port()
+    with database_url(db_backend, "sshworkers", data_dir) as url:
+        server = start_server(data_dir, url, VCSHUB_SSH_PORT=str(port), VCSHUB_WORKERS="2")
+        try:
+            wait_for_port(port)
+            client = ApiClient(server.api_url, server.admin_token)
+            repo = seeded_repo(server, client, "git", private=True)
+            client.close()
+            key = keygen(tmp_path / "admin-key")
+            added = server.cli("ssh-key", "add", server.admin_username, str(key.with_suffix(".pub")))
+            assert added.stdout.startswith("added key ")
+            key_id = added.stdout.split()[2].rstrip(":")
+            listed = server.cli("ssh-key", "list", server.admin_username).stdout
+            assert "SHA256:" in listed and "used never" in listed
+            clients = SshClients(SshWay("builtin", port, "git"), tmp_path)
+            login = clients.login(key)
+            for _ in range(3):  # whichever HTTP worker the bookkeeping would reach
+                clients.git("ls-remote", clients.url(repo, login)).check()
+            assert "used never" not in server.cli("ssh-key", "list", server.admin_username).stdout
+            server.cli("ssh-key", "remove", server.admin_username, key_id)
+            assert not clients.git("ls-remote", clients.url(repo, login)).ok
+        finally:
+            server.stop()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _listening(port):
+        time.sleep(0.2)
+    assert not _listening(port), "the SSH server outlived vcshub serve"
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
