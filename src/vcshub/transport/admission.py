@@ -91,11 +91,7 @@ def admit(state, wish: AccessWish, identify: Identify, client_ip: str) -> Admitt
     """
     admitted = _check(state, wish, identify, client_ip)
     if isinstance(admitted, Admitted) and admitted.takes_lock:
-        try:
-            with unit_of_work(state.sessions, state.settings) as uow:
-                vcs_access.take_pull_lock(uow, admitted.repo_id, admitted.user_id)
-        except RepositoryLocked as exc:
-            return Refusal(RefusalReason.LOCKED, wish.repo_name, str(exc))
+        return _take_pull_lock(state, admitted) or admitted
     return admitted
 
 
@@ -147,8 +143,10 @@ def lock_for_pull(state, admitted: Admitted) -> Refusal | None:
             due = grant is not None and vcs_access.enforce_lock(uow, grant, True)
         except RepositoryLocked as exc:
             return Refusal(RefusalReason.LOCKED, admitted.repo_name, str(exc))
-    if not due:
-        return None
+    return _take_pull_lock(state, admitted) if due else None
+
+
+def _take_pull_lock(state, admitted: Admitted) -> Refusal | None:
     try:
         with unit_of_work(state.sessions, state.settings) as uow:
             vcs_access.take_pull_lock(uow, admitted.repo_id, admitted.user_id)

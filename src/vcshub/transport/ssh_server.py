@@ -104,16 +104,16 @@ class _ProcessChannel:
             return b""
 
     async def write(self, data: bytes) -> None:
-        try:
-            self._process.stdout.write(data)
-            await self._process.stdout.drain()
-        except asyncssh.Error as exc:
-            raise BrokenPipeError(str(exc)) from exc
+        await self._send(self._process.stdout, data)
 
     async def write_stderr(self, data: bytes) -> None:
+        await self._send(self._process.stderr, data)
+
+    @staticmethod
+    async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:
         try:
-            self._process.stderr.write(data)
-            await self._process.stderr.drain()
+            stream.write(data)
+            await stream.drain()
         except asyncssh.Error as exc:
             raise BrokenPipeError(str(exc)) from exc
 
