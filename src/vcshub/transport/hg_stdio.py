@@ -35,10 +35,11 @@ def serve(
     fout: BinaryIO,
     ferr: BinaryIO,
     take_pull_lock: Callable[[], str | None] | None = None,
-) -> None:
-    """Serve until the client closes its end (blocking). ``take_pull_lock`` returns None when
-    the lock is taken, or why it cannot be."""
-    from mercurial import hg, wireprotoserver
+) -> bool:
+    """Serve until the client closes its end (blocking); False when Mercurial gave up (its
+    message went to ``ferr``). ``take_pull_lock`` returns None when the lock is taken, or why
+    it cannot be."""
+    from mercurial import error, hg, wireprotoserver
 
     ui = hg_push.serving_ui()
     if admitted.may_write:
@@ -51,14 +52,19 @@ def serve(
     # (procutil.protectstdio), which only works for the real stdio: here the server is handed
     # the protocol's streams directly.
     ui.fin, ui.fout, ui.ferr = fin, ferr, ferr
-    repo = hg.repository(ui, str(admitted.repo_path).encode())
-    repo.ui.protectfinout = lambda: (fin, fout)
-    repo.ui.restorefinout = lambda *streams: None
     _session.take_pull_lock = take_pull_lock
     try:
+        repo = hg.repository(ui, str(admitted.repo_path).encode())
+        repo.ui.protectfinout = lambda: (fin, fout)
+        repo.ui.restorefinout = lambda *streams: None
         wireprotoserver.sshserver(repo.ui, repo).serve_forever()
+    except (error.Abort, error.RepoError, error.StorageError, error.LockError) as exc:
+        log.warning("hg serve --stdio on %s stopped: %s", admitted.repo_name, exc)
+        ferr.write(f"vcshub: {exc}\n".encode())
+        return False
     finally:
         _session.take_pull_lock = None
+    return True
 
 
 def _refuse_writes(repo_name: str):

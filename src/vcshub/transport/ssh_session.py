@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import logging
 import os
 import re
 from collections.abc import Mapping
@@ -39,7 +38,6 @@ from vcshub.transport.housekeeper import Housekeeper
 from vcshub.transport.ssh_commands import CommandRefused, SshCommand
 from vcshub.vcs import git_command
 
-log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
 _PROTOCOL = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
 # What the SSH client's user reads for each refusal (git and hg print it, then fail).
@@ -91,6 +89,12 @@ async def serve(
     if command.service == "git-upload-archive" and not outcome.downloads:
         return await _refuse(channel, f"Downloads are disabled for `{outcome.repo_name}`")
     return await _serve_git(state, command, outcome, env, channel)
+
+
+async def _reader(loop, fd: int) -> asyncio.StreamReader:
+    reader = asyncio.StreamReader(limit=CHUNK)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", 0))
+    return reader
 
 
 def _lock_for_pull(state, admitted: Admitted) -> str | None:
@@ -182,20 +186,20 @@ async def _serve_hg(state, admitted: Admitted, channel: SessionChannel) -> int:
         (in_read, "rb"), (out_write, "wb"), (err_write, "wb")))
     locker = functools.partial(_lock_for_pull, state, admitted) if admitted.may_write else None
 
-    def run_hg() -> None:
+    def run_hg() -> bool:
         try:
-            hg_stdio.serve(admitted, push, fin, fout, ferr, locker)
+            return hg_stdio.serve(admitted, push, fin, fout, ferr, locker)
         finally:
             for pipe in (fin, fout, ferr):
                 pipe.close()
 
-    output, error = asyncio.StreamReader(limit=CHUNK), asyncio.StreamReader(limit=CHUNK)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(output), os.fdopen(out_read, "rb", 0))
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(error), os.fdopen(err_read, "rb", 0))
-    transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, os.fdopen(in_write, "wb", 0))
+    output, error = await _reader(loop, out_read), await _reader(loop, err_read)
+    transport, protocol = await loop.connect_write_pipe(
+        asyncio.streams.FlowControlMixin, os.fdopen(in_write, "wb", 0)
+    )
     stdin = asyncio.StreamWriter(transport, protocol, None, loop)
-    pushing = state.housekeeper.pushing(admitted.repo_path) if admitted.may_write else contextlib.nullcontext()
-    with pushing:
+    writes = admitted.may_write
+    with state.housekeeper.pushing(admitted.repo_path) if writes else contextlib.nullcontext():
         hg = asyncio.create_task(asyncio.to_thread(run_hg))
         feeding = asyncio.create_task(_feed(channel, stdin, None))
         errors = asyncio.create_task(_copy(error, channel.write_stderr))
@@ -207,11 +211,7 @@ async def _serve_hg(state, admitted: Admitted, channel: SessionChannel) -> int:
             stdin.close()
         feeding.cancel()  # hg has stopped: whatever the client still sends goes nowhere
         await asyncio.gather(feeding, errors, return_exceptions=True)
-        try:
-            await hg
-        except Exception:  # Mercurial's own errors are many; the session just ends
-            log.exception("hg serve --stdio failed on %s", admitted.repo_name)
-            failed = True
+        failed = not await hg or failed
     if push.committed:
         await asyncio.to_thread(push_outcome.after_hg_push, state, admitted, push)
     return 1 if failed else 0
