@@ -256,6 +256,29 @@ def test_push_cut_off_halfway_leaves_the_repository_valid(server, api, clients, 
     assert hosted_tip(clients, "git", folder) == new
 
 
+def test_hg_push_cut_off_halfway_leaves_the_repository_valid(server, api, clients):
+    repo = seeded_repo(server, api, "hg", private=True)
+    _, login = key_user(api, clients, repo, "repository.write")
+    result, copy = clients.clone("hg", repo, login)
+    result.check()
+    folder = hosted_path(server, repo)
+    before = hosted_tip(clients, "hg", folder)
+    new = copy.commit("big.bin", bytes(range(256)) * 8192, "two megabytes")
+    bundle = clients.root / "push.hg"
+    copy.hg("bundle", "--type", "none-v2", "--base", before, "-r", new, str(bundle)).check()
+    data = bundle.read_bytes()
+    heads = b"666f726365"  # "force", hex: the heads argument of an unbundle
+    request = b"unbundle\n" + b"heads %d\n" % len(heads) + heads
+    # the bundle announced whole, half of it sent, then the connection is gone
+    request += b"%d\n" % len(data) + data[: len(data) // 2]
+    answer = clients.ssh(login, f"hg -R {repo} serve --stdio", stdin=request)
+    assert b"Traceback" not in answer.stderr, answer.stderr
+    assert hosted_tip(clients, "hg", folder) == before
+    clients.hg("verify", "-R", str(folder)).check()
+    copy.push(login).check()
+    assert hosted_tip(clients, "hg", folder) == new
+
+
 # -- clone URLs ---------------------------------------------------------------------------------
 def test_summary_page_shows_the_ssh_url(server, api, ssh_server):
     repo = seeded_repo(server, api, "git")

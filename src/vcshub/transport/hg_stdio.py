@@ -58,7 +58,9 @@ def serve(
         repo.ui.protectfinout = lambda: (fin, fout)
         repo.ui.restorefinout = lambda *streams: None
         wireprotoserver.sshserver(repo.ui, repo).serve_forever()
-    except (error.Abort, error.RepoError, error.StorageError, error.LockError) as exc:
+    # ValueError: a client that left in the middle of a request (hg reads a chunk length
+    # from what is left of its input, an empty line, and cannot make a number of it)
+    except (error.Abort, error.RepoError, error.StorageError, error.LockError, ValueError) as exc:
         log.warning("hg serve --stdio on %s stopped: %s", admitted.repo_name, exc)
         ferr.write(f"vcshub: {exc}\n".encode())
         return False
