@@ -81,3 +81,21 @@ def test_own_keys_or_a_super_admin(uow):
     assert ssh_keys.list_keys(uow, people.caller(uow, admin), other.user_id)[1] == []
     ssh_keys.delete_key(uow, me_caller, None, mine.ssh_key_id)
     assert ssh_keys.by_fingerprint(uow, mine.fingerprint) is None
+
+
+def test_the_default_user_has_no_keys(uow):
+    admin = people.admin(uow)
+    with unchanged(uow), pytest.raises(Invalid):
+        ssh_keys.add_key(uow, people.caller(uow, admin), "default", public_key())
+
+
+def test_use_is_noted_to_the_minute(uow):
+    me = people.user(uow)
+    row = ssh_keys.add_key(uow, people.caller(uow, me), None, public_key())
+    ssh_keys.mark_used(uow, row.ssh_key_id)
+    uow.db.refresh(row)
+    first = row.last_used
+    assert first is not None
+    ssh_keys.mark_used(uow, row.ssh_key_id)  # a moment later: not written again
+    uow.db.refresh(row)
+    assert row.last_used == first

@@ -7,15 +7,20 @@ fingerprint is unique), otherwise one key could log in as two users.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import datetime as dt
+
+from sqlalchemy import or_, select, update
 
 from vcshub.auth import ssh_public_keys
 from vcshub.db.models import User, UserSshKey
 from vcshub.db.models.base import utcnow
 from vcshub.permissions.caller import Caller
+from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import lookup, users
 from vcshub.services.errors import AlreadyExists, Invalid, NotFound
 from vcshub.services.unit_of_work import UnitOfWork
+
+USE_PRECISION = dt.timedelta(minutes=1)
 
 
 def list_keys(uow: UnitOfWork, caller: Caller, userid: object = None) -> tuple[User, list[UserSshKey]]:
@@ -38,6 +43,8 @@ def add_key(
     ``comment`` None takes the key's own comment (what follows it on its line).
     """
     user = users.target_user(uow, caller, userid)
+    if user.username == DEFAULT_USERNAME:
+        raise Invalid("userid", "the default user (anonymous access) cannot have SSH keys")
     if not isinstance(key_text, str):
         raise Invalid("key", "must be text: an OpenSSH public key line")
     try:
@@ -89,7 +96,12 @@ def by_fingerprint(uow: UnitOfWork, fingerprint: str) -> UserSshKey | None:
 
 
 def mark_used(uow: UnitOfWork, key_id: int) -> None:
+    """Note the key's use, to the minute: a burst of sessions (a CI's clones) writes once."""
+    now = utcnow()
     uow.db.execute(
-        update(UserSshKey).where(UserSshKey.ssh_key_id == key_id).values(last_used=utcnow())
+        update(UserSshKey)
+        .where(UserSshKey.ssh_key_id == key_id)
+        .where(or_(UserSshKey.last_used.is_(None), UserSshKey.last_used < now - USE_PRECISION))
+        .values(last_used=now)
         .execution_options(synchronize_session=False)
     )

@@ -17,17 +17,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub.auth.errors import InvalidToken
 from vcshub.auth.identity import check_user_access
 from vcshub.config import Settings
+from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import ssh_keys
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import admission, hg_stdio, push_outcome, ssh_commands
@@ -38,6 +41,7 @@ from vcshub.transport.housekeeper import Housekeeper
 from vcshub.transport.ssh_commands import CommandRefused, SshCommand
 from vcshub.vcs import git_command
 
+log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
 _PROTOCOL = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
 # What the SSH client's user reads for each refusal (git and hg print it, then fail).
@@ -111,7 +115,7 @@ async def _refuse(channel: SessionChannel, message: str) -> int:
 def _key_owner(uow, *, key_id: int, client_ip: str):
     """The key's owner, if the key is still there and he may log in from ``client_ip``."""
     key = ssh_keys.by_id(uow, key_id)
-    if key is None:
+    if key is None or key.user.username == DEFAULT_USERNAME:
         raise InvalidToken()
     user = key.user
     check_user_access(uow.db, user, client_ip)
@@ -119,8 +123,11 @@ def _key_owner(uow, *, key_id: int, client_ip: str):
 
 
 def _mark_used(state, key_id: int) -> None:
-    with unit_of_work(state.sessions, state.settings) as uow:
-        ssh_keys.mark_used(uow, key_id)
+    try:
+        with unit_of_work(state.sessions, state.settings) as uow:
+            ssh_keys.mark_used(uow, key_id)
+    except OperationalError:  # a busy database: the session matters, the date does not
+        log.warning("could not note the use of SSH key %s", key_id, exc_info=True)
 
 
 async def _serve_git(state, command: SshCommand, admitted: Admitted, env, channel) -> int:
