@@ -40,6 +40,7 @@ from vcshub.web import (
     registration_pages,
     search_pages,
     sessions,
+    ssh_key_pages,
     token_pages,
     web_auth,
 )
@@ -94,6 +95,7 @@ def create_app(settings: Settings) -> Starlette:
             *account_pages.ROUTES,
             *pull_request_pages.ROUTES,
             *token_pages.ROUTES,
+            *ssh_key_pages.ROUTES,
             *registration_pages.ROUTES,
             *admin_user_pages.ROUTES,
             *admin_user_edit_pages.ROUTES,

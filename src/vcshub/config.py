@@ -84,6 +84,12 @@ class Settings:
     # Full-text search indexes files up to this size at each repository's landing revision
     # (bigger ones, binary ones and symbolic links are found by their path only).
     search_max_file_bytes: int = 1024 * 1024
+    # Git and hg over SSH. ssh_port: the built-in SSH server's port (0: off), on ``host``.
+    # ssh_clone_url: the SSH clone URL shown with the HTTP one, {host} and {repo} filled in
+    # (OpenSSH integration: "ssh://git@{host}/{repo}"); empty: derived from ssh_port, or none
+    # when the built-in server is off.
+    ssh_port: int = 0
+    ssh_clone_url: str = ""
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -106,6 +112,15 @@ class Settings:
     def search_index_dir(self) -> Path:
         """The full-text index (services/search): one per data dir, shared by all workers."""
         return self.data_dir / "search-index"
+    def ssh_host_keys_dir(self) -> Path:
+        return self.data_dir / "ssh"
+
+    @property
+    def ssh_clone_template(self) -> str:
+        """The SSH clone URL with {host} and {repo} to fill in; empty when SSH is off."""
+        if self.ssh_clone_url:
+            return self.ssh_clone_url
+        return f"ssh://git@{{host}}:{self.ssh_port}/{{repo}}" if self.ssh_port else ""
 
     @property
     def sqlite_path(self) -> Path:

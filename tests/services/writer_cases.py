@@ -26,6 +26,7 @@ from vcshub.services import (
     session_cleanup,
     site_configuration,
     site_settings,
+    ssh_keys,
     user_accounts,
     user_global_permissions,
     user_group_global_permissions,
@@ -33,8 +34,17 @@ from vcshub.services import (
     users,
 )
 
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ+CD08zgsE6Op4L9bt8n2Bu2oqh12bT6sxCGwr/vRHy writer-case"
+
 # name → ways to call it as someone who may not; each must be refused.
 CASES = {
+    "ssh_keys.add_key": [
+        lambda s: ssh_keys.add_key(s.uow, s.other, s.root_user.user_id, SSH_KEY),
+        lambda s: ssh_keys.add_key(s.uow, s.other, s.root_user.username, SSH_KEY),
+    ],
+    "ssh_keys.delete_key": [
+        lambda s: ssh_keys.delete_key(s.uow, s.other, s.root_user.user_id, 1),
+    ],
     "pull_request_drafts.create": [
         lambda s: pull_request_drafts.create(
             s.uow, s.other, pull_request_drafts.Side(s.secret, "branch", "feature"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from vcshub.cli import ssh_commands
 from vcshub.config import ConfigError, Settings, load_settings
 from vcshub.db import migrate
 from vcshub.db import audit_trail
@@ -40,15 +41,17 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--ssh-port", type=int, default=None,
+              help="Also serve git and hg over SSH on this port (default: the ssh_port setting; 0: off).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
-def serve(ctx, host, port, workers, config_file) -> None:
+def serve(ctx, host, port, workers, ssh_port, config_file) -> None:
     """Start the server, creating the data directory and an admin on first run."""
     import uvicorn
 
     if config_file:
         ctx.obj["config"] = config_file
-    settings = _settings(ctx, host=host, port=port, workers=workers)
+    settings = _settings(ctx, host=host, port=port, workers=workers, ssh_port=ssh_port)
     engine = create_db_engine(settings.effective_database_url)
     admin = installation.initialize(settings, engine)
     engine.dispose()
@@ -59,6 +62,8 @@ def serve(ctx, host, port, workers, config_file) -> None:
         click.echo(f"  api token: {admin.api_token}")
         click.echo(f"  (also written to {admin.file}, mode 0600)")
     click.echo(f"vcshub listening on http://{settings.host}:{settings.port}/", err=True)
+    if settings.ssh_port:
+        _start_ssh_server(settings)
     if settings.workers > 1:
         # Worker processes build their own app from the same settings via the environment.
         import os
@@ -92,6 +97,21 @@ def serve(ctx, host, port, workers, config_file) -> None:
             log_level=settings.log_level, proxy_headers=False, loop="asyncio",
             **_connection_limits(settings),
         )
+
+
+def _start_ssh_server(settings: Settings) -> None:
+    """The built-in SSH server in a process of its own: one listener on the SSH port whatever
+    the number of HTTP workers; it ends with this process (daemon)."""
+    import multiprocessing
+    import os
+
+    from vcshub.transport import ssh_server
+
+    process = multiprocessing.get_context("spawn").Process(
+        target=ssh_server.run, args=(settings, os.getpid()), name="vcshub-ssh", daemon=True
+    )
+    process.start()
+    click.echo(f"vcshub SSH on {settings.host}:{settings.ssh_port}", err=True)
 
 
 def _connection_limits(settings: Settings) -> dict:
@@ -297,6 +317,8 @@ def index_command(ctx, repo: str | None, every: bool) -> None:
         progress.update(task, description="indexing done")
     if failed:
         raise click.ClickException(f"indexing failed for {len(failed)} repositories: {', '.join(failed)}")
+for _command in ssh_commands.COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -63,6 +63,7 @@ from vcshub.db.models import (
     UserGroupUserGroupPermission,
     UserGroupUserPermission,
     UserIpAddress,
+    UserSshKey,
 )
 from vcshub.db.models.base import utcnow
 
@@ -110,6 +111,8 @@ AUDITED: dict[type, Audited] = {
     UserEmail: Audited("user", "user.edit.email", "user_id", _key("email"), **_GRANT),
     UserIpAddress: Audited("user", "user.edit.ip", "user_id", _key("ip_addr"), **_GRANT),
     AuthToken: Audited("user", "user.edit.token", "user_id", _key("token_prefix"), **_GRANT),
+    UserSshKey: Audited("user", "user.edit.ssh_key", "user_id", _key("fingerprint"),
+                        ignored=frozenset({"last_used"}), **_GRANT),
     UserGlobalPermission: Audited("user", "user.edit.global_permissions", "user_id",
                                   _key("permission"), **_GRANT),
     UserGroup: Audited("user_group", "user_group", "users_group_id", _key("group_name")),

@@ -39,8 +39,18 @@ def masked_clone_uri(uri: str | None) -> str:
     return parts._replace(netloc=f"{user}:{MASK}@{parts.netloc.rpartition('@')[2]}").geturl()
 
 
+def ssh_clone_url(template: str, base_url: str, repo_name: str) -> str | None:
+    """The SSH clone URL (``Settings.ssh_clone_template``, {host} from the site's URL), or None
+    when SSH is off. The same for the API and the summary page."""
+    if not template:
+        return None
+    host = urlsplit(base_url).hostname or "localhost"
+    return template.replace("{host}", host).replace("{repo}", repo_name)
+
+
 def repo_data(
-    repo: Repository | ListedRepo, *, base_url: str, secrets: bool, extra_fields: bool = True
+    repo: Repository | ListedRepo, *, base_url: str, secrets: bool, extra_fields: bool = True,
+    ssh_clone_template: str = "",
 ) -> dict:
     """``secrets`` decides whether ``locked_by`` shows real tokens (super-admin callers).
 
@@ -67,6 +77,9 @@ def repo_data(
         "locked_date": format_timestamp(repo.locked_since) if repo.locked_since else None,
         "lock_reason": repo.lock_reason,
     }
+    ssh_url = ssh_clone_url(ssh_clone_template, base_url, repo.repo_name)
+    if ssh_url is not None:
+        data["clone_url_ssh"] = ssh_url  # a vcshub extension (README: SSH)
     if extra_fields:
         for field in repo.fields:
             data[f"ex_{field.field_key}"] = field.field_value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Engine, delete, or_, select
 
 from vcshub.db import audit_trail
 from vcshub.db.engine import writer_engine
@@ -32,11 +32,12 @@ def signed_out(uow: UnitOfWork, user: User, ip: str, via: str) -> None:
     audit_trail.record(uow.db, "user.logout", "user", user.user_id, user.username)
 
 
-def sign_in_failed(uow: UnitOfWork, username: str, ip: str, via: str) -> None:
-    """Written at once, in a transaction of its own: the failing request's unit rolls back.
-    The name tried is kept (it may be no user's): a password spray shows as such."""
+def sign_in_failed(engine: Engine, username: str, ip: str, via: str) -> None:
+    """Written at once, in a transaction of its own (on ``engine``, the server's): the failing
+    request's unit rolls back. The name tried is kept (it may be no user's): a password spray
+    shows as such."""
     origin = audit_trail.Origin(via, None, None, ip)
-    audit_trail.write_now(writer_engine(uow.db.get_bind()), origin, "user.login.failure",
+    audit_trail.write_now(writer_engine(engine), origin, "user.login.failure",
                           "user", None, str(username)[:255])
 
 

@@ -108,6 +108,19 @@ def authorize(
     return VcsGrant(repo=repo, user=subject, action=action)
 
 
+def reread_grant(uow: UnitOfWork, repo_id: int, user_id: int, action: str) -> VcsGrant | None:
+    """The grant an earlier admission gave, read again (None when repository or user is gone)."""
+    repo, user = uow.db.get(Repository, repo_id), uow.db.get(User, user_id)
+    if repo is None or user is None:
+        return None
+    return VcsGrant(repo=repo, user=user, action=action)
+
+
+def may_write(uow: UnitOfWork, grant: VcsGrant) -> bool:
+    """Whether the granted user may also push (a transport that learns later what is asked)."""
+    return access.can_repo(Caller(uow.db, grant.user), grant.repo, "repository.write")
+
+
 def enforce_lock(uow: UnitOfWork, grant: VcsGrant, locks_on_pull: bool) -> bool:
     """Refuse anyone but the holder while locked. True when this is a pull by a writer that must
     take the lock (on the requests the transport says, ``locks_on_pull``, whether or not they

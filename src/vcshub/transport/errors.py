@@ -5,9 +5,9 @@
     ClientGone    the git or hg client went away before the answer was complete: whatever
                   serves it (git's pump, hgweb's thread behind the WSGI bridge) stops there
 
-A refused admission is not an exception but a value, :class:`transport.endpoint.NotAdmitted`
-(status, text, Basic challenge); ``transport/endpoint.py`` is the one place that turns the
-authentication and VCS-access errors of the layers below into it.
+A refused admission is not an exception but a value, :class:`transport.admission.Refusal`
+(a reason each transport words its own way); ``transport/admission.py`` is the one place that
+turns the authentication and VCS-access errors of the layers below into it.
 """
 
 from __future__ import annotations

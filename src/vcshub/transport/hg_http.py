@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vcshub.services import journal
+from vcshub.transport import hg_push
 from vcshub.transport.bookkeeping import PushBookkeeping
+from vcshub.transport.hg_push import HgPush
 from vcshub.transport.wsgi_bridge import HgAsgi
 
 log = logging.getLogger(__name__)
@@ -25,24 +26,6 @@ SCOPE_KEY = "vcshub.hg"
 # the GIL from the worker thread (a clone of 200 MB: ~250 crossings instead of ~6,000).
 RESPONSE_PIECE = 512 * 1024
 WORKERS = 16  # hgweb threads
-
-
-@dataclass
-class HgPush:
-    """What this request's transactions changed (filled in by the hooks below)."""
-
-    before: journal.RefState | None = None  # refs when the first transaction opened
-    commit_ids: list[str] = field(default_factory=list)
-    refs: set[str] = field(default_factory=set)
-    tags_changed: bool = False
-    committed: bool = False
-
-    def claim(self) -> journal.PushClaim:
-        return journal.PushClaim(
-            refs=frozenset(self.refs),
-            commit_ids=tuple(self.commit_ids),
-            whole_kinds=frozenset({"tag"}) if self.tags_changed else frozenset(),
-        )
 
 
 @dataclass
@@ -66,70 +49,13 @@ class HgRequestContext:
 
 
 def _ui(context: HgRequestContext):
-    from mercurial import ui as uimod
-
-    ui = uimod.ui()  # no user or system hgrc: the server's behaviour must not depend on them
-    for section, name, value in (
-        (b"web", b"push_ssl", b"false"),
-        (b"web", b"allow-push", context.username.encode() if context.may_push else b""),
-        (b"web", b"allow-read", b"*"),
-        (b"ui", b"report_untrusted", b"false"),
-        (b"ui", b"interactive", b"false"),
-        (b"server", b"validate", b"true"),
-        # Clones copy the store's files (stream clones) instead of computing a bundle, when the
-        # client can: on a local network that is the fastest clone there is. Read permission
-        # was checked at admission; with secret changesets Mercurial refuses to stream
-        # (server.uncompressedallowsecret stays off), so phases stay right.
-        (b"server", b"uncompressed", b"true"),
-        (b"server", b"preferuncompressed", b"true"),
-    ):
-        ui.setconfig(section, name, value, b"vcshub")
+    ui = hg_push.serving_ui()
+    ui.setconfig(
+        b"web", b"allow-push", context.username.encode() if context.may_push else b"", b"vcshub"
+    )
     if context.on_complete is not None:
-        ui.setconfig(b"hooks", b"pretxnopen.vcshub", _before_transaction(context), b"vcshub")
-        ui.setconfig(b"hooks", b"pretxnclose.vcshub", _transaction_closing(context), b"vcshub")
+        hg_push.watch(ui, context.push, context.repo_path, context.repo_name)
     return ui
-
-
-def _before_transaction(context: HgRequestContext):
-    """Snapshot the refs while hg holds the repository lock: nobody else is pushing."""
-
-    def hook(ui, repo, **kwargs) -> bool:
-        try:
-            if context.push.before is None:
-                context.push.before = journal.snapshot_at(context.repo_path, "hg")
-        except Exception:  # a failing hook would abort the push: the journal is not worth that
-            log.exception("hg pre-transaction snapshot failed for %s", context.repo_name)
-        return False
-
-    return hook
-
-
-def _transaction_closing(context: HgRequestContext):
-    """Note the changesets and bookmarks this transaction adds (still under the lock)."""
-
-    def hook(ui, repo, **kwargs) -> bool:
-        try:
-            _note_changes(context.push, repo)
-        except Exception:
-            log.exception("hg pre-close hook failed for %s", context.repo_name)
-        return False
-
-    return hook
-
-
-def _note_changes(push: HgPush, repo) -> None:
-    transaction = repo.currenttransaction()
-    if transaction is None:
-        return
-    unfiltered = repo.unfiltered()
-    for rev in range(transaction.changes[b"origrepolen"], len(unfiltered)):
-        ctx = unfiltered[rev]
-        push.commit_ids.append(ctx.hex().decode())
-        push.refs.add("branch:" + ctx.branch().decode("utf-8", "replace"))
-        push.tags_changed = push.tags_changed or b".hgtags" in ctx.files()
-    for name in transaction.changes[b"bookmarks"]:
-        push.refs.add("book:" + name.decode("utf-8", "replace"))
-    push.committed = True
 
 
 class _Completing:

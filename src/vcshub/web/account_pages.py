@@ -1,7 +1,7 @@
 """My account: ``/_admin/my_account`` (profile and extra e-mails), ``.../repos`` (what I own),
 ``.../watched`` (what I follow), ``.../perms`` (my effective permissions), ``.../ips`` (my IP
 whitelist, only when I have one), and ``/_admin/toggle_following`` (RhodeCode's follow button).
-The tokens page is web/token_pages.py. Every page is for the signed-in user only.
+The tokens page is web/token_pages.py, the SSH keys page web/ssh_key_pages.py. Every page is for the signed-in user only.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def sections(viewer) -> list[tuple[str, str]]:
         (HOME, "Profile"),
         (f"{HOME}/password", "Password"),
         (f"{HOME}/auth_tokens", "Auth tokens"),
+        (f"{HOME}/ssh_keys", "SSH keys"),
         (f"{HOME}/repos", "My repositories"),
         (f"{HOME}/watched", "Watched"),
         (f"{HOME}/pullrequests", "Pull requests"),

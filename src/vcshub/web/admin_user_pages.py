@@ -34,7 +34,8 @@ READ = ["GET", "HEAD"]
 PROFILE = ("username", "email", "firstname", "lastname")
 FLAGS = ("active", "admin", "force_password_change")
 # (path after /_admin/users/<id>, tab label): RhodeCode's user tabs that vcshub has
-TABS = (("/edit", "User"), ("/edit/auth_tokens", "Auth tokens"), ("/edit/emails", "E-mails"),
+TABS = (("/edit", "User"), ("/edit/auth_tokens", "Auth tokens"), ("/edit/ssh_keys", "SSH keys"),
+        ("/edit/emails", "E-mails"),
         ("/edit/ips", "IP whitelist"), ("/edit/global_permissions", "Global permissions"),
         ("/edit/permissions_summary", "Permissions summary"), ("/edit/advanced", "Delete"))
 

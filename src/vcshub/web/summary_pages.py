@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from vcshub.db.models import Repository, User
 from vcshub.permissions.effective import DEFAULT_USERNAME
+from vcshub.serializers.repos import ssh_clone_url
 from vcshub.services import fork_views
 from vcshub.services.repo_contents import overview
 from vcshub.services.unit_of_work import UnitOfWork
@@ -22,20 +23,25 @@ from vcshub.web.repo_views import Context, View, exact, render, repo_url
 
 @dataclass(frozen=True)
 class CloneUrl:
-    protocol: str  # "http"; "ssh" joins here once SSH access exists
+    protocol: str  # "http" or "ssh"
     url: str
 
 
-def clone_urls(base_url: str, repo: Repository, viewer: User | None) -> list[CloneUrl]:
+def clone_urls(base_url: str, repo: Repository, viewer: User | None,
+               ssh_template: str = "") -> list[CloneUrl]:
     """The URLs a client clones from. HTTP carries the signed-in user's name (his client then
     asks only for the password), RhodeCode's ``{scheme}://{user}@{netloc}/{repo}``; anonymous
-    visitors get it without. SSH: add its URL here when the SSH issue lands."""
+    visitors get it without. SSH's, when SSH is on, follows (the key says who is asking)."""
     url = base_url + repo_url(repo)
     if viewer is not None and viewer.username != DEFAULT_USERNAME:
         scheme, netloc, path, query, fragment = urlsplit(url)
         netloc = f"{quote(viewer.username, safe='')}@{netloc.rpartition('@')[2]}"
         url = urlunsplit((scheme, netloc, path, query, fragment))
-    return [CloneUrl("http", url)]
+    found = [CloneUrl("http", url)]
+    ssh_url = ssh_clone_url(ssh_template, base_url, repo.repo_name)
+    if ssh_url is not None:
+        found.append(CloneUrl("ssh", ssh_url))
+    return found
 
 
 class RenderedReadmes:
@@ -81,7 +87,8 @@ def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) ->
         readme=seen.readme,
         readme_html=rendered_readme(repo, landing and landing.raw_id, seen.readme),
         counts=seen.counts,
-        clone_urls=clone_urls(context.base_url, repo, context.viewer),
+        clone_urls=clone_urls(context.base_url, repo, context.viewer,
+                              uow.settings.ssh_clone_template),
         forked_from=fork_views.visible_parent(uow, context.viewer, repo),
         # archives of the landing commit by id: the link keeps naming what the page showed
         archives=[(ext, f"{repo_url(repo)}/archive/{landing.raw_id}{ext}")

@@ -125,7 +125,7 @@ def _basic_user(uow, credentials, basic, roles, throttle: LoginThrottle) -> User
         raise AuthenticationRefused(403, _token_message(exc)) from None
     except AuthError:
         throttle.failed(ip)
-        audit.sign_in_failed(uow, basic[0], ip, "web")
+        audit.sign_in_failed(uow.db.get_bind(), basic[0], ip, "web")
         raise AuthenticationRefused(401, "Authentication failed", challenge=True) from None
     throttle.succeeded(ip)
     return user
@@ -211,7 +211,7 @@ def log_in(uow: UnitOfWork, username: str, password: str, client_ip: str) -> Use
             raise InvalidToken()
         check_user_access(uow.db, user, client_ip)
     except AuthError as exc:
-        audit.sign_in_failed(uow, username, client_ip, "web")
+        audit.sign_in_failed(uow.db.get_bind(), username, client_ip, "web")
         if isinstance(exc, InactiveUser):
             raise LoginFailed("This account is disabled") from None
         if isinstance(exc, IpNotAllowed):

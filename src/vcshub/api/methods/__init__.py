@@ -14,6 +14,7 @@ from vcshub.api.methods import (
     repos,
     search,
     server,
+    ssh_keys,
     user_groups,
     users,
 )
@@ -35,6 +36,7 @@ METHOD_MODULES = (
     kallithea,
     comments,
     search,
+    ssh_keys,
 )
 
 

@@ -26,6 +26,7 @@ def serializer(call: Call) -> Callable[[object], dict]:
         base_url=call.base_url,
         secrets=call.caller.is_admin,
         extra_fields=call.uow.settings.extra_fields_enabled,
+        ssh_clone_template=call.uow.settings.ssh_clone_template,
     )
 
 

@@ -22,7 +22,7 @@ from vcshub.db.models.repo import RepoField, Repository, UserFollowing
 from vcshub.db.models.repo_group import RepoGroup
 from vcshub.db.models.repo_setting import RepoSetting
 from vcshub.db.models.setting import Setting
-from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress
+from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress, UserSshKey
 from vcshub.db.models.user_group import UserGroup, UserGroupMember
 
 __all__ = [
@@ -58,4 +58,5 @@ __all__ = [
     "UserGroupUserGroupPermission",
     "UserGroupUserPermission",
     "UserIpAddress",
+    "UserSshKey",
 ]

@@ -137,3 +137,20 @@ class AuthToken(Base):
         )
         token.revealed_token = issued.clear
         return token
+
+
+class UserSshKey(Base):
+    """A user's SSH public key (git and hg over SSH). A key opens one account only."""
+
+    __tablename__ = "user_ssh_keys"
+
+    ssh_key_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
+    # SHA256:<base64 of the key's digest>: what identifies the key, unique across users
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(Text)  # "<algorithm> <base64>", no comment
+    comment: Mapped[str] = mapped_column(String(255), default="")
+    created_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    user: Mapped[User] = relationship()
