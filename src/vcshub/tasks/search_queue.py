@@ -45,9 +45,12 @@ class SearchQueue:
     def base(self) -> Path:
         return self._settings.search_index_dir
 
-    def start(self) -> None:
+    def start(self, catch_up: bool = True) -> None:
+        """Listen for notices and work; ``catch_up``: first index what was never indexed
+        and drop what is gone (a server's start; not a one-push process's)."""
         notices.listen(self.request)
-        self._queue.put(_CATCH_UP)
+        if catch_up:
+            self._queue.put(_CATCH_UP)
         self._thread = threading.Thread(target=self._work, name="vcshub-search-index", daemon=True)
         self._thread.start()
 

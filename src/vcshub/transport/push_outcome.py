@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from vcshub.db.models import Repository, User
 from vcshub.services import journal, vcs_access
+from vcshub.services.search import notices as search_notices
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport.admission import PUSH, Admitted
 from vcshub.transport.git_push import PushCommands, updated_refs
@@ -97,6 +98,8 @@ def _record_push(state, admitted: Admitted, before: journal.RefState, claim) -> 
         if admitted.head_moved is not None:
             _follow_head(repo, *admitted.head_moved)
         journal.record_push(uow, repo, user, before, claim)
+        # the full-text index follows, off the request path (tasks/search_queue.py)
+        search_notices.repository_changed(uow, repo.repo_id)
         grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
         vcs_access.release_after_push(uow, grant)
 

@@ -20,8 +20,10 @@ from vcshub.auth import ssh_public_keys
 from vcshub.config import Settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.services import ssh_keys
+from vcshub.services.search import notices as search_notices
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import ssh_session
+from vcshub.tasks.search_queue import SearchQueue
 from vcshub.transport.housekeeper import Housekeeper
 from vcshub.transport.ssh_session import TransportState
 
@@ -97,6 +99,8 @@ def serve(settings: Settings, key_id: int, environ: Mapping[str, str]) -> int:
     engine = create_db_engine(settings.effective_database_url)
     state = TransportState(settings, create_session_factory(engine), Housekeeper())
     client_ip = (environ.get("SSH_CLIENT") or "").split(" ")[0]
+    pushed: list[int] = []  # repositories whose full-text index must follow (a push's notice)
+    search_notices.listen(pushed.append)
 
     async def session() -> int:
         channel = _StdioChannel()
@@ -112,14 +116,16 @@ def serve(settings: Settings, key_id: int, environ: Mapping[str, str]) -> int:
         code = asyncio.run(session())
     finally:
         engine.dispose()
-    if not state.housekeeper.idle():
-        _housekeep_detached(state.housekeeper)
+    search_notices.forget(pushed.append)
+    if not state.housekeeper.idle() or pushed:
+        _housekeep_detached(state.housekeeper, SearchQueue(state.sessions, settings), pushed)
     return code
 
 
-def _housekeep_detached(housekeeper: Housekeeper) -> None:
-    """Housekeep after a push without holding the client: sshd ends the session when this
-    process exits, so a child of its own session does the work."""
+def _housekeep_detached(housekeeper: Housekeeper, search_queue: SearchQueue,
+                        pushed: list[int]) -> None:
+    """Housekeep and index after a push without holding the client: sshd ends the session
+    when this process exits, so a child of its own session does the work."""
     if os.fork() != 0:
         return
     try:
@@ -128,7 +134,11 @@ def _housekeep_detached(housekeeper: Housekeeper) -> None:
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         housekeeper.start()
-        housekeeper.stop(timeout=3600)  # works through the queue first
+        search_queue.start(catch_up=False)
+        for repo_id in dict.fromkeys(pushed):
+            search_queue.request(repo_id)
+        search_queue.stop(timeout=3600)  # works through the queue first
+        housekeeper.stop(timeout=3600)
     finally:
         os._exit(0)
 

@@ -24,6 +24,7 @@ from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.services import ssh_keys
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import ssh_session
+from vcshub.tasks.search_queue import SearchQueue
 from vcshub.transport.housekeeper import Housekeeper
 from vcshub.transport.ssh_session import TransportState
 
@@ -158,6 +159,10 @@ def run(settings: Settings, parent_pid: int | None = None) -> None:
     engine = create_db_engine(settings.effective_database_url)
     state = TransportState(settings, create_session_factory(engine), Housekeeper())
     state.housekeeper.start()
+    # pushes over SSH update the full-text index like those over HTTP (the HTTP workers'
+    # queues catch up only at their start)
+    search_queue = SearchQueue(state.sessions, settings)
+    search_queue.start(catch_up=False)
 
     async def serve() -> None:
         server = await start(state, settings.host, settings.ssh_port)
@@ -179,4 +184,5 @@ def run(settings: Settings, parent_pid: int | None = None) -> None:
         asyncio.run(serve())
     finally:
         state.housekeeper.stop()
+        search_queue.stop()
         engine.dispose()
