@@ -23,7 +23,8 @@ Servers:
   its own, serving the very same folder for clones. Like http-backend's documented setups it
   asks for a login (Basic, any credentials accepted) before a push, so git makes the same
   401 round trip as with vcshub.
-* hg baseline: ``hg serve``, on the very same folder for clones. vcshub checks that pushed
+* hg baseline: ``hg serve``, on the very same folder for clones, with vcshub's settings (stream
+  clones preferred), and a local ``hg clone --pull`` of that folder. vcshub checks that pushed
   changesets are complete (``server.validate``, off by default in hg): the push target compares
   with ``hg serve --config server.validate=true``; plain ``hg serve`` is shown beside it.
 
@@ -256,14 +257,19 @@ class Bench:
         clone = [HG, "clone", "-U", "-q"]
         if options.runs:
             memory = memory_mb(pid)
-            with Baseline("hg", self.storage / "bench" / "hg") as serve:  # the very same folder
+            folder = self.storage / "bench" / "hg"
+            # hg serve with vcshub's settings: stream clones preferred (hg_push.py)
+            streams = ("server.uncompressed=true", "server.preferuncompressed=true")
+            with Baseline("hg", folder, streams) as serve:  # the very same folder
                 print(f"hg clone, best of {options.runs} ({load()})", flush=True)
-                theirs, ours = alternate(
+                theirs, ours, local = alternate(
                     options.runs,
                     lambda i: self.clone([*clone, serve.url], hg_tip, tip, serve.pid),
                     lambda i: self.clone([*clone, self.vcshub_url("bench/hg")], hg_tip, tip, pid),
+                    lambda i: self.clone([*clone, "--pull", str(folder)], hg_tip, tip, pid),
                 )
             self.record(Row("hg clone", HG_TARGET, theirs, ours))
+            self.record(Row("  vs local --pull", 1.0, local, ours))
             print("  " + memory_change(pid, memory), flush=True)
 
         push = [HG, "-R", str(pusher), "push", "-q"]
