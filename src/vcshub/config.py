@@ -112,6 +112,8 @@ class Settings:
     def search_index_dir(self) -> Path:
         """The full-text index (services/search): one per data dir, shared by all workers."""
         return self.data_dir / "search-index"
+
+    @property
     def ssh_host_keys_dir(self) -> Path:
         return self.data_dir / "ssh"
 

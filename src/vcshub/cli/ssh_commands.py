@@ -9,6 +9,7 @@ import sys
 import click
 
 from vcshub.config import ConfigError, Settings, load_settings
+from vcshub.db import audit_trail
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.permissions.caller import CONSOLE
 from vcshub.services import ssh_keys
@@ -26,7 +27,8 @@ def _settings(ctx: click.Context) -> Settings:
 def _console_unit(settings: Settings, work):
     engine = create_db_engine(settings.effective_database_url)
     try:
-        with unit_of_work(create_session_factory(engine), settings) as uow:
+        with unit_of_work(create_session_factory(engine, origin=audit_trail.Origin("cli")),
+                          settings) as uow:
             return work(uow)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
