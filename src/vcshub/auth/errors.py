@@ -10,6 +10,7 @@
 
     InvalidIpEntry(ValueError)   a whitelist entry that is no address or network (a stored
                                  one matches nobody: ip_whitelist.is_allowed)
+    UnusableKey(ValueError)      text that is no accepted SSH public key (ssh_public_keys)
 
 Each adapter says these in its own words, in one place: ``api/errors.py`` (the contract's
 strings), ``web/web_auth.py`` (an :class:`~vcshub.web.errors.AuthenticationRefused` or a failed
@@ -43,3 +44,7 @@ class BadTokenRole(AuthError):
 
 class InvalidIpEntry(ValueError):
     pass
+
+
+class UnusableKey(ValueError):
+    """Text that is no accepted public key; the message says why, for the user."""

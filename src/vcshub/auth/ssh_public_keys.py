@@ -12,16 +12,14 @@ import binascii
 import hashlib
 from dataclasses import dataclass
 
+from vcshub.auth.errors import UnusableKey  # noqa: F401 - raised here, and named by callers
+
 ACCEPTED_ALGORITHMS = frozenset({
     "ssh-ed25519", "ssh-rsa",
     "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
 })
 MIN_RSA_BITS = 2048
 MAX_KEY_TEXT = 16 * 1024  # an RSA key of 16,384 bits is ~2.8 KB; anything much longer is not a key
-
-
-class UnusableKey(ValueError):
-    """Text that is no accepted public key; the message says why, for the user."""
 
 
 @dataclass(frozen=True)

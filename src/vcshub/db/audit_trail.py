@@ -194,9 +194,10 @@ def write_now(engine: Engine, origin: Origin, action: str, object_type: str,
 
 
 def _entry(action, object_type, object_id, object_name, before, after) -> dict:
+    # a name tried at a sign-in is the client's text: PostgreSQL refuses a NUL in text columns
+    name = None if object_name is None else str(object_name).replace("\x00", "\\0")[:1024]
     return {"action": action, "object_type": object_type, "object_id": object_id,
-            "object_name": None if object_name is None else str(object_name)[:1024],
-            "before": before, "after": after}
+            "object_name": name, "before": before, "after": after}
 
 
 def _stamped(row: dict, origin: Origin) -> dict:

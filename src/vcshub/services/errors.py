@@ -8,8 +8,6 @@
      │    ├── RegistrationClosed        the site does not let visitors sign up
      │    ├── ResetDisabled             ... nor users reset their own password
      │    └── NotCommentAuthor          may read a comment, may not edit or delete it
- │    ├── RegistrationClosed        the site does not let visitors sign up
- │    └── ResetDisabled             ... nor users reset their own password
      ├── NotYourUser                    a non-super-admin named another user than himself
      ├── OwnerNotAllowed                a non-super-admin tried to set ``owner``
      ├── AlreadyExists(kind, name)
@@ -18,12 +16,13 @@
      ├── InvalidPermission(permission, prefix)
      ├── Conflict                       refused by the state of things
      │    ├── MailNotConfigured         the server sends no mail (no smtp_server)
- │    ├── MailNotConfigured         the server sends no mail (no smtp_server)
      │    ├── DefaultUserProtected
      │    ├── UserGroupInUse(repos, repo_groups)
      │    ├── FieldExists               a repository's extra field, added twice
      │    └── FieldMissing              ... removed while absent
      ├── StorageError                   the repository storage could not be changed
+     ├── NotAFile                       a file asked for where the tree has a directory
+     ├── BadCommitRange                 a range of commits the repository does not have
      ├── RefError(problem: RefProblem, ref, ref_type, name)
      ├── ReviewError(problem: ReviewProblem, pull_request_id, status, comment_type, comment_id)
      ├── MergeRefused(reasons)          the review rules hold a merge back

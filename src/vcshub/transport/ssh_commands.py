@@ -12,6 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from vcshub.transport.admission import PULL, PUSH, AccessWish
+from vcshub.transport.errors import CommandRefused  # noqa: F401 - raised here, and named by callers
 
 GIT_COMMANDS = {
     "git-upload-pack": PULL,
@@ -19,10 +20,6 @@ GIT_COMMANDS = {
     "git-upload-archive": PULL,
 }
 HG_SERVE = "hg-serve"
-
-
-class CommandRefused(ValueError):
-    """Not a command vcshub runs; the message is for the client's user."""
 
 
 @dataclass(frozen=True)
