@@ -4,6 +4,9 @@ the cap on concurrent transfers a clone is refused at once, before connecting.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 
 import pytest
@@ -132,3 +135,27 @@ def test_redirects_are_not_followed_for_users(kind, tmp_path):
         open_limits = TransferLimits(stall=2)
         (outcome,) = clone_in_thread(source, tmp_path / "clone2", kind, open_limits)
         assert private.count >= 1
+
+
+def test_the_cap_holds_across_processes(tmp_path):
+    """With a slots folder (the server's data dir), places are file locks: a transfer held by
+    another process (several worker processes) counts too, and its death frees the place."""
+    slots = tmp_path / "slots"
+    limits = TransferLimits(max_concurrent=1, slots_dir=str(slots))
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from vcshub.vcs.remote_transfer import TransferLimits, transfer_slot
+        with transfer_slot(TransferLimits(max_concurrent=1, slots_dir={str(slots)!r})):
+            print("held", flush=True)
+            time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(TransferRefused):
+            with transfer_slot(limits):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with transfer_slot(limits):  # the dead process's place is free
+        pass

@@ -30,6 +30,7 @@ def limits(settings: Settings) -> TransferLimits:
         timeout=settings.remote_timeout_seconds,
         stall=settings.remote_stall_seconds,
         max_concurrent=settings.remote_max_concurrent,
+        slots_dir=str(settings.data_dir / "remote-slots"),  # one count for every worker
         ssh_command=settings.remote_ssh_command,
     )
 
