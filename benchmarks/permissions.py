@@ -39,6 +39,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from vcshub.app import tune_garbage_collector
 from vcshub.config import load_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.db.models import (
@@ -276,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         installation.initialize(settings, engine)
         me = populate(engine, random.Random(args.seed))
         print(f"{engine.dialect.name}: populated in {time.perf_counter() - started:.1f} s")
+        tune_garbage_collector()  # as `vcshub serve` does
 
         # A plain session carries no process cache: every object computes its maps.
         with Session(engine) as session:
