@@ -12,7 +12,8 @@ from tests.factories import make_user, unique
 from tests.factories.api import create_repo
 from tests.transport.clients import Clients, Credentials
 
-POLL_SECONDS = 30  # an upper bound for a busy machine; the loop ends at the first hit
+POLL_SECONDS = 120  # an upper bound for a busy machine (the index queue may be behind other
+# repositories, and each worker process catches up at its start); the loop ends at the first hit
 
 
 def pushed(live_server, tmp_path, repo_name: str, files: dict[str, str], message: str) -> str:

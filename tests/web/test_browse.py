@@ -343,7 +343,7 @@ def settings_paths(repo_name: str) -> list[str]:
     """The pages only a repository's administrators see: readers get the 404 too, which
     tests/web/test_repo_settings_pages.py proves."""
     return [f"/{repo_name}/settings{tail}" for tail in (
-        "", "/permissions", "/advanced", "/advanced/delete", "/remote", "/fields")]
+        "", "/permissions", "/advanced", "/advanced/delete", "/strip", "/remote", "/fields")]
 
 
 def test_the_private_repository_check_covers_every_page():

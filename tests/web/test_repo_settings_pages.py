@@ -54,7 +54,8 @@ def member_rows(admin_api, repo_name: str) -> dict[str, str]:
 
 TABS = {"": ("", "Settings"), "/permissions": ("/permissions", "Permissions"),
         "/advanced": ("/advanced", "Advanced"), "/advanced/delete": ("/advanced", "Advanced"),
-        "/remote": ("/remote", "Remote"), "/fields": ("/fields", "Extra fields")}
+        "/strip": ("/advanced", "Advanced"), "/remote": ("/remote", "Remote"),
+        "/fields": ("/fields", "Extra fields")}
 
 
 @pytest.fixture(scope="module")

@@ -82,13 +82,16 @@ class _Completing:
                 yield b"".join(pending)
                 pending.clear()
                 size = 0
-        if size:
-            yield b"".join(pending)
         self._close_body()
+        # Done (or announced) before the last bytes go: a client that has read the whole answer
+        # may send its next request at once, to another worker process, which must see the push
+        # (hg reads an answer of known length to its end without waiting for the response's).
         if self._context.completes_after_response():
             self._ticket = self._context.bookkeeping.begin()
         else:
             self._complete()
+        if size:
+            yield b"".join(pending)
 
     def close(self) -> None:
         self._close_body()
