@@ -56,15 +56,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
-
 import httpx
 
 from transport_baselines import Baseline
@@ -75,8 +71,11 @@ from transport_measures import (
     load,
     measure,
     memory_change,
+    clone_together,
     memory_mb,
+    print_rows,
     walls,
+    with_credentials,
 )
 from transport_repos import (
     ENV,
@@ -96,12 +95,6 @@ from transport_repos import (
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GIT_TARGET, HG_TARGET = 1.05, 1.10
 HG_SIZE_MB, HG_COMMITS = 200, 50_000
-
-
-def with_credentials(url: str, username: str, secret: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{quote(username, safe='')}:{quote(secret, safe='')}@{rest}"
-
 
 
 class Bench:
@@ -308,24 +301,7 @@ class Bench:
         print(f"{count} concurrent git clones through vcshub ({load()})", flush=True)
         memory = memory_mb(self.server.process.pid)
         targets = [self.scratch("parallel") for _ in range(count)]
-        finished: list[float] = [0.0] * count
-        failures: list[str] = []
-        began = time.perf_counter()
-
-        def clone(i: int) -> None:
-            result = subprocess.run(["git", "clone", "--quiet", "--bare", url, str(targets[i])],
-                                    env=ENV, capture_output=True, text=True, check=False)
-            finished[i] = time.perf_counter() - began
-            if result.returncode != 0:
-                failures.append(f"clone {i} exited {result.returncode}: {result.stderr[-300:]}")
-            elif git_head(targets[i]) != head:
-                failures.append(f"clone {i} has the wrong master")
-
-        threads = [threading.Thread(target=clone, args=(i,)) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        finished, failures, began = clone_together(url, targets, head, ENV)
         total = time.perf_counter() - began
         for failure in failures:
             print("  " + failure, flush=True)
@@ -408,19 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'; '.join(sizes)}")
     print(f"wall time, best of {options.runs} clones / {options.push_runs} pushes per server "
           f"(server CPU: least of the runs); {load()}")
-    print(f"{'':<15} {'baseline':>9} {'vcshub':>9} {'ratio':>6} {'target':>8}  {'result':<6} "
-          f"{'server CPU':>11} {'':>6}")
-    failed = False
-    for row in bench.rows:
-        ok = row.target is None or row.ratio <= row.target
-        failed |= not ok
-        base, ours = min(s.wall for s in row.baseline), min(s.wall for s in row.vcshub)
-        target = "" if row.target is None else "<= " + format(row.target, ".2f")
-        result = "info" if row.target is None else "PASS" if ok else "FAIL"
-        print(f"{row.what:<15} {base:>8.2f}s {ours:>8.2f}s {row.ratio:>6.3f} "
-              f"{target:>8}  {result:<6} "
-              f"{min(s.server_cpu for s in row.baseline):>5.2f}s vs "
-              f"{min(s.server_cpu for s in row.vcshub):.2f}s")
+    failed = print_rows(bench.rows)
     if concurrent is not None:
         errors, total, finished = concurrent
         failed |= errors != 0

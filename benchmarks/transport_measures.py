@@ -4,13 +4,16 @@ result rows, alternation of the servers, load and memory readings."""
 from __future__ import annotations
 
 import os
+import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from transport_baselines import cpu_seconds
-from transport_repos import run
+from transport_repos import git_head, run
 
 
 def load() -> str:
@@ -73,3 +76,51 @@ def alternate(runs: int, *sides: Callable[[int], Sample]) -> list[list[Sample]]:
 
 def walls(samples: list[Sample]) -> str:
     return "/".join(f"{s.wall:.2f}" for s in samples)
+
+
+def print_rows(rows: list[Row]) -> bool:
+    """The closing table, one row per comparison; whether any missed its target."""
+    print(f"{'':<15} {'baseline':>9} {'vcshub':>9} {'ratio':>6} {'target':>8}  {'result':<6} "
+          f"{'server CPU':>11} {'':>6}")
+    failed = False
+    for row in rows:
+        ok = row.target is None or row.ratio <= row.target
+        failed |= not ok
+        base, ours = min(s.wall for s in row.baseline), min(s.wall for s in row.vcshub)
+        target = "" if row.target is None else "<= " + format(row.target, ".2f")
+        result = "info" if row.target is None else "PASS" if ok else "FAIL"
+        print(f"{row.what:<15} {base:>8.2f}s {ours:>8.2f}s {row.ratio:>6.3f} "
+              f"{target:>8}  {result:<6} "
+              f"{min(s.server_cpu for s in row.baseline):>5.2f}s vs "
+              f"{min(s.server_cpu for s in row.vcshub):.2f}s")
+    return failed
+
+
+def clone_together(url: str, targets: list[Path], head: str, env: dict
+                   ) -> tuple[list[float], list[str], float]:
+    """``git clone --bare`` of ``url`` into every target at once, a thread each: when each
+    finished (seconds after the start), what went wrong, and the start."""
+    finished: list[float] = [0.0] * len(targets)
+    failures: list[str] = []
+    began = time.perf_counter()
+
+    def clone(i: int) -> None:
+        result = subprocess.run(["git", "clone", "--quiet", "--bare", url, str(targets[i])],
+                                env=env, capture_output=True, text=True, check=False)
+        finished[i] = time.perf_counter() - began
+        if result.returncode != 0:
+            failures.append(f"clone {i} exited {result.returncode}: {result.stderr[-300:]}")
+        elif git_head(targets[i]) != head:
+            failures.append(f"clone {i} has the wrong master")
+
+    threads = [threading.Thread(target=clone, args=(i,)) for i in range(len(targets))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return finished, failures, began
+
+
+def with_credentials(url: str, username: str, secret: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{quote(username, safe='')}:{quote(secret, safe='')}@{rest}"

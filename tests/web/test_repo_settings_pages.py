@@ -15,7 +15,7 @@ import pytest
 from tests.factories import make_user, unique
 from tests.factories.api import create_repo, drop_create_right, hosted_folder, push_commits
 from tests.web.conftest import form_csrf, login
-from tests.web.test_browse import settings_paths
+from tests.web.test_private_pages import settings_paths
 
 
 @contextlib.contextmanager
