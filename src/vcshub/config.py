@@ -90,6 +90,20 @@ class Settings:
     # when the built-in server is off.
     ssh_port: int = 0
     ssh_clone_url: str = ""
+    # More than one node (README: Scale out). redis_url: state the nodes share (repository
+    # mutexes, push bookkeeping in progress, leaders); empty: file locks in data_dir and the
+    # database, enough for the worker processes of one machine.
+    redis_url: str = ""
+    # task_broker_url: background tasks go to Celery workers (`vcshub worker`) through this
+    # broker (redis://..., amqp://...); empty: the embedded runner, threads of the server.
+    task_broker_url: str = ""
+    # Background tasks the embedded runner (or one Celery worker) runs at once.
+    task_concurrency: int = 2
+    # fork_repo of a source whose repository folder is bigger than this runs as a task (the
+    # API answers at once with its id); smaller forks are made within the call.
+    fork_in_background_bytes: int = 50 * 1024 * 1024
+    # Prometheus metrics at /_admin/metrics (off: 404).
+    metrics_enabled: bool = False
     config_file: Path | None = field(default=None, compare=False)
 
     @property
