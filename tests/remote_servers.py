@@ -83,3 +83,57 @@ class RedirectingServer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class GatedServer:
+    """A TCP stand-in on 127.0.0.1 for a real server at ``target_port``: while the gate is
+    shut, connections are accepted and held without a byte (a remote that hangs); once
+    :meth:`open`, new connections are forwarded to the real server both ways."""
+
+    def __init__(self, target_port: int) -> None:
+        self._target = ("127.0.0.1", target_port)
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(32)
+        self.port = self._listener.getsockname()[1]
+        self.connected = threading.Event()
+        self._open = threading.Event()
+        self._held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def open(self) -> None:
+        self._open.set()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connected.set()
+            if not self._open.is_set():
+                self._held.append(conn)
+                continue
+            upstream = socket.create_connection(self._target)
+            for source, sink in ((conn, upstream), (upstream, conn)):
+                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+
+    def close(self) -> None:
+        for conn in [*self._held, self._listener]:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+
+    def __enter__(self) -> GatedServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            sink.sendall(data)
+    with contextlib.suppress(OSError):
+        sink.shutdown(socket.SHUT_WR)

@@ -16,8 +16,9 @@ from starlette.staticfiles import StaticFiles
 from vcshub.api.endpoint import ApiEndpoint
 from vcshub.app_state import build_state
 from vcshub.config import Settings, load_settings
-from vcshub.tasks.jobs import collect_expired_gists, expire_audit_entries
+from vcshub.tasks.jobs import submit_task
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
+from vcshub.tasks.sweep import sweep
 from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
 from vcshub.web import (
@@ -55,27 +56,26 @@ def create_app(settings: Settings) -> Starlette:
 
     runner = PeriodicRunner(
         [
-            PeriodicJob(
-                "gist expiry",
-                settings.gist_gc_interval_seconds,
-                functools.partial(collect_expired_gists, state.sessions, settings),
-            ),
-            PeriodicJob(
-                "audit retention",
-                3600,
-                functools.partial(expire_audit_entries, state.sessions, settings),
-            ),
+            # the work itself is a task: with Celery, a worker does it
+            PeriodicJob("gist expiry", settings.gist_gc_interval_seconds,
+                        functools.partial(submit_task, state.sessions, settings, "gists.expire")),
+            PeriodicJob("audit retention", 3600,
+                        functools.partial(submit_task, state.sessions, settings, "audit.expire")),
+            PeriodicJob("task sweep", max(settings.task_stale_seconds / 2, 0.5),
+                        functools.partial(sweep, state.sessions, settings)),
         ],
         lock_file=settings.data_dir / "periodic-jobs.lock",
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.task_runner.start()
         runner.start()
         state.housekeeper.start()
         state.search_queue.start()
         yield
         await runner.stop()
+        state.task_runner.stop()
         await asyncio.to_thread(state.housekeeper.stop)
         await asyncio.to_thread(state.search_queue.stop)
         state.engine.dispose()

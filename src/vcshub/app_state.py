@@ -21,6 +21,7 @@ from vcshub.api.protocol import Dispatcher
 from vcshub.auth.throttle import LoginThrottle
 from vcshub.config import Settings
 from vcshub.db.engine import create_db_engine, create_session_factory
+from vcshub.tasks.runners import TaskRunner, build_runner
 from vcshub.tasks.search_queue import SearchQueue
 from vcshub.transport.bookkeeping import PushBookkeeping
 from vcshub.transport.hg_http import build_hg_asgi
@@ -43,6 +44,7 @@ class AppState:
     push_bookkeeping: PushBookkeeping
     housekeeper: Housekeeper  # started and stopped by the application's lifespan
     search_queue: SearchQueue  # likewise
+    task_runner: TaskRunner  # likewise: background tasks (tasks/runners.py)
 
 
 def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> AppState:
@@ -62,4 +64,5 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
         housekeeper=Housekeeper(),
         search_queue=SearchQueue(sessions, settings),
+        task_runner=build_runner(sessions, settings),
     )

@@ -99,6 +99,9 @@ class Settings:
     task_broker_url: str = ""
     # Background tasks the embedded runner (or one Celery worker) runs at once.
     task_concurrency: int = 2
+    # A running task whose process has not written its heartbeat for this long is taken for
+    # interrupted (tasks/sweep.py); heartbeats come every quarter of it.
+    task_stale_seconds: int = 30
     # fork_repo of a source whose repository folder is bigger than this runs as a task (the
     # API answers at once with its id); smaller forks are made within the call.
     fork_in_background_bytes: int = 50 * 1024 * 1024

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 
+import httpx
 import pytest
 
 from tests.api_client import ApiClient
@@ -15,7 +16,9 @@ from tests.databases import database_url
 from tests.factories import make_user, unique
 from tests.live_server import start_server
 from tests.remote_servers import SilentServer
-from tests.factories.api import REPO_TYPES, create_repo, push_commits
+from tests.transport.clients import Clients, Credentials
+from tests.web.conftest import login
+from tests.factories.api import REPO_TYPES, create_repo, hosted_folder, push_commits, settled_repo
 from tests.factories.commits import make_source_repository
 
 pytestmark = pytest.mark.parametrize("repo_type", REPO_TYPES)
@@ -40,29 +43,41 @@ def call_in_thread(api_url: str, token: str, method: str, **args) -> tuple[threa
     return worker, outcome
 
 
-def test_writes_go_on_while_a_clone_waits_for_its_remote(admin_api, live_server, repo_type):
-    """Defect 5: the clone (into a new group: the creation writes group rows) holds no
-    transaction, so other writes do not wait for it, or fail, on SQLite."""
+def test_writes_go_on_while_a_clone_waits_for_its_remote(admin_api, live_server, repo_type,
+                                                         tmp_path):
+    """Defect 5, and issue 18: the creation answers at once with its task; the clone (into a
+    new group: the creation writes group rows) holds no transaction, so other writes do not
+    wait for it, or fail, on SQLite. When the remote hangs up, the task fails: the repository
+    says why (get_repo, the journal) and nothing of it is on disk."""
     top = unique("slowgroup")
     name = f"{top}/{unique('slow')}"
     with SilentServer() as remote:
-        worker, outcome = call_in_thread(
-            live_server.api_url, live_server.admin_token, "create_repo",
-            repo_name=name, repo_type=repo_type, clone_uri=remote.url(),
-        )
+        reply = admin_api.result("create_repo", repo_name=name, repo_type=repo_type,
+                                 clone_uri=remote.url())
+        assert reply["msg"] == f"Created new repository `{name}`" and reply["task"]
         assert remote.connected.wait(HANG_GUARD_SECONDS)
+        pending = admin_api.result("get_repo", repoid=name)
+        assert pending["repo_state"] == "repo_state_pending"
         user = make_user(admin_api)  # create_user: a write
         gist = user.api.result("create_gist", files={"a.txt": {"content": "x"}})["gist"]
         assert gist["gist_id"]
-        assert worker.is_alive()  # the clone was waiting for the remote all along
-    # the remote hung up: the creation fails and leaves nothing behind
-    worker.join(HANG_GUARD_SECONDS)
-    assert not worker.is_alive()
-    assert outcome[0]["error"] == f"failed to create repository `{name}`"
+        assert admin_api.result("get_repo", repoid=name)["repo_state"] == "repo_state_pending"
+    # the remote hung up: the task fails and leaves nothing on disk
+    failed = settled_repo(admin_api, name)
+    assert failed["repo_state"] == "repo_state_error"
+    assert failed["repo_state_message"]
+    assert not hosted_folder(live_server, name).exists()
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
+        login(http, live_server.admin_username, live_server.admin_password)
+        journal = http.get("/_admin/journal").text  # the admin follows what he creates
+        assert f'data-repo="{name}"' in journal and "could not create the repository" in journal
+    # a client is told it is not there to be cloned, and why
+    cloned, _work = Clients(live_server.url, tmp_path).clone(
+        repo_type, name, Credentials(live_server.admin_username, live_server.admin_password))
+    assert cloned.returncode != 0 and "409" in cloned.output  # the reason is in the body
+    # the owner deletes it and may create it again
+    admin_api.result("delete_repo", repoid=name)
     assert admin_api.error("get_repo", repoid=name) == f"repository `{name}` does not exist"
-    assert admin_api.error("get_repo_group", repogroupid=top) == (
-        f"repository group `{top}` does not exist"
-    )
 
 
 def test_readers_see_the_password_masked_and_pull_still_uses_it(
@@ -126,22 +141,21 @@ def capped_server(db_backend, tmp_path_factory):
 
 
 def test_remote_transfers_beyond_the_cap_are_refused_at_once(capped_server, repo_type, tmp_path):
-    """Defect 6: a caller over the cap gets an answer at once, not a place in a queue."""
+    """Defect 6: a transfer over the cap fails at once instead of waiting for a place (its
+    repository says so), while the first one still holds the only place."""
     admin = ApiClient(capped_server.api_url, capped_server.admin_token)
     make_source_repository(tmp_path / "source", repo_type, {"a.txt": "a\n"})
-    second = unique("second")
+    first, second = unique("first"), unique("second")
     with SilentServer() as remote:
-        worker, outcome = call_in_thread(
-            capped_server.api_url, capped_server.admin_token, "create_repo",
-            repo_name=unique("first"), repo_type=repo_type, clone_uri=remote.url(),
-        )
+        admin.result("create_repo", repo_name=first, repo_type=repo_type, clone_uri=remote.url())
         assert remote.connected.wait(HANG_GUARD_SECONDS)
-        assert admin.error(
-            "create_repo", repo_name=second, repo_type=repo_type, clone_uri=str(tmp_path / "source")
-        ) == f"failed to create repository `{second}`"
-        assert worker.is_alive()  # the first one still holds the only place
-    worker.join(HANG_GUARD_SECONDS)
-    assert outcome[0]["error"]
+        admin.result("create_repo", repo_name=second, repo_type=repo_type,
+                     clone_uri=str(tmp_path / "source"))
+        refused = settled_repo(admin, second)
+        assert refused["repo_state"] == "repo_state_error"
+        assert admin.result("get_repo", repoid=first)["repo_state"] == "repo_state_pending"
+    assert settled_repo(admin, first)["repo_state"] == "repo_state_error"
     # the place is free again: the same creation now succeeds
+    admin.result("delete_repo", repoid=second)
     create_repo(admin, repo_type, second, clone_uri=str(tmp_path / "source"))
     admin.close()

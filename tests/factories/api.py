@@ -6,6 +6,8 @@ their commits (:func:`push_commits`: real clients working on the hosted folder).
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,12 +85,35 @@ def drop_create_right(live_server, user_id: int, *, fork: bool = True) -> None:
 # -- hosted repositories -------------------------------------------------------------------------
 
 
+# How long a background task creating a repository may take in the tests (a guard against a
+# hang, never a timing assertion).
+TASK_GUARD_SECONDS = 120
+
+
 def create_repo(api, repo_type: str, name: str | None = None, **args) -> str:
-    """Create a repository through the API, checking the reply; returns its full name."""
+    """Create a repository through the API, checking the reply; returns its full name. One
+    cloned from a remote is made by a background task: this waits until it is created."""
     name = name or unique(f"repo-{repo_type}-")
     reply = api.result("create_repo", repo_name=name, repo_type=repo_type, **args)
+    if args.get("clone_uri"):
+        assert reply["msg"] == f"Created new repository `{name}`" and reply["success"] is True
+        assert isinstance(reply["task"], str) and reply["task"]
+        settled = settled_repo(api, name)
+        assert "repo_state" not in settled, settled.get("repo_state_message")
+        return name
     assert reply == {"msg": f"Created new repository `{name}`", "success": True, "task": None}
     return name
+
+
+def settled_repo(api, name: str) -> dict:
+    """get_repo of a repository once its creating task ended (created, or in error)."""
+    deadline = time.monotonic() + TASK_GUARD_SECONDS
+    while True:
+        repo = api.result("get_repo", repoid=name)
+        if repo.get("repo_state") != "repo_state_pending":
+            return repo
+        assert time.monotonic() < deadline, f"`{name}` is still being created"
+        time.sleep(0.05)
 
 
 def hosted_folder(live_server, repo_name: str) -> Path:

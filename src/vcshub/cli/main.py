@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vcshub.cli import ssh_commands
+from vcshub.cli import ssh_commands, task_commands
 from vcshub.config import ConfigError, Settings, load_settings
 from vcshub.db import migrate
 from vcshub.db import audit_trail
@@ -317,7 +317,7 @@ def index_command(ctx, repo: str | None, every: bool) -> None:
         progress.update(task, description="indexing done")
     if failed:
         raise click.ClickException(f"indexing failed for {len(failed)} repositories: {', '.join(failed)}")
-for _command in ssh_commands.COMMANDS:
+for _command in [*ssh_commands.COMMANDS, *task_commands.COMMANDS]:
     cli.add_command(_command)
 
 

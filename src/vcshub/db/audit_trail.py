@@ -39,6 +39,7 @@ from vcshub.db.models import (
     Gist,
     JournalEntry,
     LoginFailure,
+    NodeProcess,
     PermissionGeneration,
     PullRequest,
     PullRequestReviewer,
@@ -53,6 +54,7 @@ from vcshub.db.models import (
     RepoUserPermission,
     ReviewStatus,
     Setting,
+    TaskRun,
     User,
     UserEmail,
     UserFollowing,
@@ -153,6 +155,8 @@ NOT_AUDITED: dict[type, str] = {
     PermissionGeneration: "a counter bumped by every permission change, which is audited",
     LoginFailure: "the sign-in throttle's counters; failed sign-ins are audited explicitly",
     CommentVersion: "a comment's earlier texts, kept by the comment's edit, which is audited",
+    TaskRun: "background work: what it changes is audited as it changes it",
+    NodeProcess: "processes seen alive, rewritten every few seconds",
 }
 _BY_TABLE = {model.__table__.name: (model, spec) for model, spec in AUDITED.items()}
 

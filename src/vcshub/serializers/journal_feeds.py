@@ -10,12 +10,15 @@ from vcshub.serializers.feeds import Item
 from vcshub.services.journal_view import JournalItem
 
 FEED_COMMITS = 10  # commits linked per entry; the rest are counted
+# What a background task's entries say (services/repo_population.py)
+OTHER_ACTIONS = {"repo_created": "created the repository from its source",
+                 "repo_creation_failed": "could not create the repository"}
 
 
 def action_text(item: JournalItem) -> str:
     """"pushed 3 commits to branch master", "deleted tag v1", ..."""
     if item.action != "push":
-        return item.action
+        return OTHER_ACTIONS.get(item.action, item.action)
     count = len(item.commit_ids)
     moved = ", ".join(f"{'deleted ' if r.new is None else ''}{r.kind} {r.name}"
                       for r in item.refs) or "refs"

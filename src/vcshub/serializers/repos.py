@@ -77,6 +77,10 @@ def repo_data(
         "locked_date": format_timestamp(repo.locked_since) if repo.locked_since else None,
         "lock_reason": repo.lock_reason,
     }
+    if repo.repo_state != "repo_state_created":
+        # a vcshub extension, as RhodeCode 4 shows it: being created by a task, or failed
+        data["repo_state"] = repo.repo_state
+        data["repo_state_message"] = repo.repo_state_message
     ssh_url = ssh_clone_url(ssh_clone_template, base_url, repo.repo_name)
     if ssh_url is not None:
         data["clone_url_ssh"] = ssh_url  # a vcshub extension (README: SSH)

@@ -41,7 +41,7 @@ class JournalItem:
     username: str
     repo_name: str  # its name now (deleted: the name it had)
     repo_exists: bool
-    action: str  # "push" (the only action recorded today)
+    action: str  # "push", or a creation task's "repo_created" / "repo_creation_failed"
     refs: list[RefMove]
     commit_ids: list[str]  # the commits the push brought, as recorded
     created_on: dt.datetime  # aware, UTC

@@ -4,7 +4,7 @@ The key is not stored: it is an HMAC, under the instance's secret key, of the us
 was issued and his current password hash and session key. So it expires (``LIFETIME_SECONDS``
 after issue), and it is single-use: setting the new password changes the hash (and the session
 key, which ends every browser session of the user), and every earlier key stops matching.
-The mail goes after the transaction commits, from a background thread (tasks/mail.py).
+The mail goes after the transaction commits, as a background task (tasks/catalog.py).
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from sqlalchemy import func, or_, select
 from vcshub.auth.passwords import hash_password
 from vcshub.db.models import User, UserEmail
 from vcshub.permissions.effective import DEFAULT_USERNAME
-from vcshub.services import site_policy, users
+from vcshub.services import site_policy, tasks, users
 from vcshub.services.errors import Invalid, MailNotConfigured, ResetDisabled
 from vcshub.services.installation import secret_key
 from vcshub.services.password_change import SHORTEST
 from vcshub.services.unit_of_work import UnitOfWork
-from vcshub.tasks import mail
 
 LIFETIME_SECONDS = 3600
 _KEY = re.compile(r"(\d{1,12})\.(\d{1,12})\.([0-9a-f]{40})")
@@ -44,7 +43,7 @@ def issue_key(uow: UnitOfWork, user: User) -> str:
 def _allowed(uow: UnitOfWork) -> None:
     if site_policy.password_reset(uow) == site_policy.RESET_DISABLED:
         raise ResetDisabled()
-    if not mail.configured(uow.settings):
+    if not uow.settings.smtp_server:
         raise MailNotConfigured("the server sends no mail")
 
 
@@ -75,9 +74,7 @@ def request_reset(uow: UnitOfWork, email: str, base_url: str) -> User | None:
         f"Choose a new password here within {LIFETIME_SECONDS // 60} minutes:\n\n{link}\n\n"
         "If you did not ask for it, ignore this message: your password stays as it is.\n"
     )
-    message = mail.message(uow.settings, wanted, "Password reset", body)
-    settings = uow.settings
-    uow.after_commit(lambda: mail.send_in_background(settings, message))
+    tasks.send_mail(uow, wanted, "Password reset", body)
     return user
 
 

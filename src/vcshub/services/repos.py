@@ -24,6 +24,7 @@ from vcshub.services import (
     lookup,
     remote_policy,
     repo_disk,
+    repo_population,
     repo_groups,
     storage,
     vcs_access,
@@ -113,21 +114,24 @@ def create_repo(
     clone_uri = remote_policy.validate_clone_uri(caller, uow.settings, spec.clone_uri)
     if clone_uri is None:
         return _create(uow, caller, path, repo_type, spec, owner_user)
+    # A task clones it (services/repo_population.py). The host policy is checked here too, so
+    # that a refused address is answered at once; it resolves names, so with no transaction
+    # open (the write lock is not held while DNS answers), and the name is checked again after.
     _check_place(uow, path)
-    clearance = functools.partial(remote_policy.cleared_limits, caller, uow.settings, clone_uri)
-    with _cloned_outside_transaction(uow, clone_uri, repo_type, clearance) as staged:
-        return _create(uow, caller, path, repo_type, spec, owner_user, staged)
+    uow.commit()
+    remote_policy.cleared_limits(caller, uow.settings, clone_uri)
+    return _create(uow, caller, path, repo_type, spec, owner_user, pending=True)
 
 
 @contextlib.contextmanager
 def _cloned_outside_transaction(uow: UnitOfWork, source: str, kind: str, clearance):
-    """Phase 2 of a creation from a clone: the transfer, with no transaction open.
+    """Phase 2 of a fork made within the request: the copy, with no transaction open.
 
     Phase 1 (the caller's checks) only read: its transaction ends here, so that no write lock
-    (SQLite's is database-wide) and no pooled connection is held while a remote answers, which
-    may take minutes. ``clearance()`` (the host policy, which may resolve names) gives the
-    transfer's limits. Phase 3, :func:`_create` in a new transaction, checks the name again and
-    moves the clone into place; the staged clone is removed whatever happens.
+    (SQLite's is database-wide) and no pooled connection is held during the copy.
+    ``clearance()`` gives the transfer's limits. Phase 3, :func:`_create` in a new
+    transaction, checks the name again and moves the clone into place; the staged clone is
+    removed whatever happens.
     """
     uow.commit()
     with repo_disk.staged_clone(uow.settings, source, kind, clearance()) as staged:
@@ -145,10 +149,13 @@ def _check_place(uow: UnitOfWork, path: str) -> None:
         raise Conflict(f"`{path}` would share its clone URL with repository `{twin}`")
 
 
-def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, fork_of=None):
+def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, fork_of=None,
+            pending: bool = False):
+    """The row (and, unless ``pending``, the folder: a task fills a pending one)."""
     _check_place(uow, path)
     parent = repo_groups.ensure_parents(uow, path)
-    repo_disk.create_on_disk(uow, path, kind, staged)
+    if not pending:
+        repo_disk.create_on_disk(uow, path, kind, staged)
     private = bool(spec.private)
     repo = Repository(
         repo_name=path,
@@ -168,9 +175,12 @@ def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, f
     uow.db.flush()
     _initial_permissions(uow, repo, parent, fork_of, spec.copy_permissions)
     uow.db.add(UserFollowing(user_id=owner.user_id, follows_repo_id=repo.repo_id))
+    caller.forget_permissions()
+    if pending:
+        repo_population.queue(uow, caller, repo)
+        return repo
     repo_disk.refresh_summary(uow, repo)
     search_notices.repository_changed(uow, repo.repo_id)
-    caller.forget_permissions()
     return repo
 
 
@@ -222,6 +232,10 @@ def fork_repo(
     owner_user = _owner(uow, caller, owner, owner_supplied)
     validate_path("fork_name", path)
     validate_landing_rev(spec.landing_rev)
+    if (source.size_bytes or 0) > uow.settings.fork_in_background_bytes:
+        # a big copy: a task makes it (services/repo_population.py), the request answers now
+        return _create(uow, caller, path, source.repo_type, spec, owner_user, fork_of=source,
+                       pending=True)
     source_path = str(repo_disk.path(uow, source))
     clearance = functools.partial(remote_policy.limits, uow.settings)  # our own disk
     with _cloned_outside_transaction(uow, source_path, source.repo_type, clearance) as staged:

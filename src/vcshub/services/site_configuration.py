@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vcshub.permissions.caller import Caller
-from vcshub.services import site_policy, storage
+from vcshub.services import site_policy, storage, tasks
 from vcshub.services.errors import MailNotConfigured
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.services.users import require_admin, validate_email
-from vcshub.tasks import mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +83,13 @@ def email_rows(uow: UnitOfWork, caller: Caller) -> list[ConfigRow]:
 
 def send_test_mail(uow: UnitOfWork, caller: Caller, recipient: object) -> str:
     """Queue a short message to ``recipient`` through the configured SMTP server, so an admin
-    can see the settings work. It leaves after the request's commit, from a background thread
-    (tasks/mail.py): a failure is in the server log, not on the page, as for reset mails."""
+    can see the settings work. It leaves after the request's commit, as a background task: a
+    failure is in the task's record (`vcshub status`), not on the page, as for reset mails."""
     require_admin(caller)
     address = validate_email(recipient)
-    if not mail.configured(uow.settings):
+    if not uow.settings.smtp_server:
         raise MailNotConfigured("the server sends no mail: smtp_server is not set in vcshub.toml")
-    message = mail.message(uow.settings, address, "vcshub test e-mail",
-                           "This message was sent from the vcshub administration pages to "
-                           "check the SMTP settings.\n")
-    settings = uow.settings
-    uow.after_commit(lambda: mail.send_in_background(settings, message))
+    tasks.send_mail(uow, address, "vcshub test e-mail",
+                    "This message was sent from the vcshub administration pages to "
+                    "check the SMTP settings.\n")
     return address

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub.config import Settings
-from vcshub.services import audit, gists
+from vcshub.services import audit, gists, tasks
 from vcshub.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -38,3 +38,9 @@ def expire_audit_entries(
         log.info("removed %d audit entries older than %d days", removed,
                  settings.audit_retention_days)
     return removed
+
+
+def submit_task(sessions: sessionmaker[Session], settings: Settings, name: str) -> str:
+    """Queue a task without arguments (a periodic job's work); its id."""
+    with unit_of_work(sessions, settings) as uow:
+        return tasks.submit(uow, name, {}).task_id

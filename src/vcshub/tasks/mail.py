@@ -1,9 +1,10 @@
-"""Outgoing mail: one plain-text message sent with smtplib in a background thread.
+"""Outgoing mail: one plain-text message sent with smtplib.
 
-Never inside a request's database transaction: callers schedule it with
-``uow.after_commit`` (the message goes only if what it announces was committed), and the
-thread keeps a slow or dead SMTP server from holding the request. A failure is logged; the
-page already told the user to check his mail or ask an administrator.
+Never inside a request: services queue the task ``mail.send`` (services/tasks.py
+``send_mail``), which leaves once what it announces is committed and runs here in a
+background runner, so a slow or dead SMTP server holds up no request. A failure is on the
+task's record (`vcshub status`); the page already told the user to check his mail or ask an
+administrator.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
 from email.message import EmailMessage
 
 from vcshub.config import Settings
@@ -46,15 +46,3 @@ def send(settings: Settings, mail: EmailMessage) -> None:
         if settings.smtp_username:
             server.login(settings.smtp_username, settings.smtp_password)
         server.send_message(mail)
-
-
-def send_in_background(settings: Settings, mail: EmailMessage) -> threading.Thread:
-    def run() -> None:
-        try:
-            send(settings, mail)
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not send mail to %s", mail["To"])
-
-    thread = threading.Thread(target=run, name="vcshub-mail", daemon=True)
-    thread.start()
-    return thread

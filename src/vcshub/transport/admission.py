@@ -20,7 +20,7 @@ from pathlib import Path
 
 from vcshub.auth.errors import AuthError
 from vcshub.db.models import Repository, User
-from vcshub.services import journal, repo_disk, vcs_access
+from vcshub.services import journal, repo_disk, repo_population, vcs_access
 from vcshub.services.errors import (
     LoginRequired,
     PushNotAllowed,
@@ -39,6 +39,7 @@ class RefusalReason(enum.Enum):
     UNKNOWN_REPOSITORY = "unknown repository"  # or one the user may not read: the same answer
     PUSH_DENIED = "push denied"  # may read, may not write
     LOCKED = "locked"  # held by somebody else
+    NOT_READY = "not ready"  # being created by a task, or its creation failed
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,9 @@ def _check(state, wish: AccessWish, identify: Identify, client_ip: str) -> Admit
         except RepositoryLocked as exc:
             return Refusal(RefusalReason.LOCKED, wish.repo_name, str(exc))
         repo: Repository = grant.repo
+        not_ready = repo_population.refuses_clients(repo)
+        if not_ready is not None:
+            return Refusal(RefusalReason.NOT_READY, wish.repo_name, not_ready)
         refs_before = journal.snapshot(uow, repo) if wish.snapshot_refs else None
         return Admitted(
             repo_id=repo.repo_id,

@@ -39,6 +39,7 @@ _ANSWERS = {
     RefusalReason.UNKNOWN_REPOSITORY: (404, "Repository `{repo}` not found", False),
     RefusalReason.PUSH_DENIED: (403, "You are not allowed to push to `{repo}`", False),
     RefusalReason.LOCKED: (None, "{detail}", False),  # the lock_ret_code setting's status
+    RefusalReason.NOT_READY: (409, "{detail}", False),
 }
 
 

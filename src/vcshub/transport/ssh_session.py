@@ -51,6 +51,7 @@ _MESSAGES = {
     RefusalReason.UNKNOWN_REPOSITORY: "Repository `{repo}` not found",
     RefusalReason.PUSH_DENIED: "You are not allowed to push to `{repo}`",
     RefusalReason.LOCKED: "{detail}",
+    RefusalReason.NOT_READY: "{detail}",
 }
 
 

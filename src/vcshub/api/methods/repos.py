@@ -12,7 +12,7 @@ from vcshub.api.methods.user_groups import failing_as
 from vcshub.api.registry import ABSENT, MethodSet
 from vcshub.serializers.repos import repo_data
 from vcshub.serializers.users import user_data
-from vcshub.services import grants, repo_listing, repo_settings, repos
+from vcshub.services import grants, repo_listing, repo_population, repo_settings, repos
 from vcshub.services.errors import FieldExists, FieldMissing
 from vcshub.services.members import member_entries
 
@@ -89,7 +89,8 @@ def create_repo(
     repo = repos.create_repo(
         call.uow, call.caller, repo_name, repo_type, spec, owner, owner_supplied=owner is not ABSENT
     )
-    return {"msg": f"Created new repository `{repo.repo_name}`", "success": True, "task": None}
+    return {"msg": f"Created new repository `{repo.repo_name}`", "success": True,
+            "task": repo_population.task_of(call.uow, repo)}  # a remote's clone: a task
 
 
 def _full_name(changes: dict) -> dict:
@@ -160,7 +161,7 @@ def fork_repo(
     return {
         "msg": f"Created fork of `{source.repo_name}` as `{fork.repo_name}`",
         "success": True,
-        "task": None,
+        "task": repo_population.task_of(call.uow, fork),  # a big source: a task copies it
     }
 
 

@@ -22,6 +22,7 @@ from vcshub.db.models.repo import RepoField, Repository, UserFollowing
 from vcshub.db.models.repo_group import RepoGroup
 from vcshub.db.models.repo_setting import RepoSetting
 from vcshub.db.models.setting import Setting
+from vcshub.db.models.task import NodeProcess, TaskRun
 from vcshub.db.models.user import AuthToken, User, UserEmail, UserIpAddress, UserSshKey
 from vcshub.db.models.user_group import UserGroup, UserGroupMember
 
@@ -34,6 +35,7 @@ __all__ = [
     "Gist",
     "JournalEntry",
     "LoginFailure",
+    "NodeProcess",
     "PermissionGeneration",
     "PullRequest",
     "PullRequestReviewer",
@@ -48,6 +50,7 @@ __all__ = [
     "Repository",
     "ReviewStatus",
     "Setting",
+    "TaskRun",
     "User",
     "UserEmail",
     "UserFollowing",

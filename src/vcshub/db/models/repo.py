@@ -46,6 +46,11 @@ class Repository(Base):
     lock_reason: Mapped[str | None] = mapped_column(String(32))
     changeset_cache: Mapped[dict | None] = mapped_column(JSON)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    # RhodeCode's states: created, or pending while a task clones it (nothing on disk yet),
+    # or error when that task failed (repo_state_message says why; nothing on disk).
+    repo_state: Mapped[str] = mapped_column(String(32), default="repo_state_created",
+                                            server_default="repo_state_created")
+    repo_state_message: Mapped[str | None] = mapped_column(Text)
     created_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_on: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
