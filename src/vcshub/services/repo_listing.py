@@ -48,6 +48,8 @@ class ListedRepo:
     changeset_cache: dict | None
     locked_since: float | None
     lock_reason: str | None
+    repo_state: str
+    repo_state_message: str | None
     owner: Named
     fork_of: Named | None = None
     locked_by: User | None = None
@@ -59,6 +61,7 @@ _LISTED_COLUMNS = (
     Repository.private, Repository.created_on, Repository.description, Repository.landing_rev,
     Repository.enable_statistics, Repository.enable_locking, Repository.enable_downloads,
     Repository.changeset_cache, Repository.locked_since, Repository.lock_reason,
+    Repository.repo_state, Repository.repo_state_message,
 )
 # Below this many readable repositories an id filter in SQL beats reading every row.
 _FEW = 500
