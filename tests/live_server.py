@@ -46,12 +46,19 @@ class LiveServer:
         )
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_servers([self])
+
+
+def stop_servers(servers: list[LiveServer]) -> None:
+    """Ask every running server to stop, then wait for each (several nodes stop side by side)."""
+    running = [s.process for s in servers if s.process and s.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGINT)
+    for process in running:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def server_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import redis
 
-from tests.live_server import LiveServer, init_instance, launch, wait_until_serving
+from tests.live_server import LiveServer, init_instance, launch, stop_servers, wait_until_serving
 
 # The test runner's own knob (as VCSHUB_TEST_POSTGRES_URL), not an application setting.
 REDIS_URL = os.environ.get("VCSHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -92,6 +92,5 @@ def two_nodes(data_dir: Path, database_url: str, redis_url: str = REDIS_URL) -> 
 
         yield Cluster(a=started[0], b=started[1], redis_url=redis_url)
     finally:
-        for node in started:
-            node.stop()
+        stop_servers(started)
         flush_redis(redis_url)
