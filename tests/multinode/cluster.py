@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,24 @@ class Cluster:
     @property
     def data_dir(self) -> Path:
         return self.a.data_dir
+
+
+# An answer 500-599 in uvicorn's access log, or a traceback printed by a node.
+_SERVER_ERROR = re.compile(r'" 5\d\d |Traceback')
+
+
+def server_errors(cluster: Cluster) -> list[str]:
+    """What went wrong inside the nodes: the unexpected errors they recorded (one file each in
+    the shared data dir's exceptions/ folder), 5xx answers and tracebacks in their logs. A test
+    that expects a refusal passes just as well when the refusal hides a crash; this does not."""
+    found = [f"recorded: {path.name}" for path in sorted(
+        (cluster.data_dir / "exceptions").glob("*")
+    )]
+    for node in cluster.nodes:
+        for line in node.log_path.read_text(errors="replace").splitlines():
+            if _SERVER_ERROR.search(line):
+                found.append(f"{node.log_path.name}: {line}")
+    return found
 
 
 def redis_unreachable(url: str) -> str | None:

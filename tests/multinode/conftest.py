@@ -7,7 +7,9 @@ import pytest
 
 from tests.api_client import ApiClient
 from tests.databases import fresh_postgres_database
-from tests.multinode.cluster import REDIS_URL, Cluster, redis_unreachable, two_nodes
+from tests.multinode.cluster import (
+    REDIS_URL, Cluster, redis_unreachable, server_errors, two_nodes,
+)
 
 SQLITE_REASON = (
     "several nodes share one PostgreSQL database; a SQLite file is one machine's database"
@@ -24,6 +26,8 @@ def cluster(db_backend, tmp_path_factory) -> Cluster:
     data_dir = tmp_path_factory.mktemp("two-nodes")
     with fresh_postgres_database("nodes") as url, two_nodes(data_dir, url) as nodes:
         yield nodes
+    errors = server_errors(nodes)  # once they have stopped: their last words count too
+    assert not errors, "the nodes failed inside:\n" + "\n".join(errors)
 
 
 @pytest.fixture(scope="module")
