@@ -106,8 +106,9 @@ def two_nodes(data_dir: Path, database_url: str, redis_url: str = REDIS_URL) -> 
         # The third process of the layout goes here: `vcshub worker` (the Celery worker),
         # started with the same environment as the nodes (instance.env) plus
         # VCSHUB_TASK_BROKER_URL, which the nodes then need too (set it in `settings` above,
-        # before init, so that every process reads the same broker). Stop it in `finally`
-        # below with the nodes. Not started yet: the command does not exist yet.
+        # before init, so that every process reads the same broker), its log beside theirs;
+        # stop it in `finally` below with the nodes. Not started here yet: it comes with the
+        # task tests (a big fork, a worker killed mid-clone), which need it.
 
         yield Cluster(a=started[0], b=started[1], redis_url=redis_url)
     finally:
