@@ -25,7 +25,7 @@ import redis
 from tests.live_server import LiveServer, init_instance, launch, stop_servers, wait_until_serving
 
 # The test runner's own knob (as VCSHUB_TEST_POSTGRES_URL), not an application setting.
-REDIS_URL = os.environ.get("VCSHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = os.environ.get("VCSHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 # Each node runs this many worker processes: state held in one process's memory is then wrong
 # already within a node, not only across nodes.
