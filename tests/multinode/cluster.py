@@ -24,8 +24,10 @@ import redis
 
 from tests.live_server import LiveServer, init_instance, launch, stop_servers, wait_until_serving
 
-# The test runner's own knob (as VCSHUB_TEST_POSTGRES_URL), not an application setting.
-REDIS_URL = os.environ.get("VCSHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# The test runner's own knob (as VCSHUB_TEST_POSTGRES_URL), not an application setting. The
+# number is this module's alone: tests/services/test_tasks.py takes 12 + the xdist worker's
+# number for its Celery brokers, and both run side by side in one suite run.
+REDIS_URL = os.environ.get("VCSHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 # Each node runs this many worker processes: state held in one process's memory is then wrong
 # already within a node, not only across nodes.
