@@ -11,10 +11,13 @@ _ids = itertools.count(1)
 
 
 class ApiClient:
-    def __init__(self, api_url: str, token: str) -> None:
+    def __init__(self, api_url: str, token: str, *, keep_alive: bool = True) -> None:
+        """``keep_alive=False``: a new connection per call, so that the calls to a server of
+        several worker processes are spread over them rather than all kept on one."""
         self.api_url = api_url
         self.token = token
-        self._http = httpx.Client(timeout=60)
+        limits = httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0)
+        self._http = httpx.Client(timeout=60, limits=limits)
 
     def call(self, method: str, **args: Any) -> dict[str, Any]:
         """The whole envelope; HTTP status must be 200 for every JSON-RPC outcome."""

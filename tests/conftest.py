@@ -26,6 +26,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        from tests.worker_groups import WorkerGroupsPlugin
+
+        config.pluginmanager.register(WorkerGroupsPlugin(), "vcshub-worker-groups")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_backend" in metafunc.fixturenames:
         backends = [b for b in metafunc.config.getoption("--db").split(",") if b]
