@@ -12,7 +12,7 @@ import pytest
 from tests.api_client import ApiClient
 from tests.concurrency import run_together
 from tests.factories import make_user, unique
-from tests.factories.api import hosted_folder
+from tests.factories.api import hosted_folder, settled_repo
 from tests.factories.commits import log_ids, make_source_repository
 from tests.transport.clients import Clients, Credentials
 
@@ -79,7 +79,7 @@ def test_same_repository_created_twice_at_once(admin_api, live_server, tmp_path,
         errors = sorted((r["error"] for r in replies), key=lambda e: e is not None)
         assert errors[0] is None  # one of them succeeded
 
-        assert admin_api.result("get_repo", repoid=name)["repo_type"] == kind
+        assert settled_repo(admin_api, name)["repo_type"] == kind  # a clone: once its task ends
         folder = hosted_folder(live_server, name)
         assert folder.is_dir()
         if kind == "git":

@@ -20,6 +20,7 @@ from tests.factories.api import (
     drop_create_right,
     head_branch,
     hosted_folder,
+    settled_repo,
 )
 from tests.factories.commits import log_ids, make_source_repository
 
@@ -307,17 +308,17 @@ def test_local_clone_uri_only_for_admins(admin_api, live_server, repo_type, tmp_
 
 
 @pytest.mark.parametrize("uri", ["/does/not/exist", "http://127.0.0.1:9/nothing", "file:///nope"])
-def test_unreachable_clone_uri_leaves_nothing(admin_api, live_server, repo_type, uri):
+def test_unreachable_clone_uri_leaves_nothing_on_disk(admin_api, live_server, repo_type, uri):
+    """The creation answers at once with its task (issue 18); the clone fails in the task: the
+    repository says why and nothing of it is on disk."""
     top = unique("unreach")
     name = f"{top}/sub/{unique('r')}"
-    assert admin_api.error("create_repo", repo_name=name, repo_type=repo_type, clone_uri=uri) == (
-        f"failed to create repository `{name}`"
-    )
-    no_trace_of(admin_api, live_server, name)
-    assert admin_api.error("get_repo_group", repogroupid=top) == (
-        f"repository group `{top}` does not exist"
-    )
-    assert not hosted_folder(live_server, top).exists()
+    reply = admin_api.result("create_repo", repo_name=name, repo_type=repo_type, clone_uri=uri)
+    assert reply["msg"] == f"Created new repository `{name}`" and reply["task"]
+    failed = settled_repo(admin_api, name)
+    assert failed["repo_state"] == "repo_state_error" and failed["repo_state_message"]
+    assert failed["last_changeset"]["raw_id"] == "0" * 40
+    assert not hosted_folder(live_server, name).exists()
 
 
 def test_x_and_x_dot_git_cannot_both_exist(admin_api, repo_type):

@@ -1,7 +1,8 @@
 """Two vcshub nodes laid out as a scaled-out site runs them (issue 18, README "Scale out").
 
 Two ``vcshub serve`` processes of two worker processes each, on their own ports, sharing what
-the nodes of a site share: one PostgreSQL database, one data directory (the repository store
+the nodes of a site share: one PostgreSQL database, one `vcshub worker` for the background tasks
+(Celery, with the Redis below as its broker), one data directory (the repository store
 lives in it, as on a shared filesystem; so do the generated secret key that signs sessions and
 the file locks) and one Redis. Nothing else is shared: each node has its own processes, its own
 memory, its own log (``node-a.log``, ``node-b.log`` in the data dir).
@@ -15,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import signal
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +25,9 @@ from pathlib import Path
 
 import redis
 
-from tests.live_server import LiveServer, init_instance, launch, stop_servers, wait_until_serving
+from tests.live_server import (
+    VCSHUB, LiveServer, init_instance, launch, stop_servers, wait_until_serving,
+)
 
 # The test runner's own knob (as VCSHUB_TEST_POSTGRES_URL), not an application setting. The
 # number is this module's alone: tests/services/test_tasks.py takes 12 + the xdist worker's
@@ -43,6 +48,8 @@ class Cluster:
     a: LiveServer
     b: LiveServer
     redis_url: str
+    worker: subprocess.Popen | None = None
+    worker_log: Path | None = None
 
     @property
     def nodes(self) -> tuple[LiveServer, LiveServer]:
@@ -95,24 +102,34 @@ def flush_redis(url: str) -> None:
 def two_nodes(data_dir: Path, database_url: str, redis_url: str = REDIS_URL) -> Iterator[Cluster]:
     """Initialise one instance, start its two nodes, stop them (and empty Redis) at the end."""
     flush_redis(redis_url)
-    settings = {"VCSHUB_REDIS_URL": redis_url, "VCSHUB_DATABASE_POOL_SIZE": NODE_POOL_SIZE}
+    settings = {"VCSHUB_REDIS_URL": redis_url, "VCSHUB_DATABASE_POOL_SIZE": NODE_POOL_SIZE,
+                # background tasks go to the worker, through Redis as the Celery broker
+                "VCSHUB_TASK_BROKER_URL": redis_url,
+                # a fork of the test's 20,000-commit repository is a task
+                "VCSHUB_FORK_IN_BACKGROUND_BYTES": "1000000"}
     instance = init_instance(data_dir, database_url, **settings)
     started: list[LiveServer] = []
+    worker = None
     try:
         for name in ("a", "b"):  # both start at once: half the wait
             node = dataclasses.replace(instance, env=dict(instance.env))
             started.append(launch(node, "--workers", NODE_WORKERS, log_name=f"node-{name}.log"))
+        worker_log = data_dir / "worker.log"
+        worker = start_worker(instance.env, worker_log)
         for node in started:
             wait_until_serving(node)
-
-        # The third process of the layout goes here: `vcshub worker` (the Celery worker),
-        # started with the same environment as the nodes (instance.env) plus
-        # VCSHUB_TASK_BROKER_URL, which the nodes then need too (set it in `settings` above,
-        # before init, so that every process reads the same broker), its log beside theirs;
-        # stop it in `finally` below with the nodes. Not started here yet: it comes with the
-        # task tests (a big fork, a worker killed mid-clone), which need it.
-
-        yield Cluster(a=started[0], b=started[1], redis_url=redis_url)
+        yield Cluster(a=started[0], b=started[1], redis_url=redis_url, worker=worker,
+                      worker_log=worker_log)
     finally:
+        if worker is not None and worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(60)
         stop_servers(started)
         flush_redis(redis_url)
+
+
+def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """`vcshub worker` with the nodes' settings (its own process group: killed whole)."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen([VCSHUB, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)

@@ -9,14 +9,18 @@ clients over HTTP, the JSON-RPC API, the web form and pages; the nodes are the r
 
 from __future__ import annotations
 
+import subprocess
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.api_client import ApiClient
-from tests.factories.api import hosted_folder, push_commits, seeded_repo
+from tests.factories import unique
+from tests.factories.api import hosted_folder, push_commits, seeded_repo, settled_repo
 from tests.multinode.journal_reader import public_journal
 from tests.transport.clients import Clients, Result, WorkingCopy, probe
 from tests.transport.hosted_repos import password_of, writer
@@ -274,3 +278,56 @@ def test_pushes_through_both_nodes_at_once(cluster, api_a, api_b, clients_a, cli
     for branch, commit in heads.items():
         assert clone.git("rev-parse", f"origin/{branch}").check().stdout.strip() == commit
     assert head_on(api_b, repo) == heads["master"]
+
+
+# -- background tasks in the worker --------------------------------------------------------------
+
+BIG_HISTORY = 20_000
+
+
+def big_git_history(folder: Path, commits: int) -> str:
+    """A bare git repository of ``commits`` commits (git fast-import); its head."""
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "master", str(folder)], check=True)
+    stream = bytearray()
+    for number in range(1, commits + 1):
+        message = f"commit {number}\n".encode()
+        content = f"line {number}\n".encode()
+        stream += (b"commit refs/heads/master\n"
+                   b"committer Big <big@example.com> %d +0000\n" % (1_600_000_000 + number)
+                   + b"data %d\n%s" % (len(message), message)
+                   + b"M 100644 inline f%d.txt\ndata %d\n%s\n" % (number % 50, len(content),
+                                                                 content))
+    subprocess.run(["git", "--git-dir", str(folder), "fast-import", "--quiet"], input=bytes(stream),
+                   check=True)
+    return subprocess.run(["git", "--git-dir", str(folder), "rev-parse", "master"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_a_big_fork_is_made_by_the_worker_while_both_nodes_answer(cluster, api_a, api_b,
+                                                                  tmp_path):
+    """A repository of 20,000 commits is created from a remote, then forked, through node A:
+    both are tasks the worker carries out (the API answers at once with the task's id), and
+    both nodes keep answering meanwhile (their latency is printed, never asserted)."""
+    head = big_git_history(tmp_path / "big.git", BIG_HISTORY)
+    name, fork = unique("big-"), unique("big-fork-")
+    assert api_a.result("create_repo", repo_name=name, repo_type="git",
+                        clone_uri=str(tmp_path / "big.git"))["task"]
+    assert settled_repo(api_b, name)["last_changeset"]["raw_id"] == head
+    reply = api_a.result("fork_repo", repoid=name, fork_name=fork)
+    assert reply["task"], reply  # big enough to be a task
+    seconds = []
+    while (state := api_b.result("get_repo", repoid=fork)).get("repo_state") == \
+            "repo_state_pending":
+        for api in (api_a, api_b):
+            began = time.perf_counter()
+            api.result("get_repo", repoid=name)
+            seconds.append(time.perf_counter() - began)
+    assert "repo_state" not in state, state.get("repo_state_message")
+    assert state["last_changeset"]["raw_id"] == head and state["fork_of"] == name
+    if seconds:
+        seconds.sort()
+        print(f"\nAPI during the fork: {len(seconds)} calls, p50 {seconds[len(seconds) // 2]:.3f} s,"
+              f" p99 {seconds[int(len(seconds) * 0.99)]:.3f} s")
+    count = subprocess.run(["git", "-C", str(hosted_folder(cluster.a, fork)), "rev-list",
+                            "--count", "master"], check=True, capture_output=True, text=True)
+    assert int(count.stdout) == BIG_HISTORY

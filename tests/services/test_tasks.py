@@ -124,7 +124,7 @@ def create_from(harness: Harness, name: str, clone_uri: str) -> tuple[int, str]:
         admin = people.caller(uow, people.user(uow, admin=True))
         repo = repos.create_repo(uow, admin, name, "git", repos.RepoSpec(clone_uri=clone_uri))
         assert repo.repo_state == "repo_state_pending"
-        assert not repo_disk.path(uow, repo).exists()  # nothing on disk before the task
+        assert not any(repo_disk.path(uow, repo).iterdir())  # the name's claim only
         return repo.repo_id, tasks.latest_for_repo(uow, repo.repo_id).task_id
 
 
@@ -212,7 +212,8 @@ def test_killing_the_worker_mid_clone(harness, tmp_path):
                 assert interrupted.state == "queued" and "interrupted" in interrupted.error
                 repo = uow.db.get(Repository, repo_id)
                 assert repo.repo_state == "repo_state_pending"
-                assert not repo_disk.path(uow, repo).exists()
+                folder = repo_disk.path(uow, repo)
+                assert not folder.exists() or not any(folder.iterdir())  # no half repository
             harness.start_worker()
             done = harness.ended(task_id)
         assert done.state == "done" and done.attempts == 2

@@ -29,6 +29,10 @@ def path(uow: UnitOfWork, repo: Repository) -> Path:
 
 def open_vcs(uow: UnitOfWork, repo: Repository) -> vcs.Repository:
     """Open the repository on disk (a fresh object: Mercurial's are not thread-safe)."""
+    if repo.repo_state != "repo_state_created":  # a task fills it (services/repo_population.py)
+        raise StorageError(f"repository `{repo.repo_name}` is not created yet"
+                           if repo.repo_state == "repo_state_pending" else
+                           f"repository `{repo.repo_name}` could not be created")
     try:
         return vcs.open_repository(path(uow, repo), repo.repo_type)
     except vcs.VCSError as exc:

@@ -1,16 +1,17 @@
 """Repositories filled by a background task: created from a remote (create_repo with a
 ``clone_uri``) or forked from a big source (fork_repo, past ``fork_in_background_bytes``).
 
-The request makes the row at once, *pending* (``repo_state_pending``) with no folder on disk,
-and queues the task ``repo.populate``; the API answers with the task's id. The task clones into
+The request makes the row at once, *pending* (``repo_state_pending``) with an empty folder
+(the name's claim, as for any creation), and queues the task ``repo.populate``; the API answers with the task's id. The task clones into
 a scratch folder with no transaction open, then moves the clone into place and marks the row
 created in one unit of work. A failure marks the row ``repo_state_error`` with the reason
 (get_repo and the summary page show it, the journal has an entry) and leaves nothing on disk;
 the owner deletes it or creates it again. A pending repository refuses clients
 (transport/admission.py) and its pages say it is being created.
 
-An attempt killed halfway may leave its clone moved into place but not committed: the folder
-of a pending repository can only be a task's, so the next attempt removes it first.
+The folder of a pending repository is only its task's: an attempt removes what is there (the
+claim, or the clone of an attempt killed between its move and its commit) before moving its
+own clone in.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def populate(uow: UnitOfWork, caller: Caller, repo_id: int) -> str:
     else:
         raise StorageError(f"`{repo.repo_name}` has nothing to be created from")
     leftover = repo_disk.path(uow, repo)
-    if leftover.exists():  # an earlier attempt's, killed before its commit
+    if leftover.exists():  # the claim, or an attempt's killed before its commit
         shutil.rmtree(leftover)
     uow.commit()
     with repo_disk.staged_clone(settings, source, kind, clearance()) as staged:

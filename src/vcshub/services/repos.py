@@ -37,6 +37,7 @@ from vcshub.services.errors import (
     NotFound,
     OwnerNotAllowed,
     Required,
+    StorageError,
 )
 from vcshub.services.names import clean_path, validate_path
 from vcshub.services.search import notices as search_notices
@@ -154,7 +155,9 @@ def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, f
     """The row (and, unless ``pending``, the folder: a task fills a pending one)."""
     _check_place(uow, path)
     parent = repo_groups.ensure_parents(uow, path)
-    if not pending:
+    if pending:
+        _claim_name(uow, path)
+    else:
         repo_disk.create_on_disk(uow, path, kind, staged)
     private = bool(spec.private)
     repo = Repository(
@@ -182,6 +185,16 @@ def _create(uow, caller, path, kind, spec: RepoSpec, owner: User, staged=None, f
     repo_disk.refresh_summary(uow, repo)
     search_notices.repository_changed(uow, repo.repo_id)
     return repo
+
+
+def _claim_name(uow: UnitOfWork, path: str) -> None:
+    """A pending repository's empty folder: the arbiter between two requests creating the same
+    name at once, as for any creation (services/storage.py); its task fills it."""
+    try:
+        folder, made = storage.claim_dir(uow, path)
+    except StorageError:
+        raise AlreadyExists("repository", path) from None
+    uow.on_rollback(lambda: storage.remove_if_same(folder, made))
 
 
 def _initial_permissions(uow, repo: Repository, parent, fork_of, copy_permissions: bool) -> None:

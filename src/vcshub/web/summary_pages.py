@@ -79,6 +79,8 @@ def rendered_readme(repo: Repository, commit_id: str | None,
 
 
 def summary(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
+    if repo.repo_state != "repo_state_created":  # a task makes it, or failed to: no disk yet
+        return render(context, repo, "repo_state.html")
     seen = overview.overview(uow, repo)
     landing = seen.summary.landing
     return render(
