@@ -66,7 +66,7 @@ def create_app(settings: Settings) -> Starlette:
                 functools.partial(expire_audit_entries, state.sessions, settings),
             ),
         ],
-        lock_file=settings.data_dir / "periodic-jobs.lock",
+        leadership=state.coordination.leadership("periodic-jobs"),
     )
 
     @contextlib.asynccontextmanager

@@ -36,16 +36,12 @@ class HgRequestContext:
     may_push: bool
     # called once the request is served, with what it changed
     on_complete: Callable[[HgPush], None] | None = None
-    # when given and deferring, on_complete runs after the response has ended
+    # when given, on_complete runs after the response has ended, announced to it
     bookkeeping: PushBookkeeping | None = None
     push: HgPush = field(default_factory=HgPush)
 
     def completes_after_response(self) -> bool:
-        return (
-            self.on_complete is not None
-            and self.bookkeeping is not None
-            and self.bookkeeping.after_response
-        )
+        return self.on_complete is not None and self.bookkeeping is not None
 
 
 def _ui(context: HgRequestContext):
@@ -70,7 +66,7 @@ class _Completing:
         self._context = context
         self._completed = False
         self._body_closed = False
-        self._ticket: int | None = None
+        self._ticket: object | None = None
 
     def __iter__(self):
         pending: list[bytes] = []
