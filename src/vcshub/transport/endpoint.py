@@ -119,6 +119,7 @@ class VcsEndpoint:
             may_push=admitted.may_push,
             on_complete=on_complete,
             bookkeeping=state.push_bookkeeping,
+            serves_data=wanted.transfers_data and wanted.action != PUSH,
         )
         async with state.housekeeper.pushing(admitted.repo_path, wanted.action == PUSH) as held:
             if not held:

@@ -39,6 +39,7 @@ class HgRequestContext:
     # when given, on_complete runs after the response has ended, announced to it
     bookkeeping: PushBookkeeping | None = None
     push: HgPush = field(default_factory=HgPush)
+    serves_data: bool = False  # a clone or pull: served at a lower CPU priority
 
     def completes_after_response(self) -> bool:
         return self.on_complete is not None and self.bookkeeping is not None
@@ -132,4 +133,5 @@ def build_hg_asgi() -> HgAsgi:
     """The ASGI app for hg requests; loads Mercurial now, in the starting thread."""
     from mercurial.hgweb import hgweb_mod  # noqa: F401
 
-    return HgAsgi(hg_wsgi_app, workers=WORKERS)
+    return HgAsgi(hg_wsgi_app, workers=WORKERS,
+                  serves_data=lambda scope: scope[SCOPE_KEY].serves_data)

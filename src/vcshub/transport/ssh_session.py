@@ -156,6 +156,8 @@ async def _serve_git(state, command: SshCommand, admitted: Admitted, env, channe
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=git_command.environment(**extra),
         )
+        if command.service == "git-upload-pack":
+            git_command.serve_at_low_priority(process.pid)  # HTTP requests go first
         # a push whose client leaves is left to finish: receive-pack sees the cut pack and
         # throws its quarantined objects away, or it updates refs it had all it needs for
         feeding = asyncio.create_task(_feed(channel, process.stdin, commands))
