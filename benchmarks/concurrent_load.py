@@ -51,6 +51,15 @@ def server_rss_mb(pid: int) -> float:
 THREADS = 32
 
 
+def serving_niceness(seen: set[str], done: threading.Event) -> None:
+    """Collect the niceness of the server's git processes (upload-pack, pack-objects) seen
+    every half second until ``done``."""
+    while not done.wait(0.5):
+        found = subprocess.run(["ps", "-eo", "ni=,args="], capture_output=True, text=True).stdout
+        seen.update(line.split()[0] for line in found.splitlines()
+                    if "upload-pack" in line or "pack-objects" in line)
+
+
 class ApiLoad:
     """Calls get_user and get_repo in turn at ``rate`` a second from 32 threads (enough for the
     rate while calls are slow) until stopped."""
@@ -100,10 +109,12 @@ class ApiLoad:
             thread.join()
 
 
-def clone_round(url: str, expected: str, clones: int, work: Path) -> tuple[int, float]:
+def clone_round(url: str, expected: str, clones: int, work: Path,
+                niceness: int = 0) -> tuple[int, float]:
     began = time.perf_counter()
     targets = [work / f"c{i}" for i in range(clones)]
-    processes = [subprocess.Popen(["git", "clone", "--quiet", "--bare", url, str(t)],
+    nice = ["nice", "-n", str(niceness)] if niceness else []
+    processes = [subprocess.Popen([*nice, "git", "clone", "--quiet", "--bare", url, str(t)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                  for t in targets]
     errors = 0
@@ -130,8 +141,17 @@ def measure_server(options, source: Path, expected: str, env: dict) -> tuple[int
         pid = server.process.pid
         before = server_rss_mb(pid)
         for round_number in range(1, options.rounds + 1):
+            seen: set[str] = set()
+            done = threading.Event()
+            sampler = threading.Thread(target=serving_niceness, args=(seen, done))
+            sampler.start()  # while the clones run
             with ApiLoad(server.api_url, server.admin_token, "load", options.rate) as load:
-                errors, took = clone_round(url, expected, options.clones, work)
+                errors, took = clone_round(url, expected, options.clones, work,
+                                           options.client_niceness)
+            done.set()
+            sampler.join()
+            print(f"  niceness of the server's git processes: {', '.join(sorted(seen))}",
+                  flush=True)
             failures += errors + len(load.errors)
             lat = sorted(load.latencies)
             p50 = statistics.median(lat) * 1000 if lat else float("nan")
@@ -157,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits", type=int, default=5000)
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/vcshub-bench-transport"))
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--client-niceness", type=int, default=0,
+                        help="run the cloning clients at this niceness (they share the machine "
+                             "with the server here; on a real network they do not)")
     parser.add_argument("--before-src", default="",
                         help="the src folder of the code to compare with (e.g. /work/main/src)")
     options = parser.parse_args(argv)
