@@ -8,7 +8,12 @@ processes) before, right after and once more after a second round: flat means no
 stays.
 
     python benchmarks/concurrent_load.py [--clones 64] [--rate 200] [--size-mb 20]
-                                         [--commits 5000] [--cache-dir DIR]
+                                         [--commits 5000] [--cache-dir DIR] [--rounds 2]
+                                         [--before-src /work/main/src]
+
+With ``--before-src``, a server running the code of that ``src`` folder (e.g. the main branch,
+whose clones run at the default CPU priority) is measured first, then this tree's, in one run,
+and both are printed side by side.
 
 The repository comes from benchmarks/transport_repos.py (cached in ``--cache-dir``).
 Targets: 0 clone errors, 0 API errors, memory flat.
@@ -44,6 +49,15 @@ def server_rss_mb(pid: int) -> float:
 
 
 THREADS = 32
+
+
+def serving_niceness(seen: set[str], done: threading.Event) -> None:
+    """Collect the niceness of the server's git processes (upload-pack, pack-objects) seen
+    every half second until ``done``."""
+    while not done.wait(0.5):
+        found = subprocess.run(["ps", "-eo", "ni=,args="], capture_output=True, text=True).stdout
+        seen.update(line.split()[0] for line in found.splitlines()
+                    if "upload-pack" in line or "pack-objects" in line)
 
 
 class ApiLoad:
@@ -95,10 +109,12 @@ class ApiLoad:
             thread.join()
 
 
-def clone_round(url: str, expected: str, clones: int, work: Path) -> tuple[int, float]:
+def clone_round(url: str, expected: str, clones: int, work: Path,
+                niceness: int = 0) -> tuple[int, float]:
     began = time.perf_counter()
     targets = [work / f"c{i}" for i in range(clones)]
-    processes = [subprocess.Popen(["git", "clone", "--quiet", "--bare", url, str(t)],
+    nice = ["nice", "-n", str(niceness)] if niceness else []
+    processes = [subprocess.Popen([*nice, "git", "clone", "--quiet", "--bare", url, str(t)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                  for t in targets]
     errors = 0
@@ -111,21 +127,11 @@ def clone_round(url: str, expected: str, clones: int, work: Path) -> tuple[int, 
     return errors, time.perf_counter() - began
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clones", type=int, default=64)
-    parser.add_argument("--rate", type=float, default=200)
-    parser.add_argument("--size-mb", type=float, default=20)
-    parser.add_argument("--commits", type=int, default=5000)
-    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/vcshub-bench-transport"))
-    options = parser.parse_args(argv)
-    options.cache_dir.mkdir(parents=True, exist_ok=True)
-    source, _pusher = build_git(options.cache_dir, options.size_mb, options.commits, 1)
-    expected = git_head(source)
-
+def measure_server(options, source: Path, expected: str, env: dict) -> tuple[int, list[tuple]]:
+    """Rounds of clones under API load against a fresh server: (failures, rows)."""
     work = Path(tempfile.mkdtemp(prefix="vcshub-load-"))
-    server = start_server(work / "data", f"sqlite:///{work / 'vcshub.sqlite'}")
-    failures = 0
+    server = start_server(work / "data", f"sqlite:///{work / 'vcshub.sqlite'}", **env)
+    failures, rows = 0, []
     try:
         copy_git(source, server.data_dir / "repos" / "load")
         httpx.post(server.api_url, json={"id": 1, "auth_token": server.admin_token,
@@ -133,12 +139,19 @@ def main(argv: list[str] | None = None) -> int:
         url = (f"http://{server.admin_username}:{server.admin_token}@"
                f"{server.url.removeprefix('http://')}/load")
         pid = server.process.pid
-        print(f"{options.clones} concurrent clones of a {options.size_mb:g} MB, "
-              f"{options.commits}-commit repository, API at {options.rate:g} req/s", flush=True)
         before = server_rss_mb(pid)
-        for round_number in (1, 2):
+        for round_number in range(1, options.rounds + 1):
+            seen: set[str] = set()
+            done = threading.Event()
+            sampler = threading.Thread(target=serving_niceness, args=(seen, done))
+            sampler.start()  # while the clones run
             with ApiLoad(server.api_url, server.admin_token, "load", options.rate) as load:
-                errors, took = clone_round(url, expected, options.clones, work)
+                errors, took = clone_round(url, expected, options.clones, work,
+                                           options.client_niceness)
+            done.set()
+            sampler.join()
+            print(f"  niceness of the server's git processes: {', '.join(sorted(seen))}",
+                  flush=True)
             failures += errors + len(load.errors)
             lat = sorted(load.latencies)
             p50 = statistics.median(lat) * 1000 if lat else float("nan")
@@ -149,9 +162,47 @@ def main(argv: list[str] | None = None) -> int:
                   f"server RSS {before:.0f} -> {server_rss_mb(pid):.0f} MB", flush=True)
             if load.errors:
                 print(f"  first API error: {load.errors[0]}")
+            rows.append((round_number, errors, took, len(lat) / took, len(load.errors), p50, p99))
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
+    return failures, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clones", type=int, default=64)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--size-mb", type=float, default=20)
+    parser.add_argument("--commits", type=int, default=5000)
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/vcshub-bench-transport"))
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--client-niceness", type=int, default=0,
+                        help="run the cloning clients at this niceness (they share the machine "
+                             "with the server here; on a real network they do not)")
+    parser.add_argument("--before-src", default="",
+                        help="the src folder of the code to compare with (e.g. /work/main/src)")
+    options = parser.parse_args(argv)
+    options.cache_dir.mkdir(parents=True, exist_ok=True)
+    source, _pusher = build_git(options.cache_dir, options.size_mb, options.commits, 1)
+    expected = git_head(source)
+
+    print(f"{options.clones} concurrent clones of a {options.size_mb:g} MB, "
+          f"{options.commits}-commit repository, API at {options.rate:g} req/s", flush=True)
+    servers = [("this tree", {})]
+    if options.before_src:
+        servers.insert(0, (f"before ({options.before_src})", {"PYTHONPATH": options.before_src}))
+    failures, table = 0, []
+    for label, env in servers:
+        print(label, flush=True)
+        failed, rows = measure_server(options, source, expected, env)
+        failures += failed
+        table += [(label, *row) for row in rows]
+    print(f"\n{'server':<40} {'round':>5} {'clone errors':>12} {'clones s':>8} {'API/s':>6} "
+          f"{'API errors':>10} {'p50 ms':>7} {'p99 ms':>8}")
+    for label, number, errors, took, rate, api_errors, p50, p99 in table:
+        print(f"{label:<40} {number:>5} {errors:>12} {took:>8.1f} {rate:>6.0f} {api_errors:>10} "
+              f"{p50:>7.1f} {p99:>8.1f}")
     return 1 if failures else 0
 
 

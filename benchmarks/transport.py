@@ -14,7 +14,8 @@ that every push run does the same) and its caches are filled (``hg debugupdateca
 
 Servers:
 
-* vcshub: the real CLI (the test suite's ``start_server``: SQLite, one uvicorn worker). The
+* vcshub: the real CLI (the test suite's ``start_server``: SQLite, ``--workers`` uvicorn worker
+  processes, by default one per CPU as ``vcshub serve``). The
   repositories are copied into its storage (git packs hard-linked, hg copied) and registered
   with ``rescan_repos``, which also builds what a long-lived repository has cached (summary,
   git commit index). Clients authenticate with the admin's API token in the URL.
@@ -47,6 +48,7 @@ load (printed with each phase) makes wall times noisy; CPU time hardly depends o
 Usage: python benchmarks/transport.py [--size-mb 200] [--commits 50000] [--push-commits 1000]
            [--hg-size-mb 200] [--hg-commits 50000] [--runs 3] [--push-runs 5]
            [--concurrent 32] [--cache-dir DIR] [--parts git,hg,concurrent,pushed]
+           [--workers N]
 Quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000
 Targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg; concurrent clones: zero errors.
 """
@@ -327,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path,
                         default=Path(tempfile.gettempdir()) / "vcshub-bench-transport")
     parser.add_argument("--parts", default="git,hg,concurrent")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="vcshub's worker processes (vcshub serve --workers)")
     options = parser.parse_args(argv)
     parts = set(options.parts.split(","))
     began = time.perf_counter()
@@ -364,7 +368,9 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = work / "vcshub-data"
     data_dir.mkdir()
-    server = start_server(data_dir, f"sqlite:///{data_dir / 'vcshub.sqlite'}")
+    server = start_server(data_dir, f"sqlite:///{data_dir / 'vcshub.sqlite'}",
+                          VCSHUB_WORKERS=str(options.workers))
+    print(f"vcshub with {options.workers} worker processes", flush=True)
     bench = Bench(options, work, server)
     concurrent = None
     try:

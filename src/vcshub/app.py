@@ -64,7 +64,7 @@ def create_app(settings: Settings) -> Starlette:
             PeriodicJob("task sweep", max(settings.task_stale_seconds / 2, 0.5),
                         functools.partial(sweep, state.sessions, settings)),
         ],
-        lock_file=settings.data_dir / "periodic-jobs.lock",
+        leadership=state.coordination.leadership("periodic-jobs"),
     )
 
     @contextlib.asynccontextmanager

@@ -1,5 +1,6 @@
 """What every request handler shares, built once per process: settings, the database, the
-API dispatcher, the login throttle, the hg application, templates and push bookkeeping.
+API dispatcher, the login throttle, the hg application, templates, push bookkeeping and the
+coordination of the processes (:mod:`vcshub.coordination`).
 
 Its own module so that handlers can name the type (``state: AppState``) without importing the
 application that routes to them.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from vcshub import vcs
+from vcshub import coordination, vcs
 from vcshub.api.methods import build_registry
 from vcshub.api.pools import ApiPools
 from vcshub.api.protocol import Dispatcher
@@ -42,6 +43,7 @@ class AppState:
     hg_app: object
     templates: Templates
     push_bookkeeping: PushBookkeeping
+    coordination: coordination.Coordination  # repository mutexes, leadership, slots, marks
     housekeeper: Housekeeper  # started and stopped by the application's lifespan
     search_queue: SearchQueue  # likewise
     task_runner: TaskRunner  # likewise: background tasks (tasks/runners.py)
@@ -52,6 +54,7 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
     engine = create_db_engine(settings.effective_database_url,
                               pool_size=settings.database_pool_size)
     sessions = create_session_factory(engine)
+    shared_state = coordination.for_settings(settings)
     return AppState(
         settings=settings,
         engine=engine,
@@ -61,8 +64,9 @@ def build_state(settings: Settings, clock: Callable[[], float] = time.time) -> A
         login_throttle=LoginThrottle(engine),
         hg_app=build_hg_asgi(),
         templates=Templates(),
-        push_bookkeeping=PushBookkeeping(after_response=settings.workers == 1),
-        housekeeper=Housekeeper(),
+        push_bookkeeping=PushBookkeeping(shared_state.bookkeeping_marks()),
+        coordination=shared_state,
+        housekeeper=Housekeeper(shared_state),
         search_queue=SearchQueue(sessions, settings),
         task_runner=build_runner(sessions, settings),
     )

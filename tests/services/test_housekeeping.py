@@ -13,6 +13,7 @@ import pytest
 from tests.factories import people
 from tests.factories import repos as make
 from tests.factories.commits import GIT, WorkingCopy
+from vcshub import coordination
 from vcshub.services import housekeeping, repo_disk, repo_permissions
 from vcshub.services.errors import NotFound
 from vcshub.vcs import git_upkeep
@@ -47,12 +48,16 @@ def test_one_run_at_a_time(uow, root, kind):
     repo = make.repo(uow, root, kind=kind)
     make.add_commits(uow, repo, {"a.txt": "a\n"})
     folder = repo_disk.path(uow, repo)
-    with housekeeping.exclusive(folder, kind, wait=False) as held:
+    shared_state = coordination.for_settings(uow.settings)
+    with shared_state.exclusive(folder, 0) as held:
         assert held
-        assert housekeeping.housekeep_folder(folder, kind) is None  # another run has it
-        with housekeeping.exclusive(folder, kind, wait=False) as second:
+        assert housekeeping.housekeep_folder(folder, kind, shared_state) is None  # another run has it
+        with shared_state.exclusive(folder, 0) as second:
             assert not second
-    assert housekeeping.housekeep_folder(folder, kind)  # free again: it runs
+    with shared_state.shared(folder, 0) as pushing:
+        assert pushing
+        assert housekeeping.housekeep_folder(folder, kind, shared_state) is None  # a push has it
+    assert housekeeping.housekeep_folder(folder, kind, shared_state)  # free again: it runs
 
 
 def test_a_push_during_housekeeping_lands(uow, root):
@@ -68,7 +73,8 @@ def test_a_push_during_housekeeping_lands(uow, root):
 
         def housekeep() -> None:
             start.wait()
-            outcome["actions"] = housekeeping.housekeep_folder(folder, "git", full=True, wait=True)
+            outcome["actions"] = housekeeping.housekeep_folder(
+                folder, "git", coordination.for_settings(uow.settings), full=True, wait=True)
 
         worker = threading.Thread(target=housekeep)
         worker.start()

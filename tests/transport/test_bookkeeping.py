@@ -10,7 +10,15 @@ import threading
 
 import pytest
 
+from vcshub.coordination import FileCoordination
 from vcshub.transport.bookkeeping import PushBookkeeping, WaitForBookkeeping
+
+
+@pytest.fixture
+def registry(tmp_path) -> PushBookkeeping:
+    """This process's bookkeeping, announced through the local backend (the Redis one is in
+    tests/coordination)."""
+    return PushBookkeeping(FileCoordination(tmp_path).bookkeeping_marks())
 
 
 def _scope(method: str, path: str, query: str = "") -> dict:
@@ -18,7 +26,7 @@ def _scope(method: str, path: str, query: str = "") -> dict:
             "headers": []}
 
 
-def _finish(after_response: bool) -> list[str]:
+def test_the_response_ends_first(registry):
     events: list[str] = []
 
     async def end_response() -> None:
@@ -27,20 +35,11 @@ def _finish(after_response: bool) -> list[str]:
     def bookkeeping() -> None:
         events.append("bookkeeping")
 
-    asyncio.run(PushBookkeeping(after_response).finish(end_response, bookkeeping))
-    return events
+    asyncio.run(registry.finish(end_response, bookkeeping))
+    assert events == ["response ended", "bookkeeping"]
 
 
-def test_one_process_ends_the_response_first():
-    assert _finish(after_response=True) == ["response ended", "bookkeeping"]
-
-
-def test_several_processes_keep_the_bookkeeping_first():
-    assert _finish(after_response=False) == ["bookkeeping", "response ended"]
-
-
-def test_bookkeeping_runs_when_the_client_is_gone():
-    registry = PushBookkeeping(after_response=True)
+def test_bookkeeping_runs_when_the_client_is_gone(registry):
     done = []
 
     async def end_response() -> None:
@@ -52,8 +51,7 @@ def test_bookkeeping_runs_when_the_client_is_gone():
     asyncio.run(asyncio.wait_for(registry.settled(), 1))  # nothing left pending
 
 
-def test_a_request_waits_for_bookkeeping_announced_before_it_only():
-    registry = PushBookkeeping(after_response=True)
+def test_a_request_waits_for_bookkeeping_announced_before_it_only(registry):
     release = threading.Event()
     seen: list[str] = []
 
@@ -78,8 +76,7 @@ def test_a_request_waits_for_bookkeeping_announced_before_it_only():
     asyncio.run(scenario())
 
 
-def test_other_scopes_do_not_wait():
-    registry = PushBookkeeping(after_response=True)
+def test_other_scopes_do_not_wait(registry):
     registry.begin()  # never ends
     seen = []
 
@@ -103,8 +100,7 @@ def test_other_scopes_do_not_wait():
         ("GET", "/repo", "cmd=capabilities", False),
     ],
 )
-def test_which_requests_wait(method, path, query, waits):
-    registry = PushBookkeeping(after_response=True)
+def test_which_requests_wait(registry, method, path, query, waits):
     registry.begin()  # never ends: a request that waits times out below
     seen = []
 

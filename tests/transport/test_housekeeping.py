@@ -8,7 +8,6 @@ import time
 from tests.factories.api import seeded_repo
 from tests.transport.clients import Clients, hosted_path
 from tests.transport.hosted_repos import both_kinds, password_of, writer
-from vcshub.services.housekeeping import LOCK_NAME
 
 
 def _bitmaps(folder) -> list[str]:
@@ -39,7 +38,8 @@ def test_a_push_is_followed_by_housekeeping(live_server, admin_api, clients: Cli
         assert _wait_for(lambda: (folder / "objects" / "info" / "commit-graphs").is_dir())
         clients.git("--git-dir", str(folder), "fsck", "--full", "--strict").check()
     else:
-        assert _wait_for(lambda: (folder / ".hg" / LOCK_NAME).exists())
+        # the caches a push leaves cold: the tags' (hg debugupdatecaches writes them)
+        assert _wait_for(lambda: (folder / ".hg" / "cache" / "tags2-served").exists())
         clients.hg("verify", "-R", str(folder)).check()
     # and the repository still serves: a fresh clone has the pushed commit
     again, second = clients.clone(kind, repo, password_of(user))

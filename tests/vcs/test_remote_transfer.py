@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from tests.remote_servers import RedirectingServer, SilentServer
+from vcshub.coordination import FileCoordination
 from vcshub.vcs import CloneError, TransferLimits, TransferRefused, clone_repository
 from vcshub.vcs.remote_transfer import transfer_slot
 
@@ -138,14 +139,17 @@ def test_redirects_are_not_followed_for_users(kind, tmp_path):
 
 
 def test_the_cap_holds_across_processes(tmp_path):
-    """With a slots folder (the server's data dir), places are file locks: a transfer held by
-    another process (several worker processes) counts too, and its death frees the place."""
-    slots = tmp_path / "slots"
-    limits = TransferLimits(max_concurrent=1, slots_dir=str(slots))
+    """With the installation's places (a coordination semaphore, as the server gives), a
+    transfer held by another process (several worker processes) counts too, and its death
+    frees the place (both backends: tests/coordination)."""
+    limits = TransferLimits(max_concurrent=1,
+                            slots=FileCoordination(tmp_path).semaphore("remote-slots", 1).slot)
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
+        import pathlib, time
+        from vcshub.coordination import FileCoordination
         from vcshub.vcs.remote_transfer import TransferLimits, transfer_slot
-        with transfer_slot(TransferLimits(max_concurrent=1, slots_dir={str(slots)!r})):
+        slots = FileCoordination(pathlib.Path({str(tmp_path)!r})).semaphore("remote-slots", 1)
+        with transfer_slot(TransferLimits(max_concurrent=1, slots=slots.slot)):
             print("held", flush=True)
             time.sleep(60)
     """)], stdout=subprocess.PIPE, text=True)

@@ -247,8 +247,8 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
     packs refs and rewrites the commit-graph; hg refreshes its caches. Waits for a run
     already at a repository (after a push) to end first."""
     from vcshub.permissions.caller import CONSOLE
+    from vcshub import coordination
     from vcshub.services import housekeeping, repo_disk
-
     if bool(repo) == every:
         raise click.UsageError("name one repository, or give --all")
     settings = _settings(ctx)
@@ -260,13 +260,15 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
         return [(found.repo_name, repo_disk.path(uow, found), found.repo_type)]
 
     targets = _console_read(settings, read)
+    shared_state = coordination.for_settings(settings)
     failed = []
     with _progress() as progress:
         task = progress.add_task("housekeeping", total=len(targets))
         for name, folder, kind in targets:
             progress.update(task, description=name)
             try:
-                actions = housekeeping.housekeep_folder(folder, kind, full=True, wait=True) or []
+                actions = housekeeping.housekeep_folder(folder, kind, shared_state, full=True,
+                                                       wait=True) or []
             except DomainError as exc:
                 failed.append(name)
                 progress.console.print(f"[red]{name}: {exc}[/red]")

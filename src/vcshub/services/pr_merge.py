@@ -1,4 +1,11 @@
-"""Merging a pull request: a real merge commit in the target repository (4.6 merge_pull_request)."""
+"""Merging a pull request: a real merge commit in the target repository (4.6 merge_pull_request).
+
+A merge holds the target repository exclusively (:mod:`vcshub.coordination`: no push, no
+housekeeping, no other merge meanwhile, in any process or node) from reading the target head
+to moving the branch; it waits up to MERGE_WAIT for the pushes under way, and is reported as
+"push to target failed" (3) when they do not end by then. Dry runs change nothing and hold
+nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from vcshub import vcs
+from vcshub import coordination, vcs
 from vcshub.db.models import Comment, PullRequest
 from vcshub.permissions.caller import Caller
 from vcshub.services import journal, pull_requests, repo_disk, repo_vcs_settings, reviews
@@ -26,6 +33,8 @@ FAILURE_REASONS = {
     vcs.MergeStatus.MISSING_REF: 8,
 }
 LOCKED = 7
+TARGET_BUSY = 3  # the target stayed held by pushes or housekeeping for MERGE_WAIT
+MERGE_WAIT = 60.0
 MERGEABLE_MESSAGES = {
     0: "This pull request can be automatically merged.",
     1: "This pull request cannot be merged because of an unhandled exception.",
@@ -182,7 +191,8 @@ def merge_pull_request(
     # The merge may take a while: the checks' transaction ends first, so that no write lock
     # (SQLite's is database-wide) is held meanwhile; the outcome is stored in a new one.
     uow.commit()
-    reason, commit_id = _attempt(plan, author, dry_run=False)
+    with coordination.for_settings(uow.settings).exclusive(plan.target_path, MERGE_WAIT) as held:
+        reason, commit_id = _attempt(plan, author, dry_run=False) if held else (TARGET_BUSY, None)
     if reason != 0:
         return MergeReport(possible=False, executed=False, merge_commit_id=None, failure_reason=reason)
     pr.status = "closed"

@@ -15,6 +15,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from vcshub import coordination
 from vcshub.config import Settings
 from vcshub.permissions.caller import Caller
 from vcshub.serializers.repos import masked_clone_uri
@@ -30,7 +31,9 @@ def limits(settings: Settings) -> TransferLimits:
         timeout=settings.remote_timeout_seconds,
         stall=settings.remote_stall_seconds,
         max_concurrent=settings.remote_max_concurrent,
-        slots_dir=str(settings.data_dir / "remote-slots"),  # one count for every worker
+        # one count for every worker process (and node, with Redis)
+        slots=coordination.for_settings(settings).semaphore(
+            "remote-slots", settings.remote_max_concurrent).slot,
         ssh_command=settings.remote_ssh_command,
     )
 

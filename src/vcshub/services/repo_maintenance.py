@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from vcshub import vcs
+from vcshub import coordination, vcs
 from vcshub.db.models import RepoGroup, Repository, UserFollowing
 from vcshub.permissions.caller import Caller
 from vcshub.services import access, grants, remote_policy, repo_disk, repo_groups, storage
@@ -130,6 +130,9 @@ def invalidate_cache(uow: UnitOfWork, caller: Caller, repoid: object) -> Reposit
     return repo
 
 
+PULL_WAIT = 300.0  # seconds a pull waits for the housekeeping or merge under way
+
+
 def pull(uow: UnitOfWork, caller: Caller, repo: Repository, remote_uri: object = None) -> None:
     """Fetch everything from the repository's clone_uri, or once from ``remote_uri`` (RC-later;
     Kallithea's ``clone_uri``) under the same rules as a clone_uri (no hooks run), then
@@ -147,10 +150,14 @@ def pull(uow: UnitOfWork, caller: Caller, repo: Repository, remote_uri: object =
     folder, kind = repo_disk.path(uow, repo), repo.repo_type
     uow.commit()
     limits = remote_policy.cleared_limits(caller, uow.settings, source)
-    try:
-        vcs.open_repository(folder, kind).fetch(source, limits)
-    except vcs.VCSError as exc:
-        raise StorageError(str(exc)) from exc
+    # it writes as a push does: shared with pushes, never beside housekeeping or a merge
+    with coordination.for_settings(uow.settings).shared(folder, PULL_WAIT) as held:
+        if not held:
+            raise StorageError(f"repository `{repo.repo_name}` is busy (housekeeping or a merge)")
+        try:
+            vcs.open_repository(folder, kind).fetch(source, limits)
+        except vcs.VCSError as exc:
+            raise StorageError(str(exc)) from exc
     repo_disk.refresh_summary(uow, repo)
     search_notices.repository_changed(uow, repo.repo_id)
 

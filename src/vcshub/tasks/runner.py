@@ -1,23 +1,23 @@
 """Runs periodic jobs inside the server process, each in a worker thread.
 
-With several worker processes (or nodes on one data directory), one process runs them: the
-one holding the data directory's ``periodic-jobs.lock`` (``flock``, kept for the process's
-life and dropped by the kernel when it dies; the others try again each round, so one of them
-takes over). Two processes expiring the same gists at once would race to delete them.
+With several worker processes (or nodes), one process runs them: the one that holds the
+installation's "periodic-jobs" leadership (:mod:`vcshub.coordination`: kept for the process's
+life, freed when it dies — at once locally, after the lease's TTL with Redis; the others ask
+again each round, so one of them takes over). Two processes expiring the same gists at once
+would race to delete them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
+
+from vcshub.coordination import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +30,14 @@ class PeriodicJob:
 
 
 class PeriodicRunner:
-    def __init__(self, jobs: list[PeriodicJob], lock_file: Path) -> None:
+    def __init__(self, jobs: list[PeriodicJob], leadership: Leadership) -> None:
         self.jobs = jobs
-        self._lock_file = lock_file
-        self._lock_fd: int | None = None
+        self._leadership = leadership
         self._tasks: list[asyncio.Task] = []
 
     def leads(self) -> bool:
-        """Whether this process runs the jobs (takes the lock when it is free)."""
-        if self._lock_fd is None:
-            fd = os.open(self._lock_file, os.O_CREAT | os.O_RDWR, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                return False
-            self._lock_fd = fd
-        return True
+        """Whether this process runs the jobs (takes the leadership when it is free)."""
+        return self._leadership.leads()
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._loop(job)) for job in self.jobs]
@@ -57,14 +48,12 @@ class PeriodicRunner:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._leadership.resign()
 
     async def _loop(self, job: PeriodicJob) -> None:
         while True:
             try:
-                if self.leads():
+                if await run_in_threadpool(self.leads):  # a Redis round trip: not on the loop
                     await run_in_threadpool(job.run)
             except Exception:  # a failing job must not stop the others or the server
                 log.exception("periodic job %s failed", job.name)

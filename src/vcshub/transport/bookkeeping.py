@@ -8,22 +8,24 @@ so every request that arrives while some bookkeeping runs waits for it first
 (:class:`WaitForBookkeeping`) — the requests that arrive while a push is still transferring do
 not, they could wait minutes.
 
-That promise only holds within one process: with several worker processes the bookkeeping is
-done before the response ends, as the client's next request may reach another process.
+The promise holds across processes: the bookkeeping is announced through the installation's
+:class:`vcshub.coordination.BookkeepingMarks` before the response ends, so the client's next
+request waits for it in whichever worker process (with Redis: whichever node) it reaches.
+A request waits for the bookkeeping announced before it arrived, at most LONGEST_WAIT; one
+whose process died counts as done.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
-import threading
 from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from vcshub.coordination import BookkeepingMarks
 from vcshub.transport.requests import PUSH, classify
 
 log = logging.getLogger(__name__)
@@ -33,39 +35,29 @@ POLL = 0.002
 
 
 class PushBookkeeping:
-    """The bookkeeping in progress; thread-safe (hg's runs in hgweb's threads)."""
+    """Push bookkeeping of this process, announced to all; thread-safe (hg's runs in hgweb's
+    threads)."""
 
-    def __init__(self, after_response: bool) -> None:
-        self.after_response = after_response
-        self._lock = threading.Lock()
-        self._tickets = itertools.count()
-        self._pending: set[int] = set()
+    def __init__(self, marks: BookkeepingMarks) -> None:
+        self.marks = marks
 
-    def begin(self) -> int:
+    def begin(self) -> object:
         """Announce bookkeeping; call before the response ends, so the client's next request waits."""
-        with self._lock:
-            ticket = next(self._tickets)
-            self._pending.add(ticket)
-            return ticket
+        return self.marks.begin()
 
-    def end(self, ticket: int) -> None:
-        with self._lock:
-            self._pending.discard(ticket)
+    def end(self, mark: object) -> None:
+        self.marks.end(mark)
 
     def pending(self) -> bool:
-        return bool(self._pending)
+        return self.marks.pending()
 
     async def settled(self) -> None:
         """Wait until the bookkeeping announced before this call is done."""
-        if not self._pending:
+        waiting = self.marks.announced()
+        if not waiting:
             return
-        with self._lock:
-            waiting = set(self._pending)
         deadline = asyncio.get_running_loop().time() + LONGEST_WAIT
-        while True:
-            with self._lock:
-                if not waiting & self._pending:
-                    return
+        while self.marks.still_pending(waiting):
             if asyncio.get_running_loop().time() > deadline:
                 log.warning("requests stopped waiting for push bookkeeping after %ss", LONGEST_WAIT)
                 return
@@ -74,30 +66,24 @@ class PushBookkeeping:
     async def finish(
         self, end_response: Callable[[], Awaitable[None]], bookkeeping: Callable[[], None]
     ) -> None:
-        """End the response and run ``bookkeeping`` (blocking, in a thread): after or before
-        the end, as this process's setting says. The bookkeeping runs whatever the client does."""
-        if not self.after_response:
-            try:
-                await self.run(bookkeeping)
-            finally:
-                await end_response()
-            return
-        ticket = self.begin()
+        """End the response, then run ``bookkeeping`` (blocking, in a thread), announced before
+        the end. The bookkeeping runs whatever the client does."""
+        mark = self.begin()
         try:
             try:
                 await end_response()
             finally:
                 await run_in_threadpool(bookkeeping)
         finally:
-            self.end(ticket)
+            self.end(mark)
 
     async def run(self, bookkeeping: Callable[[], None]) -> None:
         """Run ``bookkeeping`` in a thread now; requests arriving meanwhile wait for it."""
-        ticket = self.begin()
+        mark = self.begin()
         try:
             await run_in_threadpool(bookkeeping)
         finally:
-            self.end(ticket)
+            self.end(mark)
 
 
 class WaitForBookkeeping:

@@ -8,7 +8,6 @@ stream. A finished push goes to the core's :mod:`vcshub.transport.push_outcome` 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 
@@ -81,8 +80,11 @@ class VcsEndpoint:
         push = wanted.action == PUSH and not wanted.advertise
         commands = PushCommands() if push else None
         bookkeeping = functools.partial(push_outcome.after_git_push, state, admitted, commands)
-        # a running push holds its repository's housekeeping back (transport/housekeeper.py)
-        with state.housekeeper.pushing(admitted.repo_path) if push else contextlib.nullcontext():
+        # a running push holds its repository's housekeeping and merges back
+        async with state.housekeeper.pushing(admitted.repo_path, push) as held:
+            if not held:
+                await _busy(wanted, request.scope, receive, send)
+                return
             try:
                 await git_http.serve(
                     receive,
@@ -118,11 +120,21 @@ class VcsEndpoint:
             may_push=admitted.may_push,
             on_complete=on_complete,
             bookkeeping=state.push_bookkeeping,
+            serves_data=wanted.transfers_data and wanted.action != PUSH,
         )
-        pushing = (state.housekeeper.pushing(admitted.repo_path) if wanted.action == PUSH
-                   else contextlib.nullcontext())
-        with pushing:
+        async with state.housekeeper.pushing(admitted.repo_path, wanted.action == PUSH) as held:
+            if not held:
+                await _busy(wanted, scope, receive, send)
+                return
             await state.hg_app(scope, receive, send)
+
+
+async def _busy(wanted: VcsRequest, scope, receive, send) -> None:
+    response = PlainTextResponse(
+        f"Repository `{wanted.repo_name}` is busy (housekeeping or a merge); try again later\n",
+        status_code=503, headers={"Retry-After": "60"},
+    )
+    await response(scope, receive, send)
 
 
 async def _refuse(state, refusal: Refusal, scope, receive, send) -> None:

@@ -122,6 +122,8 @@ async def _start(repo_path: Path, service: str, advertise: bool, protocol: str |
         raise
     finally:
         os.close(write_end)
+    if service == "git-upload-pack" and not advertise:
+        git_command.serve_at_low_priority(process.pid)  # API calls go first
     if process.stdin is not None:
         _enlarge_pipe(process.stdin.transport.get_extra_info("pipe").fileno())
     output = asyncio.StreamReader(limit=RESPONSE_CHUNK)

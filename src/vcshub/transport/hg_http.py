@@ -36,16 +36,13 @@ class HgRequestContext:
     may_push: bool
     # called once the request is served, with what it changed
     on_complete: Callable[[HgPush], None] | None = None
-    # when given and deferring, on_complete runs after the response has ended
+    # when given, on_complete runs after the response has ended, announced to it
     bookkeeping: PushBookkeeping | None = None
     push: HgPush = field(default_factory=HgPush)
+    serves_data: bool = False  # a clone or pull: served at a lower CPU priority
 
     def completes_after_response(self) -> bool:
-        return (
-            self.on_complete is not None
-            and self.bookkeeping is not None
-            and self.bookkeeping.after_response
-        )
+        return self.on_complete is not None and self.bookkeeping is not None
 
 
 def _ui(context: HgRequestContext):
@@ -70,7 +67,7 @@ class _Completing:
         self._context = context
         self._completed = False
         self._body_closed = False
-        self._ticket: int | None = None
+        self._ticket: object | None = None
 
     def __iter__(self):
         pending: list[bytes] = []
@@ -136,4 +133,5 @@ def build_hg_asgi() -> HgAsgi:
     """The ASGI app for hg requests; loads Mercurial now, in the starting thread."""
     from mercurial.hgweb import hgweb_mod  # noqa: F401
 
-    return HgAsgi(hg_wsgi_app, workers=WORKERS)
+    return HgAsgi(hg_wsgi_app, workers=WORKERS,
+                  serves_data=lambda scope: scope[SCOPE_KEY].serves_data)

@@ -97,7 +97,7 @@ def serve(settings: Settings, key_id: int, environ: Mapping[str, str]) -> int:
     """Serve ``SSH_ORIGINAL_COMMAND`` for the holder of key ``key_id``; the exit status."""
     vcs.load_backends()
     engine = create_db_engine(settings.effective_database_url)
-    state = TransportState(settings, create_session_factory(engine), Housekeeper())
+    state = TransportState.build(settings, create_session_factory(engine))
     client_ip = (environ.get("SSH_CLIENT") or "").split(" ")[0]
     pushed: list[int] = []  # repositories whose full-text index must follow (a push's notice)
     search_notices.listen(pushed.append)

@@ -25,7 +25,6 @@ from vcshub.services import ssh_keys
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import ssh_session
 from vcshub.tasks.search_queue import SearchQueue
-from vcshub.transport.housekeeper import Housekeeper
 from vcshub.transport.ssh_session import TransportState
 
 log = logging.getLogger(__name__)
@@ -157,7 +156,7 @@ def run(settings: Settings, parent_pid: int | None = None) -> None:
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # a line per channel event otherwise
     vcs.load_backends()
     engine = create_db_engine(settings.effective_database_url)
-    state = TransportState(settings, create_session_factory(engine), Housekeeper())
+    state = TransportState.build(settings, create_session_factory(engine))
     state.housekeeper.start()
     # pushes over SSH update the full-text index like those over HTTP (the HTTP workers'
     # queues catch up only at their start)

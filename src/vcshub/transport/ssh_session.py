@@ -27,9 +27,11 @@ from typing import Protocol
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from vcshub import coordination
 from vcshub.auth.errors import InvalidToken
 from vcshub.auth.identity import check_user_access
 from vcshub.config import Settings
+from vcshub.coordination import Coordination
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import ssh_keys
 from vcshub.services.unit_of_work import unit_of_work
@@ -44,6 +46,7 @@ from vcshub.vcs import git_command
 log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
 _PROTOCOL = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
+BUSY = "Repository `{repo}` is busy (housekeeping or a merge); try again later"
 # What the SSH client's user reads for each refusal (git and hg print it, then fail).
 _MESSAGES = {
     RefusalReason.BAD_CREDENTIALS: "Access denied: unknown key, inactive account or address not allowed",
@@ -62,6 +65,12 @@ class TransportState:
     settings: Settings
     sessions: sessionmaker[Session]
     housekeeper: Housekeeper
+    coordination: Coordination  # what the processes share (repository mutexes, ...)
+
+    @classmethod
+    def build(cls, settings: Settings, sessions: sessionmaker[Session]) -> TransportState:
+        shared_state = coordination.for_settings(settings)
+        return cls(settings, sessions, Housekeeper(shared_state), shared_state)
 
 
 class SessionChannel(Protocol):
@@ -90,7 +99,11 @@ async def serve(
         return await _refuse(channel, message)
     await asyncio.to_thread(_mark_used, state, key_id)
     if command.kind == "hg":
-        return await _serve_hg(state, outcome, channel)
+        # a session that may write may push: it holds the repository as a push does
+        async with state.housekeeper.pushing(outcome.repo_path, outcome.may_write) as held:
+            if not held:
+                return await _refuse(channel, BUSY.format(repo=outcome.repo_name))
+            return await _serve_hg(state, outcome, channel)
     if command.service == "git-upload-archive" and not outcome.downloads:
         return await _refuse(channel, f"Downloads are disabled for `{outcome.repo_name}`")
     return await _serve_git(state, command, outcome, env, channel)
@@ -136,12 +149,16 @@ async def _serve_git(state, command: SshCommand, admitted: Admitted, env, channe
     commands = PushCommands() if push else None
     protocol = env.get("GIT_PROTOCOL")
     extra = {"GIT_PROTOCOL": protocol} if protocol and _PROTOCOL.match(protocol) else {}
-    with state.housekeeper.pushing(admitted.repo_path) if push else contextlib.nullcontext():
+    async with state.housekeeper.pushing(admitted.repo_path, push) as held:
+        if not held:
+            return await _refuse(channel, BUSY.format(repo=admitted.repo_name))
         process = await asyncio.create_subprocess_exec(
             git_command.GIT_BINARY, command.service[len("git-"):], str(admitted.repo_path),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=git_command.environment(**extra),
         )
+        if command.service == "git-upload-pack":
+            git_command.serve_at_low_priority(process.pid)  # HTTP requests go first
         # a push whose client leaves is left to finish: receive-pack sees the cut pack and
         # throws its quarantined objects away, or it updates refs it had all it needs for
         feeding = asyncio.create_task(_feed(channel, process.stdin, commands))
@@ -206,20 +223,18 @@ async def _serve_hg(state, admitted: Admitted, channel: SessionChannel) -> int:
         asyncio.streams.FlowControlMixin, os.fdopen(in_write, "wb", 0)
     )
     stdin = asyncio.StreamWriter(transport, protocol, None, loop)
-    writes = admitted.may_write
-    with state.housekeeper.pushing(admitted.repo_path) if writes else contextlib.nullcontext():
-        hg = asyncio.create_task(asyncio.to_thread(run_hg))
-        feeding = asyncio.create_task(_feed(channel, stdin, None))
-        errors = asyncio.create_task(_copy(error, channel.write_stderr))
-        failed = False
-        try:
-            await _copy(output, channel.write)
-        except OSError:  # the client went away: hg reads the end of its input and stops
-            failed = True
-            stdin.close()
-        feeding.cancel()  # hg has stopped: whatever the client still sends goes nowhere
-        await asyncio.gather(feeding, errors, return_exceptions=True)
-        failed = not await hg or failed
+    hg = asyncio.create_task(asyncio.to_thread(run_hg))
+    feeding = asyncio.create_task(_feed(channel, stdin, None))
+    errors = asyncio.create_task(_copy(error, channel.write_stderr))
+    failed = False
+    try:
+        await _copy(output, channel.write)
+    except OSError:  # the client went away: hg reads the end of its input and stops
+        failed = True
+        stdin.close()
+    feeding.cancel()  # hg has stopped: whatever the client still sends goes nowhere
+    await asyncio.gather(feeding, errors, return_exceptions=True)
+    failed = not await hg or failed
     if push.committed:
         await asyncio.to_thread(push_outcome.after_hg_push, state, admitted, push)
     return 1 if failed else 0

@@ -15,7 +15,9 @@ the event loop costs nothing, and the server closes connections whose client sta
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -28,17 +30,33 @@ from vcshub.transport.errors import ClientGone
 WINDOW = 2 * 1024 * 1024  # response bytes handed to the loop and not sent yet
 READ_AHEAD = 1024 * 1024  # request bytes received and not read by the application yet
 WORKERS = 16
+# The niceness of the threads that send repository data (clones, pulls): as the git processes
+# that do it (vcshub.vcs.git_command.SERVING_NICENESS), so that many clones at once leave the
+# CPU to the worker processes' API calls and pages first. Linux gives each thread its own.
+SERVING_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SERVING_NICENESS)
 
 
 class HgAsgi:
-    """An ASGI application running a WSGI application (hgweb) in a pool of threads."""
+    """An ASGI application running a WSGI application (hgweb) in a pool of threads; requests
+    for which ``serves_data(scope)`` is true go to a pool of their own at a lower CPU priority
+    (a thread's priority cannot be raised again without privileges, so the pools are apart)."""
 
-    def __init__(self, app, workers: int = WORKERS) -> None:
+    def __init__(self, app, workers: int = WORKERS,
+                 serves_data: Callable[[Scope], bool] = lambda scope: False) -> None:
         self._app = app
+        self._serves_data = serves_data
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hgweb")
+        self._serving = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hgweb-data",
+                                           initializer=_lower_priority)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await _Exchange(scope, receive, send).run(self._app, self._executor)
+        executor = self._serving if self._serves_data(scope) else self._executor
+        await _Exchange(scope, receive, send).run(self._app, executor)
 
 
 class _Exchange:

@@ -25,6 +25,12 @@ from .errors import RepositoryError
 
 GIT_BINARY = "git"
 
+# The niceness of the git processes that send repository data to clients (upload-pack and the
+# pack-objects it starts, which inherits it): 64 clones at once must not starve the worker
+# processes that answer the API and pages, which keep the default 0. An idle machine gives the
+# clones all its CPU all the same.
+SERVING_NICENESS = 10
+
 # A merge of a huge fork may transfer a lot, but never should one command hang a worker.
 DEFAULT_TIMEOUT = 600.0
 STREAM_CHUNK = 1024 * 1024
@@ -43,6 +49,13 @@ _DROPPED_VARS = frozenset((
     "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
     "SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "GIT_SSH",
 ))
+
+
+def serve_at_low_priority(pid: int) -> None:
+    """Lower the CPU priority of the process ``pid`` serving a clone or fetch, just started
+    (before upload-pack has read the client's wants, so before it starts pack-objects)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.setpriority(os.PRIO_PROCESS, pid, SERVING_NICENESS)
 
 
 def environment(**extra: str) -> dict[str, str]:

@@ -4,22 +4,22 @@ A remote that never answers, or trickles, must not hold a server thread for long
 of such requests must not take every thread. Each transfer runs in its own process group,
 watched for progress: it is killed after ``stall`` seconds without a byte of output (git and hg
 are asked to report progress) or ``timeout`` seconds in all, whatever the scheme. At most
-``max_concurrent`` transfers run at once on the machine, whichever worker process runs them
-(a place is an ``flock`` on one of ``max_concurrent`` files in ``slots_dir``, dropped by the
-kernel if the process dies); one more is refused at once rather than queued, so that the
-caller gets an answer instead of a hang.
+``max_concurrent`` transfers run at once, whichever worker process (or node) runs them: the
+places are the installation's (``slots``, a semaphore of :mod:`vcshub.coordination` given by
+the service; a dead process's place is freed); one more is refused at once rather than queued,
+so that the caller gets an answer instead of a hang.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import ContextManager
 from dataclasses import dataclass
 
 from .errors import CloneError, TransferRefused, TransferStalled
@@ -37,8 +37,9 @@ class TransferLimits:
     timeout: float = 3600.0
     stall: float = 120.0
     max_concurrent: int = 8
-    # Where the places are (the data directory's remote-slots/); empty: this process only.
-    slots_dir: str = ""
+    # Takes one of the installation's places for a block, yielding whether it got one (a
+    # coordination semaphore's ``slot``); None: this process's count only.
+    slots: Callable[[], ContextManager[bool]] | None = None
     # The ssh client for ssh:// remotes; empty means one that uses no agent, no identity and no
     # ssh configuration of the server account (its keys must not open other doors).
     ssh_command: str = ""
@@ -72,8 +73,10 @@ _running = 0
 @contextlib.contextmanager
 def transfer_slot(limits: TransferLimits) -> Iterator[None]:
     """Hold one of the ``max_concurrent`` places for the duration of a transfer."""
-    if limits.slots_dir:
-        with _file_slot(limits):
+    if limits.slots is not None:
+        with limits.slots() as held:
+            if not held:
+                raise _refused(limits)
             yield
         return
     global _running
@@ -86,24 +89,6 @@ def transfer_slot(limits: TransferLimits) -> Iterator[None]:
     finally:
         with _slots:
             _running -= 1
-
-
-@contextlib.contextmanager
-def _file_slot(limits: TransferLimits) -> Iterator[None]:
-    os.makedirs(limits.slots_dir, mode=0o700, exist_ok=True)
-    for number in range(limits.max_concurrent):
-        fd = os.open(os.path.join(limits.slots_dir, f"slot-{number}"), os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue
-        try:
-            yield
-        finally:
-            os.close(fd)  # releases the place
-        return
-    raise _refused(limits)
 
 
 def _refused(limits: TransferLimits) -> TransferRefused:
