@@ -1,32 +1,48 @@
 """Whether this node can serve (``GET /_admin/health``, for load balancers and orchestrators).
 
 Liveness is the process answering at all. Readiness is what a request needs besides the
-process: the database answers a query, and the repository store is there and writable. Each
-check says what failed, never a secret (no database URL, no path).
+process: the database answers a query, the repository store is there and writable, and, when
+configured, Redis and the task broker answer (services/shared_services.py). Each check says
+what failed, never a secret (no URL, no path). Also who may read the metrics besides the
+node's own network (web/metrics_views.py).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from vcshub.auth.errors import AuthError
+from vcshub.auth.identity import check_role, check_user_access, find_token_owner
+from vcshub.auth.tokens import API_ROLES
+from vcshub.services import shared_services
+from vcshub.services.health_check import Check
 from vcshub.services.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    seconds: float
-
-
 def readiness(uow: UnitOfWork) -> list[Check]:
-    return [_database(uow), _store(uow)]
+    checks = [_database(uow), _store(uow)]
+    settings = uow.settings
+    if settings.redis_url:
+        checks.append(shared_services.redis_check(settings.redis_url))
+    if settings.task_broker_url:
+        checks.append(shared_services.broker_check(settings.task_broker_url))
+    return checks
+
+
+def may_read_metrics(uow: UnitOfWork, token: str, client_ip: str) -> bool:
+    """Whether ``token`` is an active super-admin's (role all or api, his IP whitelist
+    obeyed): the credential a scraper from outside the node's private network must show."""
+    try:
+        user, role = find_token_owner(uow.db, token, uow.clock())
+        check_role(role, API_ROLES)
+        check_user_access(uow.db, user, client_ip)
+    except AuthError:
+        return False
+    return bool(user.admin)
 
 
 def _database(uow: UnitOfWork) -> Check:
