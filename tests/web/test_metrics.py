@@ -1,0 +1,172 @@
+"""``/_admin/metrics`` on live servers: off by default (404); on, one scrape of a 2-worker server
+counts what every worker served (API calls, pages, git and hg clones, fetches and pushes),
+and only the node's own network or a super-admin's token may read it.
+
+The metrics server also has Redis and a Redis task broker configured, so its readiness shows
+both checks answering."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import glob
+import re
+import shutil
+
+import httpx
+import pytest
+from prometheus_client.mmap_dict import MmapedDict
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.api_client import ApiClient
+from tests.databases import database_url
+from tests.factories import make_user
+from tests.live_server import start_server
+from tests.transport.clients import Clients, Credentials
+
+REDIS_URL = "redis://127.0.0.1:6379/14"  # only pinged: nothing is written there
+CALLS = 24
+
+
+@pytest.fixture(scope="module")
+def metrics_server(db_backend, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp(f"metrics-{db_backend}")
+    with database_url(db_backend, "metrics", data_dir) as url:
+        server = start_server(
+            data_dir, url, VCSHUB_METRICS_ENABLED="true", VCSHUB_WORKERS="2",
+            VCSHUB_REDIS_URL=REDIS_URL, VCSHUB_TASK_BROKER_URL=REDIS_URL,
+        )
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def scrape(server, **kwargs) -> dict[tuple[str, tuple], float]:
+    response = httpx.get(f"{server.url}/_admin/metrics", timeout=30, **kwargs)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    samples = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def value(samples, name: str, **labels: str) -> float:
+    """The sum of the samples called ``name`` whose labels include ``labels``."""
+    return sum(v for (n, ls), v in samples.items()
+               if n == name and labels.items() <= dict(ls).items())
+
+
+def test_metrics_are_off_unless_enabled(live_server):
+    response = httpx.get(f"{live_server.url}/_admin/metrics", timeout=30)
+    assert response.status_code == 404
+    assert "vcshub_" not in response.text
+
+
+def test_one_scrape_counts_every_workers_requests(metrics_server):
+    before = scrape(metrics_server)
+    token = metrics_server.admin_token
+
+    def call(_: int) -> None:
+        with httpx.Client(timeout=60) as client:  # a new connection: any worker may take it
+            reply = client.post(metrics_server.api_url, json={
+                "id": 1, "auth_token": token, "method": "get_server_info", "args": {}})
+            assert reply.json()["error"] is None
+
+    sent = 0
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        # until both workers have answered some (the kernel picks which accepts), 10 rounds at most
+        for _ in range(10):
+            list(pool.map(call, range(CALLS)))
+            sent += CALLS
+            if len(_processes_that_counted(metrics_server, "get_server_info")) >= 2:
+                break
+    assert len(_processes_that_counted(metrics_server, "get_server_info")) >= 2
+    httpx.post(metrics_server.api_url, json={"id": 2, "auth_token": token, "method": "no_such", "args": {}})
+    httpx.get(f"{metrics_server.url}/", timeout=30)
+
+    after = scrape(metrics_server)
+    counted = (value(after, "vcshub_http_requests_total", kind="api", operation="get_server_info")
+               - value(before, "vcshub_http_requests_total", kind="api", operation="get_server_info"))
+    assert counted == sent
+    assert value(after, "vcshub_http_requests_total", kind="api", operation="unknown", status="2xx") >= 1
+    assert value(after, "vcshub_http_request_seconds_count", kind="api", operation="get_server_info") >= sent
+    assert value(after, "vcshub_http_requests_total", kind="web", operation="", status="2xx") >= 1
+    # every live worker's process figures, and the queues' gauges
+    assert after[("vcshub_processes", ())] >= 2
+    pids = {dict(labels)["pid"] for (name, labels) in after if name == "vcshub_process_resident_memory_bytes"}
+    assert len(pids) >= 2
+    assert ("vcshub_queue_length", (("queue", "search-index"),)) in after
+    assert ("vcshub_queue_length", (("queue", "housekeeping"),)) in after
+
+
+def _processes_that_counted(server, method: str) -> set[str]:
+    """The process ids whose own metric file has counted ``method`` calls."""
+    pids = set()
+    for path in glob.glob(str(server.data_dir / "metrics" / "*" / "counter_*.db")):
+        for key, count, *_ in MmapedDict.read_all_values_from_file(path):
+            if "vcshub_http_requests" in key and f'"{method}"' in key and count > 0:
+                pids.add(re.search(r"_(\d+)\.db$", path).group(1))
+    return pids
+
+
+@pytest.mark.skipif(shutil.which("hg") is None, reason="needs hg")
+def test_clones_fetches_and_pushes_are_counted(metrics_server, tmp_path):
+    admin = ApiClient(metrics_server.api_url, metrics_server.admin_token)
+    clients = Clients(metrics_server.url, tmp_path)
+    me = Credentials(metrics_server.admin_username, metrics_server.admin_password)
+    before = scrape(metrics_server)
+    for kind in ("git", "hg"):
+        name = f"metrics-{kind}"
+        admin.result("create_repo", repo_name=name, repo_type=kind)
+        _, first = clients.clone(kind, name, me)
+        first.commit("a.txt", "one\n")
+        first.push(me).check()
+        second_clone, second = clients.clone(kind, name, me)
+        second_clone.check()
+        first.commit("b.txt", "two\n")
+        first.push(me).check()
+        second.fetch(me).check()
+    after = scrape(metrics_server)
+
+    def more(**labels):
+        return (value(after, "vcshub_vcs_operations_total", transport="http", **labels)
+                - value(before, "vcshub_vcs_operations_total", transport="http", **labels))
+
+    assert more(vcs="git", operation="push") == 2
+    assert more(vcs="git", operation="clone") == 1  # the first clone, of an empty repository, got no pack
+    assert more(vcs="git", operation="fetch") == 1
+    assert more(vcs="hg", operation="push") == 2
+    assert more(vcs="hg", operation="clone") >= 1
+    assert more(vcs="hg", operation="fetch") >= 1
+    assert value(after, "vcshub_http_requests_total", kind="git", operation="git-receive-pack") >= 2
+    assert value(after, "vcshub_http_requests_total", kind="hg", operation="unbundle") >= 2
+    admin.close()
+
+
+def test_only_the_nodes_network_or_a_super_admin_may_read(metrics_server):
+    url = f"{metrics_server.url}/_admin/metrics"
+    outside = {"X-Forwarded-For": "203.0.113.7"}  # from the trusted 127.0.0.1: an outside client
+    assert httpx.get(url, headers=outside, timeout=30).status_code == 403
+    assert httpx.get(url, headers={**outside, "Authorization": "Bearer not-a-token"},
+                     timeout=30).status_code == 403
+    admin = ApiClient(metrics_server.api_url, metrics_server.admin_token)
+    someone = make_user(admin)
+    assert httpx.get(url, headers={**outside, "Authorization": f"Bearer {someone.token}"},
+                     timeout=30).status_code == 403
+    assert httpx.get(url, params={"auth_token": someone.token}, headers=outside,
+                     timeout=30).status_code == 403
+    allowed = httpx.get(url, headers={**outside, "Authorization": f"Bearer {metrics_server.admin_token}"},
+                        timeout=30)
+    assert allowed.status_code == 200 and "vcshub_http_requests_total" in allowed.text
+    assert httpx.get(url, params={"auth_token": metrics_server.admin_token}, headers=outside,
+                     timeout=30).status_code == 200
+    admin.close()
+
+
+def test_readiness_checks_redis_and_the_broker(metrics_server):
+    response = httpx.get(f"{metrics_server.url}/_admin/health", timeout=30)
+    assert response.status_code == 200, response.text
+    checks = response.json()["checks"]
+    assert checks["redis"]["ok"] and checks["task_broker"]["ok"]
