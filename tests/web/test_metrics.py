@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import glob
+import os
 import re
 import shutil
+import signal
+import time
 
 import httpx
 import pytest
@@ -113,6 +116,7 @@ def _processes_that_counted(server, method: str) -> set[str]:
 
 @pytest.mark.skipif(shutil.which("hg") is None, reason="needs hg")
 def test_clones_fetches_and_pushes_are_counted(metrics_server, tmp_path):
+    # about 7 s: twelve real git and hg client runs, each a process start and a few requests
     admin = ApiClient(metrics_server.api_url, metrics_server.admin_token)
     clients = Clients(metrics_server.url, tmp_path)
     me = Credentials(metrics_server.admin_username, metrics_server.admin_password)
@@ -170,3 +174,30 @@ def test_readiness_checks_redis_and_the_broker(metrics_server):
     assert response.status_code == 200, response.text
     checks = response.json()["checks"]
     assert checks["redis"]["ok"] and checks["task_broker"]["ok"]
+
+
+def test_a_killed_worker_is_replaced_and_its_counts_kept(metrics_server):
+    """Last in this module: it kills one of the server's workers (uvicorn starts another).
+    4-8 s: uvicorn notices the death and starts a worker, which imports the application."""
+    before = scrape(metrics_server)
+    pids = _pids(before)
+    api_calls = value(before, "vcshub_http_requests_total", kind="api")
+    victim = max(pids)
+    folder = next((metrics_server.data_dir / "metrics").iterdir())
+    assert (folder / f"gauge_livesum_{victim}.db").exists()
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        after = scrape(metrics_server)
+        if victim not in _pids(after) and after[("vcshub_processes", ())] == len(pids):
+            break
+        time.sleep(0.5)
+    assert victim not in _pids(after) and after[("vcshub_processes", ())] == len(pids)
+    # its counters stay in the totals; its gauges are gone from the sums
+    assert value(after, "vcshub_http_requests_total", kind="api") >= api_calls
+    assert not (folder / f"gauge_livesum_{victim}.db").exists()
+
+
+def _pids(samples) -> set[int]:
+    return {int(dict(labels)["pid"]) for (name, labels) in samples
+            if name == "vcshub_process_resident_memory_bytes"}

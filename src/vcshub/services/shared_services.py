@@ -58,7 +58,7 @@ def _kombu_problem(url: str, timeout: float) -> str | None:
     except (ValueError, KeyError, KombuError):  # unknown transport name or a malformed URL
         return "bad URL"
     try:
-        connection.ensure_connection(max_retries=1, timeout=timeout)
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
     except (OSError, KombuError, *connection.connection_errors) as exc:
         return type(exc).__name__
     finally:
