@@ -23,8 +23,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.api_client import ApiClient
 from tests.databases import database_url
 from tests.factories import make_user
-from tests.live_server import start_server
+from tests.factories.api import seeded_repo
+from tests.live_server import free_port, start_server
 from tests.transport.clients import Clients, Credentials
+from tests.transport.ssh_clients import SshClients, SshWay, keygen, wait_for_port
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # only pinged: nothing is written there
 CALLS = 24
@@ -33,12 +35,16 @@ CALLS = 24
 @pytest.fixture(scope="module")
 def metrics_server(db_backend, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp(f"metrics-{db_backend}")
+    ssh_port = free_port()
     with database_url(db_backend, "metrics", data_dir) as url:
         server = start_server(
             data_dir, url, VCSHUB_METRICS_ENABLED="true", VCSHUB_WORKERS="2",
             VCSHUB_REDIS_URL=REDIS_URL, VCSHUB_TASK_BROKER_URL=REDIS_URL,
+            VCSHUB_SSH_PORT=str(ssh_port),
         )
+        server.ssh_port = ssh_port
         try:
+            wait_for_port(ssh_port)
             yield server
         finally:
             server.stop()
@@ -149,6 +155,33 @@ def test_clones_fetches_and_pushes_are_counted(metrics_server, tmp_path):
     admin.close()
 
 
+def test_ssh_sessions_and_operations_are_counted(metrics_server, tmp_path):
+    """Over the built-in SSH server, a process of its own: its figures are in the scrape too."""
+    admin = ApiClient(metrics_server.api_url, metrics_server.admin_token)
+    clients = SshClients(SshWay("builtin", metrics_server.ssh_port, "git"), tmp_path)
+    key = keygen(tmp_path / "key")
+    admin.result("add_user_ssh_key", userid=metrics_server.admin_username,
+                 key=key.with_suffix(".pub").read_text())
+    login = clients.login(key)
+    repo = seeded_repo(metrics_server, admin, "git")
+    before = scrape(metrics_server)
+    result, first = clients.clone("git", repo, login)
+    result.check()
+    first.commit("ssh.txt", "over ssh\n")
+    first.push(login).check()
+    clients.git("-C", str(first.path), "fetch", clients.url(repo, login)).check()
+    after = scrape(metrics_server)
+
+    def more(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert more("vcshub_ssh_sessions_total", vcs="git") == 3
+    assert more("vcshub_ssh_session_seconds_count", vcs="git") == 3
+    assert more("vcshub_vcs_operations_total", vcs="git", transport="ssh", operation="clone") == 1
+    assert more("vcshub_vcs_operations_total", vcs="git", transport="ssh", operation="push") == 1
+    admin.close()
+
+
 def test_only_the_nodes_network_or_a_super_admin_may_read(metrics_server):
     url = f"{metrics_server.url}/_admin/metrics"
     outside = {"X-Forwarded-For": "203.0.113.7"}  # from the trusted 127.0.0.1: an outside client
@@ -182,9 +215,9 @@ def test_a_killed_worker_is_replaced_and_its_counts_kept(metrics_server):
     before = scrape(metrics_server)
     pids = _pids(before)
     api_calls = value(before, "vcshub_http_requests_total", kind="api")
-    victim = max(pids)
     folder = next((metrics_server.data_dir / "metrics").iterdir())
-    assert (folder / f"gauge_livesum_{victim}.db").exists()
+    # an HTTP worker (they sample the queues' gauges), not the SSH server's process
+    victim = max(pid for pid in pids if (folder / f"gauge_livesum_{pid}.db").exists())
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
