@@ -23,16 +23,16 @@ import glob
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
 from prometheus_client import multiprocess
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from vcshub import __version__
 from vcshub.metrics.directory import multiprocess_dir
 from vcshub.metrics.instruments import QUEUE_LENGTH
-from vcshub.metrics.process_info import ProcessInfo
 
 SAMPLE_SECONDS = 5.0
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -132,3 +132,38 @@ def _running(pid: int) -> bool:
     except PermissionError:  # someone else's process has the id: it runs
         return True
     return True
+
+
+class ProcessInfo:
+    """Process figures for every live process of the node, read at scrape time.
+
+    prometheus-client's own process collector describes only the process it runs in, and is
+    not available in multiprocess mode; the scraping process therefore reads each live
+    process's figures from /proc (Linux; elsewhere only the version and the process count),
+    labelled by process id: ``vcshub_process_resident_memory_bytes{pid="..."}`` and so on,
+    plus ``vcshub_info{version}`` and ``vcshub_processes``.
+    """
+
+    def __init__(self, pids: Iterable[int], version: str) -> None:
+        self._pids = sorted(pids)
+        self._version = version
+
+    def collect(self) -> Iterator[Metric]:
+        info = GaugeMetricFamily("vcshub_info", "The vcshub version this node runs", labels=["version"])
+        info.add_metric([self._version], 1)
+        yield info
+        yield GaugeMetricFamily("vcshub_processes", "Live processes of this node that serve requests",
+                                value=len(self._pids))
+        families: dict[str, Metric] = {}
+        for pid in self._pids:
+            # registry=None: a reader for this one collection, registered nowhere
+            reader = ProcessCollector(namespace="", pid=lambda pid=pid: pid, registry=None)
+            for family in reader.collect():
+                target = families.get(family.name)
+                if target is None:
+                    target = Metric("vcshub_" + family.name, family.documentation, family.type)
+                    families[family.name] = target
+                for sample in family.samples:
+                    target.add_sample("vcshub_" + sample.name, {**sample.labels, "pid": str(pid)},
+                                      sample.value)
+        yield from families.values()
