@@ -8,6 +8,7 @@ both checks answering."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import glob
 import os
 import re
@@ -103,9 +104,8 @@ def test_one_scrape_counts_every_workers_requests(metrics_server):
     assert value(after, "vcshub_http_request_seconds_count", kind="api", operation="get_server_info") >= sent
     assert value(after, "vcshub_http_requests_total", kind="web", operation="", status="2xx") >= 1
     # every live worker's process figures, and the queues' gauges
-    assert after[("vcshub_processes", ())] >= 2
-    pids = {dict(labels)["pid"] for (name, labels) in after if name == "vcshub_process_resident_memory_bytes"}
-    assert len(pids) >= 2
+    assert after[("vcshub_processes", ())] == 3  # two HTTP workers and the SSH server
+    assert len(_pids(after)) == 3
     assert ("vcshub_queue_length", (("queue", "search-index"),)) in after
     assert ("vcshub_queue_length", (("queue", "housekeeping"),)) in after
 
@@ -216,8 +216,9 @@ def test_a_killed_worker_is_replaced_and_its_counts_kept(metrics_server):
     pids = _pids(before)
     api_calls = value(before, "vcshub_http_requests_total", kind="api")
     folder = next((metrics_server.data_dir / "metrics").iterdir())
-    # an HTTP worker (they sample the queues' gauges), not the SSH server's process
-    victim = max(pid for pid in pids if (folder / f"gauge_livesum_{pid}.db").exists())
+    # an HTTP worker, not the SSH server's process (uvicorn replaces only its own)
+    victim = max(pids - {_listening_pid(metrics_server.ssh_port, pids)})
+    assert (folder / f"gauge_livesum_{victim}.db").exists()
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -229,6 +230,23 @@ def test_a_killed_worker_is_replaced_and_its_counts_kept(metrics_server):
     # its counters stay in the totals; its gauges are gone from the sums
     assert value(after, "vcshub_http_requests_total", kind="api") >= api_calls
     assert not (folder / f"gauge_livesum_{victim}.db").exists()
+
+
+def _listening_pid(port: int, pids: set[int]) -> int:
+    """Which of ``pids`` listens on the TCP ``port`` (Linux: the socket's inode in /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    for pid in pids:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                    return pid
+    raise AssertionError(f"nobody of {pids} listens on {port}")
 
 
 def _pids(samples) -> set[int]:

@@ -108,9 +108,14 @@ def scrape() -> bytes:
 
 
 def _mark_vanished(folder: str) -> set[int]:
-    """The process ids that have a file here and still run; the others are marked dead."""
+    """The serving processes that still run; the others are marked dead.
+
+    A serving process is one with a live gauge file (each samples its queues from its start,
+    and marking it dead removes the file): a dead one is looked at once, so a later process
+    that happens to get its id is never taken for it.
+    """
     alive: set[int] = set()
-    for path in glob.glob(os.path.join(folder, "*.db")):
+    for path in glob.glob(os.path.join(folder, "gauge_live*.db")):
         found = _PID_FILE.search(path)
         if found is None:
             continue
