@@ -1,9 +1,10 @@
-"""Readiness with Redis and a task broker that do not answer: 503, the failing checks named,
-and nothing of their URLs (passwords, hosts, ports) in the answer.
+"""Readiness with Redis and a task broker configured: 200 and both checks when they answer (the
+real Redis at 127.0.0.1:6379); 503, the failing checks named and nothing of their URLs
+(passwords, hosts, ports) in the answer when nobody listens.
 
-The application is built in-process on the service tier's database (no lifespan: no
-background threads) against a port nobody listens on; the answering case is in
-tests/web/test_metrics.py, against a live server and the real Redis."""
+The application is built in-process on the service tier's database and served through
+Starlette's test client, without its lifespan: no background thread, no task is submitted to
+the broker (a live server would send its periodic tasks there, for no worker to take)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,20 @@ from starlette.testclient import TestClient
 
 from tests.live_server import free_port
 from vcshub.app import create_app
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"  # only pinged
+
+
+def test_readiness_with_redis_and_a_redis_broker_answering(service_env):
+    settings, _ = service_env
+    app = create_app(dataclasses.replace(settings, redis_url=REDIS_URL, task_broker_url=REDIS_URL))
+    response = TestClient(app).get("/_admin/health")
+    assert response.status_code == 200, response.text
+    checks = response.json()["checks"]
+    assert checks["redis"] == {"ok": True, "detail": "ok", "ms": checks["redis"]["ms"]}
+    assert checks["task_broker"]["ok"] and checks["database"]["ok"]
+    assert "6379" not in response.text
 
 
 def test_readiness_fails_on_unreachable_redis_and_broker_without_telling_their_urls(service_env):
