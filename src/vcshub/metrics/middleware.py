@@ -45,19 +45,30 @@ class RequestMetrics:
         labels = RequestLabels(kind_of_path(scope["path"], self.static_prefix))
         scope[SCOPE_KEY] = labels
         status = 500  # what the server answers when the app raises before it starts answering
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            recorded = True
+            count, timing = _children(labels.kind, labels.operation, status // 100)
+            count.inc()
+            timing.observe(time.perf_counter() - began)
 
         async def counting_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif (message["type"] == "http.response.body" and not recorded
+                  and not message.get("more_body", False)):
+                # before the answer's end leaves: a client that has it finds it counted
+                record()
             await send(message)
 
         try:
             await self.app(scope, receive, counting_send)
         finally:
-            count, timing = _children(labels.kind, labels.operation, status // 100)
-            count.inc()
-            timing.observe(time.perf_counter() - began)
+            if not recorded:  # no complete answer: an error, or the client went away
+                record()
 
 
 # (kind, operation, status class) -> the counter's and the histogram's children. Looking a

@@ -130,11 +130,12 @@ class VcsEndpoint:
         )
         pushing = (state.housekeeper.pushing(admitted.repo_path) if wanted.action == PUSH
                    else contextlib.nullcontext())
-        with pushing:
-            await state.hg_app(scope, receive, send)
         if wanted.transfers_data or wanted.action == PUSH:
+            # counted as it begins: once hgweb has answered, the client may already look
             args = hg_args(Headers(scope=scope), scope.get("query_string", b"").decode("latin-1"))
             metrics.vcs_operation("hg", "http", hg_operation(wanted.service, args))
+        with pushing:
+            await state.hg_app(scope, receive, send)
 
 
 def _wire_step(wanted: VcsRequest) -> str:
