@@ -69,25 +69,12 @@ def test_metrics_are_off_unless_enabled(live_server):
     assert "vcshub_" not in response.text
 
 
-def test_one_scrape_counts_every_workers_requests(metrics_server):
+def test_api_calls_and_pages_are_counted(metrics_server):
     before = scrape(metrics_server)
-    token = metrics_server.admin_token
-
-    def call(_: int) -> None:
-        with httpx.Client(timeout=60) as client:  # a new connection: any worker may take it
-            reply = client.post(metrics_server.api_url, json={
-                "id": 1, "auth_token": token, "method": "get_server_info", "args": {}})
-            assert reply.json()["error"] is None
-
-    sent = 0
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        # until both workers have answered some (the kernel picks which accepts), 10 rounds at most
-        for _ in range(10):
-            list(pool.map(call, range(CALLS)))
-            sent += CALLS
-            if len(_processes_that_counted(metrics_server, "get_server_info")) >= 2:
-                break
-    assert len(_processes_that_counted(metrics_server, "get_server_info")) >= 2
+        list(pool.map(lambda _: call_api(metrics_server), range(CALLS)))
+    sent = CALLS
+    token = metrics_server.admin_token
     httpx.post(metrics_server.api_url, json={"id": 2, "auth_token": token, "method": "no_such", "args": {}})
     httpx.get(f"{metrics_server.url}/", timeout=30)
 
@@ -105,13 +92,20 @@ def test_one_scrape_counts_every_workers_requests(metrics_server):
     assert ("vcshub_queue_length", (("queue", "housekeeping"),)) in after
 
 
-def _processes_that_counted(server, method: str) -> set[str]:
+def call_api(server, method: str = "get_server_info") -> None:
+    with httpx.Client(timeout=60) as client:  # a new connection: any worker may take it
+        reply = client.post(server.api_url, json={
+            "id": 1, "auth_token": server.admin_token, "method": method, "args": {}})
+        assert reply.json()["error"] is None
+
+
+def _processes_that_counted(server, method: str) -> set[int]:
     """The process ids whose own metric file has counted ``method`` calls."""
     pids = set()
     for path in glob.glob(str(server.data_dir / "metrics" / "*" / "counter_*.db")):
         for key, count, *_ in MmapedDict.read_all_values_from_file(path):
             if "vcshub_http_requests" in key and f'"{method}"' in key and count > 0:
-                pids.add(re.search(r"_(\d+)\.db$", path).group(1))
+                pids.add(int(re.search(r"_(\d+)\.db$", path).group(1)))
     return pids
 
 
@@ -197,15 +191,22 @@ def test_only_the_nodes_network_or_a_super_admin_may_read(metrics_server):
     admin.close()
 
 
-def test_a_killed_worker_is_replaced_and_its_counts_kept(metrics_server):
-    """Last in this module: it kills one of the server's workers (uvicorn starts another).
-    4-8 s: uvicorn notices the death and starts a worker, which imports the application."""
+def test_one_scrape_adds_every_process_and_keeps_a_killed_ones_counts(metrics_server):
+    """Last in this module: it kills the server's worker that answered some API calls (uvicorn
+    starts another), makes more calls, which the live workers answer, and a live worker's
+    scrape has them all: its own, the other live processes' and the dead one's. Which worker
+    takes a connection is the kernel's choice, so a dead worker's counts are the one sure way
+    to see a scrape add another process's. 4-8 s: uvicorn notices the death and starts a
+    worker, which imports the application."""
     before = scrape(metrics_server)
     pids = _pids(before)
-    api_calls = value(before, "vcshub_http_requests_total", kind="api")
+    assert before[("vcshub_processes", ())] == len(pids) == 3  # two HTTP workers, the SSH server
     folder = next((metrics_server.data_dir / "metrics").iterdir())
-    # an HTTP worker, not the SSH server's process (uvicorn replaces only its own)
-    victim = max(pids - {_listening_pid(metrics_server.ssh_port, pids)})
+    for _ in range(CALLS // 2):
+        call_api(metrics_server, "get_user")
+    # a worker that counted some, not the SSH server's process (uvicorn replaces only its own)
+    workers = pids - {_listening_pid(metrics_server.ssh_port, pids)}
+    victim = max(_processes_that_counted(metrics_server, "get_user") & workers)
     assert (folder / f"gauge_livesum_{victim}.db").exists()
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 90
@@ -215,8 +216,14 @@ def test_a_killed_worker_is_replaced_and_its_counts_kept(metrics_server):
             break
         time.sleep(0.5)
     assert victim not in _pids(after) and after[("vcshub_processes", ())] == len(pids)
-    # its counters stay in the totals; its gauges are gone from the sums
-    assert value(after, "vcshub_http_requests_total", kind="api") >= api_calls
+    for _ in range(CALLS // 2):
+        call_api(metrics_server, "get_user")
+    after = scrape(metrics_server)
+    counted = (value(after, "vcshub_http_requests_total", kind="api", operation="get_user")
+               - value(before, "vcshub_http_requests_total", kind="api", operation="get_user"))
+    assert counted == CALLS // 2 * 2
+    assert len(_processes_that_counted(metrics_server, "get_user")) >= 2  # the dead one and a live one
+    # its gauges are gone from the sums
     assert not (folder / f"gauge_livesum_{victim}.db").exists()
 
 

@@ -13,15 +13,14 @@ import functools
 import logging
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
-from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
-
-from vcshub.metrics import instruments as metrics
 
 from vcshub.auth.http_basic import authenticate_basic, parse_basic
 from vcshub.auth.tokens import VCS_ROLES
+from vcshub.metrics import instruments as metrics
 from vcshub.services import audit
 from vcshub.transport import admission, git_http, push_outcome
 from vcshub.transport.admission import AccessWish, Admitted, Refusal, RefusalReason
