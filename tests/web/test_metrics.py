@@ -41,6 +41,7 @@ def metrics_server(db_backend, tmp_path_factory):
         server.ssh_port = ssh_port
         try:
             wait_for_port(ssh_port)
+            _wait_for_processes(server, 3)
             yield server
         finally:
             server.stop()
@@ -242,6 +243,15 @@ def _listening_pid(port: int, pids: set[int]) -> int:
                 if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
                     return pid
     raise AssertionError(f"nobody of {pids} listens on {port}")
+
+
+def _wait_for_processes(server, count: int) -> None:
+    """Until ``count`` processes serve: the server answers as soon as its first worker does,
+    and the second may still be importing the application (two HTTP workers, the SSH server)."""
+    deadline = time.monotonic() + 90
+    while scrape(server).get(("vcshub_processes", ()), 0) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} processes after 90 s"
+        time.sleep(0.5)
 
 
 def _pids(samples) -> set[int]:
