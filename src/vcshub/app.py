@@ -16,6 +16,8 @@ from starlette.staticfiles import StaticFiles
 from vcshub.api.endpoint import ApiEndpoint
 from vcshub.app_state import build_state
 from vcshub.config import Settings, load_settings
+from vcshub.metrics import exposition
+from vcshub.metrics.middleware import RequestMetrics
 from vcshub.tasks.jobs import submit_task
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.tasks.sweep import sweep
@@ -35,6 +37,7 @@ from vcshub.web import (
     error_pages,
     gist_pages,
     health_views,
+    metrics_views,
     journal_pages,
     password_pages,
     pull_request_pages,
@@ -66,6 +69,10 @@ def create_app(settings: Settings) -> Starlette:
         ],
         leadership=state.coordination.leadership("periodic-jobs"),
     )
+    sampler = exposition.GaugeSampler() if settings.metrics_enabled else None
+    if sampler is not None:
+        exposition.add_queue_sampler("search-index", state.search_queue.pending)
+        exposition.add_queue_sampler("housekeeping", state.housekeeper.pending)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -73,7 +80,11 @@ def create_app(settings: Settings) -> Starlette:
         runner.start()
         state.housekeeper.start()
         state.search_queue.start()
+        if sampler is not None:
+            sampler.start()
         yield
+        if sampler is not None:
+            await asyncio.to_thread(sampler.stop)
         await runner.stop()
         state.task_runner.stop()
         await asyncio.to_thread(state.housekeeper.stop)
@@ -90,6 +101,7 @@ def create_app(settings: Settings) -> Starlette:
             Route(web_auth.PASSWORD_PAGE, password_pages.password_page, methods=["GET", "POST"]),
             # The site's own pages: each module lists its routes.
             *health_views.ROUTES,
+            *metrics_views.ROUTES,
             *gist_pages.ROUTES,
             *journal_pages.ROUTES,
             *account_pages.ROUTES,
@@ -113,6 +125,8 @@ def create_app(settings: Settings) -> Starlette:
                 fallback=RepoPages(fallback=error_pages.not_found)))),
         ],
         middleware=[
+            # outermost: its time covers the whole answer (only when metrics are on)
+            *([Middleware(RequestMetrics, static_prefix=STATIC_PREFIX)] if sampler else []),
             Middleware(WaitForBookkeeping, bookkeeping=state.push_bookkeeping),
             sessions.session_middleware(settings),
         ],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -140,6 +141,13 @@ class Settings:
         if self.ssh_clone_url:
             return self.ssh_clone_url
         return f"ssh://git@{{host}}:{self.ssh_port}/{{repo}}" if self.ssh_port else ""
+
+    @property
+    def metrics_dir(self) -> Path:
+        """This node's Prometheus multiprocess files (metrics/exposition.py): one folder per
+        host and port, so that nodes sharing a data dir (or a machine) never mix or wipe
+        each other's."""
+        return self.data_dir / "metrics" / f"{socket.gethostname()}-{self.port}"
 
     @property
     def sqlite_path(self) -> Path:

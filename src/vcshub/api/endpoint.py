@@ -7,7 +7,9 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
+from vcshub.api.pools import peek_method
 from vcshub.api.protocol import ApiRequest, encode, envelope
+from vcshub.metrics import instruments as metrics
 from vcshub.web.request_info import base_url, request_client_ip, server_address
 
 
@@ -33,6 +35,10 @@ async def api_endpoint(request: Request) -> Response:
         base_url=base_url(request, state.settings),
         server_address=server_address(request),
     )
+    if metrics.SCOPE_KEY in request.scope:  # metrics on: which method, of the known ones
+        method = peek_method(api_request.body)
+        known = method is not None and state.dispatcher.registry.get(method) is not None
+        metrics.label_request(request.scope, metrics.API, method if known else metrics.UNKNOWN_METHOD)
     # a pool by the method's speed (api/pools.py)
     reply = await to_thread.run_sync(
         state.dispatcher.handle, api_request, limiter=state.api_pools.limiter_for(api_request.body)

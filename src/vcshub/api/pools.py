@@ -40,9 +40,17 @@ class ApiPools:
 def _slow(body: bytes) -> bool:
     if len(body) > PEEK_LIMIT:
         return True
+    return peek_method(body) in SLOW_METHODS
+
+
+def peek_method(body: bytes) -> str | None:
+    """The method a request body names, when it is small enough to parse on the event loop
+    (and is JSON naming one); None otherwise (a parse error is answered at once)."""
+    if len(body) > PEEK_LIMIT:
+        return None
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return False  # answered at once with a parse error
+        return None
     method = document.get("method") if isinstance(document, dict) else None
-    return method in SLOW_METHODS if isinstance(method, str) else False
+    return method if isinstance(method, str) else None

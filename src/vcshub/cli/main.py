@@ -62,6 +62,12 @@ def serve(ctx, host, port, workers, ssh_port, config_file) -> None:
         click.echo(f"  api token: {admin.api_token}")
         click.echo(f"  (also written to {admin.file}, mode 0600)")
     click.echo(f"vcshub listening on http://{settings.host}:{settings.port}/", err=True)
+    if settings.metrics_enabled:
+        # Before any process that records metrics exists (the workers and the SSH server
+        # inherit the environment), and before this one imports prometheus-client.
+        from vcshub.metrics.directory import prepare_directory
+
+        prepare_directory(settings.metrics_dir)
     if settings.ssh_port:
         _start_ssh_server(settings)
     if settings.workers > 1:

@@ -84,6 +84,11 @@ class SearchQueue:
         with self._changed:
             return not self._notices and not self._backlog and not self._busy
 
+    def pending(self) -> int:
+        """Repositories waiting to be indexed, notices and backlog (the metrics' queue length)."""
+        with self._changed:
+            return len(self._notices) + len(self._backlog)
+
     def _work(self, catch_up: bool) -> None:
         if catch_up:
             self._guarded(self._catch_up)

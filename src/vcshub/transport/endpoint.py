@@ -12,18 +12,21 @@ import functools
 import logging
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
 from vcshub.auth.http_basic import authenticate_basic, parse_basic
 from vcshub.auth.tokens import VCS_ROLES
+from vcshub.metrics import instruments as metrics
 from vcshub.services import audit
 from vcshub.transport import admission, git_http, push_outcome
 from vcshub.transport.admission import AccessWish, Admitted, Refusal, RefusalReason
 from vcshub.transport.errors import ClientGone
 from vcshub.transport.git_push import PushCommands
 from vcshub.transport.hg_http import SCOPE_KEY, HgRequestContext
+from vcshub.transport.operations import GitFetchWatch, git_operation, hg_args, hg_operation
 from vcshub.transport.requests import PUSH, VcsRequest, classify
 from vcshub.web.request_info import request_client_ip
 
@@ -55,6 +58,7 @@ class VcsEndpoint:
             await self.fallback(scope, receive, send)
             return
         state = request.app.state.vcshub
+        metrics.label_request(scope, wanted.kind, _wire_step(wanted))
         if wanted.refused:
             await PlainTextResponse(wanted.refused, status_code=403)(scope, receive, send)
             return
@@ -79,6 +83,7 @@ class VcsEndpoint:
     async def _git(self, state, request, wanted: VcsRequest, admitted: Admitted, receive, send):
         push = wanted.action == PUSH and not wanted.advertise
         commands = PushCommands() if push else None
+        watch = GitFetchWatch() if not push and not wanted.advertise else None
         bookkeeping = functools.partial(push_outcome.after_git_push, state, admitted, commands)
         # a running push holds its repository's housekeeping and merges back
         async with state.housekeeper.pushing(admitted.repo_path, push) as held:
@@ -95,12 +100,15 @@ class VcsEndpoint:
                     git_protocol=request.headers.get("git-protocol"),
                     gzip_body=request.headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"),
                     commands=commands,
+                    watch=watch,
                 )
             except BaseException:
                 # Whatever happened to git or the client, journal the refs that did move.
                 if push:
                     await state.push_bookkeeping.run(bookkeeping)
                 raise
+        if not wanted.advertise:
+            metrics.vcs_operation("git", "http", git_operation(wanted.service, watch))
         if push:
             # Before the response ends: the pusher's next clone must find HEAD's branch.
             await run_in_threadpool(push_outcome.adopt_pushed_default, admitted, commands)
@@ -122,6 +130,10 @@ class VcsEndpoint:
             bookkeeping=state.push_bookkeeping,
             serves_data=wanted.transfers_data and wanted.action != PUSH,
         )
+        if wanted.transfers_data or wanted.action == PUSH:
+            # counted as it begins: once hgweb has answered, the client may already look
+            args = hg_args(Headers(scope=scope), scope.get("query_string", b"").decode("latin-1"))
+            metrics.vcs_operation("hg", "http", hg_operation(wanted.service, args))
         async with state.housekeeper.pushing(admitted.repo_path, wanted.action == PUSH) as held:
             if not held:
                 await _busy(wanted, scope, receive, send)
@@ -135,6 +147,14 @@ async def _busy(wanted: VcsRequest, scope, receive, send) -> None:
         status_code=503, headers={"Retry-After": "60"},
     )
     await response(scope, receive, send)
+
+
+def _wire_step(wanted: VcsRequest) -> str:
+    """The metrics' operation label of a git/hg request: the git service (``info-refs`` for
+    the advertisement) or the hg command; both from closed lists (transport/requests.py)."""
+    if wanted.refused:
+        return "refused"
+    return "info-refs" if wanted.advertise else wanted.service
 
 
 async def _refuse(state, refusal: Refusal, scope, receive, send) -> None:

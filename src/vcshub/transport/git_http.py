@@ -22,6 +22,7 @@ from starlette.types import Receive, Send
 
 from vcshub.transport.errors import ClientGone
 from vcshub.transport.git_push import PushCommands
+from vcshub.transport.operations import GitFetchWatch
 from vcshub.vcs import git_command
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,14 @@ async def serve(
     git_protocol: str | None,
     gzip_body: bool,
     commands: PushCommands | None = None,
+    watch: GitFetchWatch | None = None,
 ) -> bool:
     """Run one git request; True when git finished successfully.
 
     The response is left open: the caller ends it with ``end_response``, before or after its
     own bookkeeping (see :mod:`vcshub.transport.bookkeeping`).
-    Raises ClientGone when the client went away before the end.
+    Raises ClientGone when the client went away before the end. ``watch`` sees both
+    directions (transport/operations.py).
     """
     protocol = _protocol(git_protocol)
     process, output, output_pipe = await _start(repo_path, service, advertise, protocol)
@@ -68,10 +71,13 @@ async def serve(
             # pack is left to finish, or it could leave a half-updated ref (and its lock file)
             # behind.
             pump = _RequestPump(
-                receive, process, gzip_body, commands, kill_if_gone=service == "git-upload-pack"
+                receive, process, gzip_body, commands, kill_if_gone=service == "git-upload-pack",
+                watch=watch,
             )
             pump.start()
         while chunk := await output.read(RESPONSE_CHUNK):
+            if watch is not None:
+                watch.response(chunk)
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         code = await process.wait()
     except (OSError, asyncio.CancelledError):
@@ -177,12 +183,14 @@ def _kill(process) -> None:
 class _RequestPump:
     """Feeds the request body to git, then watches for the client leaving while git answers."""
 
-    def __init__(self, receive, process, gzip_body: bool, commands, kill_if_gone: bool) -> None:
+    def __init__(self, receive, process, gzip_body: bool, commands, kill_if_gone: bool,
+                 watch: GitFetchWatch | None = None) -> None:
         self._receive = receive
         self._process = process
         self._gzip_body = gzip_body
         self._commands = commands
         self._kill_if_gone = kill_if_gone
+        self._watch = watch
         self._task: asyncio.Task | None = None
         self.client_gone = False
 
@@ -200,7 +208,8 @@ class _RequestPump:
             log.exception("reading the request body failed")
 
     async def _run(self) -> None:
-        complete = await _feed(self._receive, self._process.stdin, self._gzip_body, self._commands)
+        complete = await _feed(self._receive, self._process.stdin, self._gzip_body, self._commands,
+                               self._watch)
         # Once the body is in, receive() only returns when the client disconnects.
         if complete and (await self._receive())["type"] != "http.disconnect":
             return
@@ -209,7 +218,8 @@ class _RequestPump:
             _kill(self._process)
 
 
-async def _feed(receive: Receive, stdin, gzip_body: bool, commands: PushCommands | None) -> bool:
+async def _feed(receive: Receive, stdin, gzip_body: bool, commands: PushCommands | None,
+                watch: GitFetchWatch | None = None) -> bool:
     """Copy the request body into git's stdin; False when the client left before its end.
 
     Closing stdin early makes git see a truncated request and clean up after itself (a cut
@@ -224,6 +234,8 @@ async def _feed(receive: Receive, stdin, gzip_body: bool, commands: PushCommands
             for piece in _inflate(inflater, message.get("body", b"")):
                 if commands is not None:
                     commands.feed(piece)
+                if watch is not None:
+                    watch.request(piece)
                 stdin.write(piece)
                 await stdin.drain()
             if not message.get("more_body", False):

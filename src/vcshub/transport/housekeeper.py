@@ -80,6 +80,11 @@ class Housekeeper:
         with self._lock:
             return not self._queued and not self._busy
 
+    def pending(self) -> int:
+        """Repositories waiting for housekeeping (the metrics' queue length)."""
+        with self._lock:
+            return len(self._queued)
+
     def _work(self) -> None:
         while True:
             item = self._queue.get()

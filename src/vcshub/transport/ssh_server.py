@@ -21,6 +21,7 @@ import asyncssh
 from vcshub import vcs
 from vcshub.config import Settings
 from vcshub.db.engine import create_db_engine, create_session_factory
+from vcshub.metrics import exposition
 from vcshub.services import ssh_keys
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport import ssh_session
@@ -162,6 +163,12 @@ def run(settings: Settings, parent_pid: int | None = None) -> None:
     # queues catch up only at their start)
     search_queue = SearchQueue(state.sessions, settings)
     search_queue.start(catch_up=False)
+    # its queues are the node's too; sampling also lists this process in the node's scrape
+    sampler = exposition.GaugeSampler() if settings.metrics_enabled else None
+    if sampler is not None:
+        exposition.add_queue_sampler("search-index", search_queue.pending)
+        exposition.add_queue_sampler("housekeeping", state.housekeeper.pending)
+        sampler.start()
 
     async def serve() -> None:
         server = await start(state, settings.host, settings.ssh_port)
@@ -182,6 +189,8 @@ def run(settings: Settings, parent_pid: int | None = None) -> None:
     try:
         asyncio.run(serve())
     finally:
+        if sampler is not None:
+            sampler.stop()
         state.housekeeper.stop()
         search_queue.stop()
         engine.dispose()

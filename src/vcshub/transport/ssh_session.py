@@ -20,6 +20,7 @@ import functools
 import logging
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -32,6 +33,8 @@ from vcshub.auth.errors import InvalidToken
 from vcshub.auth.identity import check_user_access
 from vcshub.config import Settings
 from vcshub.coordination import Coordination
+from vcshub.metrics import instruments as metrics
+from vcshub.metrics.instruments import PUSH
 from vcshub.permissions.effective import DEFAULT_USERNAME
 from vcshub.services import ssh_keys
 from vcshub.services.unit_of_work import unit_of_work
@@ -40,6 +43,7 @@ from vcshub.transport.admission import Admitted, Refusal, RefusalReason
 from vcshub.transport.git_push import PushCommands
 from vcshub.transport.hg_push import HgPush
 from vcshub.transport.housekeeper import Housekeeper
+from vcshub.transport.operations import GitFetchWatch, git_operation
 from vcshub.transport.ssh_commands import CommandRefused, SshCommand
 from vcshub.vcs import git_command
 
@@ -88,10 +92,20 @@ async def serve(
     channel: SessionChannel,
 ) -> int:
     """Serve one SSH session; its exit status."""
+    began = time.perf_counter()
     try:
         command = ssh_commands.parse(command_line)
     except CommandRefused as exc:
+        metrics.ssh_session("none", time.perf_counter() - began)
         return await _refuse(channel, str(exc))
+    try:
+        return await _serve_command(state, command, key_id, client_ip, env, channel)
+    finally:
+        metrics.ssh_session(command.kind, time.perf_counter() - began)
+
+
+async def _serve_command(state, command: SshCommand, key_id: int, client_ip: str,
+                         env: Mapping[str, str], channel: SessionChannel) -> int:
     identify = functools.partial(_key_owner, key_id=key_id, client_ip=client_ip)
     outcome = await asyncio.to_thread(admission.admit, state, command.wish(), identify, client_ip)
     if isinstance(outcome, Refusal):
@@ -147,6 +161,7 @@ def _mark_used(state, key_id: int) -> None:
 async def _serve_git(state, command: SshCommand, admitted: Admitted, env, channel) -> int:
     push = command.service == "git-receive-pack"
     commands = PushCommands() if push else None
+    watch = GitFetchWatch() if command.service == "git-upload-pack" else None
     protocol = env.get("GIT_PROTOCOL")
     extra = {"GIT_PROTOCOL": protocol} if protocol and _PROTOCOL.match(protocol) else {}
     async with state.housekeeper.pushing(admitted.repo_path, push) as held:
@@ -161,25 +176,30 @@ async def _serve_git(state, command: SshCommand, admitted: Admitted, env, channe
             git_command.serve_at_low_priority(process.pid)  # HTTP requests go first
         # a push whose client leaves is left to finish: receive-pack sees the cut pack and
         # throws its quarantined objects away, or it updates refs it had all it needs for
-        feeding = asyncio.create_task(_feed(channel, process.stdin, commands))
+        feeding = asyncio.create_task(_feed(channel, process.stdin, commands, watch))
         errors = asyncio.create_task(_copy(process.stderr, channel.write_stderr))
         try:
-            await _copy(process.stdout, channel.write)
+            await _copy(process.stdout, channel.write, watch)
         except OSError:  # the client went away while we sent: a fetch stops here
             _kill(process)
         code = await process.wait()
         feeding.cancel()
         await asyncio.gather(feeding, errors, return_exceptions=True)
+    if command.service != "git-upload-archive":
+        metrics.vcs_operation("git", "ssh", git_operation(command.service, watch))
     if push:
         await asyncio.to_thread(push_outcome.after_git_push, state, admitted, commands)
     return code
 
 
-async def _feed(channel: SessionChannel, stdin: asyncio.StreamWriter, commands) -> None:
+async def _feed(channel: SessionChannel, stdin: asyncio.StreamWriter, commands,
+                watch: GitFetchWatch | None = None) -> None:
     try:
         while data := await channel.read():
             if commands is not None:
                 commands.feed(data)
+            if watch is not None:
+                watch.request(data)
             stdin.write(data)
             await stdin.drain()
     except (BrokenPipeError, ConnectionResetError):
@@ -189,8 +209,10 @@ async def _feed(channel: SessionChannel, stdin: asyncio.StreamWriter, commands) 
             stdin.close()
 
 
-async def _copy(reader: asyncio.StreamReader, write) -> None:
+async def _copy(reader: asyncio.StreamReader, write, watch: GitFetchWatch | None = None) -> None:
     while data := await reader.read(CHUNK):
+        if watch is not None:
+            watch.response(data)
         await write(data)
 
 
@@ -235,6 +257,7 @@ async def _serve_hg(state, admitted: Admitted, channel: SessionChannel) -> int:
     feeding.cancel()  # hg has stopped: whatever the client still sends goes nowhere
     await asyncio.gather(feeding, errors, return_exceptions=True)
     failed = not await hg or failed
-    if push.committed:
+    if push.committed:  # an hg pull over SSH is one conversation of many commands: not told
+        metrics.vcs_operation("hg", "ssh", PUSH)
         await asyncio.to_thread(push_outcome.after_hg_push, state, admitted, push)
     return 1 if failed else 0
