@@ -20,6 +20,7 @@ from vcshub.metrics import exposition
 from vcshub.metrics.middleware import RequestMetrics
 from vcshub.tasks.jobs import submit_task
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
+from vcshub.metrics.task_states import TaskStates
 from vcshub.tasks.sweep import sweep
 from vcshub.transport.bookkeeping import WaitForBookkeeping
 from vcshub.transport.endpoint import VcsEndpoint
@@ -73,6 +74,7 @@ def create_app(settings: Settings) -> Starlette:
     if sampler is not None:
         exposition.add_queue_sampler("search-index", state.search_queue.pending)
         exposition.add_queue_sampler("housekeeping", state.housekeeper.pending)
+        exposition.add_scrape_collector(TaskStates(state.sessions, settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -91,6 +91,9 @@ def test_api_calls_and_pages_are_counted(metrics_server):
     assert len(_pids(after)) == 3
     assert ("vcshub_queue_length", (("queue", "search-index"),)) in after
     assert ("vcshub_queue_length", (("queue", "housekeeping"),)) in after
+    # the background tasks, from the database: the same whichever process answers
+    assert after[("vcshub_tasks", (("state", "failed"),))] >= 0
+    assert after[("vcshub_processes_seen", (("kind", "web"),))] >= 1
 
 
 def call_api(server, method: str = "get_server_info") -> None:

@@ -172,19 +172,27 @@ def overview(uow: UnitOfWork, caller: Caller, failed_limit: int = 10,
              seen_within: dt.timedelta = dt.timedelta(minutes=2)) -> Overview:
     """What `vcshub status` shows; super-admins (and the console) only."""
     require_admin(caller)
-    counts = dict(uow.db.execute(select(TaskRun.state, func.count()).group_by(TaskRun.state)).all())
     return Overview(
-        counts={state: counts.get(state, 0) for state in (QUEUED, RUNNING, DONE, FAILED)},
+        counts=counts(uow),
         running=list(uow.db.scalars(select(TaskRun).where(TaskRun.state == RUNNING)
                                     .order_by(TaskRun.started_on))),
         failed=list(uow.db.scalars(select(TaskRun).where(TaskRun.state == FAILED)
                                    .order_by(TaskRun.finished_on.desc()).limit(failed_limit))),
         queued=list(uow.db.scalars(select(TaskRun).where(TaskRun.state == QUEUED)
                                    .order_by(TaskRun.created_on).limit(failed_limit))),
-        nodes=list(uow.db.scalars(select(NodeProcess)
-                                  .where(NodeProcess.seen_on >= now() - seen_within)
-                                  .order_by(NodeProcess.kind, NodeProcess.node))),
+        nodes=processes_seen(uow, seen_within),
     )
+
+
+def counts(uow: UnitOfWork) -> dict[str, int]:
+    """Tasks by state (figures only: the metrics show them to whoever may scrape)."""
+    found = dict(uow.db.execute(select(TaskRun.state, func.count()).group_by(TaskRun.state)).all())
+    return {state: found.get(state, 0) for state in (QUEUED, RUNNING, DONE, FAILED)}
+
+
+def processes_seen(uow: UnitOfWork, within: dt.timedelta) -> list[NodeProcess]:
+    return list(uow.db.scalars(select(NodeProcess).where(NodeProcess.seen_on >= now() - within)
+                               .order_by(NodeProcess.kind, NodeProcess.node)))
 
 
 def forget_nodes(uow: UnitOfWork, older_than: dt.timedelta) -> None:
