@@ -18,7 +18,7 @@ from vcshub.app_state import build_state
 from vcshub.config import Settings, load_settings
 from vcshub.metrics import exposition
 from vcshub.metrics.middleware import RequestMetrics
-from vcshub.tasks.jobs import submit_task
+from vcshub.tasks.jobs import queue_due_mirrors, submit_task
 from vcshub.tasks.runner import PeriodicJob, PeriodicRunner
 from vcshub.metrics.task_states import TaskStates
 from vcshub.tasks.sweep import sweep
@@ -65,6 +65,8 @@ def create_app(settings: Settings) -> Starlette:
                         functools.partial(submit_task, state.sessions, settings, "gists.expire")),
             PeriodicJob("audit retention", 3600,
                         functools.partial(submit_task, state.sessions, settings, "audit.expire")),
+            PeriodicJob("mirrors", 60,
+                        functools.partial(queue_due_mirrors, state.sessions, settings)),
             PeriodicJob("task sweep", max(settings.task_stale_seconds / 2, 0.5),
                         functools.partial(sweep, state.sessions, settings)),
         ],

@@ -6,6 +6,7 @@ with the rule's sentence and nothing changed."""
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -13,7 +14,10 @@ import httpx
 import pytest
 
 from tests.factories import make_user, unique
-from tests.factories.api import create_repo, drop_create_right, hosted_folder, push_commits
+from tests.factories.api import (
+    TASK_GUARD_SECONDS, create_repo, drop_create_right, hosted_folder, push_commits,
+)
+from tests.factories.commits import make_source_repository
 from tests.web.conftest import form_csrf, login
 from tests.web.test_private_pages import settings_paths
 
@@ -359,3 +363,34 @@ def test_a_group_grant_applied_to_children_shows_where_it_came_from(live_server,
     api_rows = {m["name"]: m["permission"] for m in
                 admin_api.result("get_repo", repoid=name)["members"] if m["type"] == "user_group"}
     assert api_rows == {team: "repository.read"}
+
+
+def test_pull_now_and_mirroring_on_the_remote_page(live_server, admin_api, tmp_path):
+    """"Pull now" queues a task and answers at once; the pull lands; the interval form keeps
+    what it is given and refuses what it cannot use."""
+    work, _ids = make_source_repository(tmp_path / "source", "git", {"a.txt": "a\n"})
+    name = create_repo(admin_api, "git", unique("mirror-"), clone_uri=str(tmp_path / "source"))
+    new = work.commit({"b.txt": "b\n"}, message="later on the remote")
+    settings = f"/{name}/settings"
+    admin = SimpleNamespace(username=live_server.admin_username,
+                            password=live_server.admin_password)
+    with signed_in(live_server, admin) as client:
+        page = client.get(f"{settings}/remote")
+        token = form_csrf(page)
+        answer = client.post(f"{settings}/remote/pull", data={"csrf_token": token})
+        assert answer.status_code == 303
+        assert "is queued" in client.get(answer.headers["location"]).text
+        deadline = time.monotonic() + TASK_GUARD_SECONDS
+        while admin_api.result("get_repo", repoid=name)["last_changeset"]["raw_id"] != new:
+            assert time.monotonic() < deadline, "the queued pull never landed"
+            time.sleep(0.1)
+
+        answer = client.post(f"{settings}/remote/mirror",
+                             data={"csrf_token": token, "mirror_interval": "15"})
+        assert answer.status_code == 303
+        shown = client.get(answer.headers["location"]).text
+        assert "pulls from its remote every 15 minutes" in shown and 'value="15"' in shown
+        refused = client.post(f"{settings}/remote/mirror",
+                              data={"csrf_token": token, "mirror_interval": "soon"})
+        assert refused.status_code == 400 and "whole number of minutes" in refused.text
+        assert 'value="15"' in client.get(f"{settings}/remote").text

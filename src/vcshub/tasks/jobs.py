@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from vcshub.config import Settings
-from vcshub.services import audit, gists, tasks
+from vcshub.services import audit, gists, mirroring, tasks
 from vcshub.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -44,3 +44,9 @@ def submit_task(sessions: sessionmaker[Session], settings: Settings, name: str) 
     """Queue a task without arguments (a periodic job's work); its id."""
     with unit_of_work(sessions, settings) as uow:
         return tasks.submit(uow, name, {}).task_id
+
+
+def queue_due_mirrors(sessions: sessionmaker[Session], settings: Settings) -> list[int]:
+    """Queue the pulls of the mirrors that are due (services/mirroring.py)."""
+    with unit_of_work(sessions, settings) as uow:
+        return mirroring.queue_due(uow)

@@ -8,7 +8,8 @@ caches, housekeeping, and the way to delete), ``settings/remote`` (pull now) and
     settings/strip_execute        strip, once the preview was confirmed      repo_maintenance
     settings/caches               re-read the cached summary from disk       repo_maintenance
     settings/maintenance/execute  housekeeping now                           housekeeping
-    settings/remote/pull          fetch from the remote URL                  repo_maintenance
+    settings/remote/pull          fetch from the remote URL (a task)         mirroring
+    settings/remote/mirror        pull every N minutes (vcshub's own)        mirroring
     settings/fields/create        a new extra field                          repo_settings
     settings/fields/<id>/delete   remove one                                 repo_settings
 
@@ -23,7 +24,9 @@ from starlette.responses import RedirectResponse, Response
 
 from vcshub.db.models import Repository
 from vcshub.serializers.repos import masked_clone_uri
-from vcshub.services import housekeeping, locks, repo_maintenance, repo_settings, repos
+from vcshub.services import (
+    housekeeping, locks, mirroring, repo_maintenance, repo_settings, repos,
+)
 from vcshub.services.errors import NotFound
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.web import sessions
@@ -112,14 +115,23 @@ def maintenance(uow: UnitOfWork, repo: Repository, args: tuple, context: Context
 def remote(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     administrator(uow, repo, context)
     return page(context, repo, "repo_remote.html", "/remote",
-                clone_uri=masked_clone_uri(repo.clone_uri))
+                clone_uri=masked_clone_uri(repo.clone_uri),
+                mirror_interval=mirroring.interval(uow, repo))
 
 
 def pull(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
     caller = administrator(uow, repo, context)
-    location, name = _url(repo, "/remote"), repo.repo_name  # the service ends the transaction
-    repo_maintenance.pull(uow, caller, repo)
-    return done(context, location, f"Pulled the remote's changes into {name}.")
+    mirroring.queue_pull(uow, caller, repo)  # a background task: the page answers at once
+    return done(context, _url(repo, "/remote"),
+                f"A pull from the remote into {repo.repo_name} is queued; the journal and the "
+                "summary show its changes once it is done.")
+
+
+def mirror(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
+    caller = administrator(uow, repo, context)
+    minutes = mirroring.set_interval(uow, caller, repo, text(context, "mirror_interval", 8))
+    said = f"every {minutes} minutes" if minutes else "only when asked"
+    return done(context, _url(repo, "/remote"), f"{repo.repo_name} pulls from its remote {said}.")
 
 
 def fields(uow: UnitOfWork, repo: Repository, args: tuple, context: Context) -> Response:
@@ -168,6 +180,7 @@ REMOTE = _view("settings remote", ("ReposController:edit_remote",
                remote, READING)
 PULL = _view("settings pull", ("ReposController:edit_remote_pull",
                                "RepoSettingsRemoteView:repo_remote_pull_changes"), pull)
+MIRROR = _view("settings mirror", ("RepoSettingsRemoteView:repo_remote_mirror",), mirror)
 FIELDS = _view("settings fields", ("ReposController:edit_fields",
                                    "RepoSettingsFieldsView:repo_field_edit"), fields, READING)
 FIELD_CREATE = _view("settings field create", ("ReposController:create_repo_field",

@@ -146,6 +146,7 @@ _ROUTES = {
     ("maintenance", "execute"): repo_advanced_pages.MAINTENANCE,
     ("remote",): repo_advanced_pages.REMOTE,
     ("remote", "pull"): repo_advanced_pages.PULL,
+    ("remote", "mirror"): repo_advanced_pages.MIRROR,
     ("vcs",): repo_vcs_pages.VCS,
     ("fields",): repo_advanced_pages.FIELDS,
     ("fields", "create"): repo_advanced_pages.FIELD_CREATE,
