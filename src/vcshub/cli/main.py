@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from vcshub.cli import ssh_commands, task_commands
-from vcshub.config import ConfigError, Settings, load_settings
+from vcshub.config import Settings
+from vcshub.cli.console_settings import command_settings
 from vcshub.db import migrate
 from vcshub.db import audit_trail
 from vcshub.db.engine import create_db_engine, create_session_factory
@@ -19,13 +20,6 @@ from vcshub.services.unit_of_work import unit_of_work
 
 # Who acts in the console's units of work, for the audit trail: the machine's operator.
 CONSOLE_ORIGIN = audit_trail.Origin("cli")
-
-
-def _settings(ctx: click.Context, **overrides: object) -> Settings:
-    try:
-        return load_settings(ctx.obj.get("config"), **overrides)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -51,7 +45,7 @@ def serve(ctx, host, port, workers, ssh_port, config_file) -> None:
 
     if config_file:
         ctx.obj["config"] = config_file
-    settings = _settings(ctx, host=host, port=port, workers=workers, ssh_port=ssh_port)
+    settings = command_settings(ctx, host=host, port=port, workers=workers, ssh_port=ssh_port)
     engine = create_db_engine(settings.effective_database_url)
     admin = installation.initialize(settings, engine)
     engine.dispose()
@@ -149,7 +143,7 @@ def _connection_limits(settings: Settings) -> dict:
 @click.pass_context
 def init(ctx, admin_username, admin_password, admin_email) -> None:
     """Create the data directory, schema and the given super-admin (idempotent)."""
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     installation.prepare_storage(settings)
     installation.migrate_schema(settings, engine)
@@ -172,7 +166,7 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx) -> None:
     """Apply pending schema migrations."""
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     installation.prepare_storage(settings)
     engine = create_db_engine(settings.effective_database_url)
     installation.migrate_schema(settings, engine)
@@ -195,7 +189,7 @@ def token() -> None:
 @click.pass_context
 def token_create(ctx, username, role, lifetime_minutes, description) -> None:
     """Create a token for USERNAME and print only the token."""
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     try:
         with unit_of_work(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings) as uow:
@@ -214,7 +208,7 @@ def gc_gists(ctx) -> None:
     """Delete expired gists and their repositories."""
     from vcshub.tasks.jobs import collect_expired_gists
 
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     try:
         removed = collect_expired_gists(create_session_factory(engine, origin=CONSOLE_ORIGIN), settings)
@@ -257,7 +251,7 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
     from vcshub.services import housekeeping, repo_disk
     if bool(repo) == every:
         raise click.UsageError("name one repository, or give --all")
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
 
     def read(uow):
         if every:
@@ -266,7 +260,7 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
         return [(found.repo_name, repo_disk.path(uow, found), found.repo_type)]
 
     targets = _console_read(settings, read)
-    shared_state = coordination.for_settings(settings)
+    shared_state = coordination.forcommand_settings(settings)
     failed = []
     with _progress() as progress:
         task = progress.add_task("housekeeping", total=len(targets))
@@ -300,7 +294,7 @@ def index_command(ctx, repo: str | None, every: bool) -> None:
 
     if bool(repo) == every:
         raise click.UsageError("name one repository, or give --all")
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     targets, existing = _console_read(
         settings, lambda uow: (search.targets(uow, CONSOLE, repo), search.all_repo_ids(uow)))
     base = settings.search_index_dir

@@ -8,20 +8,14 @@ import sys
 
 import click
 
-from vcshub.config import ConfigError, Settings, load_settings
+from vcshub.config import Settings
+from vcshub.cli.console_settings import command_settings
 from vcshub.db import audit_trail
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.permissions.caller import CONSOLE
 from vcshub.services import ssh_keys
 from vcshub.services.errors import DomainError
 from vcshub.services.unit_of_work import unit_of_work
-
-
-def _settings(ctx: click.Context) -> Settings:
-    try:
-        return load_settings(ctx.obj.get("config"))
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def _console_unit(settings: Settings, work):
@@ -49,7 +43,7 @@ def ssh_key() -> None:
 def ssh_key_add(ctx, username: str, key_file, comment: str | None) -> None:
     """Add the public key in KEY_FILE (an id_*.pub file, - for stdin) to USERNAME."""
     text = key_file.read()
-    key = _console_unit(_settings(ctx), lambda uow: _added(uow, username, text, comment))
+    key = _console_unit(command_settings(ctx), lambda uow: _added(uow, username, text, comment))
     click.echo(f"added key {key[0]}: {key[1]}")
 
 
@@ -68,7 +62,7 @@ def ssh_key_list(ctx, username: str) -> None:
         _, rows = ssh_keys.list_keys(uow, CONSOLE, username)
         return [(r.ssh_key_id, r.fingerprint, r.comment, r.created_on, r.last_used) for r in rows]
 
-    for key_id, fingerprint, comment, created, used in _console_unit(_settings(ctx), listed):
+    for key_id, fingerprint, comment, created, used in _console_unit(command_settings(ctx), listed):
         used_text = used.strftime("%Y-%m-%d %H:%M") if used else "never"
         click.echo(f"{key_id}\t{fingerprint}\t{comment}\tcreated {created:%Y-%m-%d %H:%M}\tused {used_text}")
 
@@ -79,7 +73,7 @@ def ssh_key_list(ctx, username: str) -> None:
 @click.pass_context
 def ssh_key_remove(ctx, username: str, key_id: int) -> None:
     """Remove USERNAME's key KEY_ID (as `list` shows it)."""
-    _console_unit(_settings(ctx), lambda uow: ssh_keys.delete_key(uow, CONSOLE, username, key_id))
+    _console_unit(command_settings(ctx), lambda uow: ssh_keys.delete_key(uow, CONSOLE, username, key_id))
     click.echo(f"removed key {key_id}")
 
 
@@ -92,7 +86,7 @@ def ssh_keys_for(ctx, key_type: str, key_base64: str) -> None:
     this key with its forced command, or nothing when no user has it."""
     from vcshub.transport import ssh_forced_command
 
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     command = ssh_forced_command.vcshub_command(ctx.obj.get("config"))
     del key_type  # sshd's %t: the stored key carries its type, and sshd compares the two
     line = ssh_forced_command.authorized_keys_line(settings, key_base64, command)
@@ -108,7 +102,7 @@ def ssh_serve(ctx, key_id: int) -> None:
     hg command in SSH_ORIGINAL_COMMAND."""
     from vcshub.transport import ssh_forced_command
 
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     sys.exit(ssh_forced_command.serve(settings, key_id, os.environ))
 
 

@@ -8,18 +8,12 @@ import datetime as dt
 import click
 
 from vcshub import vcs
-from vcshub.config import ConfigError, Settings, load_settings
+from vcshub.config import Settings
+from vcshub.cli.console_settings import command_settings
 from vcshub.db.engine import create_db_engine, create_session_factory
 from vcshub.permissions.caller import CONSOLE
 from vcshub.services import tasks
 from vcshub.services.unit_of_work import unit_of_work
-
-
-def _settings(ctx: click.Context, **overrides: object) -> Settings:
-    try:
-        return load_settings(ctx.obj.get("config"), **overrides)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.command()
@@ -30,7 +24,7 @@ def worker(ctx, concurrency: int | None) -> None:
     """Run background tasks from the task broker (task_broker_url), as a Celery worker with
     the server's settings. Start as many as you like, on any machine that sees the database
     and the repository directory."""
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     if not settings.task_broker_url:
         raise click.ClickException("no task_broker_url is set (VCSHUB_TASK_BROKER_URL): the "
                                    "server runs its tasks itself, no worker is needed")
@@ -54,7 +48,7 @@ def worker(ctx, concurrency: int | None) -> None:
 @click.pass_context
 def status(ctx) -> None:
     """The background tasks (queued, running, the latest failures) and the processes seen."""
-    settings = _settings(ctx)
+    settings = command_settings(ctx)
     engine = create_db_engine(settings.effective_database_url)
     try:
         with unit_of_work(create_session_factory(engine), settings, writes=False) as uow:
