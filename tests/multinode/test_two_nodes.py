@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.api_client import ApiClient
 from tests.factories import unique
@@ -278,6 +279,27 @@ def test_pushes_through_both_nodes_at_once(cluster, api_a, api_b, clients_a, cli
     for branch, commit in heads.items():
         assert clone.git("rev-parse", f"origin/{branch}").check().stdout.strip() == commit
     assert head_on(api_b, repo) == heads["master"]
+    # the pushes' housekeeping went to the worker as tasks (one queued at a time per repository)
+    assert housekeeping_done(cluster, api_a, repo) >= 1
+
+
+def housekeeping_done(cluster, api, repo_name: str) -> int:
+    """Housekeeping tasks of a repository that the worker finished (waits for the last)."""
+    repo_id = api.result("get_repo", repoid=repo_name)["repo_id"]
+    engine = create_engine(cluster.a.database_url)
+    query = text("SELECT state FROM task_runs WHERE name = 'repo.housekeep' AND repo_id = :id")
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with engine.connect() as connection:
+                states = [row.state for row in connection.execute(query, {"id": repo_id})]
+            if states and all(state in ("done", "failed") for state in states):
+                assert "failed" not in states, states
+                return len(states)
+            assert time.monotonic() < deadline, f"housekeeping tasks never ended: {states}"
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
 
 
 # -- background tasks in the worker --------------------------------------------------------------

@@ -27,7 +27,7 @@ from vcshub import vcs
 from vcshub.config import load_settings
 from vcshub.db.models import JournalEntry, NodeProcess, Repository, TaskRun
 from vcshub.permissions.caller import CONSOLE
-from vcshub.services import repo_disk, repos, tasks
+from vcshub.services import housekeeping, repo_disk, repos, tasks
 from vcshub.services.errors import AccessDenied
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
 from vcshub.tasks.runners import build_runner
@@ -248,3 +248,23 @@ def test_status_lists_tasks_and_processes(harness):
         assert tasks.overview(uow, CONSOLE).counts["done"] >= 1
         with pytest.raises(AccessDenied):
             tasks.overview(uow, people.caller(uow, people.user(uow)))
+
+
+def test_housekeeping_as_a_task(harness, tmp_path):
+    """What a push asks for when a broker is set (services/housekeeping.py): the task ends
+    done, and the repository stays sound."""
+    make_source_repository(tmp_path / "source", "git", {"a.txt": "a\n"})
+    repo_id, task_id = create_from(harness, "kept", str(tmp_path / "source"))
+    harness.ended(task_id)
+    with harness.unit() as uow:
+        housekeeping.queue_after_push(uow, repo_id)
+        housekeeping.queue_after_push(uow, repo_id)  # queued once however many pushes ask
+        queued = uow.db.scalars(select(TaskRun).where(TaskRun.name == housekeeping.TASK)).all()
+        assert len(queued) == 1
+        task_id = queued[0].task_id
+    done = harness.ended(task_id)
+    assert done.state == "done" and "actions" in done.result
+    with harness.unit() as uow:
+        folder = repo_disk.path(uow, uow.db.get(Repository, repo_id))
+    subprocess.run(["git", "--git-dir", str(folder), "fsck", "--strict"], check=True,
+                   capture_output=True)

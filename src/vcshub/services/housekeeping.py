@@ -5,7 +5,9 @@ push or a merge, whoever asks.
 It holds the repository's mutex exclusively (:mod:`vcshub.coordination`: every thread, worker
 process and, with Redis, node honours it): the automatic run after pushes
 (:mod:`vcshub.transport.housekeeper`) only tries and comes back later, the ``maintenance`` API
-method and ``vcshub maintenance`` wait for it. Housekeeping never holds a database
+method and ``vcshub maintenance`` wait for it. With a task broker (several nodes) the run after
+pushes is a background task instead (:func:`queue_after_push`), so that a long repack runs on
+a worker, not on the web node that took the push; the task waits for the mutex. Housekeeping never holds a database
 transaction: it reads the repository's row, ends the transaction, then works on disk.
 """
 
@@ -16,9 +18,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from vcshub import coordination, vcs
-from vcshub.db.models import Repository
+from vcshub.db.models import Repository, TaskRun
 from vcshub.permissions.caller import Caller
-from vcshub.services import access, repo_disk
+from vcshub.services import access, repo_disk, tasks
 from vcshub.services.errors import StorageError
 from vcshub.services.unit_of_work import UnitOfWork
 from vcshub.services.users import require_admin
@@ -52,6 +54,30 @@ def maintenance(uow: UnitOfWork, caller: Caller, repoid: object) -> tuple[str, l
     uow.commit()
     shared_state = coordination.for_settings(uow.settings)
     return name, housekeep_folder(folder, kind, shared_state, full=True, wait=True) or []
+
+
+TASK = "repo.housekeep"
+
+
+def queue_after_push(uow: UnitOfWork, repo_id: int) -> None:
+    """Queue the repository's housekeeping as a task, unless one is queued already (pushes in
+    a row ask once). The system asks, after a push it admitted."""
+    waiting = uow.db.scalar(select(TaskRun.task_id).where(
+        TaskRun.name == TASK, TaskRun.repo_id == repo_id, TaskRun.state == "queued").limit(1))
+    if waiting is None:
+        tasks.submit(uow, TASK, {"repo_id": repo_id}, repo_id=repo_id)
+
+
+def housekeep_repository(uow: UnitOfWork, repo_id: int) -> list[str]:
+    """The task's body: housekeeping by the thresholds (what a push leaves behind), once no
+    push or merge holds the repository. The transaction ends before the disk work."""
+    repo = uow.db.get(Repository, repo_id)
+    if repo is None or repo.repo_state != "repo_state_created":
+        return []
+    folder, kind = repo_disk.path(uow, repo), repo.repo_type
+    uow.commit()
+    return housekeep_folder(folder, kind, coordination.for_settings(uow.settings),
+                            wait=True) or []
 
 
 def every_repository(uow: UnitOfWork, caller: Caller) -> list[tuple[str, Path, str]]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vcshub.config import Settings
 from vcshub.db.models import User
 from vcshub.permissions.caller import CONSOLE, Caller
-from vcshub.services import mirroring, repo_population, tasks
+from vcshub.services import housekeeping, mirroring, repo_population, tasks
 from vcshub.services.unit_of_work import UnitOfWork, unit_of_work
 from vcshub.tasks import jobs, mail
 
@@ -71,6 +71,11 @@ def _pull(context: TaskContext, repo_id: int) -> str:
         return mirroring.pull(uow, context.caller(uow), repo_id)
 
 
+def _housekeep(context: TaskContext, repo_id: int) -> dict:
+    with context.unit() as uow:
+        return {"actions": housekeeping.housekeep_repository(uow, repo_id)}
+
+
 def _mail(context: TaskContext, to: str, subject: str, body: str) -> str:
     mail.send(context.settings, mail.message(context.settings, to, subject, body))
     return f"sent to {to}"
@@ -87,6 +92,7 @@ def _expire_audit(context: TaskContext) -> dict:
 CATALOG: dict[str, TaskKind] = {kind.name: kind for kind in (
     TaskKind(repo_population.TASK, _populate, retry_safe=True, on_failure=_population_failed),
     TaskKind(mirroring.TASK, _pull, retry_safe=True),  # a fetch may simply run again
+    TaskKind(housekeeping.TASK, _housekeep, retry_safe=True),  # git and hg repack atomically
     TaskKind(tasks.MAIL, _mail, retry_safe=False, secret_arguments=True),
     TaskKind("gists.expire", _expire_gists, retry_safe=True),
     TaskKind("audit.expire", _expire_audit, retry_safe=True),

@@ -17,7 +17,7 @@ import time
 from sqlalchemy.exc import OperationalError
 
 from vcshub.db.models import Repository, User
-from vcshub.services import journal, vcs_access
+from vcshub.services import housekeeping, journal, vcs_access
 from vcshub.services.search import notices as search_notices
 from vcshub.services.unit_of_work import unit_of_work
 from vcshub.transport.admission import PUSH, Admitted
@@ -70,7 +70,8 @@ def after_push(state, admitted: Admitted, before: journal.RefState, claim: journ
     """
     if not (claim.refs or claim.whole_kinds):
         return
-    state.housekeeper.after_push(admitted.repo_path, admitted.repo_kind)
+    if not state.settings.task_broker_url:  # else a task, queued with the journal entry
+        state.housekeeper.after_push(admitted.repo_path, admitted.repo_kind)
     # Two pushes finishing together both read, then write: on SQLite the second writer's
     # snapshot is stale and it fails at once (SQLITE_BUSY, no waiting); the push itself is done,
     # so its bookkeeping is simply tried again in a fresh transaction.
@@ -102,6 +103,8 @@ def _record_push(state, admitted: Admitted, before: journal.RefState, claim) -> 
         search_notices.repository_changed(uow, repo.repo_id)
         grant = vcs_access.VcsGrant(repo=repo, user=user, action=PUSH)
         vcs_access.release_after_push(uow, grant)
+        if uow.settings.task_broker_url:  # several nodes: a worker repacks, not this node
+            housekeeping.queue_after_push(uow, repo.repo_id)
 
 
 def _follow_head(repo: Repository, previous: str, now: str) -> None:
