@@ -174,3 +174,29 @@ def test_a_killed_holder_keeps_nothing(setup, shared_state, what):
         return not marks.still_pending(waiting) and not marks.pending()
 
     assert eventually(free)
+
+
+def test_redis_away_is_not_now_never_a_crash(tmp_path):
+    """Nobody listens at the Redis URL: every primitive answers "not now" (no mutex, no place,
+    no leadership, nothing pending) instead of raising, so requests are served or told to come
+    back, never answered 500."""
+    from tests.live_server import free_port
+    from vcshub.coordination.redis_locks import RedisCoordination
+
+    away = RedisCoordination(f"redis://127.0.0.1:{free_port()}/0", tmp_path, ttl=1.0)
+    try:
+        folder = tmp_path / "repo"
+        folder.mkdir()
+        with away.shared(folder, 0) as held:
+            assert held is False
+        with away.exclusive(folder, 0) as held:
+            assert held is False
+        with away.semaphore("remote-slots", 2).slot() as held:
+            assert held is False
+        assert away.leadership("periodic-jobs").leads() is False
+        marks = away.bookkeeping_marks()
+        mark = marks.begin()
+        assert marks.pending() is False and marks.announced() == frozenset()
+        marks.end(mark)
+    finally:
+        away.close()

@@ -13,6 +13,7 @@ from vcshub.services import (
     gist_updates,
     gists,
     locks,
+    mirroring,
     pr_merge,
     pull_request_drafts,
     pull_requests,
@@ -158,6 +159,12 @@ CASES = {
         lambda s: repo_maintenance.invalidate_cache(s.uow, s.other, s.secret.repo_name),
     ],
     "repo_maintenance.rescan": [lambda s: repo_maintenance.rescan(s.uow, s.other, True)],
+    "mirroring.set_interval": [
+        lambda s: mirroring.set_interval(s.uow, s.other, s.secret, 5),
+    ],
+    "mirroring.pull": [
+        lambda s: mirroring.pull(s.uow, s.other, s.secret.repo_id),
+    ],
     "repo_maintenance.pull": [
         lambda s: repo_maintenance.pull(s.uow, s.other, s.secret),
         lambda s: repo_maintenance.pull(s.uow, s.dave, s.secret, "https://example.com/x"),

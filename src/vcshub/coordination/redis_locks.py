@@ -2,7 +2,14 @@
 ``redis_url`` sees the same locks.
 
 Every lease has a TTL and is renewed while its holder lives (:mod:`lease_renewal`), so that a
-dead holder's mutex, place or leadership expires after at most the TTL. The scripts are in
+dead holder's mutex, place or leadership expires after at most the TTL.
+
+Redis away (stopped, unreachable) is answered as "not now", never as a crash: a mutex, a place
+or the leadership is not obtained (a push is told to come back later, housekeeping waits for
+the next push), nothing counts as pending bookkeeping (requests are served, perhaps a moment
+before a push's journal entry is written), and a release that cannot be sent is left to the
+TTL. The readiness check (``/_admin/health``) names Redis, so the load balancer stops sending
+requests to a node that cannot reach it. The scripts are in
 :mod:`redis_scripts`. Repositories are named by their path under the repository directory,
 the same on every node whatever its mount point.
 """
@@ -10,6 +17,7 @@ the same on every node whatever its mount point.
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 import threading
 import time
@@ -22,7 +30,13 @@ from vcshub.coordination import redis_scripts
 from vcshub.coordination.interface import BookkeepingMarks, Coordination, Leadership, Semaphore
 from vcshub.coordination.lease_renewal import LeaseRenewal
 
+log = logging.getLogger(__name__)
 RETRY = 0.05  # seconds between attempts of a lock that waits
+AWAY = redis.RedisError  # connection refused, timeout, a server that answers with an error
+
+
+def _away(what: str) -> None:
+    log.warning("Redis is not reachable (%s): answered as not now", what, exc_info=True)
 
 
 def _token() -> str:
@@ -50,7 +64,11 @@ class RedisLeadership(Leadership):
 
     def leads(self) -> bool:
         with self._lock:
-            return self._leads()
+            try:
+                return self._leads()
+            except AWAY:
+                _away("leadership")
+                return False
 
     def _leads(self) -> bool:
         o = self._owner
@@ -69,7 +87,8 @@ class RedisLeadership(Leadership):
     def resign(self) -> None:
         with self._lock:
             if self._token is not None:
-                self._owner.scripts.release_key(keys=[self._key], args=[self._token])
+                with contextlib.suppress(AWAY):  # else the TTL frees it
+                    self._owner.scripts.release_key(keys=[self._key], args=[self._token])
                 self._forget()
 
     def _forget(self) -> None:
@@ -85,7 +104,12 @@ class RedisSemaphore(Semaphore):
     @contextlib.contextmanager
     def slot(self) -> Iterator[bool]:
         o, token = self._owner, _token()
-        if not o.scripts.place(keys=[self._key], args=[token, o.ttl_ms, self._size]):
+        try:
+            placed = o.scripts.place(keys=[self._key], args=[token, o.ttl_ms, self._size])
+        except AWAY:
+            _away("remote-transfer slot")
+            placed = False
+        if not placed:
             yield False
             return
         with o.member_lease(self._key, token):
@@ -98,23 +122,38 @@ class RedisBookkeepingMarks(BookkeepingMarks):
 
     def begin(self) -> object:
         o, token = self._owner, _token()
-        o.scripts.place(keys=[self._key], args=[token, o.ttl_ms, 2**31])
+        try:
+            o.scripts.place(keys=[self._key], args=[token, o.ttl_ms, 2**31])
+        except AWAY:
+            _away("bookkeeping mark")
+            return None
         return token, o.renewal.keep(lambda: bool(
             o.scripts.renew_member(keys=[self._key], args=[token, o.ttl_ms])))
 
     def end(self, mark: object) -> None:
+        if mark is None:
+            return
         token, lease = mark
         self._owner.renewal.drop(lease)
-        self._owner.client.zrem(self._key, token)
+        with contextlib.suppress(AWAY):  # else the TTL ends it
+            self._owner.client.zrem(self._key, token)
 
     def pending(self) -> bool:
         return bool(self.announced())
 
     def announced(self) -> frozenset:
-        return frozenset(self._owner.scripts.live(keys=[self._key]))
+        try:
+            return frozenset(self._owner.scripts.live(keys=[self._key]))
+        except AWAY:
+            _away("bookkeeping marks")
+            return frozenset()
 
     def still_pending(self, marks: frozenset) -> bool:
-        return bool(marks) and bool(self._owner.scripts.any_live(keys=[self._key], args=list(marks)))
+        try:
+            return bool(marks) and bool(
+                self._owner.scripts.any_live(keys=[self._key], args=list(marks)))
+        except AWAY:
+            return False
 
 
 class RedisCoordination(Coordination):
@@ -142,14 +181,19 @@ class RedisCoordination(Coordination):
             yield
         finally:
             self.renewal.drop(lease)
-            self.client.zrem(key, token)
+            with contextlib.suppress(AWAY):  # else the TTL ends it
+                self.client.zrem(key, token)
 
     def _attempts(self, script, keys: list[str], token: str, timeout: float | None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
-        while not script(keys=keys, args=[token, self.ttl_ms]):
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-            time.sleep(RETRY)
+        try:
+            while not script(keys=keys, args=[token, self.ttl_ms]):
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+                time.sleep(RETRY)
+        except AWAY:
+            _away("repository mutex")
+            return False
         return True
 
     @contextlib.contextmanager
@@ -165,7 +209,8 @@ class RedisCoordination(Coordination):
             yield True
         finally:
             self.renewal.drop(lease)
-            self.scripts.release_key(keys=[key], args=[token])
+            with contextlib.suppress(AWAY):  # else the TTL ends it
+                self.scripts.release_key(keys=[key], args=[token])
 
     @contextlib.contextmanager
     def shared(self, folder: Path, timeout: float | None) -> Iterator[bool]:
