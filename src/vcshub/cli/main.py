@@ -260,7 +260,7 @@ def maintenance(ctx, repo: str | None, every: bool) -> None:
         return [(found.repo_name, repo_disk.path(uow, found), found.repo_type)]
 
     targets = _console_read(settings, read)
-    shared_state = coordination.forcommand_settings(settings)
+    shared_state = coordination.for_settings(settings)
     failed = []
     with _progress() as progress:
         task = progress.add_task("housekeeping", total=len(targets))
