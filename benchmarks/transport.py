@@ -14,11 +14,10 @@ that every push run does the same) and its caches are filled (``hg debugupdateca
 
 Servers:
 
-* vcshub: the real CLI (the test suite's ``start_server``: SQLite, ``--workers`` uvicorn worker
-  processes, by default one per CPU as ``vcshub serve``). The
-  repositories are copied into its storage (git packs hard-linked, hg copied) and registered
-  with ``rescan_repos``, which also builds what a long-lived repository has cached (summary,
-  git commit index). Clients authenticate with the admin's API token in the URL.
+* vcshub: the real CLI (the test suite's ``start_server``: SQLite, ``--workers`` processes, by
+  default one per CPU). The repositories are copied into its storage (git packs hard-linked,
+  hg copied) and registered with ``rescan_repos``, which also builds what a long-lived
+  repository has cached. Clients authenticate with the admin's API token in the URL.
 * git baseline: ``git http-backend`` behind a minimal CGI server written here on
   ``http.server`` (streams the request body into the CGI and its output back), in a process of
   its own, serving the very same folder for clones. Like http-backend's documented setups it
@@ -45,11 +44,7 @@ Besides wall time (the targets), the server's CPU time per operation is shown (i
 its children's: git, http-backend): the machine may be shared with another benchmark, whose
 load (printed with each phase) makes wall times noisy; CPU time hardly depends on it.
 
-Usage: python benchmarks/transport.py [--size-mb 200] [--commits 50000] [--push-commits 1000]
-           [--hg-size-mb 200] [--hg-commits 50000] [--runs 3] [--push-runs 5]
-           [--concurrent 32] [--cache-dir DIR] [--parts git,hg,concurrent,pushed]
-           [--workers N]
-Quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000
+Options: ``--help``. Quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000
 Targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg; concurrent clones: zero errors.
 """
 
