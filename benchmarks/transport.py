@@ -40,12 +40,11 @@ Measured, the two servers alternating:
 * ``--concurrent`` (default 32) ``git clone --bare`` through vcshub started at once: errors
   (non-zero exit or a wrong master) and the total time.
 
-Besides wall time (the targets), the server's CPU time per operation is shown (its own and
-its children's: git, http-backend): the machine may be shared with another benchmark, whose
-load (printed with each phase) makes wall times noisy; CPU time hardly depends on it.
-
-Options: ``--help``. Quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000
-Targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg; concurrent clones: zero errors.
+Besides wall time (the targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg, concurrent
+clones without errors), the server's CPU time per operation is shown (its own and git's,
+http-backend's): the machine may be shared with another benchmark, whose load (printed with
+each phase) makes wall times noisy; CPU time hardly depends on it. Options: ``--help``; a
+quick trial: --size-mb 10 --commits 2000 --push-commits 100 --hg-size-mb 5 --hg-commits 1000.
 """
 
 from __future__ import annotations
@@ -58,6 +57,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
 import httpx
 
 from transport_baselines import Baseline
