@@ -23,8 +23,8 @@ Servers:
   its own, serving the very same folder for clones. Like http-backend's documented setups it
   asks for a login (Basic, any credentials accepted) before a push, so git makes the same
   401 round trip as with vcshub.
-* hg baseline: ``hg serve``, on the very same folder for clones, with vcshub's settings (stream
-  clones preferred), and a local ``hg clone --pull`` of that folder. vcshub checks that pushed
+* hg baseline: ``hg serve`` on the same folder, with vcshub's settings (stream clones
+  preferred), and a local ``hg clone --pull`` of it. vcshub checks that pushed
   changesets are complete (``server.validate``, off by default in hg): the push target compares
   with ``hg serve --config server.validate=true``; plain ``hg serve`` is shown beside it.
 
@@ -37,8 +37,7 @@ Measured, the two servers alternating:
 * ``pushed`` (``--parts``): the history pushed to a new vcshub repository and left to vcshub's
   automatic housekeeping, then cloned through vcshub against a local ``git clone --no-local``
   of that folder and against ``git http-backend`` serving it;
-* ``--concurrent`` (default 32) ``git clone --bare`` through vcshub started at once: errors
-  (non-zero exit or a wrong master) and the total time.
+* ``--concurrent`` (default 32) ``git clone --bare`` at once: errors and the total time.
 
 Besides wall time (the targets: vcshub / baseline <= 1.05 for git, <= 1.10 for hg, concurrent
 clones without errors), the server's CPU time per operation is shown (its own and git's,
