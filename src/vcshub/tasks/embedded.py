@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from vcshub.services import tasks
 from vcshub.tasks.execute import TaskExecutor
 
@@ -45,6 +47,6 @@ class EmbeddedRunner:
 
     def _run(self, task_id: str) -> None:
         try:
-            self.executor.run(task_id)
-        except Exception:  # the pool would swallow it silently; the sweep retries the task
+            self.executor.run(task_id)  # a task's own failures are recorded there
+        except SQLAlchemyError:  # its row could not be claimed or closed: the sweep sees it
             log.exception("task %s could not be run", task_id)
