@@ -5,6 +5,11 @@ connections. Prints requests/s, p50/p99 latency and errors per configuration and
     python benchmarks/api_wrk.py                          # 1 worker vs the default (cores), SQLite
     python benchmarks/api_wrk.py --workers 1,2,4 --connections 8 --duration 10
     python benchmarks/api_wrk.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    python benchmarks/api_wrk.py --workers 2 --rounds 3 --before-src /tmp/before/src
+
+With ``--before-src``, a server running the code of that ``src`` folder (e.g. a checkout of the
+previous commit) is measured beside this tree's, alternately, ``--rounds`` times each; medians
+are printed at the end. Alternating keeps a passing load on the machine from favouring one.
 
 The busy machine's noise is taken out by a second figure: the CPU time the server's processes
 spent per request (from /proc), which load beside the server does not change much.
@@ -22,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,13 +68,14 @@ def server_cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def server(database_url: str | None, workers: int) -> Iterator[tuple[str, str, int]]:
+def server(database_url: str | None, workers: int, env: dict[str, str]
+           ) -> Iterator[tuple[str, str, int]]:
     sys.path.insert(0, str(REPO_ROOT))
     from tests.live_server import start_server
 
     data_dir = Path(tempfile.mkdtemp(prefix="vcshub-wrk-"))
     url = database_url or f"sqlite:///{data_dir / 'vcshub.sqlite'}"
-    live = start_server(data_dir, url, VCSHUB_WORKERS=str(workers))
+    live = start_server(data_dir, url, VCSHUB_WORKERS=str(workers), **env)
     try:
         yield live.url, live.admin_token, live.process.pid
     finally:
@@ -110,27 +117,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", default="get_server_info,get_user")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--before-src", default="",
+                        help="the src folder of the code to compare with")
     options = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install -y wrk)")
     methods = options.methods.split(",")
+    codes = [("this tree", {})]
+    if options.before_src:
+        codes.insert(0, ("before", {"PYTHONPATH": options.before_src}))
     print(f"wrk, {options.connections} connections, {options.duration:g} s per method, "
           f"{os.cpu_count()} cores\n")
-    print(f"{'workers':>7} {'method':<16} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+    print(f"{'code':<10} {'workers':>7} {'method':<16} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'errors':>6} {'x Kallithea':>11} {'CPU ms/req':>10}")
-    failures = 0
-    for workers in [int(w) for w in options.workers.split(",")]:
-        with server(options.database_url, workers) as (url, token, pid):
-            run_wrk(url, token, methods[0], options.connections, 2)  # warm-up
-            for method in methods:
-                cpu_before = server_cpu_seconds(pid)
-                r = run_wrk(url, token, method, options.connections, options.duration)
-                cpu = (server_cpu_seconds(pid) - cpu_before) * 1000 / (r["rps"] * options.duration)
-                failures += r["errors"]
-                ratio = f"{r['rps'] / KALLITHEA[method]:.1f}x" if method in KALLITHEA else "-"
-                print(f"{workers:>7} {method:<16} {r['rps']:>8.0f} {r['p50']:>7.2f} "
-                      f"{r['p99']:>7.2f} {r['errors']:>6} {ratio:>11} {cpu:>10.2f}", flush=True)
+    failures, rows = 0, {}
+    for _round in range(options.rounds):
+        for workers in [int(w) for w in options.workers.split(",")]:
+            for label, env in codes:
+                with server(options.database_url, workers, env) as (url, token, pid):
+                    run_wrk(url, token, methods[0], options.connections, 2)  # warm-up
+                    for method in methods:
+                        cpu_before = server_cpu_seconds(pid)
+                        r = run_wrk(url, token, method, options.connections, options.duration)
+                        r["cpu"] = (server_cpu_seconds(pid) - cpu_before) * 1000 / (
+                            r["rps"] * options.duration)
+                        failures += r["errors"]
+                        rows.setdefault((label, workers, method), []).append(r)
+                        _print_row(label, workers, method, r)
+    if options.rounds > 1:
+        print(f"\nmedians of {options.rounds} rounds")
+        for (label, workers, method), runs in rows.items():
+            median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            _print_row(label, workers, method, median)
     return 1 if failures else 0
+
+
+def _print_row(label: str, workers: int, method: str, r: dict) -> None:
+    ratio = f"{r['rps'] / KALLITHEA[method]:.1f}x" if method in KALLITHEA else "-"
+    print(f"{label:<10} {workers:>7} {method:<16} {r['rps']:>8.0f} {r['p50']:>7.2f} "
+          f"{r['p99']:>7.2f} {r['errors']:>6.0f} {ratio:>11} {r['cpu']:>10.2f}", flush=True)
 
 
 if __name__ == "__main__":

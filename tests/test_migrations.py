@@ -80,7 +80,7 @@ def test_tokens_stored_in_clear_are_hashed_and_sealed_in_place_and_keep_working(
                     assert token[8:] not in value
             with create_session_factory(engine)() as db:
                 assert find_token_owner(db, main, 0.0)[0].username == "old"
-                user, role = find_token_owner(db, extra, 0.0)
+                user, role, _whitelist = find_token_owner(db, extra, 0.0)
                 assert (user.username, role) == ("old", "token_role_api")
                 assert authenticate_basic(db, "old", main, "127.0.0.1", 0.0, API_ROLES).user_id == 7
                 assert user.api_key_prefix == main[:8] and user.tokens[0].token_prefix == extra[:8]

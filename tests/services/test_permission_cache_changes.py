@@ -8,6 +8,9 @@ in a third.
 
 from __future__ import annotations
 
+import time
+
+import orjson
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +22,9 @@ from tests.services.permission_cache_world import (  # noqa: F401 - fixtures
     instance,
     user_of,
 )
-from vcshub.auth.errors import InactiveUser
+from vcshub.api.methods import build_registry
+from vcshub.api.protocol import ApiRequest, Dispatcher
+from vcshub.auth.errors import InactiveUser, IpNotAllowed
 from vcshub.auth.identity import check_user_access, find_token_owner
 from vcshub.db.models import UserGlobalPermission
 from vcshub.permissions.caller import Caller
@@ -32,6 +37,7 @@ from vcshub.services import (
     repo_permissions,
     repo_settings,
     repos,
+    user_accounts,
     user_groups,
     users,
 )
@@ -229,7 +235,7 @@ def test_user_deactivation(instance):
     statements = instance.permission_statements(me)
     assert len(statements) > 1  # computed again, not answered from the cache
     with instance.unit(writes=False) as uow:
-        owner, _role = find_token_owner(uow.db, token, 0.0)
+        owner, _role, _whitelist = find_token_owner(uow.db, token, 0.0)
         with pytest.raises(InactiveUser):
             check_user_access(uow.db, owner, "127.0.0.1")
 
@@ -279,3 +285,69 @@ def test_the_report_itself_comes_from_the_cache(instance):
         with StatementCounter(instance.engine) as counter:
             permission_report(uow, user)
     assert len(counter.statements) == 1 and "permission_generation" in counter.statements[0]
+
+
+# -- the generation read along with the API's token lookup --------------------------------------
+def _get_user_through_the_api(instance: Instance, token: str) -> dict:
+    dispatcher = Dispatcher(build_registry(), instance.sessions, instance.settings, time.time)
+    body = orjson.dumps({"id": 1, "auth_token": token, "method": "get_user", "args": {}})
+    reply = dispatcher.handle(ApiRequest(
+        http_method="POST", has_content_length=True, body=body, client_ip="127.0.0.1",
+        base_url="http://vcshub.test", server_address="vcshub.test",
+    ))
+    assert reply["error"] is None, reply
+    return reply["result"]
+
+
+def _token_of(instance: Instance, username: str) -> str:
+    return instance.act(lambda uow, _: auth_tokens.create_token(
+        uow, user_of(uow, username), "all"
+    ).revealed_token)
+
+
+def test_an_api_call_reads_the_generation_and_the_whitelist_with_its_token(instance):
+    me = instance.user()
+    token = _token_of(instance, me)
+    warmed = _get_user_through_the_api(instance, token)
+    with StatementCounter(instance.engine) as counter:
+        again = _get_user_through_the_api(instance, token)
+    assert again == warmed
+    selects = [s for s in counter.statements if s.lstrip().upper().startswith("SELECT")]
+    # the token lookup (with the generation and whether any whitelist exists), then the user
+    # object's e-mails, tokens and addresses: the maps and the report come from the cache
+    assert len(selects) == 4, selects
+    assert "permission_generation" in selects[0] and "auth_tokens" in selects[0]
+
+
+def test_a_whitelist_is_still_read_and_obeyed_when_there_is_one(instance):
+    me = instance.user()
+    token = _token_of(instance, me)
+    instance.act(lambda uow, admin: user_accounts.add_user_ip(
+        uow, admin, user_of(uow, me).user_id, "10.0.0.0/8"
+    ))
+    with instance.unit(writes=False) as uow:
+        owner = find_token_owner(uow.db, token, 0.0)
+        assert owner.whitelist is None  # not known empty: read, and it refuses
+        with pytest.raises(IpNotAllowed):
+            check_user_access(uow.db, owner.user, "192.168.1.1", owner.whitelist)
+        check_user_access(uow.db, owner.user, "10.1.2.3", owner.whitelist)
+
+
+def test_a_generation_read_along_is_not_used_after_the_unit_changes_permissions(instance):
+    me, private = instance.user(), instance.repo(private=True)
+    token = _token_of(instance, me)
+    instance.warm(me)
+    with instance.unit() as uow:
+        find_token_owner(uow.db, token, 0.0)  # remembers the generation
+        admin = Caller(uow.db, lookup.user(uow.db, "admin"))
+        repo_permissions.grant_user(
+            uow, admin, lookup.repo(uow.db, private), user_of(uow, me), "repository.write"
+        )
+        # within the unit: computed from its own rows, not the cache of the generation read
+        assert permission_report(uow, user_of(uow, me))["repositories"][private] == \
+            "repository.write"
+        uow.commit()
+        # after its commit (a new transaction of the same session): the bumped generation
+        assert permission_report(uow, user_of(uow, me))["repositories"][private] == \
+            "repository.write"
+    assert repo_perm(instance, me, private) == "repository.write"

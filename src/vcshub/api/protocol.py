@@ -129,8 +129,8 @@ class Dispatcher:
         with open_session(self.sessions, writes=method.writes_for(raw_args)) as db:
             uow = UnitOfWork(db=db, settings=self.settings, clock=self.clock)
             try:
-                user, role = find_token_owner(db, token, self.clock())
-                check_user_access(db, user, request.client_ip)
+                user, role, whitelist = find_token_owner(db, token, self.clock())
+                check_user_access(db, user, request.client_ip, whitelist)
                 check_role(role, API_ROLES)
             except AuthError as exc:
                 return envelope(request_id, error=auth_message(exc))

@@ -75,11 +75,42 @@ def seal_of(session: Session | None) -> TokenSeal | None:
         if settings is None:
             return None
         try:
-            seal = TokenSeal(instance_secret(settings))
+            seal = _seals.seal_for(settings)
         except (OSError, ValueError):
             return None
         session.info[_SEAL_INFO] = seal
     return seal
+
+
+class _SealCache:
+    """The seals this process has derived, by where their secret comes from.
+
+    Why: get_user shows the caller's tokens on every call of some scripts, and reading the key
+    file and deriving the key (HKDF) cost as much as two of its queries. The file's identity
+    and modification time are part of the key, so a key file replaced while the server runs
+    (a rotated secret) is read again at the next unit of work, as before.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, TokenSeal] = {}
+
+    def seal_for(self, settings: Settings) -> TokenSeal:
+        if settings.secret_key:
+            source: tuple = ("setting", settings.secret_key)
+        else:
+            info = os.stat(settings.secret_key_file)
+            source = ("file", str(settings.secret_key_file), info.st_ino, info.st_mtime_ns,
+                      info.st_size)
+        seal = self._known.get(source)
+        if seal is None:
+            seal = TokenSeal(instance_secret(settings))
+            if len(self._known) >= 16:  # a process sees one or two secrets; tests see more
+                self._known.clear()
+            self._known[source] = seal
+        return seal
+
+
+_seals = _SealCache()
 
 
 def required_seal(session: Session) -> TokenSeal:

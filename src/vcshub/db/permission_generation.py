@@ -76,6 +76,9 @@ _WATCHED_TABLES = {model.__table__.name: columns for model, columns in _WATCHED.
 # that maps computed before one are known to be outdated.
 CHANGED = "vcshub.permissions.changed"
 CHANGES = "vcshub.permissions.changes"
+# The generation as read along with this transaction's first statement (the API's token
+# lookup: a query less per call). Forgotten when the transaction ends or changes permissions.
+READ_ALONG = "vcshub.permissions.read_along"
 
 _TABLE = PermissionGeneration.__table__
 _BUMP = update(_TABLE).where(_TABLE.c.id == 1).values(value=_TABLE.c.value + 1)
@@ -89,10 +92,32 @@ def watch(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "after_transaction_end", _after_transaction_end)
 
 
+_VALUE = select(PermissionGeneration.value).where(PermissionGeneration.id == 1)
+
+
 def read(db: Session) -> int | None:
     """The generation (None: no row, then nothing may be cached). Read through the session,
-    so that it autoflushes: pending changes of this unit are marked before it is read."""
-    return db.scalar(select(PermissionGeneration.value).where(PermissionGeneration.id == 1))
+    so that it autoflushes: pending changes of this unit are marked before it is read.
+
+    A value read along earlier in this transaction (:func:`remember`) is as good: rows read
+    after it are at least as new, whichever process commits in between."""
+    if READ_ALONG in db.info:
+        if db.autoflush:
+            db.flush()  # what reading would have done; it may mark a change and forget it
+        if READ_ALONG in db.info:
+            return db.info[READ_ALONG]
+    return db.scalar(_VALUE)
+
+
+def as_column():
+    """The generation as a scalar sub-select, to read it along with another statement."""
+    return _VALUE.scalar_subquery()
+
+
+def remember(db: Session, value: int | None) -> None:
+    """Keep ``value``, read along with a statement of this transaction before any permission
+    row, for :func:`read` (until the transaction ends or changes permissions)."""
+    db.info[READ_ALONG] = value
 
 
 def changed_here(db: Session) -> bool:
@@ -105,6 +130,7 @@ def changes_seen(db: Session) -> int:
 
 
 def _changed(db: Session) -> None:
+    db.info.pop(READ_ALONG, None)  # its commit bumps the generation: read it again after
     db.info[CHANGED] = True
     db.info[CHANGES] = db.info.get(CHANGES, 0) + 1
 
@@ -164,3 +190,4 @@ def _updated_columns(statement, parameters) -> set[str] | None:
 def _after_transaction_end(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(CHANGED, None)
+        session.info.pop(READ_ALONG, None)

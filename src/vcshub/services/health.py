@@ -50,9 +50,9 @@ def may_read_metrics(uow: UnitOfWork, token: str, client_ip: str) -> bool:
     """Whether ``token`` is an active super-admin's (role all or api, his IP whitelist
     obeyed): the credential a scraper from outside the node's private network must show."""
     try:
-        user, role = find_token_owner(uow.db, token, uow.clock())
+        user, role, whitelist = find_token_owner(uow.db, token, uow.clock())
         check_role(role, API_ROLES)
-        check_user_access(uow.db, user, client_ip)
+        check_user_access(uow.db, user, client_ip, whitelist)
     except AuthError:
         return False
     return bool(user.admin)

@@ -109,9 +109,9 @@ def _admit_anonymous(uow: UnitOfWork, client_ip: str) -> None:
 
 def _token_user(uow: UnitOfWork, credentials: WebCredentials, roles: Collection[str]) -> User:
     try:
-        user, role = find_token_owner(uow.db, credentials.token, uow.clock())
+        user, role, whitelist = find_token_owner(uow.db, credentials.token, uow.clock())
         check_role(role, roles)
-        check_user_access(uow.db, user, credentials.client_ip)
+        check_user_access(uow.db, user, credentials.client_ip, whitelist)
     except AuthError as exc:
         raise AuthenticationRefused(403, _token_message(exc)) from None
     return user
