@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, cast, exists, null, or_, select, union_all
+from sqlalchemy import bindparam, cast, exists, inspect, null, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vcshub.auth.errors import BadTokenRole, InactiveUser, InvalidToken, IpNotAllowed
 from vcshub.auth.ip_whitelist import is_allowed
@@ -80,7 +81,13 @@ def find_token_owner(db: Session, token: str, now: float) -> TokenOwner:
     if user.username == DEFAULT_USERNAME:
         raise InvalidToken()
     permission_generation.remember(db, generation)
-    return TokenOwner(user, role, None if any_whitelist else [])
+    if any_whitelist:
+        return TokenOwner(user, role, None)
+    if "ip_addresses" in inspect(user).unloaded:
+        # Known empty by the same statement: the user object (get_user shows it) needs no
+        # query of its own.
+        set_committed_value(user, "ip_addresses", [])
+    return TokenOwner(user, role, [])
 
 
 def allowed_ips(db: Session, user: User) -> list[str]:
