@@ -41,7 +41,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 @click.pass_context
 def serve(ctx, host, port, workers, ssh_port, config_file) -> None:
     """Start the server, creating the data directory and an admin on first run."""
-    import uvicorn
+    from vcshub.cli.server_processes import run_server
 
     if config_file:
         ctx.obj["config"] = config_file
@@ -64,39 +64,7 @@ def serve(ctx, host, port, workers, ssh_port, config_file) -> None:
         prepare_directory(settings.metrics_dir)
     if settings.ssh_port:
         _start_ssh_server(settings)
-    if settings.workers > 1:
-        # Worker processes build their own app from the same settings via the environment.
-        import os
-
-        os.environ["VCSHUB_DATA_DIR"] = str(settings.data_dir.resolve())
-        if settings.config_file:
-            os.environ["VCSHUB_CONFIG"] = str(settings.config_file)
-        uvicorn.run(
-            "vcshub.app:create_app_from_environment",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            proxy_headers=False,  # see below
-            loop="asyncio",  # see below
-            **_connection_limits(settings),
-        )
-    else:
-        from vcshub.app import create_app, tune_garbage_collector
-
-        # uvicorn's own proxy-header handling would rewrite the peer address before
-        # web/request_info.py applies forwarded_allow_ips and the contract's header order.
-        # The loop is asyncio's even where uvloop is installed (uvicorn[standard]): the git
-        # transport enlarges git's stdin pipe through the transport's "pipe" extra info,
-        # which uvloop's transports do not give (every git clone answered 500).
-        app = create_app(settings)
-        tune_garbage_collector()
-        uvicorn.run(
-            app, host=settings.host, port=settings.port,
-            log_level=settings.log_level, proxy_headers=False, loop="asyncio",
-            **_connection_limits(settings),
-        )
+    run_server(settings)
 
 
 def _start_ssh_server(settings: Settings) -> None:
@@ -112,28 +80,6 @@ def _start_ssh_server(settings: Settings) -> None:
     )
     process.start()
     click.echo(f"vcshub SSH on {settings.host}:{settings.ssh_port}", err=True)
-
-
-def _connection_limits(settings: Settings) -> dict:
-    """uvicorn's limits on what clients may hold, chosen rather than left to defaults."""
-    from vcshub.transport.http_timeouts import guarded_h11
-
-    return {
-        # h11 with a deadline on silent clients: uvicorn alone waits forever for a half-sent
-        # request head or an announced body that never comes, each one holding a socket (and,
-        # for hg, once a worker thread). httptools, when installed, would get no such deadline.
-        "http": guarded_h11(settings.request_timeout),
-        # Idle keep-alive connections between requests: git and hg send their next request at
-        # once, so a few seconds is plenty; uvicorn's default, stated.
-        "timeout_keep_alive": 5,
-        # hg sends command arguments in X-HgArg-N headers: a big discovery exchange passes h11's
-        # 16 KiB default for a request head. 64 KiB stays a small bound on what a half-sent
-        # head can pin, per connection, for at most request_timeout.
-        "h11_max_incomplete_event_size": 64 * 1024,
-        # No limit_concurrency: past it uvicorn answers 503 to everybody, so a crowd of slow
-        # clients would shut everyone out; silent ones are closed instead (request_timeout).
-        # The listen backlog stays uvicorn's 2048.
-    }
 
 
 @cli.command()
