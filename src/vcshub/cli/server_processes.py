@@ -121,17 +121,17 @@ def _check_port_is_free(host: str, port: int) -> None:
             raise SystemExit(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def _worker(settings: Settings) -> None:
+def _worker(settings: Settings, supervisor: int) -> None:
     """One worker process: its own socket, then uvicorn until told to stop."""
     import uvicorn
 
-    _die_with_the_supervisor()
+    _die_with_the_supervisor(supervisor)
     sock = listening_socket(settings.host, settings.port)
     config = uvicorn.Config(APP_FACTORY, factory=True, **uvicorn_options(settings))
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def _die_with_the_supervisor() -> None:
+def _die_with_the_supervisor(supervisor: int) -> None:
     """Ask Linux to stop this process when its parent dies, however it died (a killed
     supervisor must not leave workers holding the port)."""
     import ctypes
@@ -141,7 +141,9 @@ def _die_with_the_supervisor() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
     except (OSError, AttributeError):
         pass  # then only a supervisor that stops normally stops its workers
-    if os.getppid() == 1:  # the parent died before the request was made
+    # The parent died before the request was made. (Not "the parent is 1": in a container
+    # the supervisor may well be process 1.)
+    if os.getppid() != supervisor:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
@@ -166,7 +168,7 @@ class WorkerSupervisor:
             self._stop_workers()
 
     def _start(self, number: int):
-        process = self._spawn.Process(target=_worker, args=(self.settings,),
+        process = self._spawn.Process(target=_worker, args=(self.settings, os.getpid()),
                                       name=f"vcshub-worker-{number}")
         process.start()
         process.started_at = time.monotonic()
