@@ -105,7 +105,10 @@ def test_a_worker_that_dies_is_replaced(server):
              and before[0] not in workers_of(server.process.pid))
     after = workers_of(server.process.pid)
     assert before[1] in after
-    wait_for(lambda: len(owners_of_connections_after_requests(server)) == WORKERS)
+    try:
+        wait_for(lambda: len(owners_of_connections_after_requests(server)) == WORKERS)
+    except (AssertionError, OSError) as exc:
+        raise AssertionError(f"{exc!r}; the server's log:\n{server.log_path.read_text()[-4000:]}")
 
 
 def owners_of_connections_after_requests(server) -> dict[int, int]:
