@@ -26,7 +26,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _compile_vcshub() -> None:
+    """Write vcshub's bytecode once, before the suite starts its subprocesses.
+
+    The suite runs ``vcshub`` thousands of times in processes of its own (servers, ``vcshub
+    init``, ``token create``, sshd's AuthorizedKeysCommand and forced command...). With
+    ``PYTHONDONTWRITEBYTECODE`` set (as on CI's machines) none of them writes ``__pycache__``
+    for the editable install's sources, so each recompiled all of vcshub at start-up (about
+    0.6 s a process). compileall writes it regardless, and only what is out of date."""
+    import compileall
+
+    import vcshub
+
+    compileall.compile_dir(Path(vcshub.__file__).parent, quiet=1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        _compile_vcshub()
     if config.pluginmanager.hasplugin("xdist"):
         from tests.worker_groups import WorkerGroupsPlugin
 

@@ -7,14 +7,29 @@ pytest 9: xdist tags the mark onto ``item._nodeid``, which pytest 9 no longer re
 scheduler never sees the group. The grouping is therefore by path, in the scheduler itself
 (the controller knows test ids only, not marks). Every other test is its own group: spread one
 by one, as ``--dist load`` does.
+
+A module listed in ``ONE_WORKER_PER_BACKEND`` starts a server of its own per database backend
+(module-scoped fixtures parametrized by ``db_backend``) and uses no session-wide live server.
+Spread one by one, each worker would start that server for each backend: its tests run instead
+as one unit per backend (the SQLite half in one worker, the PostgreSQL half beside it in the
+other), which starts each server once. Being big units, they are handed out first.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from xdist.scheduler import LoadGroupScheduling
 
 ONE_WORKER_FOLDERS = ("tests/multinode/",)
+ONE_WORKER_PER_BACKEND = (
+    "tests/api/test_api_fuzzing.py",  # an instance of its own (vcshub init, the app in-process)
+    "tests/transport/test_bookkeeping_workers.py",  # a server with two worker processes
+    "tests/transport/test_slow_clients.py",  # a server with a short request timeout
+    "tests/transport/test_ssh.py",  # a server with the SSH server on, and an sshd before it
+)
+_BACKEND = re.compile(r"[\[-](sqlite|postgresql)[\]-]")
 
 
 class OneWorkerModules(LoadGroupScheduling):
@@ -22,6 +37,10 @@ class OneWorkerModules(LoadGroupScheduling):
         module = nodeid.split("::", 1)[0]
         if module.startswith(ONE_WORKER_FOLDERS):
             return module
+        if module in ONE_WORKER_PER_BACKEND:
+            backend = _BACKEND.search(nodeid.split("::", 1)[1])
+            if backend:
+                return f"{module}@{backend.group(1)}"
         return super()._split_scope(nodeid)
 
 
