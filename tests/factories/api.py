@@ -59,9 +59,7 @@ def drop_create_right(live_server, user_id: int, *, fork: bool = True) -> None:
     and gets his own set, identical except for the rights taken away. Object permissions still
     follow the defaults (``hg.inherit_default_perms.true`` is kept).
     """
-    from sqlalchemy.orm import Session
-
-    from vcshub.db.engine import create_db_engine
+    from vcshub.db.engine import create_db_engine, create_session_factory, writer_engine
     from vcshub.db.models import User, UserGlobalPermission
 
     own = [
@@ -74,7 +72,10 @@ def drop_create_right(live_server, user_id: int, *, fork: bool = True) -> None:
     ]
     engine = create_db_engine(live_server.database_url)
     try:
-        with Session(engine) as db:
+        # A writer's session (SQLite: BEGIN IMMEDIATE): a deferred transaction that reads, then
+        # writes fails at once ("database is locked") when the server commits in between. And
+        # the application's factory, so that the change bumps the permission generation.
+        with create_session_factory(writer_engine(engine))() as db:
             db.get(User, user_id).inherit_default_permissions = False
             db.add_all(UserGlobalPermission(user_id=user_id, permission=p) for p in own)
             db.commit()
