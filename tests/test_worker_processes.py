@@ -126,18 +126,24 @@ def test_stopping_the_supervisor_stops_its_workers_and_a_killed_one_takes_them_a
     with database_url(db_backend, "workersstop", tmp_path) as url:
         instance = init_instance(tmp_path, url, VCSHUB_WORKERS=str(WORKERS))
         live = serve(instance)
-        wait_for(lambda: len(workers_of(live.process.pid)) == WORKERS)
-        workers = workers_of(live.process.pid)
-        live.process.send_signal(signal.SIGINT)
-        assert live.process.wait(timeout=60) == 0
-        assert not any(_alive(pid) for pid in workers)
+        try:
+            wait_for(lambda: len(workers_of(live.process.pid)) == WORKERS)
+            workers = workers_of(live.process.pid)
+            live.process.send_signal(signal.SIGINT)
+            assert live.process.wait(timeout=60) == 0
+            assert not any(_alive(pid) for pid in workers)
+        finally:
+            live.stop()  # whatever failed above: no server left behind
 
         live = serve(instance)
-        wait_for(lambda: len(workers_of(live.process.pid)) == WORKERS)
-        workers = workers_of(live.process.pid)
-        live.process.kill()  # no chance to stop them itself
-        live.process.wait(timeout=10)
-        wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=30)
+        try:
+            wait_for(lambda: len(workers_of(live.process.pid)) == WORKERS)
+            workers = workers_of(live.process.pid)
+            live.process.kill()  # no chance to stop them itself
+            live.process.wait(timeout=10)
+            wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=30)
+        finally:
+            live.stop()
 
 
 def test_a_port_somebody_listens_on_is_refused_at_once(tmp_path):
